@@ -1,0 +1,1 @@
+"""User accounts (账户), roles and API tokens."""

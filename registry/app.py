@@ -1,0 +1,63 @@
+"""The application factory, as a list of steps."""
+
+import logging
+
+from flask import Flask
+
+from registry.accounts.auth import BEARER_SCHEME
+from registry.common.errors import register_errorhandlers
+from registry.config import INSTANCE_DIR, PROJECT_ROOT, Config
+from registry.extensions import api, db, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the registry; `config` overrides settings read from the environment (for tests)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
+    app.config.from_mapping(Config().as_flask())
+    app.config.from_mapping(config or {})
+    app.json.ensure_ascii = False
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    import registry.models  # noqa: F401  (the whole schema, for Alembic and relationships)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    app.config.setdefault("API_SPEC_OPTIONS", {"security": [{"bearerAuth": []}]})
+    api.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
+
+
+def register_blueprints(app: Flask) -> None:
+    from registry.firms.api import blp as firms_api
+    from registry.gates.api import blp as gates_api
+    from registry.health.views import bp as health
+    from registry.pages.views import bp as pages
+    from registry.vehicles.api import blp as vehicles_api
+
+    for blueprint in (firms_api, gates_api, vehicles_api):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(health)
+    app.register_blueprint(pages)
+
+
+def register_commands(app: Flask) -> None:
+    from registry.accounts.cli import users_cli
+    from registry.demo.cli import demo_cli
+    from registry.gates.cli import gates_cli
+    from registry.vehicles.cli import vehicles_cli
+
+    for group in (users_cli, gates_cli, vehicles_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""The audit log (操作日志): who changed what, when, before and after."""

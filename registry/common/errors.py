@@ -1,0 +1,100 @@
+"""Domain errors, and the one place that maps them and HTTP errors to responses.
+
+Under /api/ every error is JSON `{code, status, message, errors}`; pages get HTML.
+"""
+
+from flask import render_template, request
+from flask_smorest import abort
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from registry.common.i18n import t
+from registry.extensions import api
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request; `message` is for the user, `field` names the input."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str | None = None, **extra):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+def _field_names(errors) -> list[str]:
+    names = []
+    for location in (errors or {}).values():
+        if isinstance(location, dict):
+            names.extend(str(k) for k in location)
+    return names
+
+
+_STATUS_ZH = {
+    400: "请求格式错误",
+    401: "需要认证：请提供有效的令牌",
+    403: "无权执行此操作",
+    404: "未找到",
+    405: "不允许的请求方法",
+    409: "与现有数据冲突",
+    413: "请求内容过大",
+    415: "不支持的内容类型",
+    422: "输入有误",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
+}
+
+
+def _api_error(error: HTTPException):
+    data = dict(getattr(error, "data", None) or {})
+    if "message" not in data:
+        messages = data.get("errors") or data.get("messages")
+        if error.code == 422 and messages:
+            fields = ", ".join(_field_names(messages)) or "?"
+            data["message"] = t(f"输入有误，请检查字段：{fields}", f"Invalid input in field(s): {fields}")
+        else:
+            data["message"] = t(_STATUS_ZH.get(error.code, error.name), error.description or error.name)
+    error.data = data
+    return api.handle_http_exception(error)
+
+
+def handle_http_error(error: HTTPException):
+    if request.path.startswith("/api/"):
+        return _api_error(error)
+    return render_template("error.html", error=error), error.code
+
+
+def handle_domain_error(error: DomainError):
+    errors = {"json": {error.field: [error.message]}} if error.field else None
+    kwargs = {"message": error.message}
+    if errors:
+        kwargs["errors"] = errors
+    try:
+        abort(error.status, **kwargs, **error.extra)
+    except HTTPException as http_error:
+        return handle_http_error(http_error)
+
+
+def handle_unexpected(error: Exception):
+    return handle_http_error(InternalServerError(original_exception=error))
+
+
+def register_errorhandlers(app):
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DomainError, handle_domain_error)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

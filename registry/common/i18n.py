@@ -1,0 +1,22 @@
+"""Chinese first, English available: pick the language of a message for the current reader."""
+
+import os
+
+from flask import has_request_context, request
+
+LANGUAGES = ("zh", "en")
+
+
+def current_language() -> str:
+    """`?lang=`, then Accept-Language, for a request; LANG for the command line; else Chinese."""
+    if has_request_context():
+        asked = request.args.get("lang")
+        if asked in LANGUAGES:
+            return asked
+        return request.accept_languages.best_match(LANGUAGES, default="zh")
+    return "en" if os.environ.get("LANG", "").lower().startswith("en") else "zh"
+
+
+def t(zh: str, en: str) -> str:
+    """The message in the reader's language."""
+    return en if current_language() == "en" else zh

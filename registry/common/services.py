@@ -1,0 +1,45 @@
+"""Small helpers the feature services share."""
+
+from sqlalchemy import select
+
+from registry.common.errors import Conflict, NotFound
+from registry.common.i18n import t
+from registry.extensions import db
+
+
+def get_or_404(model, ident, label_zh: str, label_en: str, field: str | None = None):
+    """The row of `model` with primary key `ident`, or a NotFound naming what was missing."""
+    row = db.session.get(model, ident)
+    if row is None:
+        raise NotFound(t(f"{label_zh} {ident} 不存在", f"{label_en} {ident} not found"), field)
+    return row
+
+
+def ensure_unique(model, column, value, field: str, label_zh: str, label_en: str, exclude_id=None):
+    """Refuse a value another row already holds, naming that row."""
+    if value is None:
+        return
+    query = select(model.id).where(column == value)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    existing = db.session.scalar(query)
+    if existing is not None:
+        raise Conflict(
+            t(
+                f"{label_zh} {value} 已登记（编号 {existing}）",
+                f"{label_en} {value} is already registered (id {existing})",
+            ),
+            field,
+            existing_id=existing,
+        )
+
+
+def apply_changes(row, data: dict) -> dict:
+    """Set the attributes in `data` on `row`; return the previous values of those that changed."""
+    before = {}
+    for key, value in data.items():
+        old = getattr(row, key)
+        if old != value:
+            before[key] = old
+            setattr(row, key, value)
+    return before

@@ -1,0 +1,108 @@
+"""Settings from the environment, read in one place by the web app and the gateway."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+
+
+class ConfigError(RuntimeError):
+    """A setting is malformed; the message names the setting."""
+
+    def __init__(self, name: str, value: str, reason: str):
+        super().__init__(f"配置项 {name} 无效 / setting {name} is malformed: {reason} (got {value!r})")
+        self.name = name
+
+
+@dataclass(frozen=True)
+class MqttSettings:
+    host: str
+    port: int
+    tls: bool
+    username: str | None
+    password: str | None
+
+    @classmethod
+    def parse(cls, url: str) -> MqttSettings:
+        parts = urlsplit(url)
+        if parts.scheme not in ("mqtt", "mqtts"):
+            raise ConfigError("MQTT_URL", url, "scheme must be mqtt:// or mqtts://")
+        if not parts.hostname:
+            raise ConfigError("MQTT_URL", url, "a host is required")
+        try:
+            port = parts.port or (8883 if parts.scheme == "mqtts" else 1883)
+        except ValueError as exc:
+            raise ConfigError("MQTT_URL", url, str(exc)) from None
+        return cls(parts.hostname, port, parts.scheme == "mqtts", parts.username, parts.password)
+
+
+def _int(env: dict, name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, raw, "must be a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(name, raw, f"must be between {low} and {high}")
+    return value
+
+
+def _database_url(env: dict) -> str:
+    raw = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'registry.sqlite3'}"
+    # Heroku-style and bare postgres URLs mean psycopg 3, the driver this project ships.
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://") :]
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://") :]
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise ConfigError("DATABASE_URL", raw, str(exc)) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError("DATABASE_URL", raw, "only sqlite and postgresql are supported")
+    return raw
+
+
+class Config:
+    """Every setting the registry and the gateway read, with laptop-friendly defaults."""
+
+    def __init__(self, env: dict | None = None):
+        env = dict(os.environ if env is None else env)
+        self.SQLALCHEMY_DATABASE_URI = _database_url(env)
+        self.MQTT_URL = env.get("MQTT_URL") or "mqtt://127.0.0.1:1883"
+        self.MQTT = MqttSettings.parse(self.MQTT_URL)
+        self.SECRET_KEY = env.get("SECRET_KEY") or DEV_SECRET_KEY
+        if len(self.SECRET_KEY) < 16:
+            raise ConfigError("SECRET_KEY", "***", "must be at least 16 characters")
+        self.PORT = _int(env, "PORT", 8000, 1, 65535)
+        self.API_PER_PAGE_MAX = _int(env, "API_PER_PAGE_MAX", 500, 1, 10_000)
+        self.TIMEZONE = env.get("TIMEZONE") or "Asia/Shanghai"
+        self.GATEWAY_CLIENT_ID = env.get("GATEWAY_CLIENT_ID") or "registry-gateway"
+
+    def as_flask(self) -> dict:
+        """The settings in the shape Flask and its extensions read."""
+        return {
+            key: getattr(self, key)
+            for key in dir(self)
+            if key.isupper()
+        } | {
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "API_TITLE": "重型柴油车与非道路移动机械登记平台 Registry API",
+            "API_VERSION": "v1",
+            "OPENAPI_VERSION": "3.0.3",
+            "OPENAPI_URL_PREFIX": "/api",
+            "OPENAPI_JSON_PATH": "openapi.json",
+            "OPENAPI_SWAGGER_UI_PATH": "docs",
+            "OPENAPI_SWAGGER_UI_URL": "/api/docs/static/",
+        }

@@ -1,0 +1,1 @@
+"""A realistic demo district for newcomers and screenshots."""

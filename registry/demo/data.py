@@ -1,0 +1,67 @@
+"""The demo district (忻府区, Xinzhou 晋H): firms, gates, trucks, machinery and an alert."""
+
+from registry.alerts.models import AlertLevel
+from registry.firms.models import Industry, PerformanceGrade
+from registry.identifiers.credit_code import check_character
+from registry.identifiers.vin import check_digit
+
+DISTRICT_DIVISION = "140902"  # 忻府区 administrative division code
+
+
+def credit_code(serial: int) -> str:
+    base = f"91{DISTRICT_DIVISION}{serial:09d}"
+    return base + check_character(base)
+
+
+def vin(wmi: str, serial: int, year_code: str = "M") -> str:
+    base = f"{wmi}1BLNB0{year_code}A{serial:06d}"  # position 9 is weighted 0: any placeholder
+    return base[:8] + check_digit(base) + base[9:]
+
+
+# name, industry, annual freight (t), in planning area, grade, region, gates
+FIRMS = [
+    ("忻州市华电热电有限公司", Industry.POWER, 2_400_000, True, PerformanceGrade.B, "城区", ["东门", "北门"]),
+    ("山西忻州焦化集团有限公司", Industry.COKING, 1_800_000, True, PerformanceGrade.C, "城区", ["1号门"]),
+    ("忻州市钢铁铸造有限公司", Industry.CASTING, 1_500_000, False, PerformanceGrade.A, "播明镇", ["主门"]),
+    ("忻府区恒盛水泥有限公司", Industry.CEMENT, 900_000, False, PerformanceGrade.D, "兰村乡", ["南门"]),
+    ("忻州顺达物流有限公司", Industry.LOGISTICS, 300_000, False, PerformanceGrade.UNRATED, "城区", ["入口"]),
+    ("忻州绿能新材料有限公司", Industry.BUILDING_MATERIALS, 1_200_000, False, PerformanceGrade.LEADING, "豆罗镇", ["大门"]),
+]
+
+# plate, colour, stage, fuel, class, registration date, owner, wmi
+VEHICLES = [
+    ("晋H10001", "yellow", "6", "diesel", "heavy_truck", "2022-03-15", "忻州顺达运输车队", "LZZ"),
+    ("晋H10002", "yellow", "6", "diesel", "tractor", "2021-09-01", "忻州顺达运输车队", "LZZ"),
+    ("晋H10003", "yellow", "6", "gas", "heavy_truck", "2020-05-20", "华电物流车队", "LFW"),
+    ("晋H20001", "yellow", "5", "diesel", "heavy_truck", "2018-06-11", "华电物流车队", "LFW"),
+    ("晋H20002", "yellow", "5", "gas", "tractor", "2019-01-08", "焦化集团自有车队", "LGA"),
+    ("晋H20003", "yellow", "5", "diesel", "medium_truck", "2017-11-30", "个体", "LGA"),
+    ("晋H30001", "yellow", "4", "diesel", "heavy_truck", "2015-04-02", "焦化集团自有车队", "LZG"),
+    ("晋H30002", "yellow", "4", "gas", "heavy_truck", "2016-08-19", "恒盛水泥运输队", "LZG"),
+    ("晋H40001", "yellow", "3", "diesel", "heavy_truck", "2011-05-05", "个体", "LZZ"),
+    ("晋H40002", "yellow", "2", "diesel", "tractor", "2006-07-07", "个体", "LFW"),
+    ("晋H40003", "yellow", "1", "diesel", "heavy_truck", "2003-02-14", "个体", "LGA"),
+    ("晋H40004", "yellow", "0", "diesel", "heavy_truck", "1999-10-01", "个体", "LGA"),
+    ("晋H00018D", "yellow_green", "D", "electric", "heavy_truck", "2023-02-01", "绿能运输车队", "LZG"),
+    ("晋H00027F", "yellow_green", "D", "hybrid", "tractor", "2023-06-18", "绿能运输车队", "LZG"),
+    ("晋H00036D", "yellow_green", "D", "electric", "tractor", "2024-04-09", "华电物流车队", "LFW"),
+    ("晋H50001", "yellow", None, "diesel", "heavy_truck", "2019-03-03", "个体", "LZZ"),
+    ("晋H50002", "yellow", None, "diesel", "heavy_truck", None, "个体", "LZZ"),
+    ("晋H6A123", "blue", "6", "gasoline", "light_truck", "2022-10-10", "顺达城配", None),
+    ("晋A88888", "yellow", "6", "diesel", "heavy_truck", "2023-08-08", "太原过境车队", "LFW"),
+    ("冀F12345", "yellow", "5", "diesel", "tractor", "2018-12-12", "保定外协车队", "LGA"),
+]
+
+ALERT = {"level": AlertLevel.ORANGE, "region": None, "document_no": "忻重污染办〔2026〕1号"}
+PAST_ALERT = {"level": AlertLevel.YELLOW, "region": "城区", "document_no": "忻重污染办〔2025〕12号"}
+
+# (type, model, manufacturer, engine model, power kW, fuel, stage, status)
+MACHINERY = [
+    ("excavator", "SY215C", "三一重机有限公司", "4HK1", "128.5", "diesel", "4", "approved"),
+    ("loader", "ZL50GN", "柳州柳工股份有限公司", "WD10G220E23", "162.0", "diesel", "3", "approved"),
+    ("crane", "QY25K5", "徐工集团工程机械股份有限公司", "D6114ZQB", "213.0", "diesel", "3", "pending"),
+    ("forklift", "CPD30", "杭叉集团股份有限公司", None, "25.0", "electric", "D", "pending"),
+    ("roller", "XS203J", "徐工集团工程机械股份有限公司", "SC7H190", "140.0", "diesel", "2", "approved"),
+]
+
+USERS = [("demo-admin", "admin"), ("demo-bureau", "bureau"), ("demo-police", "police")]

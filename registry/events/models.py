@@ -1,0 +1,90 @@
+"""A pass at a gate (the gate ledger row), its verdict and the violations it raised."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.audit.models import JSONDocument
+from registry.common.models import Timestamps, enum_type
+from registry.common.time import UTCDateTime, utcnow
+from registry.extensions import db
+from registry.identifiers.plates import PlateColour
+
+
+class Direction(StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class Decision(StrEnum):
+    PASS = "pass"  # 允许通行
+    DENY = "deny"  # 禁止通行
+    REVIEW = "review"  # 待人工复核
+
+
+class Severity(StrEnum):
+    DENY = "deny"
+    REVIEW = "review"
+    INFO = "info"
+
+
+class ViolationStatus(StrEnum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+class PlateEvent(db.Model):
+    __tablename__ = "plate_events"
+    __table_args__ = (UniqueConstraint("gate_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    plate_raw: Mapped[str] = mapped_column(String(32))
+    plate: Mapped[str] = mapped_column(String(32), index=True)  # normalised
+    plate_color: Mapped[PlateColour | None] = mapped_column(enum_type(PlateColour, "plate_color"))
+    direction: Mapped[Direction] = mapped_column(enum_type(Direction, "direction"))
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    lane: Mapped[str | None] = mapped_column(String(20))
+    vehicle_type: Mapped[str | None] = mapped_column(String(50))
+    read_count: Mapped[int] = mapped_column(Integer, default=1)
+    vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id"), index=True)
+
+    verdict: Mapped["Verdict"] = relationship(back_populates="plate_event", uselist=False)
+
+
+class Verdict(db.Model):
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), unique=True)
+    decision: Mapped[Decision] = mapped_column(enum_type(Decision, "decision"), index=True)
+    findings: Mapped[list] = mapped_column(JSONDocument, default=list)
+    policy_ids: Mapped[list] = mapped_column(JSONDocument, default=list)
+    stage_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    plate_event: Mapped[PlateEvent] = relationship(back_populates="verdict")
+
+
+class Violation(Timestamps, db.Model):
+    __tablename__ = "violations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(32), index=True)
+    severity: Mapped[Severity] = mapped_column(enum_type(Severity, "severity"))
+    status: Mapped[ViolationStatus] = mapped_column(
+        enum_type(ViolationStatus, "violation_status"), default=ViolationStatus.OPEN, index=True
+    )
+    # The vehicle and firm as they were at the moment of the pass.
+    context: Mapped[dict | None] = mapped_column(JSONDocument)
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,1 @@
+"""Firms (企业) and their gates (门禁)."""

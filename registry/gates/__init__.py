@@ -1,0 +1,1 @@
+"""Gates (门禁): the camera systems at firms' entrances."""

@@ -1,0 +1,87 @@
+"""REST: /api/v1/firms/{id}/gates and /api/v1/gates."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
+from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.extensions import db
+from registry.firms.services import get_firm
+from registry.gates import services
+from registry.gates.schemas import (
+    GateInputSchema,
+    GateQueryArgsSchema,
+    GateSchema,
+    GateUpdateSchema,
+    GateWithSecretSchema,
+)
+
+blp = Blueprint("gates", __name__, url_prefix="/api/v1", description="门禁 Gates")
+
+
+class GateListArgs(GateQueryArgsSchema, PageArgsSchema):
+    pass
+
+
+def _with_secret(gate, secret: str) -> dict:
+    return GateSchema().dump(gate) | {"secret": secret}
+
+
+@blp.route("/firms/<int:firm_id>/gates")
+class FirmGates(MethodView):
+    @require_role(*READERS)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_envelope(GateSchema, "GatePage"))
+    def get(self, args, firm_id):
+        """The gates of one firm."""
+        get_firm(firm_id)
+        return paginate(services.gates_query({"firm_id": firm_id}), args["page"], args["per_page"])
+
+    @require_role(*EDITORS)
+    @blp.arguments(GateInputSchema)
+    @blp.response(201, GateWithSecretSchema)
+    def post(self, data, firm_id):
+        """Add a gate; the answer carries its secret, shown only this once."""
+        gate, secret = services.create_gate(current_actor(), get_firm(firm_id), **data)
+        db.session.commit()
+        return _with_secret(gate, secret)
+
+
+@blp.route("/gates")
+class Gates(MethodView):
+    @require_role(*READERS)
+    @blp.arguments(GateListArgs, location="query")
+    @blp.response(200, page_envelope(GateSchema, "GatePageAll"))
+    def get(self, args):
+        """All gates, filtered and paginated."""
+        return paginate(services.gates_query(args), args["page"], args["per_page"])
+
+
+@blp.route("/gates/<code>")
+class GateByCode(MethodView):
+    @require_role(*READERS)
+    @blp.response(200, GateSchema)
+    def get(self, code):
+        """One gate."""
+        return services.get_gate(code)
+
+    @require_role(*EDITORS)
+    @blp.arguments(GateUpdateSchema)
+    @blp.response(200, GateSchema)
+    def patch(self, data, code):
+        """Rename, disable or enable a gate."""
+        gate = services.update_gate(current_actor(), services.get_gate(code), data)
+        db.session.commit()
+        return gate
+
+
+@blp.route("/gates/<code>/secret")
+class GateSecret(MethodView):
+    @require_role(*EDITORS)
+    @blp.response(200, GateWithSecretSchema)
+    def post(self, code):
+        """Issue a new secret for a gate (the old one stops working)."""
+        gate = services.get_gate(code)
+        secret = services.rotate_secret(current_actor(), gate)
+        db.session.commit()
+        return _with_secret(gate, secret)

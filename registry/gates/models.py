@@ -1,0 +1,21 @@
+"""Video gates (视频门禁) at firms' entrances; each authenticates with its own secret."""
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.common.models import Timestamps
+from registry.extensions import db
+from registry.firms.models import Firm
+
+
+class Gate(Timestamps, db.Model):
+    __tablename__ = "gates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    firm: Mapped[Firm] = relationship(back_populates="gates")

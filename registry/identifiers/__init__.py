@@ -1,0 +1,1 @@
+"""Pure functions over Chinese vehicle and firm identifiers (no Flask, no database)."""

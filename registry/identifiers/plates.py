@@ -1,0 +1,53 @@
+"""Chinese licence plates (GA 36-2018): normalisation and validation of plate text."""
+
+import re
+import unicodedata
+from enum import StrEnum
+
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+SUFFIXES = "挂学警港澳领"
+COLOUR_PREFIXES = ("黄绿", "渐变绿", "蓝", "黄", "绿", "白", "黑")
+_SERIAL = "A-HJ-NP-Z0-9"  # letters I and O never appear in a serial
+_PATTERNS = (
+    re.compile(f"^[{PROVINCES}][A-Z][{_SERIAL}]{{5}}$"),  # ordinary, 7 characters
+    re.compile(f"^[{PROVINCES}][A-Z][{_SERIAL}]{{4}}[{SUFFIXES}]$"),  # trailer, coach, police...
+    re.compile(f"^[{PROVINCES}][A-Z][DABCEFGHJK][{_SERIAL}][0-9]{{4}}$"),  # small new energy
+    re.compile(f"^[{PROVINCES}][A-Z][0-9]{{5}}[DF]$"),  # large new energy
+    re.compile(r"^使[0-9]{6}$"),  # embassy
+)
+_SEPARATORS = re.compile(r"[\s·•.\-_]")
+
+
+class PlateColour(StrEnum):
+    """The one internal plate colour vocabulary (号牌颜色)."""
+
+    BLUE = "blue"
+    YELLOW = "yellow"
+    YELLOW_GREEN = "yellow_green"
+    GREEN = "green"
+    WHITE = "white"
+    BLACK = "black"
+
+
+LARGE_VEHICLE_COLOURS = frozenset({PlateColour.YELLOW, PlateColour.YELLOW_GREEN})
+
+
+def normalise_plate(text: str) -> str:
+    """Canonical plate text: half-width, upper case, no separators or colour word, O->0, I->1."""
+    plate = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    for word in COLOUR_PREFIXES:
+        if plate.startswith(word) and len(plate) > len(word) + 6:
+            plate = plate[len(word) :]
+            break
+    if len(plate) > 2:
+        plate = plate[:2] + plate[2:].replace("O", "0").replace("I", "1")
+    return plate
+
+
+def is_valid_plate(plate: str) -> bool:
+    """True when normalised text has the shape of a Chinese plate."""
+    return any(p.match(plate) for p in _PATTERNS)
+
+
+def is_new_energy_plate(plate: str) -> bool:
+    return len(plate) == 8 and is_valid_plate(plate)

@@ -1,0 +1,33 @@
+"""Vehicle identification number (车辆识别代号), GB 16735-2019: position 9 is a check digit."""
+
+import re
+
+_SHAPE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+_VALUES = {str(d): d for d in range(10)} | dict(
+    zip("ABCDEFGH", range(1, 9), strict=True)
+) | dict(zip("JKLMN", range(1, 6), strict=True)) | {"P": 7, "R": 9} | dict(
+    zip("STUVWXYZ", range(2, 10), strict=True)
+)
+_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def normalise_vin(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def check_digit(vin: str) -> str:
+    total = sum(_VALUES[ch] * w for ch, w in zip(vin, _WEIGHTS, strict=True))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def vin_problem(vin: str) -> str | None:
+    """Why a (normalised) VIN is invalid, or None when it is valid."""
+    if len(vin) != 17:
+        return f"must be 17 characters, got {len(vin)}"
+    if not _SHAPE.match(vin):
+        return "only digits and letters other than I, O and Q are allowed"
+    expected = check_digit(vin)
+    if vin[8] != expected:
+        return f"check digit (position 9) is {vin[8]}, expected {expected}"
+    return None

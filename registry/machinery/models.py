@@ -1,0 +1,136 @@
+"""Construction units, their sites, machinery registrations, site declarations, inspections."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.common.models import Timestamps, enum_type
+from registry.common.time import UTCDateTime
+from registry.extensions import db
+
+
+class MachineType(StrEnum):
+    EXCAVATOR = "excavator"  # 挖掘机
+    LOADER = "loader"  # 装载机
+    BULLDOZER = "bulldozer"  # 推土机
+    CRANE = "crane"  # 起重机
+    ROLLER = "roller"  # 压路机
+    PAVER = "paver"  # 摊铺机
+    GRADER = "grader"  # 平地机
+    FORKLIFT = "forklift"  # 叉车
+    PILE_DRIVER = "pile_driver"  # 打桩机
+    OTHER = "other"
+
+
+class MachineFuel(StrEnum):
+    DIESEL = "diesel"
+    ELECTRIC = "electric"
+    GAS = "gas"
+    HYBRID = "hybrid"
+
+
+class MachineStage(StrEnum):
+    """GB 20891 stage as the ledger code: 1-4 = China I-IV, D = electric, X = no stage."""
+
+    CHINA_I = "1"
+    CHINA_II = "2"
+    CHINA_III = "3"
+    CHINA_IV = "4"
+    ELECTRIC = "D"
+    NONE = "X"
+
+
+class MachineryStatus(StrEnum):
+    PENDING = "pending"  # 待审核
+    APPROVED = "approved"  # 已登记
+    REJECTED = "rejected"  # 已退回
+    RETIRED = "retired"  # 已注销
+
+
+class InspectionResult(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class ConstructionUnit(Timestamps, db.Model):
+    __tablename__ = "construction_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    contact_name: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+
+
+class Site(Timestamps, db.Model):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("construction_units.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    low_emission_zone: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    unit: Mapped[ConstructionUnit] = relationship()
+
+
+class Machinery(Timestamps, db.Model):
+    __tablename__ = "machinery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("construction_units.id"), index=True)
+    machine_type: Mapped[MachineType] = mapped_column(enum_type(MachineType, "machine_type"))
+    model: Mapped[str] = mapped_column(String(100))
+    manufacturer: Mapped[str] = mapped_column(String(200))
+    pin: Mapped[str | None] = mapped_column(String(17), unique=True)
+    engine_model: Mapped[str | None] = mapped_column(String(100))
+    engine_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    rated_power_kw: Mapped[Decimal] = mapped_column(Numeric(7, 1))
+    fuel_type: Mapped[MachineFuel] = mapped_column(enum_type(MachineFuel, "machine_fuel"))
+    emission_stage: Mapped[MachineStage] = mapped_column(enum_type(MachineStage, "machine_stage"))
+    production_date: Mapped[date | None] = mapped_column(Date)
+    acquisition_date: Mapped[date | None] = mapped_column(Date)
+    aftertreatment: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[MachineryStatus] = mapped_column(
+        enum_type(MachineryStatus, "machinery_status"), default=MachineryStatus.PENDING, index=True
+    )
+    # The national code's layout is unconfirmed (DOMAIN.md 5): text, never parsed.
+    registration_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit: Mapped[ConstructionUnit] = relationship()
+
+
+class SiteDeclaration(Timestamps, db.Model):
+    """进场登记: a registered machine declared to work at a site for a period."""
+
+    __tablename__ = "site_declarations"
+    __table_args__ = (UniqueConstraint("site_id", "machinery_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    machinery_id: Mapped[int] = mapped_column(ForeignKey("machinery.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Inspection(Timestamps, db.Model):
+    """抽检: a smoke test against GB 36886-2018."""
+
+    __tablename__ = "inspections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    machinery_id: Mapped[int] = mapped_column(ForeignKey("machinery.id"), index=True)
+    inspected_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    place: Mapped[str | None] = mapped_column(String(200))
+    k: Mapped[Decimal] = mapped_column(Numeric(5, 2))  # light absorption coefficient, m^-1
+    ringelmann: Mapped[int | None] = mapped_column(Integer)
+    limit_k: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    result: Mapped[InspectionResult] = mapped_column(enum_type(InspectionResult, "inspection_result"))
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,16 @@
+"""Every model, imported once so SQLAlchemy and Alembic see the whole schema."""
+
+from registry.accounts.models import ApiToken, User  # noqa: F401
+from registry.alerts.models import Alert, Exemption  # noqa: F401
+from registry.audit.models import AuditEntry  # noqa: F401
+from registry.events.models import PlateEvent, Verdict, Violation  # noqa: F401
+from registry.firms.models import Firm  # noqa: F401
+from registry.gates.models import Gate  # noqa: F401
+from registry.machinery.models import (  # noqa: F401
+    ConstructionUnit,
+    Inspection,
+    Machinery,
+    Site,
+    SiteDeclaration,
+)
+from registry.vehicles.models import Vehicle  # noqa: F401

@@ -1,0 +1,1 @@
+"""Server-rendered pages (Chinese first, English with ?lang=en)."""

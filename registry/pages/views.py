@@ -1,0 +1,24 @@
+"""The home page and the offline API docs assets."""
+
+import swagger_ui_bundle
+from flask import Blueprint, render_template, send_from_directory
+
+from registry.common.i18n import current_language
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.app_context_processor
+def language():
+    return {"lang": current_language()}
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html")
+
+
+@bp.get("/api/docs/static/<path:filename>")
+def swagger_assets(filename):
+    """Swagger UI from the swagger-ui-bundle package: the docs page works offline."""
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)

@@ -1,0 +1,1 @@
+"""Vehicles (车辆) with their emission stage (排放阶段)."""

@@ -1,0 +1,104 @@
+"""Vehicle (车辆) JSON: field names are public API."""
+
+import marshmallow as ma
+
+from registry.common.schemas import StrictSchema, enum_field, length, optional_text
+from registry.common.time import today_local
+from registry.identifiers.plates import PlateColour, is_valid_plate, normalise_plate
+from registry.identifiers.vin import normalise_vin, vin_problem
+from registry.vehicles.models import EmissionStage, FuelType, StageSource, VehicleClass
+
+NEW_ENERGY_FUELS = {FuelType.ELECTRIC, FuelType.HYBRID, FuelType.HYDROGEN}
+
+
+class PlateField(ma.fields.String):
+    """A plate number, normalised (full-width, spaces, O->0, I->1) and checked against GA 36."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        plate = normalise_plate(super()._deserialize(value, attr, data, **kwargs))
+        if not is_valid_plate(plate):
+            raise ma.ValidationError(
+                f"不是有效的号牌号码：{plate} / Not a valid Chinese plate number: {plate}."
+            )
+        return plate
+
+
+class VinField(ma.fields.String):
+    """A VIN, normalised and checked (GB 16735-2019: position 9 is a check digit)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        vin = normalise_vin(super()._deserialize(value, attr, data, **kwargs))
+        problem = vin_problem(vin)
+        if problem:
+            raise ma.ValidationError(f"车辆识别代号无效 / Invalid VIN {vin}: {problem}.")
+        return vin
+
+
+class VehicleSchema(ma.Schema):
+    id = ma.fields.Integer()
+    plate = ma.fields.String()
+    plate_color = ma.fields.Enum(PlateColour, by_value=True)
+    vin = ma.fields.String(allow_none=True)
+    engine_no = ma.fields.String(allow_none=True)
+    emission_stage = ma.fields.Enum(EmissionStage, by_value=True, allow_none=True)
+    stage_source = ma.fields.Enum(StageSource, by_value=True, allow_none=True)
+    fuel_type = ma.fields.Enum(FuelType, by_value=True)
+    registration_date = ma.fields.Date(allow_none=True)
+    vehicle_class = ma.fields.Enum(VehicleClass, by_value=True)
+    owner = ma.fields.String(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+
+
+class VehicleInputSchema(StrictSchema):
+    plate = PlateField(required=True)
+    plate_color = enum_field(PlateColour, required=True)
+    vin = VinField(allow_none=True)
+    engine_no = optional_text(32)
+    emission_stage = enum_field(EmissionStage, allow_none=True)
+    stage_source = enum_field(StageSource, allow_none=True)
+    fuel_type = enum_field(FuelType, required=True)
+    registration_date = ma.fields.Date(allow_none=True)
+    vehicle_class = enum_field(VehicleClass, required=True)
+    owner = optional_text(100)
+
+    @ma.validates("registration_date")
+    def _not_in_future(self, value, **_kwargs):
+        if value and value > today_local():
+            raise ma.ValidationError("注册日期不能晚于今天 / Registration date is in the future.")
+
+    @ma.validates_schema
+    def _stage_matches_fuel(self, data, partial=None, **_kwargs):
+        stage, fuel = data.get("emission_stage"), data.get("fuel_type")
+        if stage == EmissionStage.NEW_ENERGY and fuel and fuel not in NEW_ENERGY_FUELS:
+            raise ma.ValidationError(
+                "排放阶段 D（新能源）须配电动、混合动力或氢燃料 / Stage D (new energy) needs an"
+                " electric, hybrid or hydrogen fuel type.",
+                "emission_stage",
+            )
+        if fuel in (FuelType.ELECTRIC, FuelType.HYDROGEN) and stage not in (None, EmissionStage.NEW_ENERGY):
+            raise ma.ValidationError(
+                "纯电动或氢燃料车辆的排放阶段应为 D / An electric or hydrogen vehicle has stage D.",
+                "emission_stage",
+            )
+
+    @ma.post_load
+    def _default_stage_source(self, data, partial=None, **_kwargs):
+        if data.get("emission_stage") and not data.get("stage_source") and not partial:
+            data["stage_source"] = StageSource.DECLARED
+        return data
+
+
+class VehicleQueryArgsSchema(ma.Schema):
+    plate = PlateField()
+    plate_prefix = ma.fields.String(validate=length(8, 1))
+    plate_color = ma.fields.Enum(PlateColour, by_value=True)
+    emission_stage = ma.fields.Enum(EmissionStage, by_value=True)
+    stage_unknown = ma.fields.Boolean(metadata={"description": "only vehicles with no stage"})
+    fuel_type = ma.fields.Enum(FuelType, by_value=True)
+    vehicle_class = ma.fields.Enum(VehicleClass, by_value=True)
+    owner = ma.fields.String()
+
+
+class VehicleUpdateSchema(VehicleInputSchema):
+    """PATCH body: any subset of the input fields (used with partial=True)."""

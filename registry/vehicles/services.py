@@ -1,0 +1,54 @@
+"""Registering, updating and finding vehicles."""
+
+from sqlalchemy import select
+
+from registry.audit.services import record_change
+from registry.common.services import apply_changes, ensure_unique, get_or_404
+from registry.extensions import db
+from registry.vehicles.models import Vehicle
+from registry.vehicles.schemas import VehicleSchema
+
+
+def _snapshot(vehicle: Vehicle) -> dict:
+    return VehicleSchema(exclude=("created_at", "updated_at")).dump(vehicle)
+
+
+def get_vehicle(vehicle_id: int) -> Vehicle:
+    return get_or_404(Vehicle, vehicle_id, "车辆", "vehicle")
+
+
+def _ensure_identifiers_free(data: dict, exclude_id=None) -> None:
+    ensure_unique(Vehicle, Vehicle.plate, data.get("plate"), "plate", "号牌", "plate", exclude_id)
+    ensure_unique(Vehicle, Vehicle.vin, data.get("vin"), "vin", "车辆识别代号", "VIN", exclude_id)
+
+
+def create_vehicle(actor, data: dict) -> Vehicle:
+    """Register a vehicle; plate and VIN each belong to one vehicle."""
+    _ensure_identifiers_free(data)
+    vehicle = Vehicle(**data)
+    db.session.add(vehicle)
+    db.session.flush()
+    record_change(actor, "create", "vehicle", vehicle.id, after=_snapshot(vehicle))
+    return vehicle
+
+
+def update_vehicle(actor, vehicle: Vehicle, data: dict) -> Vehicle:
+    _ensure_identifiers_free(data, exclude_id=vehicle.id)
+    before = _snapshot(vehicle)
+    if apply_changes(vehicle, data):
+        db.session.flush()
+        record_change(actor, "update", "vehicle", vehicle.id, before=before, after=_snapshot(vehicle))
+    return vehicle
+
+
+def vehicles_query(args: dict):
+    """Vehicles matching the list filters, by plate."""
+    query = select(Vehicle).order_by(Vehicle.plate)
+    if args.get("plate_prefix"):
+        query = query.where(Vehicle.plate.startswith(args["plate_prefix"].upper(), autoescape=True))
+    if args.get("stage_unknown"):
+        query = query.where(Vehicle.emission_stage.is_(None))
+    for key in ("plate", "plate_color", "emission_stage", "fuel_type", "vehicle_class", "owner"):
+        if key in args:
+            query = query.where(getattr(Vehicle, key) == args[key])
+    return query
