@@ -58,8 +58,8 @@ def _int(env: dict, name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def _database_url(env: dict) -> str:
-    raw = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'registry.sqlite3'}"
+def database_url(raw: str, name: str = "DATABASE_URL") -> str:
+    """A database URL checked and set to the drivers this project ships (psycopg 3)."""
     # Heroku-style and bare postgres URLs mean psycopg 3, the driver this project ships.
     if raw.startswith("postgres://"):
         raw = "postgresql://" + raw[len("postgres://") :]
@@ -68,9 +68,9 @@ def _database_url(env: dict) -> str:
     try:
         url = make_url(raw)
     except ArgumentError as exc:
-        raise ConfigError("DATABASE_URL", raw, str(exc)) from None
+        raise ConfigError(name, raw, str(exc)) from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError("DATABASE_URL", raw, "only sqlite and postgresql are supported")
+        raise ConfigError(name, raw, "only sqlite and postgresql are supported")
     return raw
 
 
@@ -79,7 +79,9 @@ class Config:
 
     def __init__(self, env: dict | None = None):
         env = dict(os.environ if env is None else env)
-        self.SQLALCHEMY_DATABASE_URI = _database_url(env)
+        self.SQLALCHEMY_DATABASE_URI = database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'registry.sqlite3'}"
+        )
         self.MQTT_URL = env.get("MQTT_URL") or "mqtt://127.0.0.1:1883"
         self.MQTT = MqttSettings.parse(self.MQTT_URL)
         self.SECRET_KEY = env.get("SECRET_KEY") or DEV_SECRET_KEY
@@ -92,11 +94,7 @@ class Config:
 
     def as_flask(self) -> dict:
         """The settings in the shape Flask and its extensions read."""
-        return {
-            key: getattr(self, key)
-            for key in dir(self)
-            if key.isupper()
-        } | {
+        return {key: getattr(self, key) for key in dir(self) if key.isupper()} | {
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "API_TITLE": "重型柴油车与非道路移动机械登记平台 Registry API",
             "API_VERSION": "v1",

@@ -24,6 +24,8 @@ def create_command(username, role, display_name):
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
-    click.echo(f"已创建用户 {user.username}（角色 {user.role.value}）/ created user {user.username} (role {user.role.value})")
+    click.echo(
+        f"已创建用户 {user.username}（角色 {user.role.value}）/ created user {user.username} (role {user.role.value})"
+    )
     click.echo("API 令牌仅显示一次 / the API token below is shown only once:")
     click.echo(token)

@@ -29,9 +29,7 @@ class User(Timestamps, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"), index=True)
-    construction_unit_id: Mapped[int | None] = mapped_column(
-        ForeignKey("construction_units.id"), index=True
-    )
+    construction_unit_id: Mapped[int | None] = mapped_column(ForeignKey("construction_units.id"), index=True)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 

@@ -1,6 +1,6 @@
 """Time: stored as timezone-aware UTC, business dates are local dates in Asia/Shanghai."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
@@ -10,7 +10,7 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today_local() -> date:
@@ -29,7 +29,7 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC start (inclusive) and end (exclusive) of a local calendar day."""
     start = datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
     end = datetime.fromordinal(day.toordinal() + 1).replace(tzinfo=LOCAL_TZ)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -43,12 +43,12 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime refused: store aware UTC times only")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

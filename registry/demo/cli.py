@@ -14,9 +14,13 @@ demo_cli = AppGroup("demo", help="演示数据 / Demo data.")
 
 
 @demo_cli.command("seed")
-@click.option("--credentials", "credentials_file", default=None,
-              help="保存演示令牌与门禁密钥的文件 / where to save demo tokens and gate secrets"
-                   " (default instance/demo-credentials.json)")
+@click.option(
+    "--credentials",
+    "credentials_file",
+    default=None,
+    help="保存演示令牌与门禁密钥的文件 / where to save demo tokens and gate secrets"
+    " (default instance/demo-credentials.json)",
+)
 def seed_command(credentials_file):
     """Seed the demo district once; a second run changes nothing."""
     if already_seeded():

@@ -25,7 +25,15 @@ FIRMS = [
     ("忻州市钢铁铸造有限公司", Industry.CASTING, 1_500_000, False, PerformanceGrade.A, "播明镇", ["主门"]),
     ("忻府区恒盛水泥有限公司", Industry.CEMENT, 900_000, False, PerformanceGrade.D, "兰村乡", ["南门"]),
     ("忻州顺达物流有限公司", Industry.LOGISTICS, 300_000, False, PerformanceGrade.UNRATED, "城区", ["入口"]),
-    ("忻州绿能新材料有限公司", Industry.BUILDING_MATERIALS, 1_200_000, False, PerformanceGrade.LEADING, "豆罗镇", ["大门"]),
+    (
+        "忻州绿能新材料有限公司",
+        Industry.BUILDING_MATERIALS,
+        1_200_000,
+        False,
+        PerformanceGrade.LEADING,
+        "豆罗镇",
+        ["大门"],
+    ),
 ]
 
 # plate, colour, stage, fuel, class, registration date, owner, wmi

@@ -53,9 +53,7 @@ class FirmInputSchema(StrictSchema):
     name = required_text(200)
     credit_code = CreditCodeField(allow_none=True)
     industry = enum_field(Industry, required=True)
-    annual_freight_tonnes = ma.fields.Integer(
-        load_default=0, strict=True, validate=at_least(0, 10**12)
-    )
+    annual_freight_tonnes = ma.fields.Integer(load_default=0, strict=True, validate=at_least(0, 10**12))
     in_planning_area = ma.fields.Boolean(load_default=False)
     performance_grade = enum_field(PerformanceGrade, load_default=PerformanceGrade.UNRATED)
     region = optional_text(64)

@@ -23,8 +23,14 @@ class GateListArgs(GateQueryArgsSchema, PageArgsSchema):
     pass
 
 
-def _with_secret(gate, secret: str) -> dict:
-    return GateSchema().dump(gate) | {"secret": secret}
+class _GateWithSecret:
+    """A gate together with the secret just issued for it, for one answer only."""
+
+    def __init__(self, gate, secret: str):
+        self.gate, self.secret = gate, secret
+
+    def __getattr__(self, name):
+        return getattr(self.gate, name)
 
 
 @blp.route("/firms/<int:firm_id>/gates")
@@ -44,7 +50,7 @@ class FirmGates(MethodView):
         """Add a gate; the answer carries its secret, shown only this once."""
         gate, secret = services.create_gate(current_actor(), get_firm(firm_id), **data)
         db.session.commit()
-        return _with_secret(gate, secret)
+        return _GateWithSecret(gate, secret)
 
 
 @blp.route("/gates")
@@ -84,4 +90,4 @@ class GateSecret(MethodView):
         gate = services.get_gate(code)
         secret = services.rotate_secret(current_actor(), gate)
         db.session.commit()
-        return _with_secret(gate, secret)
+        return _GateWithSecret(gate, secret)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import sys
 from pathlib import Path
 
 import click
@@ -28,8 +29,12 @@ def read_text(path: Path) -> str:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--partial", is_flag=True, help="导入有效行，跳过出错行 / store valid rows, skip bad ones")
 @click.option("--update-existing", is_flag=True, help="已登记号牌则更新 / update vehicles already registered")
-@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="将出错行写入 CSV 文件 / write failed rows to this CSV file")
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="将出错行写入 CSV 文件 / write failed rows to this CSV file",
+)
 def import_command(path, partial, update_existing, errors_path):
     """Import vehicles from a CSV file whose header uses the API field names."""
     reader = csv.DictReader(io.StringIO(read_text(path)))
@@ -41,7 +46,7 @@ def import_command(path, partial, update_existing, errors_path):
             f"表头有误 / bad header: unknown {unknown}, missing {missing}; columns are {', '.join(COLUMNS)}"
         )
     rows = list(enumerate(reader, start=2))
-    with click.progressbar(length=len(rows), label="导入 / importing", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(rows), label="导入 / importing", file=sys.stderr) as bar:
         report = import_vehicles(None, rows, partial, update_existing, progress=bar.update)
     for line, message in report.errors:
         click.echo(f"第 {line} 行 / line {line}: {message}", err=True)

@@ -56,9 +56,7 @@ class Vehicle(Timestamps, db.Model):
     plate_color: Mapped[PlateColour] = mapped_column(enum_type(PlateColour, "plate_color"))
     vin: Mapped[str | None] = mapped_column(String(17), unique=True)
     engine_no: Mapped[str | None] = mapped_column(String(32))
-    emission_stage: Mapped[EmissionStage | None] = mapped_column(
-        enum_type(EmissionStage, "emission_stage")
-    )
+    emission_stage: Mapped[EmissionStage | None] = mapped_column(enum_type(EmissionStage, "emission_stage"))
     stage_source: Mapped[StageSource | None] = mapped_column(enum_type(StageSource, "stage_source"))
     fuel_type: Mapped[FuelType] = mapped_column(enum_type(FuelType, "fuel_type"))
     registration_date: Mapped[date | None] = mapped_column(Date)

@@ -1,0 +1,128 @@
+"""Schema built once by the migrations; each test runs inside a transaction rolled back after it.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+import os
+
+import pytest
+from flask_migrate import downgrade, upgrade
+
+from registry import create_app
+from registry.accounts.models import Role
+from registry.accounts.services import create_user, issue_token
+from registry.config import database_url
+from registry.extensions import db
+from registry.firms.schemas import FirmInputSchema
+from registry.firms.services import create_firm
+from registry.vehicles.schemas import VehicleInputSchema
+from registry.vehicles.services import create_vehicle
+
+
+def test_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return (
+        database_url(url, "TEST_DATABASE_URL")
+        if url
+        else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": test_database_url(tmp_path_factory)})
+    with app.app_context():
+        downgrade(revision="base")  # a database left by an earlier run starts from empty too
+        upgrade()
+        db.session.remove()
+        # Commits inside a test release a SAVEPOINT; the outer transaction is never committed.
+        db.session.configure(join_transaction_mode="create_savepoint")
+    return app
+
+
+@pytest.fixture(autouse=True)
+def transaction(app):
+    """Bind the session to one connection whose outer transaction is rolled back after the test."""
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        engines[None] = connection
+        try:
+            yield connection
+        finally:
+            db.session.remove()
+            outer.rollback()
+            connection.close()
+            engines[None] = engine
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user():
+    def make(role: Role | str = Role.BUREAU, username: str | None = None):
+        role = Role(role)
+        user = create_user(None, username or f"{role.value}-{make.count}", role)
+        make.count += 1
+        token = issue_token(None, user)
+        db.session.commit()
+        return user, token
+
+    make.count = 0
+    return make
+
+
+@pytest.fixture
+def auth(make_user):
+    """Headers for a request made by a user of `role`."""
+
+    def headers(role: Role | str = Role.BUREAU, **extra) -> dict:
+        _user, token = make_user(role)
+        return {"Authorization": f"Bearer {token}", **extra}
+
+    return headers
+
+
+@pytest.fixture
+def bureau(auth):
+    return auth(Role.BUREAU)
+
+
+@pytest.fixture
+def make_firm():
+    def make(**overrides):
+        data = {"name": "测试企业有限公司", "industry": "steel"} | overrides
+        firm = create_firm(None, FirmInputSchema().load(data))
+        db.session.commit()
+        return firm
+
+    return make
+
+
+@pytest.fixture
+def make_vehicle():
+    def make(**overrides):
+        data = {
+            "plate": "晋H12345",
+            "plate_color": "yellow",
+            "fuel_type": "diesel",
+            "vehicle_class": "heavy_truck",
+            "emission_stage": "6",
+        } | overrides
+        vehicle = create_vehicle(
+            None, VehicleInputSchema().load({k: v for k, v in data.items() if v is not None})
+        )
+        db.session.commit()
+        return vehicle
+
+    return make

@@ -1,0 +1,64 @@
+"""Probes, the OpenAPI document, the offline docs page and HTML versus JSON errors."""
+
+
+def test_healthz(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_readyz_reports_database_and_migrations_at_head(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["database"] == "ok" and body["migrations"]["current"] == ["0001"]
+
+
+def test_openapi_document_lists_the_public_api(client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    for path in (
+        "/api/v1/firms",
+        "/api/v1/firms/{firm_id}",
+        "/api/v1/firms/{firm_id}/gates",
+        "/api/v1/gates/{code}",
+        "/api/v1/vehicles",
+        "/api/v1/vehicles/{vehicle_id}",
+    ):
+        assert path in spec["paths"], path
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    firm_fields = spec["components"]["schemas"]["FirmInput"]["properties"]
+    assert set(firm_fields) == {
+        "name",
+        "credit_code",
+        "industry",
+        "annual_freight_tonnes",
+        "in_planning_area",
+        "performance_grade",
+        "region",
+    }
+
+
+def test_docs_page_loads_its_assets_from_this_server(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "/api/docs/static/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+    asset = client.get("/api/docs/static/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.data) > 100_000
+    asset.close()
+
+
+def test_home_page_is_chinese_first_with_english_available(client):
+    assert "登记平台" in client.get("/").get_data(as_text=True)
+    assert "Registry" in client.get("/?lang=en").get_data(as_text=True)
+    assert "Registry" in client.get("/", headers={"Accept-Language": "en-US,en"}).get_data(as_text=True)
+
+
+def test_api_errors_are_json_and_page_errors_are_html(client):
+    api = client.get("/api/v1/nowhere")
+    assert api.status_code == 404 and api.get_json()["code"] == 404 and api.get_json()["message"]
+    page = client.get("/nowhere")
+    assert (
+        page.status_code == 404
+        and page.mimetype == "text/html"
+        and "页面不存在" in page.get_data(as_text=True)
+    )
+    assert client.delete("/api/v1/firms").get_json()["code"] == 405
