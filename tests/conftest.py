@@ -17,14 +17,13 @@ from registry.firms.schemas import FirmInputSchema
 from registry.firms.services import create_firm
 from registry.vehicles.schemas import VehicleInputSchema
 from registry.vehicles.services import create_vehicle
+from tests.support.mosquitto import Mosquitto
 
 
 def test_database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     return (
-        database_url(url, "TEST_DATABASE_URL")
-        if url
-        else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        database_url(url, "TEST_DATABASE_URL") if url else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     )
 
 
@@ -119,10 +118,19 @@ def make_vehicle():
             "vehicle_class": "heavy_truck",
             "emission_stage": "6",
         } | overrides
-        vehicle = create_vehicle(
-            None, VehicleInputSchema().load({k: v for k, v in data.items() if v is not None})
-        )
+        vehicle = create_vehicle(None, VehicleInputSchema().load({k: v for k, v in data.items() if v is not None}))
         db.session.commit()
         return vehicle
 
     return make
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A real mosquitto on a free port, stopped after the test."""
+    mosquitto = Mosquitto(tmp_path / "broker")
+    mosquitto.start()
+    try:
+        yield mosquitto
+    finally:
+        mosquitto.stop()

@@ -105,9 +105,9 @@ def test_demo_seed_once(runner, tmp_path, client):
     token = saved["api_tokens"]["demo-bureau"]
     stages = {
         v["emission_stage"]
-        for v in client.get(
-            "/api/v1/vehicles?per_page=100", headers={"Authorization": f"Bearer {token}"}
-        ).get_json()["items"]
+        for v in client.get("/api/v1/vehicles?per_page=100", headers={"Authorization": f"Bearer {token}"}).get_json()[
+            "items"
+        ]
     }
     assert stages >= {"0", "1", "2", "3", "4", "5", "6", "D", None}
     code, secret = next(iter(saved["gate_secrets"].items()))

@@ -10,10 +10,7 @@ from registry.config import Config, ConfigError
 
 def test_defaults_work_on_a_laptop():
     config = Config({})
-    assert (
-        config.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
-        and "instance" in config.SQLALCHEMY_DATABASE_URI
-    )
+    assert config.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///") and "instance" in config.SQLALCHEMY_DATABASE_URI
     assert (config.MQTT.host, config.MQTT.port, config.MQTT.tls) == ("127.0.0.1", 1883, False)
     assert config.PORT == 8000
 

@@ -120,8 +120,6 @@ def test_token_is_required_and_role_is_checked(client, auth):
 
 
 def test_malformed_json_body_is_a_clear_400_or_422(client, bureau):
-    response = client.post(
-        "/api/v1/firms", data="{not json", headers=bureau | {"Content-Type": "application/json"}
-    )
+    response = client.post("/api/v1/firms", data="{not json", headers=bureau | {"Content-Type": "application/json"})
     assert response.status_code in (400, 422)
     assert response.get_json()["message"]

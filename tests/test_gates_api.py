@@ -22,13 +22,9 @@ def test_create_gate_returns_code_and_secret_once(client, bureau, make_firm):
 
 def test_gate_codes_are_unique_and_may_be_chosen(client, bureau, make_firm):
     firm = make_firm()
-    chosen = client.post(
-        f"/api/v1/firms/{firm.id}/gates", json={"name": "北门", "code": "HD-N1"}, headers=bureau
-    )
+    chosen = client.post(f"/api/v1/firms/{firm.id}/gates", json={"name": "北门", "code": "HD-N1"}, headers=bureau)
     assert chosen.get_json()["code"] == "HD-N1"
-    clash = client.post(
-        f"/api/v1/firms/{firm.id}/gates", json={"name": "北门2", "code": "HD-N1"}, headers=bureau
-    )
+    clash = client.post(f"/api/v1/firms/{firm.id}/gates", json={"name": "北门2", "code": "HD-N1"}, headers=bureau)
     assert clash.status_code == 409
     bad = client.post(f"/api/v1/firms/{firm.id}/gates", json={"name": "x", "code": "a/b#"}, headers=bureau)
     assert "code" in bad.get_json()["errors"]["json"]

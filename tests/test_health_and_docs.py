@@ -56,9 +56,5 @@ def test_api_errors_are_json_and_page_errors_are_html(client):
     api = client.get("/api/v1/nowhere")
     assert api.status_code == 404 and api.get_json()["code"] == 404 and api.get_json()["message"]
     page = client.get("/nowhere")
-    assert (
-        page.status_code == 404
-        and page.mimetype == "text/html"
-        and "页面不存在" in page.get_data(as_text=True)
-    )
+    assert page.status_code == 404 and page.mimetype == "text/html" and "页面不存在" in page.get_data(as_text=True)
     assert client.delete("/api/v1/firms").get_json()["code"] == 405

@@ -43,9 +43,7 @@ def test_plate_is_normalised_before_storing(client, bureau):
 def test_duplicate_plate_after_normalisation_is_refused(client, bureau, make_vehicle):
     existing = make_vehicle(plate="晋H10001")
     before = vehicle_count()
-    response = client.post(
-        "/api/v1/vehicles", json=TRUCK | {"plate": "晋h1000I", "vin": None}, headers=bureau
-    )
+    response = client.post("/api/v1/vehicles", json=TRUCK | {"plate": "晋h1000I", "vin": None}, headers=bureau)
     assert response.status_code == 409
     assert str(existing.id) in response.get_json()["message"]
     assert "plate" in response.get_json()["errors"]["json"]
@@ -131,9 +129,7 @@ def test_list_filters(client, bureau, make_vehicle):
     make_vehicle(plate="晋H00018D", plate_color="yellow_green", emission_stage="D", fuel_type="electric")
 
     def plates(query):
-        return [
-            v["plate"] for v in client.get(f"/api/v1/vehicles?{query}", headers=bureau).get_json()["items"]
-        ]
+        return [v["plate"] for v in client.get(f"/api/v1/vehicles?{query}", headers=bureau).get_json()["items"]]
 
     assert plates("plate_prefix=晋H") == ["晋H00018D", "晋H10001", "晋H10002"]
     assert plates("plate=晋h1OOO2") == ["晋H10002"]

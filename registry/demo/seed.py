@@ -65,9 +65,7 @@ def seed_vehicles() -> None:
 def seed_alerts() -> None:
     now = utcnow()
     db.session.add(Alert(**data.ALERT, starts_at=now - timedelta(hours=2), ends_at=now + timedelta(days=2)))
-    db.session.add(
-        Alert(**data.PAST_ALERT, starts_at=now - timedelta(days=40), ends_at=now - timedelta(days=37))
-    )
+    db.session.add(Alert(**data.PAST_ALERT, starts_at=now - timedelta(days=40), ends_at=now - timedelta(days=37)))
 
 
 def seed_machinery() -> None:
@@ -78,9 +76,7 @@ def seed_machinery() -> None:
         contact_phone="0350-3000000",
     )
     db.session.add(unit)
-    db.session.add(
-        Site(unit=unit, name="忻府区七一路改造工程", address="忻府区七一路", low_emission_zone=True)
-    )
+    db.session.add(Site(unit=unit, name="忻府区七一路改造工程", address="忻府区七一路", low_emission_zone=True))
     db.session.add(Site(unit=unit, name="豆罗镇物流园二期", address="忻府区豆罗镇", low_emission_zone=False))
     for serial, (kind, model, maker, engine, power, fuel, stage, status) in enumerate(data.MACHINERY, 1):
         db.session.add(

@@ -1,12 +1,16 @@
 """Firms (企业) regulated by the plan."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.common.models import Timestamps, enum_type
 from registry.extensions import db
+
+if TYPE_CHECKING:
+    from registry.gates.models import Gate
 
 
 class Industry(StrEnum):

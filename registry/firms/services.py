@@ -19,9 +19,7 @@ def get_firm(firm_id: int) -> Firm:
 
 def create_firm(actor, data: dict) -> Firm:
     """Register a firm; a credit code may belong to one firm only."""
-    ensure_unique(
-        Firm, Firm.credit_code, data.get("credit_code"), "credit_code", "统一社会信用代码", "credit_code"
-    )
+    ensure_unique(Firm, Firm.credit_code, data.get("credit_code"), "credit_code", "统一社会信用代码", "credit_code")
     firm = Firm(**data)
     db.session.add(firm)
     db.session.flush()

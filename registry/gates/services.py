@@ -37,9 +37,7 @@ def create_gate(actor, firm: Firm, name: str, code: str | None = None) -> tuple[
     gate = Gate(firm=firm, name=name, code=code or _next_code(firm), secret_hash=hash_secret(secret))
     db.session.add(gate)
     db.session.flush()
-    record_change(
-        actor, "create", "gate", gate.id, after={"firm_id": firm.id, "name": name, "code": gate.code}
-    )
+    record_change(actor, "create", "gate", gate.id, after={"firm_id": firm.id, "name": name, "code": gate.code})
     return gate, secret
 
 

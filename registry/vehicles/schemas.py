@@ -17,9 +17,7 @@ class PlateField(ma.fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         plate = normalise_plate(super()._deserialize(value, attr, data, **kwargs))
         if not is_valid_plate(plate):
-            raise ma.ValidationError(
-                f"不是有效的号牌号码：{plate} / Not a valid Chinese plate number: {plate}."
-            )
+            raise ma.ValidationError(f"不是有效的号牌号码：{plate} / Not a valid Chinese plate number: {plate}.")
         return plate
 
 

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Container entrypoint: `web` migrates then serves under gunicorn; `gateway` runs the MQTT gateway.
+set -eu
+export FLASK_APP=wsgi
+case "${1:-web}" in
+    web)
+        flask db upgrade
+        exec gunicorn wsgi:app --bind "0.0.0.0:${PORT:-8000}" --workers "${WEB_CONCURRENCY:-2}" \
+            --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+        ;;
+    gateway)
+        exec python -m gateway
+        ;;
+    seed-demo)
+        flask db upgrade
+        exec flask demo seed
+        ;;
+    *)
+        exec "$@"
+        ;;
+esac

@@ -1,0 +1,82 @@
+"""python -m gateway against a real broker: announces itself, and its last will says offline."""
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import paho.mqtt.client as paho
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.broker
+
+
+def status_watcher(broker):
+    """A client collecting every message on gateway/status."""
+    seen: queue.Queue = queue.Queue()
+    client = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
+    client.on_connect = lambda c, *_: c.subscribe("gateway/status", qos=1)
+    client.on_message = lambda _c, _u, message: seen.put(json.loads(message.payload)["status"])
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    return client, seen
+
+
+def start_gateway(broker) -> subprocess.Popen:
+    env = os.environ | {"MQTT_URL": broker.url, "GATEWAY_CLIENT_ID": "gateway-under-test"}
+    with (broker.folder / "gateway.log").open("ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "gateway"], cwd=ROOT, env=env, stdout=log, stderr=log)
+
+
+def next_status(seen: queue.Queue) -> str:
+    return seen.get(timeout=15)
+
+
+def test_gateway_announces_online_and_offline_on_clean_stop(broker):
+    client, seen = status_watcher(broker)
+    gateway = start_gateway(broker)
+    try:
+        assert next_status(seen) == "online"
+        gateway.send_signal(signal.SIGTERM)
+        assert gateway.wait(timeout=15) == 0
+        assert next_status(seen) == "offline"
+    finally:
+        gateway.kill()
+        client.loop_stop()
+        client.disconnect()
+
+
+def test_last_will_reports_offline_when_the_gateway_is_killed(broker):
+    client, seen = status_watcher(broker)
+    gateway = start_gateway(broker)
+    try:
+        assert next_status(seen) == "online"
+        gateway.kill()  # SIGKILL: no chance to say goodbye, the broker sends the will
+        gateway.wait(timeout=15)
+        assert next_status(seen) == "offline"
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+
+def test_gateway_waits_for_a_broker_that_starts_late(tmp_path):
+    from tests.support.mosquitto import Mosquitto
+
+    late = Mosquitto(tmp_path / "late")
+    late.folder.mkdir(parents=True, exist_ok=True)
+    gateway = start_gateway(late)
+    try:
+        late.start()
+        client, seen = status_watcher(late)
+        assert next_status(seen) == "online"  # retained, or published once the gateway reconnects
+        client.loop_stop()
+        client.disconnect()
+    finally:
+        gateway.terminate()
+        gateway.wait(timeout=15)
+        late.stop()

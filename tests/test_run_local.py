@@ -1,0 +1,105 @@
+"""`make run`'s script and the container entrypoint, end to end on embedded defaults."""
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import paho.mqtt.client as paho
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+
+from tests.support.mosquitto import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.broker
+
+
+def get(url: str, token: str | None = None):
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status, response.read()
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the process exited early"
+        try:
+            if get(f"{base}/healthz")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(base)
+
+
+def gateway_status(mqtt_port: int) -> str:
+    seen: queue.Queue = queue.Queue()
+    client = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
+    client.on_connect = lambda c, *_: c.subscribe("gateway/status", qos=1)
+    client.on_message = lambda _c, _u, m: seen.put(json.loads(m.payload)["status"])
+    client.connect("127.0.0.1", mqtt_port)
+    client.loop_start()
+    try:
+        return seen.get(timeout=20)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+
+def test_make_run_serves_docs_demo_data_and_a_connected_gateway(tmp_path):
+    port, mqtt_port = free_port(), free_port()
+    env = os.environ | {
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",  # nothing there: the script starts mosquitto
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+    }
+    env.pop("TEST_DATABASE_URL", None)
+    with (tmp_path / "run.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "scripts/run_local.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base, process)
+        assert b'"openapi"' in get(f"{base}/api/openapi.json")[1]
+        assert b"swagger-ui-bundle.js" in get(f"{base}/api/docs")[1]
+        credentials = json.loads((tmp_path / "instance" / "demo-credentials.json").read_text(encoding="utf-8"))
+        firms = json.loads(get(f"{base}/api/v1/firms", credentials["api_tokens"]["demo-bureau"])[1])
+        assert firms["total"] == 6
+        assert gateway_status(mqtt_port) == "online"
+    finally:
+        process.send_signal(signal.SIGINT)
+        exit_code = process.wait(timeout=30)
+    assert exit_code == 0, (tmp_path / "run.log").read_text(errors="replace")
+    with pytest.raises(OSError):
+        get(f"{base}/healthz")
+
+
+def test_container_entrypoint_migrates_and_serves(tmp_path):
+    port = free_port()
+    env = os.environ | {
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    with (tmp_path / "web.log").open("wb") as log:
+        process = subprocess.Popen(
+            ["sh", "scripts/container_start.sh", "web"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", process)
+        status, body = get(f"http://127.0.0.1:{port}/readyz")
+        assert status == 200 and json.loads(body)["migrations"]["current"] == ["0001"]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
