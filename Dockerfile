@@ -1,0 +1,30 @@
+# Production image: the registry (gunicorn) and, with `gateway` as command, the MQTT gateway.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    INSTANCE_PATH=/app/instance \
+    PORT=8000
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY registry ./registry
+COPY gateway ./gateway
+COPY migrations ./migrations
+COPY scripts ./scripts
+COPY wsgi.py ./
+
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin registry \
+    && mkdir -p /app/instance && chown registry:registry /app/instance
+USER registry
+
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"
+
+ENTRYPOINT ["sh", "/app/scripts/container_start.sh"]
+CMD ["web"]
