@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from registry.accounts.auth import BEARER_SCHEME
 from registry.common.errors import register_errorhandlers
@@ -16,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(Config().as_flask())
     app.config.from_mapping(config or {})
     app.json.ensure_ascii = False
+    app.url_map.converters["int"] = DatabaseId
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     configure_logging(app)
     register_extensions(app)
@@ -23,6 +25,15 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in a URL: a positive id that fits the database's integer, else the route is a 404."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, **kwargs)
 
 
 def configure_logging(app: Flask) -> None:

@@ -58,3 +58,21 @@ def test_api_errors_are_json_and_page_errors_are_html(client):
     page = client.get("/nowhere")
     assert page.status_code == 404 and page.mimetype == "text/html" and "页面不存在" in page.get_data(as_text=True)
     assert client.delete("/api/v1/firms").get_json()["code"] == 405
+
+
+def test_ids_and_pages_beyond_range_are_clean_4xx(client, bureau):
+    assert client.get("/api/v1/firms/99999999999999999999", headers=bureau).status_code == 404
+    assert client.get("/api/v1/firms/0", headers=bureau).status_code == 404
+    huge_page = client.get("/api/v1/firms?page=99999999999999999999", headers=bureau)
+    assert huge_page.status_code == 422 and "page" in huge_page.get_json()["errors"]["query"]
+
+
+def test_a_constraint_violation_is_a_409_and_rolls_back(app, client, bureau, monkeypatch):
+    from registry.vehicles import services
+
+    monkeypatch.setattr(services, "_ensure_identifiers_free", lambda *a, **k: None)  # as if two raced
+    truck = {"plate": "晋H10001", "plate_color": "yellow", "fuel_type": "diesel", "vehicle_class": "heavy_truck"}
+    assert client.post("/api/v1/vehicles", json=truck, headers=bureau).status_code == 201
+    second = client.post("/api/v1/vehicles", json=truck, headers=bureau)
+    assert second.status_code == 409 and second.get_json()["message"]
+    assert client.get("/api/v1/vehicles", headers=bureau).get_json()["total"] == 1

@@ -138,3 +138,13 @@ def test_list_filters(client, bureau, make_vehicle):
     assert plates("fuel_type=gas") == ["晋H10002"]
     assert plates("plate_color=yellow_green") == ["晋H00018D"]
     assert client.get("/api/v1/vehicles?per_page=1000", headers=bureau).status_code == 422
+
+
+def test_patch_keeps_the_whole_vehicle_consistent(client, bureau, make_vehicle):
+    truck = make_vehicle(plate="晋H10001", emission_stage="5")
+    electric = client.patch(f"/api/v1/vehicles/{truck.id}", json={"fuel_type": "electric"}, headers=bureau)
+    assert electric.status_code == 422 and "emission_stage" in electric.get_json()["errors"]["json"]
+    cleared = client.patch(f"/api/v1/vehicles/{truck.id}", json={"emission_stage": None}, headers=bureau)
+    assert cleared.get_json()["emission_stage"] is None and cleared.get_json()["stage_source"] is None
+    declared = client.patch(f"/api/v1/vehicles/{truck.id}", json={"emission_stage": "6"}, headers=bureau)
+    assert declared.get_json()["stage_source"] == "declared"

@@ -3,12 +3,13 @@
 Under /api/ every error is JSON `{code, status, message, errors}`; pages get HTML.
 """
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_smorest import abort
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from registry.common.i18n import t
-from registry.extensions import api
+from registry.extensions import api, db
 
 
 class DomainError(Exception):
@@ -89,6 +90,20 @@ def handle_domain_error(error: DomainError):
         return handle_http_error(http_error)
 
 
+def handle_integrity_error(error: IntegrityError):
+    """A constraint caught what a service check could not, e.g. two concurrent writes of one plate."""
+    db.session.rollback()
+    return handle_domain_error(
+        Conflict(t("与现有数据冲突，请刷新后重试", "Conflicts with existing data; reload and try again"))
+    )
+
+
+def handle_database_unavailable(error: OperationalError):
+    db.session.rollback()
+    current_app.logger.error("database unavailable: %s", error)
+    return handle_http_error(ServiceUnavailable())
+
+
 def handle_unexpected(error: Exception):
     return handle_http_error(InternalServerError(original_exception=error))
 
@@ -96,5 +111,7 @@ def handle_unexpected(error: Exception):
 def register_errorhandlers(app):
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

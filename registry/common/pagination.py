@@ -4,12 +4,13 @@ import marshmallow as ma
 from flask import current_app
 from sqlalchemy import Select, func, select
 
+from registry.common.schemas import at_least
 from registry.extensions import db
 
 
 class PageArgsSchema(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
-    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+    page = ma.fields.Integer(load_default=1, validate=at_least(1, 1_000_000))
+    per_page = ma.fields.Integer(load_default=50, validate=at_least(1, 500))
 
 
 def page_envelope(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:

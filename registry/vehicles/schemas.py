@@ -11,6 +11,18 @@ from registry.vehicles.models import EmissionStage, FuelType, StageSource, Vehic
 NEW_ENERGY_FUELS = {FuelType.ELECTRIC, FuelType.HYBRID, FuelType.HYDROGEN}
 
 
+def stage_fuel_problem(stage, fuel) -> str | None:
+    """Why an emission stage and a fuel type cannot belong to one vehicle, or None."""
+    if stage == EmissionStage.NEW_ENERGY and fuel and fuel not in NEW_ENERGY_FUELS:
+        return (
+            "排放阶段 D（新能源）须配电动、混合动力或氢燃料 / Stage D (new energy) needs an"
+            " electric, hybrid or hydrogen fuel type."
+        )
+    if fuel in (FuelType.ELECTRIC, FuelType.HYDROGEN) and stage not in (None, EmissionStage.NEW_ENERGY):
+        return "纯电动或氢燃料车辆的排放阶段应为 D / An electric or hydrogen vehicle has stage D."
+    return None
+
+
 class PlateField(ma.fields.String):
     """A plate number, normalised (full-width, spaces, O->0, I->1) and checked against GA 36."""
 
@@ -67,18 +79,9 @@ class VehicleInputSchema(StrictSchema):
 
     @ma.validates_schema
     def _stage_matches_fuel(self, data, partial=None, **_kwargs):
-        stage, fuel = data.get("emission_stage"), data.get("fuel_type")
-        if stage == EmissionStage.NEW_ENERGY and fuel and fuel not in NEW_ENERGY_FUELS:
-            raise ma.ValidationError(
-                "排放阶段 D（新能源）须配电动、混合动力或氢燃料 / Stage D (new energy) needs an"
-                " electric, hybrid or hydrogen fuel type.",
-                "emission_stage",
-            )
-        if fuel in (FuelType.ELECTRIC, FuelType.HYDROGEN) and stage not in (None, EmissionStage.NEW_ENERGY):
-            raise ma.ValidationError(
-                "纯电动或氢燃料车辆的排放阶段应为 D / An electric or hydrogen vehicle has stage D.",
-                "emission_stage",
-            )
+        problem = stage_fuel_problem(data.get("emission_stage"), data.get("fuel_type"))
+        if problem:
+            raise ma.ValidationError(problem, "emission_stage")
 
     @ma.post_load
     def _default_stage_source(self, data, partial=None, **_kwargs):

@@ -3,10 +3,11 @@
 from sqlalchemy import select
 
 from registry.audit.services import record_change
+from registry.common.errors import DomainError
 from registry.common.services import apply_changes, ensure_unique, get_or_404
 from registry.extensions import db
-from registry.vehicles.models import Vehicle
-from registry.vehicles.schemas import VehicleSchema
+from registry.vehicles.models import StageSource, Vehicle
+from registry.vehicles.schemas import VehicleSchema, stage_fuel_problem
 
 
 def _snapshot(vehicle: Vehicle) -> dict:
@@ -33,7 +34,15 @@ def create_vehicle(actor, data: dict) -> Vehicle:
 
 
 def update_vehicle(actor, vehicle: Vehicle, data: dict) -> Vehicle:
+    """Change some fields; the result as a whole must still be consistent."""
     _ensure_identifiers_free(data, exclude_id=vehicle.id)
+    problem = stage_fuel_problem(
+        data.get("emission_stage", vehicle.emission_stage), data.get("fuel_type", vehicle.fuel_type)
+    )
+    if problem:
+        raise DomainError(problem, "emission_stage")
+    if "emission_stage" in data and "stage_source" not in data:
+        data = data | {"stage_source": StageSource.DECLARED if data["emission_stage"] else None}
     before = _snapshot(vehicle)
     if apply_changes(vehicle, data):
         db.session.flush()
