@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from registry.audit.services import record_change
 from registry.common.errors import Conflict, NotFound
 from registry.common.i18n import t
 from registry.extensions import db
@@ -43,3 +44,20 @@ def apply_changes(row, data: dict) -> dict:
             before[key] = old
             setattr(row, key, value)
     return before
+
+
+def add_audited(actor, row, entity: str, snapshot):
+    """Add `row`, flush for its id, and audit its creation with `snapshot(row)`."""
+    db.session.add(row)
+    db.session.flush()
+    record_change(actor, "create", entity, row.id, after=snapshot(row))
+    return row
+
+
+def change_audited(actor, row, data: dict, entity: str, snapshot):
+    """Apply `data` to `row`; audit before and after when anything changed."""
+    before = snapshot(row)
+    if apply_changes(row, data):
+        db.session.flush()
+        record_change(actor, "update", entity, row.id, before=before, after=snapshot(row))
+    return row

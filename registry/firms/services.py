@@ -2,9 +2,7 @@
 
 from sqlalchemy import select
 
-from registry.audit.services import record_change
-from registry.common.services import apply_changes, ensure_unique, get_or_404
-from registry.extensions import db
+from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404
 from registry.firms.models import Firm
 from registry.firms.schemas import FirmSchema
 
@@ -19,29 +17,18 @@ def get_firm(firm_id: int) -> Firm:
 
 def create_firm(actor, data: dict) -> Firm:
     """Register a firm; a credit code may belong to one firm only."""
-    ensure_unique(Firm, Firm.credit_code, data.get("credit_code"), "credit_code", "统一社会信用代码", "credit_code")
-    firm = Firm(**data)
-    db.session.add(firm)
-    db.session.flush()
-    record_change(actor, "create", "firm", firm.id, after=_snapshot(firm))
-    return firm
+    _ensure_credit_code_free(data)
+    return add_audited(actor, Firm(**data), "firm", _snapshot)
 
 
 def update_firm(actor, firm: Firm, data: dict) -> Firm:
-    ensure_unique(
-        Firm,
-        Firm.credit_code,
-        data.get("credit_code"),
-        "credit_code",
-        "统一社会信用代码",
-        "credit_code",
-        exclude_id=firm.id,
-    )
-    before = _snapshot(firm)
-    if apply_changes(firm, data):
-        db.session.flush()
-        record_change(actor, "update", "firm", firm.id, before=before, after=_snapshot(firm))
-    return firm
+    _ensure_credit_code_free(data, exclude_id=firm.id)
+    return change_audited(actor, firm, data, "firm", _snapshot)
+
+
+def _ensure_credit_code_free(data: dict, exclude_id=None) -> None:
+    code = data.get("credit_code")
+    ensure_unique(Firm, Firm.credit_code, code, "credit_code", "统一社会信用代码", "credit_code", exclude_id)
 
 
 def firms_query(args: dict):

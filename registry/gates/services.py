@@ -8,7 +8,7 @@ from registry.accounts.services import hash_secret, new_secret
 from registry.audit.services import record_change
 from registry.common.errors import NotFound
 from registry.common.i18n import t
-from registry.common.services import apply_changes, ensure_unique
+from registry.common.services import add_audited, change_audited, ensure_unique
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
@@ -35,17 +35,15 @@ def create_gate(actor, firm: Firm, name: str, code: str | None = None) -> tuple[
     ensure_unique(Gate, Gate.code, code, "code", "门禁编码", "gate code")
     secret = new_secret()
     gate = Gate(firm=firm, name=name, code=code or _next_code(firm), secret_hash=hash_secret(secret))
-    db.session.add(gate)
-    db.session.flush()
-    record_change(actor, "create", "gate", gate.id, after={"firm_id": firm.id, "name": name, "code": gate.code})
-    return gate, secret
+    return add_audited(actor, gate, "gate", _snapshot), secret
 
 
 def update_gate(actor, gate: Gate, data: dict) -> Gate:
-    before = apply_changes(gate, data)
-    if before:
-        record_change(actor, "update", "gate", gate.id, before=before, after=data)
-    return gate
+    return change_audited(actor, gate, data, "gate", _snapshot)
+
+
+def _snapshot(gate: Gate) -> dict:
+    return {"firm_id": gate.firm_id, "name": gate.name, "code": gate.code, "active": gate.active}
 
 
 def rotate_secret(actor, gate: Gate) -> str:

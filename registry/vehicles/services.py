@@ -2,10 +2,8 @@
 
 from sqlalchemy import select
 
-from registry.audit.services import record_change
 from registry.common.errors import DomainError
-from registry.common.services import apply_changes, ensure_unique, get_or_404
-from registry.extensions import db
+from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404
 from registry.vehicles.models import StageSource, Vehicle
 from registry.vehicles.schemas import VehicleSchema, stage_fuel_problem
 
@@ -26,11 +24,7 @@ def _ensure_identifiers_free(data: dict, exclude_id=None) -> None:
 def create_vehicle(actor, data: dict) -> Vehicle:
     """Register a vehicle; plate and VIN each belong to one vehicle."""
     _ensure_identifiers_free(data)
-    vehicle = Vehicle(**data)
-    db.session.add(vehicle)
-    db.session.flush()
-    record_change(actor, "create", "vehicle", vehicle.id, after=_snapshot(vehicle))
-    return vehicle
+    return add_audited(actor, Vehicle(**data), "vehicle", _snapshot)
 
 
 def update_vehicle(actor, vehicle: Vehicle, data: dict) -> Vehicle:
@@ -43,11 +37,7 @@ def update_vehicle(actor, vehicle: Vehicle, data: dict) -> Vehicle:
         raise DomainError(problem, "emission_stage")
     if "emission_stage" in data and "stage_source" not in data:
         data = data | {"stage_source": StageSource.DECLARED if data["emission_stage"] else None}
-    before = _snapshot(vehicle)
-    if apply_changes(vehicle, data):
-        db.session.flush()
-        record_change(actor, "update", "vehicle", vehicle.id, before=before, after=_snapshot(vehicle))
-    return vehicle
+    return change_audited(actor, vehicle, data, "vehicle", _snapshot)
 
 
 def vehicles_query(args: dict):
