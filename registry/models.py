@@ -13,4 +13,5 @@ from registry.machinery.models import (  # noqa: F401
     Site,
     SiteDeclaration,
 )
+from registry.policies.models import Policy  # noqa: F401
 from registry.vehicles.models import Vehicle  # noqa: F401

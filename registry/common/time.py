@@ -1,10 +1,7 @@
-"""Time: stored as timezone-aware UTC, business dates are local dates in Asia/Shanghai."""
+"""Time: moments are aware UTC; business dates are local dates in Asia/Shanghai. Pure: no database."""
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import DateTime
-from sqlalchemy.types import TypeDecorator
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -30,25 +27,3 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
     end = datetime.fromordinal(day.toordinal() + 1).replace(tzinfo=LOCAL_TZ)
     return start.astimezone(UTC), end.astimezone(UTC)
-
-
-class UTCDateTime(TypeDecorator):
-    """An aware datetime stored in UTC on every engine (SQLite keeps no offset of its own)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: store aware UTC times only")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)

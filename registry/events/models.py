@@ -7,8 +7,8 @@ from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.audit.models import JSONDocument
-from registry.common.models import Timestamps, enum_type
-from registry.common.time import UTCDateTime, utcnow
+from registry.common.models import Timestamps, UTCDateTime, enum_type
+from registry.common.time import utcnow
 from registry.extensions import db
 from registry.identifiers.plates import PlateColour
 

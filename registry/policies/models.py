@@ -1,0 +1,27 @@
+"""One row per version of one rule's parameters; a revision adds a row and retires the old one."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.audit.models import JSONDocument
+from registry.common.models import Timestamps, UTCDateTime
+from registry.extensions import db
+
+
+class Policy(Timestamps, db.Model):
+    __tablename__ = "policies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(32), index=True)
+    params: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+    clause: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"))
+    # Set when a revision replaced this row: it stays, unchanged, for the verdicts that used it.
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

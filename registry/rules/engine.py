@@ -1,0 +1,154 @@
+"""evaluate(): may this truck pass this gate at this moment, and if not, why?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from registry.common.time import local_date
+from registry.identifiers.plates import is_valid_plate, normalise_plate
+from registry.rules import messages as msg
+from registry.rules.facts import AlertFacts, Finding, FirmFacts, Policy, Read, VehicleFacts, Verdict
+from registry.rules.stages import NEW_ENERGY, at_least, at_most, infer_stage
+
+# Used only when no SCOPE policy is in force: the plan's heavy-vehicle scope.
+DEFAULT_SCOPE = {
+    "vehicle_classes": ["heavy_truck", "medium_truck", "tractor"],
+    "plate_colors": ["yellow", "yellow_green"],
+}
+ALL_FREIGHT = "all"  # a staggered-transport cell that bans every truck, new energy included
+
+
+class _Evaluation:
+    """Collects findings and the policies consulted while the rules run."""
+
+    def __init__(self, policies: Iterable[Policy], read: Read):
+        day = local_date(read.at)
+        self.in_force: dict[str, list[Policy]] = {}
+        for policy in sorted(policies, key=lambda p: p.id):
+            if policy.in_force_on(day):
+                self.in_force.setdefault(policy.rule, []).append(policy)
+        self.findings: list[Finding] = []
+        self.used: set[int] = set()
+        self.alert_ids: list[int] = []
+
+    def policies(self, rule: str) -> list[Policy]:
+        found = self.in_force.get(rule, [])
+        self.used.update(p.id for p in found)
+        return found
+
+    def add(self, policy: Policy, severity: str, text: tuple[str, str], note: str | None = None) -> None:
+        zh, en = text
+        self.findings.append(Finding(policy.rule, severity, zh, en, policy.clause, policy.id, note))
+
+    def verdict(self, plate: str, stage: str | None, inferred: bool) -> Verdict:
+        severities = {f.severity for f in self.findings}
+        decision = "deny" if "deny" in severities else "review" if "review" in severities else "pass"
+        return Verdict(
+            decision, tuple(self.findings), tuple(sorted(self.used)), inferred, plate, stage, tuple(self.alert_ids)
+        )
+
+
+def evaluate(
+    read: Read,
+    vehicle: VehicleFacts | None,
+    firm: FirmFacts | None,
+    alerts: Sequence[AlertFacts] = (),
+    exempted_alert_ids: frozenset[int] | set[int] = frozenset(),
+    policies: Iterable[Policy] = (),
+) -> Verdict:
+    """The verdict for one read; deterministic, no I/O."""
+    ev = _Evaluation(policies, read)
+    plate = normalise_plate(read.plate)
+    if not is_valid_plate(plate):
+        for policy in ev.policies("UNREADABLE_PLATE"):
+            ev.add(policy, "review", msg.unreadable(read.plate))
+        return ev.verdict(plate, None, False)
+
+    scope = next(iter(ev.policies("SCOPE")), None)
+    scope_params = scope.params if scope else DEFAULT_SCOPE
+    if vehicle is None:
+        if read.plate_color in scope_params["plate_colors"]:
+            for policy in ev.policies("UNREGISTERED_VEHICLE"):
+                ev.add(policy, "review", msg.unregistered(plate, read.plate_color))
+        return ev.verdict(plate, None, False)
+    if vehicle.vehicle_class not in scope_params["vehicle_classes"]:
+        return ev.verdict(plate, vehicle.emission_stage, False)
+
+    _check_plate_colour(ev, vehicle, read.plate_color)
+    stage, inferred = _stage(ev, vehicle)
+    if stage is None:
+        for policy in ev.policies("STAGE_UNKNOWN"):
+            ev.add(policy, "review", msg.stage_unknown(plate))
+    else:
+        _phase_out(ev, vehicle, stage)
+        if firm is not None:
+            _freight_stage(ev, firm, stage)
+            _clean_transport(ev, firm, stage)
+    if firm is not None:
+        _staggered_transport(ev, read, firm, stage, alerts, exempted_alert_ids)
+    return ev.verdict(plate, stage, inferred)
+
+
+def _stage(ev: _Evaluation, vehicle: VehicleFacts) -> tuple[str | None, bool]:
+    if vehicle.emission_stage:
+        return vehicle.emission_stage, False
+    for policy in ev.policies("STAGE_INFERENCE"):
+        stage = infer_stage(vehicle.registration_date, vehicle.fuel_type, policy.params.get("cutovers", {}))
+        if stage:
+            return stage, True
+    return None, False
+
+
+def _check_plate_colour(ev: _Evaluation, vehicle: VehicleFacts, colour: str | None) -> None:
+    registered_nev = vehicle.emission_stage == NEW_ENERGY
+    if (registered_nev and colour == "yellow") or (not registered_nev and colour == "yellow_green"):
+        for policy in ev.policies("NEV_MISMATCH"):
+            ev.add(policy, "review", msg.nev_mismatch(vehicle.plate, registered_nev, colour))
+
+
+def _phase_out(ev: _Evaluation, vehicle: VehicleFacts, stage: str) -> None:
+    for policy in ev.policies("PHASE_OUT"):
+        fuels = policy.params.get("fuel_types", ["diesel"])
+        if vehicle.fuel_type in fuels and at_most(stage, policy.params.get("max_stage", "3")):
+            ev.add(policy, "deny", msg.phase_out(stage))
+
+
+def _freight_stage(ev: _Evaluation, firm: FirmFacts, stage: str) -> None:
+    for policy in ev.policies("FREIGHT_STAGE"):
+        threshold, minimum = policy.params["threshold_tonnes"], policy.params["min_stage"]
+        if firm.annual_freight_tonnes >= threshold and not at_least(stage, minimum):
+            ev.add(policy, "deny", msg.freight_stage(firm.annual_freight_tonnes, threshold, minimum, stage))
+
+
+def _clean_transport(ev: _Evaluation, firm: FirmFacts, stage: str) -> None:
+    for policy in ev.policies("CLEAN_TRANSPORT"):
+        params = policy.params
+        applies = firm.industry in params["industries"] and (
+            firm.in_planning_area or not params.get("planning_area_only", True)
+        )
+        if applies and not at_least(stage, params.get("min_stage", "6")):
+            ev.add(policy, "deny", msg.clean_transport(firm.industry, stage))
+
+
+def _staggered_transport(
+    ev: _Evaluation,
+    read: Read,
+    firm: FirmFacts,
+    stage: str | None,
+    alerts: Sequence[AlertFacts],
+    exempted_alert_ids,
+) -> None:
+    covering = [a for a in sorted(alerts, key=lambda a: a.id) if a.covers(read.at, firm.region)]
+    if not covering:
+        return
+    for policy in ev.policies("STAGGERED_TRANSPORT"):
+        for alert in covering:
+            ev.alert_ids.append(alert.id)
+            ban = policy.params["matrix"].get(firm.performance_grade, {}).get(alert.level)
+            if ban is None or (ban != ALL_FREIGHT and (stage is None or not at_most(stage, ban))):
+                continue
+            text = msg.staggered(firm.performance_grade, alert.level, ban, stage)
+            if alert.id in exempted_alert_ids:
+                ev.add(policy, "info", msg.exempted(text), note="EXEMPTED")
+            else:
+                ev.add(policy, "deny", text)

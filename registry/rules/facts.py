@@ -1,0 +1,114 @@
+"""What goes into the engine and what comes out, as frozen dataclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Read:
+    """One plate read at a gate: the text and colour as the camera gave them, and the moment."""
+
+    plate: str
+    plate_color: str | None
+    at: datetime  # aware
+
+
+@dataclass(frozen=True)
+class VehicleFacts:
+    """A registered vehicle as the registry knows it."""
+
+    plate: str
+    plate_color: str
+    emission_stage: str | None  # "0"-"6", "D", or None when unknown
+    fuel_type: str
+    vehicle_class: str
+    registration_date: date | None = None
+
+
+@dataclass(frozen=True)
+class FirmFacts:
+    id: int | None
+    industry: str
+    annual_freight_tonnes: int
+    in_planning_area: bool
+    performance_grade: str  # A, B, C, D, leading, unrated
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class AlertFacts:
+    """A heavy-pollution alert; `ends_at` already accounts for an early end."""
+
+    id: int
+    level: str  # yellow, orange, red
+    region: str | None
+    starts_at: datetime
+    ends_at: datetime
+
+    def covers(self, moment: datetime, region: str | None) -> bool:
+        in_time = self.starts_at <= moment < self.ends_at
+        return in_time and (not self.region or self.region == region)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One version of one rule's parameters, in force on local dates [effective_from, effective_to]."""
+
+    id: int
+    rule: str
+    params: Mapping = field(default_factory=dict)
+    effective_from: date = date.min
+    effective_to: date | None = None
+    clause: str = ""
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str  # deny, review, info
+    message_zh: str
+    message_en: str
+    clause: str
+    policy_id: int | None = None
+    note: str | None = None  # e.g. EXEMPTED
+
+    def as_dict(self) -> dict:
+        data = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "clause": self.clause,
+            "policy_id": self.policy_id,
+        }
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decision: str  # pass, deny, review
+    findings: tuple[Finding, ...]
+    policy_ids: tuple[int, ...]
+    stage_inferred: bool
+    plate: str  # normalised
+    stage: str | None  # the stage the rules used
+    alert_ids: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "decision": self.decision,
+            "findings": [f.as_dict() for f in self.findings],
+            "policy_ids": list(self.policy_ids),
+            "stage_inferred": self.stage_inferred,
+            "plate": self.plate,
+            "emission_stage": self.stage,
+            "alert_ids": list(self.alert_ids),
+        }

@@ -1,0 +1,87 @@
+"""Finding messages, Chinese first, English beside: (zh, en) pairs."""
+
+from registry.rules.stages import stage_name_en, stage_name_zh
+
+GRADES_ZH = {"A": "A级", "B": "B级", "C": "C级", "D": "D级", "leading": "引领性", "unrated": "未评级"}
+LEVELS_ZH = {"yellow": "黄色", "orange": "橙色", "red": "红色"}
+INDUSTRIES_ZH = {"power": "电力", "coking": "焦化"}
+COLOURS_ZH = {
+    "yellow": "黄牌",
+    "yellow_green": "黄绿牌",
+    "blue": "蓝牌",
+    "green": "绿牌",
+    "white": "白牌",
+    "black": "黑牌",
+}
+
+
+def unreadable(raw: str) -> tuple[str, str]:
+    return (f"号牌“{raw}”无法识别为有效号牌，需人工复核", f"'{raw}' is not a valid Chinese plate: manual review")
+
+
+def unregistered(plate: str, colour: str | None) -> tuple[str, str]:
+    return (
+        f"{COLOURS_ZH.get(colour, '')}车辆 {plate} 未在平台登记，需人工复核",
+        f"{plate} ({colour} plate) is not in the registry: manual review",
+    )
+
+
+def stage_unknown(plate: str) -> tuple[str, str]:
+    return (
+        f"{plate} 未登记排放阶段且无法按注册日期推定，需人工复核",
+        f"{plate} has no emission stage and none can be inferred: manual review",
+    )
+
+
+def nev_mismatch(plate: str, registered_nev: bool, colour: str | None) -> tuple[str, str]:
+    if registered_nev:
+        return (
+            f"{plate} 登记为新能源车辆，但识别为黄牌",
+            f"{plate} is registered as new energy but was read with a yellow plate",
+        )
+    return (
+        f"{plate} 登记为燃油车辆，但识别为新能源黄绿牌",
+        f"{plate} is registered as a combustion vehicle but was read with a yellow-green plate",
+    )
+
+
+def phase_out(stage: str) -> tuple[str, str]:
+    return (
+        f"{stage_name_zh(stage)}柴油货车属淘汰范围，禁止通行",
+        f"{stage_name_en(stage)} diesel truck: to be phased out, entry denied",
+    )
+
+
+def freight_stage(tonnes: int, threshold: int, minimum: str, stage: str) -> tuple[str, str]:
+    return (
+        f"企业年货运量 {tonnes} 吨（≥{threshold} 吨）须使用{stage_name_zh(minimum)}及以上或新能源车辆，"
+        f"本车为{stage_name_zh(stage)}",
+        f"firm moves {tonnes} t a year (>= {threshold} t): trucks must be {stage_name_en(minimum)} or better"
+        f" or new energy; this one is {stage_name_en(stage)}",
+    )
+
+
+def clean_transport(industry: str, stage: str) -> tuple[str, str]:
+    return (
+        f"规划区内{INDUSTRIES_ZH.get(industry, industry)}企业仅允许国六或新能源车辆运输，本车为{stage_name_zh(stage)}",
+        f"{industry} firm in the planning area: only China VI or new-energy trucks; this one is {stage_name_en(stage)}",
+    )
+
+
+def staggered(grade: str, level: str, ban: str, stage: str | None) -> tuple[str, str]:
+    if ban == "all":
+        return (
+            f"{LEVELS_ZH.get(level, level)}预警期间，{GRADES_ZH.get(grade, grade)}企业停止公路运输（含新能源车辆）",
+            f"{level} alert: grade {grade} firms stop all road freight, new energy included",
+        )
+    return (
+        f"{LEVELS_ZH.get(level, level)}预警期间，{GRADES_ZH.get(grade, grade)}企业禁止使用"
+        f"{stage_name_zh(ban)}及以下车辆（含燃气），本车为{stage_name_zh(stage)}",
+        f"{level} alert: grade {grade} firms may not use {stage_name_en(ban)} or older trucks (gas included);"
+        f" this one is {stage_name_en(stage)}",
+    )
+
+
+def exempted(text: tuple[str, str]) -> tuple[str, str]:
+    zh, en = text
+    return (f"已豁免：{zh}", f"exempted: {en}")

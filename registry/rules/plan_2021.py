@@ -1,0 +1,126 @@
+"""The district's 2021 action plan as policy rows (the seed of the `policies` table).
+
+Migration 0002 inserts a frozen copy of these rows; tests check the two agree. Later plans are
+added as new rows through /api/v1/policies, never by changing this file.
+"""
+
+PLAN = "忻府区空气质量巩固提升2021年行动计划"
+HEAVY_VEHICLE_SCOPE = {
+    "vehicle_classes": ["heavy_truck", "medium_truck", "tractor"],
+    "plate_colors": ["yellow", "yellow_green"],
+}
+# National cut-over dates (DOMAIN.md 3; several are secondary sources, hence data, not code).
+# Before the first listed date a vehicle is taken as China II or older.
+STAGE_CUTOVERS = {
+    "diesel": [["1900-01-01", "2"], ["2008-01-01", "3"], ["2013-07-01", "4"], ["2017-07-01", "5"], ["2021-07-01", "6"]],
+    "gas": [["1900-01-01", "2"], ["2008-01-01", "3"], ["2013-07-01", "4"], ["2017-07-01", "5"], ["2019-07-01", "6"]],
+    "default": [
+        ["1900-01-01", "2"],
+        ["2008-01-01", "3"],
+        ["2013-07-01", "4"],
+        ["2017-07-01", "5"],
+        ["2021-07-01", "6"],
+    ],
+}
+# Grade x alert level: the newest stage still banned ("4" = China IV and older, gas included),
+# "all" = every road freight vehicle, new energy included; a missing cell = no restriction.
+STAGGERED_MATRIX = {
+    "A": {},
+    "leading": {},
+    "B": {"yellow": "4", "orange": "4", "red": "4"},
+    "C": {"yellow": "4", "orange": "4", "red": "4"},
+    "unrated": {"yellow": "4", "orange": "4", "red": "4"},
+    "D": {"yellow": "all", "orange": "all", "red": "all"},
+}
+
+POLICIES = [
+    {
+        "id": 1,
+        "rule": "SCOPE",
+        "params": HEAVY_VEHICLE_SCOPE,
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": f"{PLAN}：适用于重型、中型货车和牵引车 / plan scope: heavy and medium trucks, tractors",
+    },
+    {
+        "id": 2,
+        "rule": "STAGE_INFERENCE",
+        "params": {"cutovers": STAGE_CUTOVERS},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "GB 17691 各阶段实施日期 / GB 17691 national cut-over dates",
+    },
+    {
+        "id": 3,
+        "rule": "FREIGHT_STAGE",
+        "params": {"threshold_tonnes": 1_500_000, "min_stage": "5"},
+        "effective_from": "2021-01-01",
+        "effective_to": "2021-12-31",
+        "clause": f"{PLAN} 第（15）条 / clause (15)",
+    },
+    {
+        "id": 4,
+        "rule": "FREIGHT_STAGE",
+        "params": {"threshold_tonnes": 1_500_000, "min_stage": "6"},
+        "effective_from": "2022-01-01",
+        "effective_to": None,
+        "clause": f"{PLAN} 第（15）条 / clause (15)",
+    },
+    {
+        "id": 5,
+        "rule": "CLEAN_TRANSPORT",
+        "params": {"industries": ["power", "coking"], "planning_area_only": True, "min_stage": "6"},
+        "effective_from": "2021-10-01",
+        "effective_to": None,
+        "clause": f"{PLAN} 第（15）条 / clause (15)",
+    },
+    {
+        "id": 6,
+        "rule": "STAGGERED_TRANSPORT",
+        "params": {"matrix": STAGGERED_MATRIX},
+        "effective_from": "2021-01-01",
+        "effective_to": None,
+        "clause": f"{PLAN} 第（15）条；重污染天气重点行业应急减排措施制定技术指南（2020年修订版）"
+        " / clause (15) and the MEE 2020 guide",
+    },
+    {
+        "id": 7,
+        "rule": "PHASE_OUT",
+        "params": {"max_stage": "3", "fuel_types": ["diesel"]},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": f"{PLAN} 第（17）条 / clause (17)",
+    },
+    {
+        "id": 8,
+        "rule": "UNREGISTERED_VEHICLE",
+        "params": {},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": f"{PLAN} 第（15）条：视频门禁与车辆登记 / clause (15): video gates and vehicle registry",
+    },
+    {
+        "id": 9,
+        "rule": "STAGE_UNKNOWN",
+        "params": {},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "MEE 2020 门禁电子台账：排放阶段 / MEE 2020 gate ledger: emission stage",
+    },
+    {
+        "id": 10,
+        "rule": "NEV_MISMATCH",
+        "params": {},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "GA 36-2018 号牌颜色 / GA 36-2018 plate colours",
+    },
+    {
+        "id": 11,
+        "rule": "UNREADABLE_PLATE",
+        "params": {},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "GA 36-2018 号牌号码 / GA 36-2018 plate numbers",
+    },
+]
