@@ -51,3 +51,19 @@ def is_valid_plate(plate: str) -> bool:
 
 def is_new_energy_plate(plate: str) -> bool:
     return len(plate) == 8 and is_valid_plate(plate)
+
+
+# Characters cameras confuse (DOMAIN.md 6); I and O are already folded into 1 and 0.
+LOOKALIKES = ("0DQ", "8B", "5S", "2Z")
+_SWAPS = {ch: group.replace(ch, "") for group in LOOKALIKES for ch in group}
+
+
+def lookalike_plates(plate: str) -> list[str]:
+    """Valid plates one look-alike character away from `plate` (serial positions only), sorted."""
+    found = set()
+    for index in range(2, len(plate)):
+        for other in _SWAPS.get(plate[index], ""):
+            candidate = plate[:index] + other + plate[index + 1 :]
+            if is_valid_plate(candidate):
+                found.add(candidate)
+    return sorted(found)
