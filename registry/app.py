@@ -52,13 +52,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.alerts.api import blp as alerts_api
+    from registry.compliance.api import blp as checks_api
     from registry.firms.api import blp as firms_api
     from registry.gates.api import blp as gates_api
     from registry.health.views import bp as health
     from registry.pages.views import bp as pages
+    from registry.policies.api import blp as policies_api
     from registry.vehicles.api import blp as vehicles_api
 
-    for blueprint in (firms_api, gates_api, vehicles_api):
+    for blueprint in (firms_api, gates_api, vehicles_api, policies_api, alerts_api, checks_api):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(pages)

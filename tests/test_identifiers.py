@@ -2,8 +2,8 @@
 
 import pytest
 
-from registry.identifiers.credit_code import check_character, has_valid_check, is_well_formed
 from registry.identifiers.colours import UnknownColour, plate_colour
+from registry.identifiers.credit_code import check_character, has_valid_check, is_well_formed
 from registry.identifiers.plates import is_valid_plate, lookalike_plates, normalise_plate
 from registry.identifiers.vin import check_digit, vin_problem
 

@@ -1,0 +1,61 @@
+"""Alert (预警) and exemption (豁免) JSON. Times are ISO 8601 with an offset."""
+
+import marshmallow as ma
+
+from registry.alerts.models import AlertLevel
+from registry.common.schemas import StrictSchema, enum_field, optional_text, required_text
+from registry.vehicles.schemas import PlateField
+
+
+class AlertSchema(ma.Schema):
+    id = ma.fields.Integer()
+    level = ma.fields.Enum(AlertLevel, by_value=True)
+    region = ma.fields.String(allow_none=True)
+    starts_at = ma.fields.AwareDateTime()
+    ends_at = ma.fields.AwareDateTime()
+    ended_early_at = ma.fields.AwareDateTime(allow_none=True)
+    document_no = ma.fields.String(allow_none=True)
+    issued_by_id = ma.fields.Integer(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+
+
+class AlertInputSchema(StrictSchema):
+    level = enum_field(AlertLevel, required=True)
+    region = optional_text(64, metadata={"description": "空 = 全区 / empty = the whole district"})
+    starts_at = ma.fields.AwareDateTime(required=True)
+    ends_at = ma.fields.AwareDateTime(required=True)
+    document_no = optional_text(100)
+
+    @ma.validates_schema
+    def _ends_after_start(self, data, **_kwargs):
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            raise ma.ValidationError("结束时间须晚于开始时间 / ends_at must be after starts_at.", "ends_at")
+
+    @ma.post_load
+    def _empty_region_is_district(self, data, **_kwargs):
+        data["region"] = data.get("region") or None
+        return data
+
+
+class AlertEndSchema(StrictSchema):
+    ended_at = ma.fields.AwareDateTime(metadata={"description": "默认现在 / defaults to now"})
+
+
+class AlertQueryArgsSchema(ma.Schema):
+    active = ma.fields.Boolean(metadata={"description": "only alerts in force now (or at `at`)"})
+    at = ma.fields.AwareDateTime()
+    level = ma.fields.Enum(AlertLevel, by_value=True)
+
+
+class ExemptionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    alert_id = ma.fields.Integer()
+    plate = ma.fields.String()
+    reason = ma.fields.String()
+    approved_by_id = ma.fields.Integer(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+
+
+class ExemptionInputSchema(StrictSchema):
+    plate = PlateField(required=True)
+    reason = required_text(500)

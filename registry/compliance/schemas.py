@@ -1,0 +1,34 @@
+"""The verdict JSON: the same shape for what-if checks and for gate ingest."""
+
+import marshmallow as ma
+
+from registry.common.schemas import StrictSchema, enum_field, length
+from registry.identifiers.plates import PlateColour
+
+
+class FindingSchema(ma.Schema):
+    rule = ma.fields.String()
+    severity = ma.fields.String()
+    message_zh = ma.fields.String()
+    message_en = ma.fields.String()
+    clause = ma.fields.String()
+    policy_id = ma.fields.Integer(allow_none=True)
+    note = ma.fields.String()
+
+
+class VerdictSchema(ma.Schema):
+    decision = ma.fields.String(metadata={"description": "pass, deny or review"})
+    findings = ma.fields.List(ma.fields.Nested(FindingSchema))
+    policy_ids = ma.fields.List(ma.fields.Integer())
+    stage_inferred = ma.fields.Boolean()
+    plate = ma.fields.String(metadata={"description": "the plate after normalisation"})
+    emission_stage = ma.fields.String(allow_none=True, metadata={"description": "the stage the rules used"})
+    alert_ids = ma.fields.List(ma.fields.Integer())
+    suggestions = ma.fields.List(ma.fields.String(), metadata={"description": "registered look-alike plates"})
+
+
+class CheckInputSchema(StrictSchema):
+    plate = ma.fields.String(required=True, validate=length(32, 1), metadata={"description": "as read"})
+    plate_color = enum_field(PlateColour, allow_none=True)
+    firm_id = ma.fields.Integer(required=True)
+    at = ma.fields.AwareDateTime(metadata={"description": "ISO 8601 with offset; defaults to now"})

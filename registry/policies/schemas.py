@@ -1,0 +1,150 @@
+"""Policy JSON, with the parameters of each rule checked by a schema of their own."""
+
+import marshmallow as ma
+
+from registry.common.schemas import StrictSchema, at_least, length, required_text
+from registry.firms.models import Industry, PerformanceGrade
+from registry.identifiers.plates import PlateColour
+from registry.vehicles.models import EmissionStage, FuelType, VehicleClass
+
+STAGE = ma.validate.OneOf([s.value for s in EmissionStage], error="排放阶段应为 0-6 或 D / A stage is 0-6 or D.")
+LEVELS = ("yellow", "orange", "red")
+
+
+def _values(enum_cls) -> list[str]:
+    return [m.value for m in enum_cls]
+
+
+class Params(StrictSchema):
+    """Rules with no parameters."""
+
+
+class ScopeParams(StrictSchema):
+    vehicle_classes = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(_values(VehicleClass))), required=True)
+    plate_colors = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(_values(PlateColour))), required=True)
+
+
+class StageInferenceParams(StrictSchema):
+    cutovers = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.OneOf([*_values(FuelType), "default"])),
+        values=ma.fields.List(ma.fields.Tuple((ma.fields.Date(), ma.fields.String(validate=STAGE)))),
+        required=True,
+    )
+
+    @ma.post_load
+    def _as_text(self, data, **_kwargs):
+        # Stored as JSON: dates as ISO text.
+        data["cutovers"] = {
+            fuel: [[since.isoformat(), stage] for since, stage in rows] for fuel, rows in data["cutovers"].items()
+        }
+        return data
+
+
+class FreightStageParams(StrictSchema):
+    threshold_tonnes = ma.fields.Integer(required=True, strict=True, validate=at_least(0))
+    min_stage = ma.fields.String(required=True, validate=STAGE)
+
+
+class CleanTransportParams(StrictSchema):
+    industries = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(_values(Industry))), required=True)
+    planning_area_only = ma.fields.Boolean(load_default=True)
+    min_stage = ma.fields.String(load_default="6", validate=STAGE)
+
+
+class StaggeredParams(StrictSchema):
+    matrix = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.OneOf(_values(PerformanceGrade))),
+        values=ma.fields.Dict(
+            keys=ma.fields.String(validate=ma.validate.OneOf(LEVELS)),
+            values=ma.fields.String(validate=ma.validate.OneOf([*_values(EmissionStage), "all"])),
+        ),
+        required=True,
+    )
+
+
+class PhaseOutParams(StrictSchema):
+    max_stage = ma.fields.String(required=True, validate=STAGE)
+    fuel_types = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(_values(FuelType))), required=True)
+
+
+PARAMS_BY_RULE = {
+    "SCOPE": ScopeParams,
+    "STAGE_INFERENCE": StageInferenceParams,
+    "FREIGHT_STAGE": FreightStageParams,
+    "CLEAN_TRANSPORT": CleanTransportParams,
+    "STAGGERED_TRANSPORT": StaggeredParams,
+    "PHASE_OUT": PhaseOutParams,
+    "UNREGISTERED_VEHICLE": Params,
+    "STAGE_UNKNOWN": Params,
+    "NEV_MISMATCH": Params,
+    "UNREADABLE_PLATE": Params,
+}
+RULES = tuple(PARAMS_BY_RULE)
+
+
+def load_params(rule: str, params: dict) -> dict:
+    """The parameters checked against the rule's schema; ValidationError names the bad key."""
+    return PARAMS_BY_RULE[rule]().load(params or {})
+
+
+def check_params(rule: str, params: dict) -> None:
+    """Raise a ValidationError under `params` when they do not fit the rule."""
+    try:
+        load_params(rule, params)
+    except ma.ValidationError as exc:
+        raise ma.ValidationError(exc.messages, "params") from None
+
+
+class PolicySchema(ma.Schema):
+    id = ma.fields.Integer()
+    rule = ma.fields.String()
+    params = ma.fields.Dict()
+    effective_from = ma.fields.Date()
+    effective_to = ma.fields.Date(allow_none=True)
+    clause = ma.fields.String()
+    note = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+    replaces_id = ma.fields.Integer(allow_none=True)
+    superseded_at = ma.fields.AwareDateTime(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+
+
+class PolicyChangeSchema(StrictSchema):
+    """The fields a revision may change (PATCH); the rule itself never changes."""
+
+    params = ma.fields.Dict()
+    effective_from = ma.fields.Date()
+    effective_to = ma.fields.Date(allow_none=True)
+    clause = ma.fields.String(validate=length(300, 1))
+    note = ma.fields.String(allow_none=True, validate=length(2000))
+
+    @ma.validates_schema
+    def _dates_in_order(self, data, **_kwargs):
+        start, end = data.get("effective_from"), data.get("effective_to")
+        if start and end and end < start:
+            raise ma.ValidationError("结束日期早于开始日期 / effective_to is before effective_from.", "effective_to")
+
+
+class PolicyInputSchema(PolicyChangeSchema):
+    rule = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(RULES, error="未知规则 / Unknown rule; one of: {choices}.")
+    )
+    params = ma.fields.Dict(load_default=dict)
+    effective_from = ma.fields.Date(required=True)
+    clause = required_text(300)
+
+    @ma.validates_schema
+    def _params_fit_the_rule(self, data, **_kwargs):
+        if data.get("rule") in PARAMS_BY_RULE:
+            check_params(data["rule"], data.get("params"))
+
+    @ma.post_load
+    def _normalise_params(self, data, **_kwargs):
+        data["params"] = load_params(data["rule"], data["params"])
+        return data
+
+
+class PolicyQueryArgsSchema(ma.Schema):
+    rule = ma.fields.String(validate=ma.validate.OneOf(RULES))
+    on = ma.fields.Date(metadata={"description": "only policies in force on this local date"})
+    include_superseded = ma.fields.Boolean(load_default=False)
