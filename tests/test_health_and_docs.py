@@ -79,3 +79,10 @@ def test_a_constraint_violation_is_a_409_and_rolls_back(app, client, bureau, mon
     second = client.post("/api/v1/vehicles", json=truck, headers=bureau)
     assert second.status_code == 409 and second.get_json()["message"]
     assert client.get("/api/v1/vehicles", headers=bureau).get_json()["total"] == 1
+
+
+def test_a_chosen_language_is_remembered(client):
+    client.get("/?lang=en")
+    assert "Registry" in client.get("/").get_data(as_text=True)
+    client.get("/?lang=zh")
+    assert "登记平台" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)

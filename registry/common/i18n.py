@@ -8,11 +8,12 @@ LANGUAGES = ("zh", "en")
 
 
 def current_language() -> str:
-    """`?lang=`, then Accept-Language, for a request; LANG for the command line; else Chinese."""
+    """`?lang=`, then the `lang` cookie, then Accept-Language, for a request; LANG for the command
+    line; else Chinese."""
     if has_request_context():
-        asked = request.args.get("lang")
-        if asked in LANGUAGES:
-            return asked
+        for asked in (request.args.get("lang"), request.cookies.get("lang")):
+            if asked in LANGUAGES:
+                return asked
         return request.accept_languages.best_match(LANGUAGES, default="zh")
     return "en" if os.environ.get("LANG", "").lower().startswith("en") else "zh"
 

@@ -1,9 +1,9 @@
 """The home page and the offline API docs assets."""
 
 import swagger_ui_bundle
-from flask import Blueprint, render_template, send_from_directory
+from flask import Blueprint, render_template, request, send_from_directory
 
-from registry.common.i18n import current_language
+from registry.common.i18n import LANGUAGES, current_language
 
 bp = Blueprint("pages", __name__)
 
@@ -11,6 +11,15 @@ bp = Blueprint("pages", __name__)
 @bp.app_context_processor
 def language():
     return {"lang": current_language()}
+
+
+@bp.after_app_request
+def remember_language(response):
+    """A reader who picked a language with ?lang= keeps it on the next pages."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and request.cookies.get("lang") != asked:
+        response.set_cookie("lang", asked, max_age=365 * 86400, samesite="Lax")
+    return response
 
 
 @bp.get("/")
