@@ -49,11 +49,14 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("API_SPEC_OPTIONS", {"security": [{"bearerAuth": []}]})
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
+    api.spec.components.security_scheme("gateSecret", BEARER_SCHEME | {"description": "the gate's own secret"})
+    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_EVENT_BYTES"] * 2)
 
 
 def register_blueprints(app: Flask) -> None:
     from registry.alerts.api import blp as alerts_api
     from registry.compliance.api import blp as checks_api
+    from registry.events.api import blp as events_api
     from registry.firms.api import blp as firms_api
     from registry.gates.api import blp as gates_api
     from registry.health.views import bp as health
@@ -61,7 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.policies.api import blp as policies_api
     from registry.vehicles.api import blp as vehicles_api
 
-    for blueprint in (firms_api, gates_api, vehicles_api, policies_api, alerts_api, checks_api):
+    for blueprint in (firms_api, gates_api, vehicles_api, policies_api, alerts_api, checks_api, events_api):
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(pages)

@@ -91,6 +91,12 @@ class Config:
         self.API_PER_PAGE_MAX = _int(env, "API_PER_PAGE_MAX", 500, 1, 10_000)
         self.TIMEZONE = env.get("TIMEZONE") or "Asia/Shanghai"
         self.GATEWAY_CLIENT_ID = env.get("GATEWAY_CLIENT_ID") or "registry-gateway"
+        self.GATEWAY_SHARED_GROUP = env.get("GATEWAY_SHARED_GROUP") or None
+        self.GATEWAY_METRICS_PORT = _int(env, "GATEWAY_METRICS_PORT", 9108, 0, 65535)
+        self.MERGE_WINDOW_SECONDS = _int(env, "MERGE_WINDOW_SECONDS", 60, 0, 3600)
+        self.MAX_EVENT_BYTES = _int(env, "MAX_EVENT_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024)
+        self.MAX_EVENT_IMAGES = _int(env, "MAX_EVENT_IMAGES", 4, 0, 16)
+        self.IMAGE_DIR = env.get("IMAGE_DIR") or str(INSTANCE_DIR / "images")
 
     def as_flask(self) -> dict:
         """The settings in the shape Flask and its extensions read."""

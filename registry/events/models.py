@@ -3,13 +3,14 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.audit.models import JSONDocument
 from registry.common.models import Timestamps, UTCDateTime, enum_type
 from registry.common.time import utcnow
 from registry.extensions import db
+from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour
 
 
@@ -55,7 +56,65 @@ class PlateEvent(db.Model):
     read_count: Mapped[int] = mapped_column(Integer, default=1)
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id"), index=True)
 
+    gate: Mapped[Gate] = relationship()
     verdict: Mapped["Verdict"] = relationship(back_populates="plate_event", uselist=False)
+    reads: Mapped[list["PlateRead"]] = relationship(back_populates="plate_event", order_by="PlateRead.id")
+    images: Mapped[list["PassImage"]] = relationship(back_populates="plate_event", order_by="PassImage.id")
+
+
+class PlateRead(db.Model):
+    """Every read a camera sent; several reads of one vehicle within the merge window are one pass.
+
+    Unique on (gate, event_id): a resent event is found here and creates nothing."""
+
+    __tablename__ = "plate_reads"
+    __table_args__ = (UniqueConstraint("gate_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), index=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"))
+    event_id: Mapped[str] = mapped_column(String(64))
+    plate_raw: Mapped[str] = mapped_column(String(32))
+    plate_color: Mapped[PlateColour | None] = mapped_column(enum_type(PlateColour, "plate_color"))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(20))  # mqtt, http, hikvision, alarminfoplate
+
+    plate_event: Mapped[PlateEvent] = relationship(back_populates="reads")
+
+
+class PassImage(db.Model):
+    """A picture sent with a read, stored by content (SHA-256); invalid ones are kept as a record."""
+
+    __tablename__ = "pass_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # plate, vehicle
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(30))
+    valid: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    plate_event: Mapped[PlateEvent] = relationship(back_populates="images")
+
+
+class DeadLetter(db.Model):
+    """A message that could not become a pass (not JSON, wrong schema, unknown gate, too large)."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    topic: Mapped[str] = mapped_column(String(300))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    error: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Verdict(db.Model):
@@ -67,6 +126,7 @@ class Verdict(db.Model):
     findings: Mapped[list] = mapped_column(JSONDocument, default=list)
     policy_ids: Mapped[list] = mapped_column(JSONDocument, default=list)
     stage_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    emission_stage: Mapped[str | None] = mapped_column(String(1))  # the stage the rules used
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -88,3 +148,5 @@ class Violation(Timestamps, db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    plate_event: Mapped[PlateEvent] = relationship()

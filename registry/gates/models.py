@@ -17,5 +17,9 @@ class Gate(Timestamps, db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The same secret in Mosquitto's password-file format (PBKDF2-SHA512), for the broker's ACL.
+    mqtt_password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Serial number of a camera that talks the AlarmInfoPlate MQTT protocol (device/{sn}/...).
+    device_sn: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     firm: Mapped[Firm] = relationship(back_populates="gates")

@@ -10,11 +10,17 @@ GATE_CODE = ma.validate.Regexp(
 )
 
 
+DEVICE_SN = ma.validate.Regexp(
+    r"^[A-Za-z0-9_-]{1,64}$", error="设备序列号只能含字母、数字、- 和 _ / A device serial is letters, digits, - or _."
+)
+
+
 class GateSchema(ma.Schema):
     id = ma.fields.Integer()
     firm_id = ma.fields.Integer()
     name = ma.fields.String()
     code = ma.fields.String()
+    device_sn = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
@@ -29,11 +35,13 @@ class GateWithSecretSchema(GateSchema):
 class GateInputSchema(StrictSchema):
     name = required_text(100)
     code = ma.fields.String(validate=GATE_CODE)
+    device_sn = ma.fields.String(allow_none=True, validate=DEVICE_SN)
 
 
 class GateUpdateSchema(StrictSchema):
     name = ma.fields.String(validate=length(100, 1))
     active = ma.fields.Boolean()
+    device_sn = ma.fields.String(allow_none=True, validate=DEVICE_SN)
 
 
 class GateQueryArgsSchema(ma.Schema):

@@ -1,6 +1,9 @@
 """Creating gates, rotating their secrets and authenticating them."""
 
+import base64
+import hashlib
 import hmac
+import os
 
 from sqlalchemy import func, select
 
@@ -12,6 +15,20 @@ from registry.common.services import add_audited, change_audited, ensure_unique
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
+
+MOSQUITTO_ITERATIONS = 1000
+
+
+def mosquitto_password_hash(secret: str) -> str:
+    """The secret in Mosquitto's password-file format ($7$: PBKDF2-HMAC-SHA512), for the broker."""
+    salt = os.urandom(12)
+    digest = hashlib.pbkdf2_hmac("sha512", secret.encode(), salt, MOSQUITTO_ITERATIONS, 64)
+    return f"$7${MOSQUITTO_ITERATIONS}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def _set_secret(gate: Gate, secret: str) -> None:
+    gate.secret_hash = hash_secret(secret)
+    gate.mqtt_password_hash = mosquitto_password_hash(secret)
 
 
 def get_gate(code: str) -> Gate:
@@ -30,36 +47,57 @@ def _next_code(firm: Firm) -> str:
             return code
 
 
-def create_gate(actor, firm: Firm, name: str, code: str | None = None) -> tuple[Gate, str]:
-    """Add a gate to a firm; return it with its secret, which is stored only as a hash."""
+def create_gate(
+    actor, firm: Firm, name: str, code: str | None = None, device_sn: str | None = None
+) -> tuple[Gate, str]:
+    """Add a gate to a firm; return it with its secret, which is stored only as hashes."""
     ensure_unique(Gate, Gate.code, code, "code", "门禁编码", "gate code")
+    ensure_unique(Gate, Gate.device_sn, device_sn, "device_sn", "设备序列号", "device serial number")
     secret = new_secret()
-    gate = Gate(firm=firm, name=name, code=code or _next_code(firm), secret_hash=hash_secret(secret))
+    gate = Gate(firm=firm, name=name, code=code or _next_code(firm), device_sn=device_sn)
+    _set_secret(gate, secret)
     return add_audited(actor, gate, "gate", _snapshot), secret
 
 
 def update_gate(actor, gate: Gate, data: dict) -> Gate:
+    device_sn = data.get("device_sn")
+    ensure_unique(Gate, Gate.device_sn, device_sn, "device_sn", "设备序列号", "device serial number", gate.id)
     return change_audited(actor, gate, data, "gate", _snapshot)
 
 
 def _snapshot(gate: Gate) -> dict:
-    return {"firm_id": gate.firm_id, "name": gate.name, "code": gate.code, "active": gate.active}
+    return {
+        "firm_id": gate.firm_id,
+        "name": gate.name,
+        "code": gate.code,
+        "active": gate.active,
+        "device_sn": gate.device_sn,
+    }
 
 
 def rotate_secret(actor, gate: Gate) -> str:
     """Give the gate a new secret; the old one stops working at once."""
     secret = new_secret()
-    gate.secret_hash = hash_secret(secret)
+    _set_secret(gate, secret)
     record_change(actor, "rotate_secret", "gate", gate.id)
     return secret
 
 
-def authenticate_gate(code: str, secret: str) -> Gate | None:
+def authenticate_gate(code: str, secret: str | None) -> Gate | None:
     """The active gate `code` if `secret` is its secret."""
     gate = db.session.scalar(select(Gate).where(Gate.code == code))
-    if gate is None or not gate.active:
+    if gate is None or not gate.active or not secret:
         return None
     return gate if hmac.compare_digest(gate.secret_hash, hash_secret(secret)) else None
+
+
+def active_gate(code: str) -> Gate | None:
+    """The gate `code` if it exists and is enabled (the broker has authenticated it already)."""
+    return db.session.scalar(select(Gate).where(Gate.code == code, Gate.active.is_(True)))
+
+
+def active_gate_by_device(device_sn: str) -> Gate | None:
+    return db.session.scalar(select(Gate).where(Gate.device_sn == device_sn, Gate.active.is_(True)))
 
 
 def gates_query(args: dict):

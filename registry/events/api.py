@@ -1,0 +1,91 @@
+"""REST: gate ingest (POST /api/v1/gates/{code}/events), passes and dead letters."""
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from registry.accounts.auth import EDITORS, READERS, require_role
+from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.services import get_or_404
+from registry.common.time import local_day_bounds
+from registry.events.auth import require_gate
+from registry.events.ingest import record_plate_event
+from registry.events.models import DeadLetter, PlateEvent, Verdict
+from registry.events.schemas import (
+    DeadLetterSchema,
+    EventQueryArgsSchema,
+    GateEventSchema,
+    IngestAnswerSchema,
+    PassSchema,
+)
+from registry.extensions import db
+from registry.gates.models import Gate
+from registry.identifiers.plates import normalise_plate
+
+blp = Blueprint("events", __name__, url_prefix="/api/v1", description="过车记录 Gate events and passes")
+
+
+class EventListArgs(EventQueryArgsSchema, PageArgsSchema):
+    pass
+
+
+@blp.route("/gates/<code>/events")
+class GateEvents(MethodView):
+    @require_gate
+    @blp.arguments(GateEventSchema)
+    @blp.response(201, IngestAnswerSchema)
+    @blp.alt_response(200, schema=IngestAnswerSchema, description="a resent or merged read: the stored verdict")
+    @blp.doc(security=[{"gateSecret": []}])
+    def post(self, read, code):
+        """A gate reports a plate read; answers the verdict (201 new pass, 200 resent or merged read)."""
+        ingested = record_plate_event(g.gate, read, "http")
+        db.session.commit()
+        return ingested.answer(), 201 if ingested.created else 200
+
+
+def events_query(args: dict):
+    query = select(PlateEvent).join(Gate).order_by(PlateEvent.captured_at.desc(), PlateEvent.id.desc())
+    if args.get("gate"):
+        query = query.where(Gate.code == args["gate"])
+    if args.get("firm_id"):
+        query = query.where(Gate.firm_id == args["firm_id"])
+    if args.get("plate"):
+        query = query.where(PlateEvent.plate == normalise_plate(args["plate"]))
+    if args.get("decision"):
+        query = query.join(Verdict).where(Verdict.decision == args["decision"])
+    if args.get("from_"):
+        query = query.where(PlateEvent.captured_at >= local_day_bounds(args["from_"])[0])
+    if args.get("to"):
+        query = query.where(PlateEvent.captured_at < local_day_bounds(args["to"])[1])
+    return query
+
+
+@blp.route("/events")
+class Events(MethodView):
+    @require_role(*READERS)
+    @blp.arguments(EventListArgs, location="query")
+    @blp.response(200, page_envelope(PassSchema, "PassPage"))
+    def get(self, args):
+        """Passes with their verdicts, newest first; `from`/`to` are local dates (inclusive)."""
+        return paginate(events_query(args), args["page"], args["per_page"])
+
+
+@blp.route("/events/<int:event_id>")
+class EventById(MethodView):
+    @require_role(*READERS)
+    @blp.response(200, PassSchema)
+    def get(self, event_id):
+        """One pass with its verdict, reads count and pictures."""
+        return get_or_404(PlateEvent, event_id, "过车记录", "pass")
+
+
+@blp.route("/dead-letters")
+class DeadLetters(MethodView):
+    @require_role(*EDITORS)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_envelope(DeadLetterSchema, "DeadLetterPage"))
+    def get(self, args):
+        """Messages that could not become passes, newest first, with the reason."""
+        query = select(DeadLetter).order_by(DeadLetter.received_at.desc(), DeadLetter.id.desc())
+        return paginate(query, args["page"], args["per_page"])

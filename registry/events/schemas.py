@@ -1,0 +1,139 @@
+"""The native gate-event JSON (MQTT and HTTP alike), and the pass and verdict JSON answered."""
+
+import base64
+import binascii
+
+import marshmallow as ma
+from flask import current_app, has_app_context
+
+from registry.common.schemas import at_least, length
+from registry.compliance.schemas import FindingSchema
+from registry.events.models import Decision
+from registry.identifiers.colours import UnknownColour, plate_colour
+
+IMAGE_KINDS = ("plate", "vehicle")
+
+
+class VendorColourField(ma.fields.Field):
+    """A plate colour in the internal words or any vendor's code; null when the camera does not know."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            colour = plate_colour(value)
+        except UnknownColour as exc:
+            raise ma.ValidationError(f"未知号牌颜色 / {exc}.") from None
+        return colour.value if colour else None
+
+
+class ImagesField(ma.fields.Field):
+    """{"plate": base64 JPEG, "vehicle": base64 JPEG}, decoded to bytes; caps come from the context."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        self.max_images = current_app.config["MAX_EVENT_IMAGES"] if has_app_context() else 4
+        self.max_bytes = current_app.config["MAX_EVENT_BYTES"] if has_app_context() else 4 * 1024 * 1024
+        if not isinstance(value, dict):
+            raise ma.ValidationError("应为对象 / Must be an object of base64 images.")
+        if len(value) > self.max_images:
+            raise ma.ValidationError(f"图片过多，最多 {self.max_images} 张 / At most {self.max_images} images.")
+        images = {}
+        for kind, text in value.items():
+            if kind not in IMAGE_KINDS:
+                raise ma.ValidationError(f"未知图片类型 {kind} / Unknown image kind {kind}; one of {IMAGE_KINDS}.")
+            if not isinstance(text, str):
+                raise ma.ValidationError(f"{kind}: 应为 base64 字符串 / must be a base64 string.")
+            try:
+                raw = base64.b64decode(text, validate=True)
+            except (binascii.Error, ValueError):
+                raise ma.ValidationError(f"{kind}: 不是有效的 base64 / not valid base64.") from None
+            if len(raw) > self.max_bytes:
+                raise ma.ValidationError(f"{kind}: 图片过大 / image larger than {self.max_bytes} bytes.")
+            images[kind] = raw
+        return images
+
+
+class GateEventSchema(ma.Schema):
+    """One plate read from a gate. Unknown extra fields are ignored (cameras add their own)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    event_id = ma.fields.String(required=True, validate=length(64, 1))
+    plate = ma.fields.String(required=True, validate=length(32, 1))
+    plate_color = VendorColourField(load_default=None, allow_none=True)
+    direction = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(["in", "out"], error="应为 in 或 out / Must be in or out.")
+    )
+    captured_at = ma.fields.AwareDateTime(required=True)
+    confidence = ma.fields.Float(load_default=None, allow_none=True, validate=at_least(0, 1))
+    lane = ma.fields.String(load_default=None, allow_none=True, validate=length(20))
+    vehicle_type = ma.fields.String(load_default=None, allow_none=True, validate=length(50))
+    images = ImagesField(load_default=dict)
+
+
+class ImageSchema(ma.Schema):
+    kind = ma.fields.String()
+    sha256 = ma.fields.String(allow_none=True)
+    size = ma.fields.Integer()
+    width = ma.fields.Integer(allow_none=True)
+    height = ma.fields.Integer(allow_none=True)
+    valid = ma.fields.Boolean()
+    error = ma.fields.String(allow_none=True)
+
+
+class PassSchema(ma.Schema):
+    """A pass (过车记录) with its verdict."""
+
+    id = ma.fields.Integer()
+    gate = ma.fields.Function(lambda e: e.gate.code)
+    firm_id = ma.fields.Function(lambda e: e.gate.firm_id)
+    event_id = ma.fields.String()
+    plate = ma.fields.String()
+    plate_raw = ma.fields.String()
+    plate_color = ma.fields.Function(lambda e: e.plate_color and e.plate_color.value)
+    direction = ma.fields.Function(lambda e: e.direction.value)
+    captured_at = ma.fields.AwareDateTime()
+    received_at = ma.fields.AwareDateTime()
+    confidence = ma.fields.Float(allow_none=True)
+    lane = ma.fields.String(allow_none=True)
+    vehicle_type = ma.fields.String(allow_none=True)
+    read_count = ma.fields.Integer()
+    vehicle_id = ma.fields.Integer(allow_none=True)
+    decision = ma.fields.Function(lambda e: e.verdict.decision.value)
+    findings = ma.fields.Function(lambda e: e.verdict.findings, metadata={"description": "see FindingSchema"})
+    policy_ids = ma.fields.Function(lambda e: e.verdict.policy_ids)
+    stage_inferred = ma.fields.Function(lambda e: e.verdict.stage_inferred)
+    images = ma.fields.List(ma.fields.Nested(ImageSchema))
+
+
+class IngestAnswerSchema(ma.Schema):
+    """What a gate gets back: the verdict, the LED text, and what became of its read."""
+
+    id = ma.fields.Integer(metadata={"description": "the pass"})
+    event_id = ma.fields.String()
+    plate = ma.fields.String()
+    decision = ma.fields.String(metadata={"description": "pass, deny or review"})
+    findings = ma.fields.List(ma.fields.Nested(FindingSchema))
+    policy_ids = ma.fields.List(ma.fields.Integer())
+    stage_inferred = ma.fields.Boolean()
+    display = ma.fields.String(metadata={"description": "LED text: plate, stage, control status, 允许/禁止通行"})
+    read_count = ma.fields.Integer()
+    outcome = ma.fields.String(metadata={"description": "created, duplicate (resent) or merged (same pass)"})
+
+
+class EventQueryArgsSchema(ma.Schema):
+    gate = ma.fields.String(metadata={"description": "gate code"})
+    firm_id = ma.fields.Integer()
+    plate = ma.fields.String()
+    decision = ma.fields.Enum(Decision, by_value=True)
+    from_ = ma.fields.Date(data_key="from", metadata={"description": "local date, inclusive"})
+    to = ma.fields.Date(metadata={"description": "local date, inclusive"})
+
+
+class DeadLetterSchema(ma.Schema):
+    id = ma.fields.Integer()
+    source = ma.fields.String()
+    topic = ma.fields.String()
+    payload = ma.fields.Function(lambda d: d.payload[:4096].decode("utf-8", "replace"))
+    size = ma.fields.Function(lambda d: len(d.payload))
+    error = ma.fields.String()
+    received_at = ma.fields.AwareDateTime()
