@@ -1,27 +1,31 @@
 """python -m gateway: run the gate gateway until SIGINT or SIGTERM."""
 
 import logging
+import os
 import signal
 import sys
 import threading
 
-from gateway.mqtt import MqttTransport
-from registry.config import Config, ConfigError
+from gateway import metrics
+from gateway.consumer import Consumer
+from registry.config import ConfigError
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s gateway: %(message)s")
     try:
-        config = Config()
+        from registry import create_app
+
+        app = create_app()
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    transport = MqttTransport(config.MQTT, config.GATEWAY_CLIENT_ID)
-    logging.info("gateway starting; broker %s", config.MQTT_URL)
-    transport.run_forever(stop)
+    metrics.serve(app.config["GATEWAY_METRICS_PORT"], os.environ.get("GATEWAY_METRICS_ADDR", "127.0.0.1"))
+    logging.info("gateway starting; broker %s", app.config["MQTT_URL"])
+    Consumer(app).run(stop)
     logging.info("gateway stopped")
     return 0
 

@@ -133,4 +133,4 @@ def broker(tmp_path):
     try:
         yield mosquitto
     finally:
-        mosquitto.stop()
+        mosquitto.remove()

@@ -28,7 +28,12 @@ def status_watcher(broker):
 
 
 def start_gateway(broker) -> subprocess.Popen:
-    env = os.environ | {"MQTT_URL": broker.url, "GATEWAY_CLIENT_ID": "gateway-under-test"}
+    env = os.environ | {
+        "MQTT_URL": broker.url,
+        "GATEWAY_CLIENT_ID": "gateway-under-test",
+        "GATEWAY_METRICS_PORT": "0",
+        "INSTANCE_PATH": str(broker.folder),
+    }
     with (broker.folder / "gateway.log").open("ab") as log:
         return subprocess.Popen([sys.executable, "-m", "gateway"], cwd=ROOT, env=env, stdout=log, stderr=log)
 
@@ -79,4 +84,4 @@ def test_gateway_waits_for_a_broker_that_starts_late(tmp_path):
     finally:
         gateway.terminate()
         gateway.wait(timeout=15)
-        late.stop()
+        late.remove()

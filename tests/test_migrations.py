@@ -3,19 +3,12 @@
 Runs `flask db` in a subprocess against a database of its own, as an operator would.
 """
 
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
-from registry.config import database_url
+from tests.support.databases import empty_database as own_database
+from tests.support.databases import flask_cli
 
-ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_TABLES = {
     "firms",
     "gates",
@@ -33,39 +26,21 @@ EXPECTED_TABLES = {
     "users",
     "api_tokens",
     "audit_log",
+    "policies",
+    "plate_reads",
+    "pass_images",
+    "dead_letters",
 }
 
 
 @pytest.fixture
 def empty_database(tmp_path):
-    """A new, empty database on the engine the suite runs on."""
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    url = make_url(database_url(server, "TEST_DATABASE_URL"))
-    name = f"migration_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database(tmp_path) as url:
+        yield url
 
 
-def flask_db(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = os.environ | {"FLASK_APP": "wsgi", "DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "db", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def flask_db(url: str, *args: str):
+    return flask_cli(url, "db", *args)
 
 
 def tables(url: str) -> set[str]:

@@ -63,7 +63,7 @@ class Ingested:
 
 
 def record_plate_event(gate: Gate, read: dict, source: str) -> Ingested:
-    """Store one validated read (GateEventSchema) from `gate`; flushes, never commits."""
+    """Store one validated read (GateEventSchema) from `gate`; flushes once, never commits."""
     stored = db.session.scalar(
         select(PlateRead).where(PlateRead.gate_id == gate.id, PlateRead.event_id == read["event_id"])
     )
@@ -71,40 +71,40 @@ def record_plate_event(gate: Gate, read: dict, source: str) -> Ingested:
         return Ingested(stored.plate_event, read["event_id"], "duplicate")
     _serialise_per_gate(gate)
     plate = normalise_plate(read["plate"])
-    same_pass = _same_pass(gate, read, plate)
-    if same_pass is None:
-        plate_event = PlateEvent(
-            gate=gate,
-            event_id=read["event_id"],
-            direction=Direction(read["direction"]),
-            captured_at=read["captured_at"],
-            read_count=1,
-            **_read_fields(read, plate),
-        )
-        db.session.add(plate_event)
-        _judge(plate_event, gate)
-        outcome = "created"
-    else:
-        plate_event = same_pass
-        plate_event.read_count += 1
-        if (read["confidence"] or 0) > (plate_event.confidence or 0):
-            for key, value in _read_fields(read, plate).items():
-                setattr(plate_event, key, value)
+    with db.session.no_autoflush:  # look everything up first, then write it all in one flush
+        plate_event = _same_pass(gate, read, plate)
+        if plate_event is None:
+            plate_event = PlateEvent(
+                gate=gate,
+                event_id=read["event_id"],
+                direction=Direction(read["direction"]),
+                captured_at=read["captured_at"],
+                read_count=0,
+                **_read_fields(read, plate),
+            )
             _judge(plate_event, gate)
-        outcome = "merged"
-    db.session.add(
-        PlateRead(
-            plate_event=plate_event,
-            gate_id=gate.id,
-            event_id=read["event_id"],
-            plate_raw=read["plate"],
-            plate_color=read["plate_color"],
-            confidence=read["confidence"],
-            captured_at=read["captured_at"],
-            source=source,
+            outcome = "created"
+        else:
+            if (read["confidence"] or 0) > (plate_event.confidence or 0):
+                for key, value in _read_fields(read, plate).items():
+                    setattr(plate_event, key, value)
+                _judge(plate_event, gate)
+            outcome = "merged"
+        plate_event.read_count += 1
+        db.session.add(plate_event)
+        db.session.add(
+            PlateRead(
+                plate_event=plate_event,
+                gate_id=gate.id,
+                event_id=read["event_id"],
+                plate_raw=read["plate"],
+                plate_color=_colour(read),
+                confidence=read["confidence"],
+                captured_at=read["captured_at"],
+                source=source,
+            )
         )
-    )
-    _store_images(plate_event, read.get("images") or {})
+        _store_images(plate_event, read.get("images") or {})
     db.session.flush()
     return Ingested(plate_event, read["event_id"], outcome)
 

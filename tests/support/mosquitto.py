@@ -5,6 +5,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,15 +33,21 @@ class Mosquitto:
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.log = None
-        data = folder / "data"
+        folder.mkdir(parents=True, exist_ok=True)
+        # Started as root, mosquitto drops to the mosquitto user: its persistence folder must be
+        # reachable and writable by that user, and pytest's own folders are private to root.
+        data = Path(tempfile.mkdtemp(prefix="mosquitto-")) if os.geteuid() == 0 else folder / "data"
         data.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:  # mosquitto started as root drops to the mosquitto user
+        if os.geteuid() == 0:
             user = pwd.getpwnam("mosquitto")
             shutil.chown(data, user.pw_uid, user.pw_gid)
+        self.data = data
         self.config = folder / "mosquitto.conf"
         self.config.write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
             f"persistence true\npersistence_location {data}/\nautosave_interval 1\n"
+            # lossless for offline persistent sessions: the default (1000) drops the rest
+            "max_queued_messages 0\n"
             "log_dest stderr\n"
         )
 
@@ -62,3 +69,7 @@ class Mosquitto:
         if self.log:
             self.log.close()
             self.log = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.data, ignore_errors=True)

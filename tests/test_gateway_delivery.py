@@ -1,0 +1,197 @@
+"""The gateway never loses an event: a real Mosquitto of the test's own, the real gateway process,
+a real database. 2,000 events through a gateway SIGKILL, a broker restart and a database outage."""
+
+import json
+import os
+import queue
+import signal
+import sqlite3
+import subprocess
+import time
+
+import paho.mqtt.client as paho
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+from sqlalchemy.engine import make_url
+
+from tests.support.databases import empty_database
+from tests.support.gateway import LiveDistrict, Publisher, gate_event, in_background
+from tests.support.tcp_proxy import TcpProxy
+
+pytestmark = pytest.mark.broker
+EVENTS = 2000
+
+
+@pytest.fixture
+def district(tmp_path):
+    with empty_database(tmp_path) as url:
+        live = LiveDistrict(url, tmp_path)
+        try:
+            yield live
+        finally:
+            live.close()
+
+
+@pytest.fixture
+def gateways():
+    started = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_gateway_killed_mid_stream_loses_nothing(district, broker, gateways):
+    gateways.append(district.start_gateway(broker))
+    publisher = Publisher(broker)
+    sending = in_background(publisher.publish_events, district.gate, range(EVENTS), 0.0005)
+    district.wait_for(lambda: district.passes() >= 400, what="400 passes")
+    gateways[-1].send_signal(signal.SIGKILL)
+    gateways[-1].wait(timeout=10)
+    stored_at_kill = district.passes()
+    time.sleep(1)
+    gateways.append(district.start_gateway(broker))
+    sending.join(timeout=120)
+    publisher.close()
+    district.wait_for(lambda: district.passes() >= EVENTS, what=f"{EVENTS} passes")
+    time.sleep(2)  # anything redelivered after the restart must change nothing
+    assert stored_at_kill < EVENTS
+    assert (district.passes(), district.reads(), district.dead_letters()) == (EVENTS, EVENTS, 0)
+
+
+def test_broker_restart_mid_stream_loses_nothing(district, broker, gateways):
+    gateways.append(district.start_gateway(broker))
+    publisher = Publisher(broker)
+    publisher.publish_events(district.gate, range(EVENTS // 2))
+    publisher.close()
+    broker.stop()  # persistence on: the queued events of the gateway's session survive
+    broker.start()
+    publisher = Publisher(broker)
+    publisher.publish_events(district.gate, range(EVENTS // 2, EVENTS))
+    publisher.close()
+    district.wait_for(lambda: district.passes() >= EVENTS, what=f"{EVENTS} passes")
+    time.sleep(2)
+    assert (district.passes(), district.reads(), district.dead_letters()) == (EVENTS, EVENTS, 0)
+
+
+def test_database_unreachable_for_a_while_loses_nothing(district, broker, gateways):
+    is_sqlite = district.url.startswith("sqlite")
+    proxy = None
+    if is_sqlite:
+        gateways.append(district.start_gateway(broker))
+    else:  # reach PostgreSQL through a proxy the test can cut
+        url = make_url(district.url)
+        proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+        proxy.start()
+        through = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        gateways.append(district.start_gateway(broker, database_url=through))
+    publisher = Publisher(broker)
+    publisher.publish_events(district.gate, range(EVENTS // 2))
+    district.wait_for(lambda: district.passes() >= EVENTS // 2, what="the first half")
+    blocker = None
+    if is_sqlite:  # another process holds the write lock longer than the gateway's busy timeout
+        blocker = sqlite3.connect(district.url.removeprefix("sqlite:///"), isolation_level=None, timeout=60)
+        blocker.execute("BEGIN EXCLUSIVE")
+    else:
+        proxy.cut()
+    sending = in_background(publisher.publish_events, district.gate, range(EVENTS // 2, EVENTS))
+    time.sleep(8)
+    if blocker:  # the lock holder itself can still read
+        stored_at_outage = blocker.execute("SELECT count(*) FROM plate_events").fetchone()[0]
+    else:
+        stored_at_outage = district.passes()
+    if blocker:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    else:
+        proxy.start()
+    sending.join(timeout=120)
+    publisher.close()
+    district.wait_for(lambda: district.passes() >= EVENTS, what=f"{EVENTS} passes")
+    time.sleep(2)
+    assert (district.passes(), district.reads(), district.dead_letters()) == (EVENTS, EVENTS, 0)
+    assert stored_at_outage == EVENTS // 2  # nothing was stored, or acknowledged, during the outage
+    assert gateways[-1].poll() is None, "the gateway recovered by itself"
+    log = (district.folder / "gateway.log").read_text(errors="replace")
+    assert "database failed" in log
+
+
+def test_resends_poison_and_mosquitto_pub(district, broker, gateways):
+    gateways.append(district.start_gateway(broker))
+    verdicts: queue.Queue = queue.Queue()
+    watcher = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
+    watcher.on_connect = lambda c, *_: c.subscribe("gates/+/verdicts", qos=1)
+    watcher.on_message = lambda _c, _u, m: verdicts.put(json.loads(m.payload))
+    watcher.connect("127.0.0.1", broker.port)
+    watcher.loop_start()
+    time.sleep(0.5)
+
+    publisher = Publisher(broker)
+    publisher.publish_events(district.gate, range(100))
+    publisher.publish_events(district.gate, range(100))  # the camera resends them all
+    topic = f"gates/{district.gate}/events"
+    poison = [
+        b"not json at all",
+        b"[1, 2, 3]",
+        json.dumps({"plate": "晋H00001"}).encode(),  # wrong schema
+        json.dumps(gate_event(1, direction="sideways")).encode(),
+        b'{"event_id": "big", "pad": "' + b"x" * 70_000 + b'"}',  # over MAX_EVENT_BYTES (64 KiB here)
+    ]
+    for payload in poison:
+        publisher.publish(topic, payload)
+    publisher.publish("gates/NO-SUCH-GATE/events", json.dumps(gate_event(500)))
+    publisher.close()
+    subprocess.run(  # the command-line client a firm's integrator would try first
+        [
+            "mosquitto_pub",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(broker.port),
+            "-q",
+            "1",
+            "-t",
+            topic,
+            "-m",
+            json.dumps(gate_event(900, plate="晋H10001"), ensure_ascii=False),
+        ],
+        check=True,
+        timeout=30,
+    )
+    subprocess.run(
+        ["mosquitto_pub", "-h", "127.0.0.1", "-p", str(broker.port), "-q", "1", "-t", topic, "-m", "{broken"],
+        check=True,
+        timeout=30,
+    )
+
+    district.wait_for(lambda: district.passes() >= 101 and district.dead_letters() >= 7, what="all handled")
+    time.sleep(1)
+    assert (district.passes(), district.reads(), district.dead_letters()) == (101, 101, 7)
+    errors = (
+        district.scalar("SELECT string_agg(error, ' | ') FROM dead_letters")
+        if not district.url.startswith("sqlite")
+        else district.scalar("SELECT group_concat(error, ' | ') FROM dead_letters")
+    )
+    for reason in ("not JSON", "not a JSON object", "invalid fields", "MAX_EVENT_BYTES", "NO-SUCH-GATE"):
+        assert reason in errors
+
+    seen = {}
+    deadline = time.monotonic() + 20
+    while len(seen) < 101 and time.monotonic() < deadline:
+        try:
+            message = verdicts.get(timeout=1)
+        except queue.Empty:
+            continue
+        seen.setdefault(message["event_id"], message)
+    watcher.loop_stop()
+    watcher.disconnect()
+    assert len(seen) == 101
+    registered = seen["evt-000900"]
+    assert registered["plate"] == "晋H10001" and registered["decision"] in ("pass", "deny", "review")
+    assert registered["display"].startswith("晋H10001 ")
+    assert seen["evt-000001"]["decision"] == "review"  # not a registered truck
+    assert os.path.exists(district.folder / "gateway.log")
