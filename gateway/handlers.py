@@ -15,11 +15,13 @@ from gateway import metrics
 from registry.events.ingest import record_plate_event
 from registry.events.models import DeadLetter
 from registry.events.schemas import GateEventSchema
+from registry.events.vendors import alarminfoplate
 from registry.extensions import db
-from registry.gates.services import active_gate
+from registry.gates.services import active_gate, active_gate_by_device
 
 log = logging.getLogger(__name__)
 EVENTS_TOPIC = "gates/+/events"
+IVS_RESULT_TOPIC = "device/+/message/up/ivs_result"
 Outgoing = list[tuple[str, bytes]]
 
 
@@ -68,8 +70,38 @@ def handle_gate_event(topic: str, payload: bytes) -> Outgoing:
     if gate is None:
         raise Rejected("unknown_gate", f"门禁 {code} 不存在或已停用 / unknown or disabled gate {code}")
     ingested = record_plate_event(gate, read, "mqtt")
-    {"created": metrics.STORED, "duplicate": metrics.DUPLICATES, "merged": metrics.MERGED}[ingested.outcome].inc()
+    count(ingested)
     return [(f"gates/{code}/verdicts", verdict_message(ingested.answer()))]
 
 
-HANDLERS = {EVENTS_TOPIC: ("mqtt", handle_gate_event)}
+def handle_ivs_result(topic: str, payload: bytes) -> Outgoing:
+    """device/{sn}/message/up/ivs_result: an AlarmInfoPlate camera talking MQTT."""
+    serial = topic.split("/")[1]
+    message = load_json(payload)
+    config = current_app.config
+    try:
+        read, _ = alarminfoplate.to_read(message, config["ALARMINFOPLATE_COLOURS"], config["ALARMINFOPLATE_DIRECTIONS"])
+    except alarminfoplate.NotAPlateResult as exc:
+        raise Rejected("schema", str(exc)) from None
+    read = validated_read(read)
+    gate = active_gate_by_device(serial)
+    if gate is None:
+        raise Rejected("unknown_gate", f"设备 {serial} 未绑定门禁或已停用 / no enabled gate has device {serial}")
+    ingested = record_plate_event(gate, read, "alarminfoplate")
+    count(ingested)
+    answer = ingested.answer()
+    outgoing = [(f"gates/{gate.code}/verdicts", verdict_message(answer))]
+    if answer["decision"] == "pass":
+        command = alarminfoplate.gpio_command(serial, read["event_id"])
+        outgoing.append((f"device/{serial}/message/down/gpio_out", json.dumps(command).encode()))
+    return outgoing
+
+
+def count(ingested) -> None:
+    {"created": metrics.STORED, "duplicate": metrics.DUPLICATES, "merged": metrics.MERGED}[ingested.outcome].inc()
+
+
+HANDLERS = {
+    EVENTS_TOPIC: ("mqtt", handle_gate_event),
+    IVS_RESULT_TOPIC: ("alarminfoplate", handle_ivs_result),
+}

@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.alerts.api import blp as alerts_api
     from registry.compliance.api import blp as checks_api
     from registry.events.api import blp as events_api
+    from registry.events.vendor_api import blp as vendors_api
     from registry.firms.api import blp as firms_api
     from registry.gates.api import blp as gates_api
     from registry.health.views import bp as health
@@ -64,7 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from registry.policies.api import blp as policies_api
     from registry.vehicles.api import blp as vehicles_api
 
-    for blueprint in (firms_api, gates_api, vehicles_api, policies_api, alerts_api, checks_api, events_api):
+    blueprints = (firms_api, gates_api, vehicles_api, policies_api, alerts_api, checks_api, events_api, vendors_api)
+    for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.register_blueprint(health)
     app.register_blueprint(pages)

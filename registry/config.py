@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,19 @@ def _int(env: dict, name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def _json(env: dict, name: str, default):
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(name, raw, f"not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise ConfigError(name, raw, "must be a JSON object")
+    return value
+
+
 def database_url(raw: str, name: str = "DATABASE_URL") -> str:
     """A database URL checked and set to the drivers this project ships (psycopg 3)."""
     # Heroku-style and bare postgres URLs mean psycopg 3, the driver this project ships.
@@ -97,6 +111,14 @@ class Config:
         self.MAX_EVENT_BYTES = _int(env, "MAX_EVENT_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024)
         self.MAX_EVENT_IMAGES = _int(env, "MAX_EVENT_IMAGES", 4, 0, 16)
         self.IMAGE_DIR = env.get("IMAGE_DIR") or str(INSTANCE_DIR / "images")
+        # AlarmInfoPlate cameras number colours and directions their own way; the published tables
+        # are unconfirmed (DOMAIN.md 7), so they are settings a bureau can correct.
+        self.ALARMINFOPLATE_COLOURS = _json(
+            env,
+            "ALARMINFOPLATE_COLOURS",
+            {"0": None, "1": "blue", "2": "yellow", "3": "white", "4": "black", "5": "green", "6": "yellow_green"},
+        )
+        self.ALARMINFOPLATE_DIRECTIONS = _json(env, "ALARMINFOPLATE_DIRECTIONS", {"3": "out", "4": "in"})
 
     def as_flask(self) -> dict:
         """The settings in the shape Flask and its extensions read."""

@@ -1,6 +1,8 @@
 """The gateway never loses an event: a real Mosquitto of the test's own, the real gateway process,
 a real database. 2,000 events through a gateway SIGKILL, a broker restart and a database outage."""
 
+import base64
+import contextlib
 import json
 import os
 import queue
@@ -8,10 +10,12 @@ import signal
 import sqlite3
 import subprocess
 import time
+from pathlib import Path
 
 import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tests.support.databases import empty_database
@@ -19,6 +23,7 @@ from tests.support.gateway import LiveDistrict, Publisher, gate_event, in_backgr
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.broker
+FIXTURES = Path(__file__).parent / "fixtures"
 EVENTS = 2000
 
 
@@ -195,3 +200,44 @@ def test_resends_poison_and_mosquitto_pub(district, broker, gateways):
     assert registered["display"].startswith("晋H10001 ")
     assert seen["evt-000001"]["decision"] == "review"  # not a registered truck
     assert os.path.exists(district.folder / "gateway.log")
+
+
+def test_alarminfoplate_camera_over_mqtt_gets_a_barrier_command_on_pass(district, broker, gateways):
+    serial = "a1b2c3d4-e5f60708"
+    with district.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE gates SET device_sn = :sn WHERE code = :code"), {"sn": serial, "code": district.gate}
+        )
+    gateways.append(district.start_gateway(broker))
+    received: queue.Queue = queue.Queue()
+    watcher = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
+    watcher.on_connect = lambda c, *_: (
+        c.subscribe(f"device/{serial}/message/down/#", qos=1),
+        c.subscribe(f"gates/{district.gate}/verdicts", qos=1),
+    )
+    watcher.on_message = lambda _c, _u, m: received.put((m.topic, json.loads(m.payload)))
+    watcher.connect("127.0.0.1", broker.port)
+    watcher.loop_start()
+    time.sleep(0.5)
+    template = json.loads((FIXTURES / "alarminfoplate_ivs_result.json").read_text(encoding="utf-8"))
+    publisher = Publisher(broker)
+    for plate, unique in (("晋H10001", "u-pass"), ("晋H40001", "u-deny")):  # China VI; China III diesel
+        message = json.loads(json.dumps(template))
+        message["unique_id"] = unique
+        message["payload"]["AlarmInfoPlate"]["result"]["PlateResult"]["license"] = base64.b64encode(
+            plate.encode("gb18030")
+        ).decode()
+        publisher.publish(f"device/{serial}/message/up/ivs_result", json.dumps(message))
+    publisher.close()
+    messages = []
+    deadline = time.monotonic() + 20
+    while len(messages) < 3 and time.monotonic() < deadline:
+        with contextlib.suppress(queue.Empty):
+            messages.append(received.get(timeout=1))
+    watcher.loop_stop()
+    watcher.disconnect()
+    commands = [body for topic, body in messages if topic.endswith("gpio_out")]
+    verdicts = {body["event_id"]: body for topic, body in messages if topic.endswith("verdicts")}
+    assert [c["id"] for c in commands] == ["u-pass"] and commands[0]["payload"]["type"] == "gpio_out"
+    assert verdicts["u-pass"]["decision"] == "pass" and verdicts["u-deny"]["decision"] == "deny"
+    assert district.passes() == 2

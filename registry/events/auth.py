@@ -1,5 +1,6 @@
-"""Gates authenticate with their own secret: `Authorization: Bearer <secret>` or HTTP Basic
-(user = gate code, password = secret), which many cameras can send."""
+"""Gates authenticate with their own secret: `Authorization: Bearer <secret>`, HTTP Basic
+(user = gate code, password = secret), which many cameras can send, or `?key=<secret>` for
+cameras whose push settings hold only a URL (use HTTPS there: the key is in the URL)."""
 
 from functools import wraps
 
@@ -12,9 +13,10 @@ from registry.gates.services import authenticate_gate
 
 
 def gate_secret() -> str | None:
+    """Basic (password), Bearer, or for cameras that can only call a URL, `?key=<secret>`."""
     if request.authorization and request.authorization.type == "basic":
         return request.authorization.password
-    return bearer_token()
+    return bearer_token() or request.args.get("key")
 
 
 def require_gate(view):

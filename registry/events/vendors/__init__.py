@@ -1,0 +1,1 @@
+"""Camera vendors' own event formats, each turned into the native read (GateEventSchema input)."""
