@@ -28,7 +28,7 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
 
 
 class Mosquitto:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, extra_config: str = "", anonymous: bool = True):
         self.folder = folder
         self.port = free_port()
         self.process: subprocess.Popen | None = None
@@ -44,7 +44,7 @@ class Mosquitto:
         self.data = data
         self.config = folder / "mosquitto.conf"
         self.config.write_text(
-            f"listener {self.port} 127.0.0.1\nallow_anonymous true\n"
+            f"listener {self.port} 127.0.0.1\nallow_anonymous {'true' if anonymous else 'false'}\n{extra_config}"
             f"persistence true\npersistence_location {data}/\nautosave_interval 1\n"
             # lossless for offline persistent sessions: the default (1000) drops the rest
             "max_queued_messages 0\n"
