@@ -9,7 +9,9 @@ import queue
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import paho.mqtt.client as paho
@@ -18,8 +20,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.support.databases import empty_database
+from tests.support.databases import ROOT, empty_database
 from tests.support.gateway import LiveDistrict, Publisher, gate_event, in_background
+from tests.support.mosquitto import free_port
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.broker
@@ -126,7 +129,8 @@ def test_database_unreachable_for_a_while_loses_nothing(district, broker, gatewa
 
 
 def test_resends_poison_and_mosquitto_pub(district, broker, gateways):
-    gateways.append(district.start_gateway(broker))
+    metrics_port = free_port()
+    gateways.append(district.start_gateway(broker, GATEWAY_METRICS_PORT=str(metrics_port)))
     verdicts: queue.Queue = queue.Queue()
     watcher = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
     watcher.on_connect = lambda c, *_: c.subscribe("gates/+/verdicts", qos=1)
@@ -199,7 +203,13 @@ def test_resends_poison_and_mosquitto_pub(district, broker, gateways):
     assert registered["plate"] == "晋H10001" and registered["decision"] in ("pass", "deny", "review")
     assert registered["display"].startswith("晋H10001 ")
     assert seen["evt-000001"]["decision"] == "review"  # not a registered truck
-    assert os.path.exists(district.folder / "gateway.log")
+    with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as response:
+        exposed = response.read().decode()
+    assert "gateway_passes_stored_total 101.0" in exposed
+    assert "gateway_duplicates_total 100.0" in exposed
+    assert 'gateway_dead_letters_total{reason="schema"} 3.0' in exposed
+    assert "gateway_broker_connected 1.0" in exposed
+    assert "gateway_processing_seconds_bucket" in exposed
 
 
 def test_alarminfoplate_camera_over_mqtt_gets_a_barrier_command_on_pass(district, broker, gateways):
@@ -241,3 +251,22 @@ def test_alarminfoplate_camera_over_mqtt_gets_a_barrier_command_on_pass(district
     assert [c["id"] for c in commands] == ["u-pass"] and commands[0]["payload"]["type"] == "gpio_out"
     assert verdicts["u-pass"]["decision"] == "pass" and verdicts["u-deny"]["decision"] == "deny"
     assert district.passes() == 2
+
+
+def test_gate_simulator_feeds_the_demo_district(district, broker, gateways):
+    gateways.append(district.start_gateway(broker))
+    result = subprocess.run(
+        [sys.executable, "scripts/simulate_gates.py", "--rate", "400", "--count", "120", "--seed", "7"],
+        cwd=ROOT,
+        env=os.environ | {"DATABASE_URL": district.url, "MQTT_URL": broker.url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    district.wait_for(lambda: district.reads() >= 100, what="simulated reads")
+    time.sleep(2)
+    passes, reads = district.passes(), district.reads()
+    assert 0 < passes < reads <= 120  # repeats of one pass merged, resends not counted twice
+    assert district.scalar("SELECT count(*) FROM violations") > 0
+    assert district.dead_letters() == 0
