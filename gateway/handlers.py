@@ -1,27 +1,28 @@
-"""Turning one MQTT message into a stored pass or a dead letter, inside the caller's transaction.
+"""From MQTT messages to arrivals for the ingest service, and from verdicts back to messages.
 
-A handler returns what to publish back (topic, payload) once the transaction has committed.
+`prepare` parses and validates one message without touching the database; the consumer then looks
+up the gates of a whole batch, stores it with one call to the ingest service, and publishes what
+`respond` returns once the transaction has committed.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+from dataclasses import dataclass
 
 import marshmallow as ma
 from flask import current_app
+from paho.mqtt.client import topic_matches_sub
 
 from gateway import metrics
-from registry.events.ingest import record_plate_event
 from registry.events.models import DeadLetter
 from registry.events.schemas import GateEventSchema
 from registry.events.vendors import alarminfoplate
 from registry.extensions import db
-from registry.gates.services import active_gate, active_gate_by_device
 
-log = logging.getLogger(__name__)
 EVENTS_TOPIC = "gates/+/events"
 IVS_RESULT_TOPIC = "device/+/message/up/ivs_result"
+TOPICS = (EVENTS_TOPIC, IVS_RESULT_TOPIC)
 Outgoing = list[tuple[str, bytes]]
 
 
@@ -33,8 +34,24 @@ class Rejected(Exception):
         self.reason = reason
 
 
-def dead_letter(source: str, topic: str, payload: bytes, error: Rejected | Exception) -> None:
-    db.session.add(DeadLetter(source=source, topic=topic[:300], payload=payload, error=str(error)[:4000]))
+@dataclass
+class Prepared:
+    """A message parsed into a read, waiting for its gate (by code or by camera serial)."""
+
+    topic: str
+    payload: bytes
+    source: str
+    read: dict
+    gate_code: str | None = None
+    device_sn: str | None = None
+
+
+def source_of(topic: str) -> str:
+    return "alarminfoplate" if topic_matches_sub(IVS_RESULT_TOPIC, topic) else "mqtt"
+
+
+def dead_letter(topic: str, payload: bytes, error: Exception) -> None:
+    db.session.add(DeadLetter(source=source_of(topic), topic=topic[:300], payload=payload, error=str(error)[:4000]))
     metrics.DEAD_LETTERED.labels(getattr(error, "reason", "error")).inc()
 
 
@@ -57,51 +74,39 @@ def validated_read(data: dict) -> dict:
         raise Rejected("schema", f"字段有误 / invalid fields: {json.dumps(exc.messages, ensure_ascii=False)}") from None
 
 
-def verdict_message(answer: dict) -> bytes:
-    keys = ("event_id", "plate", "decision", "findings", "display", "id", "outcome")
-    return json.dumps({k: answer[k] for k in keys}, ensure_ascii=False).encode()
-
-
-def handle_gate_event(topic: str, payload: bytes) -> Outgoing:
-    """gates/{code}/events: the native protocol (docs/gate-protocol.md)."""
-    code = topic.split("/")[1]
-    read = validated_read(load_json(payload))
-    gate = active_gate(code)
-    if gate is None:
-        raise Rejected("unknown_gate", f"门禁 {code} 不存在或已停用 / unknown or disabled gate {code}")
-    ingested = record_plate_event(gate, read, "mqtt")
-    count(ingested)
-    return [(f"gates/{code}/verdicts", verdict_message(ingested.answer()))]
-
-
-def handle_ivs_result(topic: str, payload: bytes) -> Outgoing:
-    """device/{sn}/message/up/ivs_result: an AlarmInfoPlate camera talking MQTT."""
-    serial = topic.split("/")[1]
+def prepare(topic: str, payload: bytes) -> Prepared:
+    """Parse and validate one message (gates/{code}/events or device/{sn}/message/up/ivs_result)."""
+    if topic_matches_sub(EVENTS_TOPIC, topic):
+        return Prepared(topic, payload, "mqtt", validated_read(load_json(payload)), gate_code=topic.split("/")[1])
     message = load_json(payload)
     config = current_app.config
     try:
         read, _ = alarminfoplate.to_read(message, config["ALARMINFOPLATE_COLOURS"], config["ALARMINFOPLATE_DIRECTIONS"])
     except alarminfoplate.NotAPlateResult as exc:
         raise Rejected("schema", str(exc)) from None
-    read = validated_read(read)
-    gate = active_gate_by_device(serial)
-    if gate is None:
-        raise Rejected("unknown_gate", f"设备 {serial} 未绑定门禁或已停用 / no enabled gate has device {serial}")
-    ingested = record_plate_event(gate, read, "alarminfoplate")
-    count(ingested)
-    answer = ingested.answer()
-    outgoing = [(f"gates/{gate.code}/verdicts", verdict_message(answer))]
-    if answer["decision"] == "pass":
-        command = alarminfoplate.gpio_command(serial, read["event_id"])
-        outgoing.append((f"device/{serial}/message/down/gpio_out", json.dumps(command).encode()))
+    return Prepared(topic, payload, "alarminfoplate", validated_read(read), device_sn=topic.split("/")[1])
+
+
+def unknown_gate(prepared: Prepared) -> Rejected:
+    if prepared.device_sn:
+        return Rejected(
+            "unknown_gate",
+            f"设备 {prepared.device_sn} 未绑定门禁或已停用 / no enabled gate has device {prepared.device_sn}",
+        )
+    return Rejected(
+        "unknown_gate", f"门禁 {prepared.gate_code} 不存在或已停用 / unknown or disabled gate {prepared.gate_code}"
+    )
+
+
+def verdict_message(answer: dict) -> bytes:
+    keys = ("event_id", "plate", "decision", "findings", "display", "id", "outcome")
+    return json.dumps({k: answer[k] for k in keys}, ensure_ascii=False).encode()
+
+
+def respond(prepared: Prepared, gate_code: str, answer: dict) -> Outgoing:
+    """The verdict for the gate's display, and for AlarmInfoPlate cameras the barrier pulse on pass."""
+    outgoing = [(f"gates/{gate_code}/verdicts", verdict_message(answer))]
+    if prepared.device_sn and answer["decision"] == "pass":
+        command = alarminfoplate.gpio_command(prepared.device_sn, prepared.read["event_id"])
+        outgoing.append((f"device/{prepared.device_sn}/message/down/gpio_out", json.dumps(command).encode()))
     return outgoing
-
-
-def count(ingested) -> None:
-    {"created": metrics.STORED, "duplicate": metrics.DUPLICATES, "merged": metrics.MERGED}[ingested.outcome].inc()
-
-
-HANDLERS = {
-    EVENTS_TOPIC: ("mqtt", handle_gate_event),
-    IVS_RESULT_TOPIC: ("alarminfoplate", handle_ivs_result),
-}

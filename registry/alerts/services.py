@@ -80,12 +80,3 @@ def approve_exemption(actor, alert: Alert, data: dict) -> Exemption:
     return add_audited(
         actor, exemption, "exemption", lambda e: {"alert_id": alert.id, "plate": e.plate, "reason": e.reason}
     )
-
-
-def exempted_alert_ids(plate: str, alert_ids: list[int]) -> frozenset[int]:
-    if not alert_ids:
-        return frozenset()
-    rows = db.session.scalars(
-        select(Exemption.alert_id).where(Exemption.plate == plate, Exemption.alert_id.in_(alert_ids))
-    )
-    return frozenset(rows)

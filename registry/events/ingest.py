@@ -4,18 +4,24 @@
 - one pass, one record: reads of the same vehicle at the same gate and direction within the merge
   window, including reads one look-alike character apart, merge into one pass that keeps the
   best-confidence read and counts the reads.
+
+Reads are taken in batches (the MQTT gateway commits hundreds at once; HTTP sends a batch of
+one): the facts for the whole batch are looked up in a handful of queries and written in one flush.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import selectinload
 
-from registry.compliance.services import Check, check_read
+from registry.compliance.facts import Facts
+from registry.compliance.services import Check, check_read, firm_facts, vehicle_facts
 from registry.events.display import led_text
 from registry.events.images import store_image
 from registry.events.models import (
@@ -31,6 +37,15 @@ from registry.events.models import (
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour, normalise_plate, plates_confusable
+
+
+@dataclass
+class Arrival:
+    """One validated read (GateEventSchema) from one authenticated gate."""
+
+    gate: Gate
+    read: dict
+    source: str  # mqtt, http, hikvision, hikvision-resend, alarminfoplate
 
 
 @dataclass
@@ -63,50 +78,120 @@ class Ingested:
 
 
 def record_plate_event(gate: Gate, read: dict, source: str) -> Ingested:
-    """Store one validated read (GateEventSchema) from `gate`; flushes once, never commits."""
-    stored = db.session.scalar(
-        select(PlateRead).where(PlateRead.gate_id == gate.id, PlateRead.event_id == read["event_id"])
-    )
-    if stored is not None:
-        return Ingested(stored.plate_event, read["event_id"], "duplicate")
-    _serialise_per_gate(gate)
-    plate = normalise_plate(read["plate"])
-    with db.session.no_autoflush:  # look everything up first, then write it all in one flush
-        plate_event = _same_pass(gate, read, plate)
-        if plate_event is None:
-            plate_event = PlateEvent(
-                gate=gate,
-                event_id=read["event_id"],
-                direction=Direction(read["direction"]),
-                captured_at=read["captured_at"],
-                read_count=0,
-                **_read_fields(read, plate),
+    """Store one read; flushes, never commits."""
+    return record_plate_events([Arrival(gate, read, source)])[0]
+
+
+def record_plate_events(arrivals: list[Arrival]) -> list[Ingested]:
+    """Store a batch of reads in order; flushes once, never commits."""
+    if not arrivals:
+        return []
+    gates = {a.gate.id: a.gate for a in arrivals}
+    _serialise_per_gate(list(gates))
+    stored = _stored_reads(arrivals)
+    passes = _recent_passes(arrivals)
+    facts = Facts()
+    facts.preload({normalise_plate(a.read["plate"]) for a in arrivals}, [a.read["captured_at"] for a in arrivals])
+    window = timedelta(seconds=current_app.config["MERGE_WINDOW_SECONDS"])
+    results = []
+    with db.session.no_autoflush:
+        for arrival in arrivals:
+            gate, read = arrival.gate, arrival.read
+            key = (gate.id, read["event_id"])
+            if key in stored:
+                results.append(Ingested(stored[key], read["event_id"], "duplicate"))
+                continue
+            plate = normalise_plate(read["plate"])
+            plate_event = _same_pass(passes[(gate.id, read["direction"])], read, plate, window)
+            if plate_event is None:
+                plate_event = PlateEvent(
+                    gate=gate,
+                    event_id=read["event_id"],
+                    direction=Direction(read["direction"]),
+                    captured_at=read["captured_at"],
+                    read_count=0,
+                    **_read_fields(read, plate),
+                )
+                _judge(plate_event, gate, facts)
+                passes[(gate.id, read["direction"])].append(plate_event)
+                outcome = "created"
+            else:
+                if (read["confidence"] or 0) > (plate_event.confidence or 0):
+                    for field, value in _read_fields(read, plate).items():
+                        setattr(plate_event, field, value)
+                    _judge(plate_event, gate, facts)
+                outcome = "merged"
+            plate_event.read_count += 1
+            db.session.add(plate_event)
+            db.session.add(
+                PlateRead(
+                    plate_event=plate_event,
+                    gate_id=gate.id,
+                    event_id=read["event_id"],
+                    plate_raw=read["plate"],
+                    plate_color=_colour(read),
+                    confidence=read["confidence"],
+                    captured_at=read["captured_at"],
+                    source=arrival.source,
+                )
             )
-            _judge(plate_event, gate)
-            outcome = "created"
-        else:
-            if (read["confidence"] or 0) > (plate_event.confidence or 0):
-                for key, value in _read_fields(read, plate).items():
-                    setattr(plate_event, key, value)
-                _judge(plate_event, gate)
-            outcome = "merged"
-        plate_event.read_count += 1
-        db.session.add(plate_event)
-        db.session.add(
-            PlateRead(
-                plate_event=plate_event,
-                gate_id=gate.id,
-                event_id=read["event_id"],
-                plate_raw=read["plate"],
-                plate_color=_colour(read),
-                confidence=read["confidence"],
-                captured_at=read["captured_at"],
-                source=source,
-            )
-        )
-        _store_images(plate_event, read.get("images") or {})
+            _store_images(plate_event, read.get("images") or {})
+            stored[key] = plate_event
+            results.append(Ingested(plate_event, read["event_id"], outcome))
     db.session.flush()
-    return Ingested(plate_event, read["event_id"], outcome)
+    return results
+
+
+def _serialise_per_gate(gate_ids: list[int]) -> None:
+    """Two gateways merging reads of one gate must not both create the pass: lock the gate rows."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Gate.id).where(Gate.id.in_(sorted(gate_ids))).order_by(Gate.id).with_for_update())
+
+
+def _stored_reads(arrivals: list[Arrival]) -> dict[tuple[int, str], PlateEvent]:
+    keys = list({(a.gate.id, a.read["event_id"]) for a in arrivals})
+    found = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = db.session.scalars(
+            select(PlateRead)
+            .where(tuple_(PlateRead.gate_id, PlateRead.event_id).in_(chunk))
+            .options(selectinload(PlateRead.plate_event).selectinload(PlateEvent.verdict))
+        )
+        found.update({(r.gate_id, r.event_id): r.plate_event for r in rows})
+    return found
+
+
+def _recent_passes(arrivals: list[Arrival]) -> defaultdict[tuple[int, str], list[PlateEvent]]:
+    """The passes reads of this batch could merge into, by (gate, direction)."""
+    passes: defaultdict[tuple[int, str], list[PlateEvent]] = defaultdict(list)
+    window = timedelta(seconds=current_app.config["MERGE_WINDOW_SECONDS"])
+    if not window:
+        return passes
+    moments = [a.read["captured_at"] for a in arrivals]
+    rows = db.session.scalars(
+        select(PlateEvent)
+        .where(
+            PlateEvent.gate_id.in_({a.gate.id for a in arrivals}),
+            PlateEvent.captured_at >= min(moments) - window,
+            PlateEvent.captured_at <= max(moments) + window,
+        )
+        .options(selectinload(PlateEvent.verdict))
+    )
+    for plate_event in rows:
+        passes[(plate_event.gate_id, plate_event.direction.value)].append(plate_event)
+    return passes
+
+
+def _same_pass(candidates: list[PlateEvent], read: dict, plate: str, window: timedelta) -> PlateEvent | None:
+    if not window:
+        return None
+    moment = read["captured_at"]
+    near = [c for c in candidates if abs(c.captured_at - moment) <= window]
+    for candidate in sorted(near, key=lambda c: c.captured_at, reverse=True):
+        if candidate.plate == plate or plates_confusable(candidate.plate, plate):
+            return candidate
+    return None
 
 
 def _colour(read: dict) -> PlateColour | None:
@@ -124,38 +209,10 @@ def _read_fields(read: dict, plate: str) -> dict:
     }
 
 
-def _serialise_per_gate(gate: Gate) -> None:
-    """Two workers merging reads of one gate must not both create the pass: lock the gate row."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Gate.id).where(Gate.id == gate.id).with_for_update())
-
-
-def _same_pass(gate: Gate, read: dict, plate: str) -> PlateEvent | None:
-    window = timedelta(seconds=current_app.config["MERGE_WINDOW_SECONDS"])
-    if not window:
-        return None
-    moment = read["captured_at"]
-    candidates = db.session.scalars(
-        select(PlateEvent)
-        .where(
-            PlateEvent.gate_id == gate.id,
-            PlateEvent.direction == read["direction"],
-            PlateEvent.captured_at >= moment - window,
-            PlateEvent.captured_at <= moment + window,
-        )
-        .order_by(PlateEvent.captured_at.desc())
-        .limit(20)
-    )
-    for candidate in candidates:
-        if candidate.plate == plate or plates_confusable(candidate.plate, plate):
-            return candidate
-    return None
-
-
-def _judge(plate_event: PlateEvent, gate: Gate) -> None:
+def _judge(plate_event: PlateEvent, gate: Gate, facts: Facts) -> None:
     """(Re)compute the pass's verdict and its open violations from the best read."""
     colour = plate_event.plate_color.value if plate_event.plate_color else None
-    check = check_read(plate_event.plate_raw, colour, gate.firm, plate_event.captured_at)
+    check = check_read(plate_event.plate_raw, colour, gate.firm, plate_event.captured_at, facts)
     plate_event.vehicle = check.vehicle
     verdict = plate_event.verdict or Verdict(plate_event=plate_event)
     result = check.verdict
@@ -170,37 +227,31 @@ def _judge(plate_event: PlateEvent, gate: Gate) -> None:
 
 
 def _raise_violations(plate_event: PlateEvent, gate: Gate, check: Check) -> None:
-    if plate_event.id is not None:
+    if plate_event.id is not None:  # re-judged after a better read: its open violations go
         for old in db.session.scalars(
             select(Violation).where(Violation.plate_event_id == plate_event.id, Violation.status == "open")
         ):
             db.session.delete(old)
+    findings = [f for f in check.verdict.findings if f.severity in ("deny", "review")]
+    if not findings:
+        return
     context = _context(gate, check)
-    for finding in check.verdict.findings:
-        if finding.severity in ("deny", "review"):
-            db.session.add(
-                Violation(
-                    plate_event=plate_event,
-                    rule=finding.rule,
-                    severity=Severity(finding.severity),
-                    context=context,
-                )
-            )
+    for finding in findings:
+        db.session.add(
+            Violation(plate_event=plate_event, rule=finding.rule, severity=Severity(finding.severity), context=context)
+        )
 
 
 def _context(gate: Gate, check: Check) -> dict:
     """The vehicle and firm as they were at the moment of the pass, for the violation's record."""
-    from registry.compliance.services import firm_facts, vehicle_facts
-
     vehicle = check.vehicle
+    vehicle_record = None
+    if vehicle is not None:
+        facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(vehicle_facts(vehicle)).items()}
+        vehicle_record = {"id": vehicle.id, "vin": vehicle.vin, "owner": vehicle.owner} | facts
     return {
         "firm": {"id": gate.firm_id, "name": gate.firm.name} | vars(firm_facts(gate.firm)),
-        "vehicle": (
-            {"id": vehicle.id, "vin": vehicle.vin, "owner": vehicle.owner}
-            | {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(vehicle_facts(vehicle)).items()}
-            if vehicle
-            else None
-        ),
+        "vehicle": vehicle_record,
         "gate": gate.code,
         "alert_ids": list(check.verdict.alert_ids),
         "policy_ids": list(check.verdict.policy_ids),

@@ -1,0 +1,86 @@
+"""The database facts the rules need, loaded for a whole batch of reads in a few queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from registry.alerts.models import Alert, Exemption
+from registry.alerts.services import alert_facts, covering
+from registry.extensions import db
+from registry.identifiers.plates import is_valid_plate, lookalike_plates
+from registry.policies.services import policies_in_force
+from registry.rules import AlertFacts, Policy
+from registry.vehicles.models import Vehicle
+
+
+class Facts:
+    """Vehicles, alerts, exemptions and policies, each looked up once per batch."""
+
+    def __init__(self):
+        self._vehicles: dict[str, Vehicle | None] = {}
+        self._policies: dict[date, list[Policy]] = {}
+        self._alerts: list[AlertFacts] | None = None
+        self._window: tuple[datetime, datetime] | None = None
+        self._exempted: dict[str, set[int]] | None = None
+
+    def preload(self, plates: set[str], moments: list[datetime]) -> None:
+        """Load what `plates` read at `moments` will need, in four queries."""
+        valid = {p for p in plates if is_valid_plate(p)}
+        wanted = valid | {alike for p in valid for alike in lookalike_plates(p)}
+        self._load_vehicles(wanted)
+        if moments:
+            first, last = min(moments), max(moments)
+            rows = db.session.scalars(select(Alert).where(Alert.starts_at <= last, Alert.ends_at > first))
+            self._alerts = [alert_facts(a) for a in rows]
+            self._window = (first, last)
+            self._exempted = defaultdict(set)
+            if self._alerts and valid:
+                ids = [a.id for a in self._alerts]
+                for plate, alert_id in db.session.execute(
+                    select(Exemption.plate, Exemption.alert_id).where(
+                        Exemption.plate.in_(valid), Exemption.alert_id.in_(ids)
+                    )
+                ):
+                    self._exempted[plate].add(alert_id)
+
+    def _load_vehicles(self, plates: set[str]) -> None:
+        missing = [p for p in plates if p not in self._vehicles]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            found = {v.plate: v for v in db.session.scalars(select(Vehicle).where(Vehicle.plate.in_(chunk)))}
+            for plate in chunk:
+                self._vehicles[plate] = found.get(plate)
+
+    def vehicle(self, plate: str) -> Vehicle | None:
+        self._load_vehicles({plate})
+        return self._vehicles[plate]
+
+    def registered_lookalikes(self, plate: str) -> list[str]:
+        candidates = lookalike_plates(plate)
+        self._load_vehicles(set(candidates))
+        return [p for p in candidates if self._vehicles[p] is not None]
+
+    def alerts_at(self, moment: datetime) -> list[AlertFacts]:
+        """Alerts in force at `moment` (any region; the engine checks the region)."""
+        if self._window and self._window[0] <= moment <= self._window[1]:
+            return [a for a in self._alerts if a.starts_at <= moment < a.ends_at]
+        return [alert_facts(a) for a in db.session.scalars(covering(moment))]
+
+    def exempted(self, plate: str, alert_ids: list[int]) -> frozenset[int]:
+        if not alert_ids:
+            return frozenset()
+        preloaded = {a.id for a in self._alerts or []}
+        if self._exempted is not None and set(alert_ids) <= preloaded and is_valid_plate(plate):
+            return frozenset(self._exempted.get(plate, set()) & set(alert_ids))
+        rows = db.session.scalars(
+            select(Exemption.alert_id).where(Exemption.plate == plate, Exemption.alert_id.in_(alert_ids))
+        )
+        return frozenset(rows)
+
+    def policies(self, day: date) -> list[Policy]:
+        if day not in self._policies:
+            self._policies[day] = policies_in_force(day)
+        return self._policies[day]

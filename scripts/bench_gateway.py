@@ -1,0 +1,233 @@
+"""Benchmark the gateway against the ceiling of a bare paho-mqtt consumer on this machine.
+
+1. Starts its own Mosquitto (persistence on) and a fresh database (PostgreSQL by default) with
+   the demo district; creates two persistent sessions, one for a bare paho client and one for
+   the gateway, and queues N plate events for both.
+2. (a) the bare client drains its session, acknowledging each message: the ceiling.
+   (b) the real gateway process (python -m gateway) drains its session into the database with
+   verdicts. Prints both rates and their ratio.
+3. With the gateway running, publishes events at a fixed rate and measures publish-to-verdict
+   latency (p50/p95/p99) from the verdicts the gateway publishes.
+
+    .venv/bin/python scripts/bench_gateway.py                       # N=20000, 500 events/s
+    .venv/bin/python scripts/bench_gateway.py --database-url sqlite:///tmp/bench.sqlite3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import paho.mqtt.client as paho  # noqa: E402
+from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
+from paho.mqtt.packettypes import PacketTypes  # noqa: E402
+from paho.mqtt.properties import Properties  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from registry.config import database_url  # noqa: E402
+from tests.support.mosquitto import Mosquitto  # noqa: E402
+
+BARE_ID, GATEWAY_ID = "bench-bare", "bench-gateway"
+
+
+def client(client_id: str, port: int, manual_ack: bool = False) -> paho.Client:
+    c = paho.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5, manual_ack=manual_ack)
+    props = Properties(PacketTypes.CONNECT)
+    props.SessionExpiryInterval = 3600
+    props.ReceiveMaximum = 1000
+    c.connect("127.0.0.1", port, clean_start=False, properties=props)
+    return c
+
+
+def make_session(client_id: str, port: int) -> None:
+    c = client(client_id, port)
+    c.loop_start()
+    c.subscribe("gates/+/events", qos=1)[1]
+    time.sleep(0.3)
+    c.disconnect()
+    c.loop_stop()
+
+
+def event(i: int, plate: str) -> dict:
+    return {
+        "event_id": f"bench-{i:07d}",
+        "plate": plate,
+        "plate_color": "yellow",
+        "direction": "in",
+        "captured_at": datetime.now(UTC).isoformat(),
+        "confidence": 0.93,
+    }
+
+
+def publish(port: int, gate: str, events, rate: float | None = None, sent_at: dict | None = None) -> None:
+    c = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{uuid.uuid4().hex[:6]}", protocol=paho.MQTTv5)
+    c.max_inflight_messages_set(1000)
+    c.connect("127.0.0.1", port)
+    c.loop_start()
+    infos, start = [], time.perf_counter()
+    for n, body in enumerate(events):
+        if rate:
+            delay = start + n / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+        if sent_at is not None:
+            sent_at[body["event_id"]] = time.perf_counter()
+        infos.append(c.publish(f"gates/{gate}/events", json.dumps(body, ensure_ascii=False), qos=1))
+    for info in infos:
+        info.wait_for_publish(timeout=120)
+    c.disconnect()
+    c.loop_stop()
+
+
+def drain_bare(port: int, n: int) -> float:
+    """Messages per second for a bare paho consumer acking each message."""
+    done, count = threading.Event(), [0]
+    times = []
+
+    def on_message(c, _u, message):
+        c.ack(message.mid, message.qos)
+        count[0] += 1
+        if count[0] == 1:
+            times.append(time.perf_counter())
+        if count[0] >= n:
+            times.append(time.perf_counter())
+            done.set()
+
+    c = client(BARE_ID, port, manual_ack=True)
+    c.on_message = on_message
+    c.loop_start()
+    done.wait(600)
+    c.disconnect()
+    c.loop_stop()
+    return (n - 1) / (times[1] - times[0])
+
+
+def fresh_database(url: str | None) -> tuple[str, callable]:
+    if url:
+        return url, lambda: None
+    server = make_url(database_url("postgresql://postgres@127.0.0.1:5432/postgres"))
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return server.set(database=name).render_as_string(hide_password=False), drop
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--latency-seconds", type=float, default=20.0)
+    parser.add_argument("--database-url", default=None, help="default: a fresh PostgreSQL database")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
+    url, drop = fresh_database(args.database_url)
+    env = os.environ | {"DATABASE_URL": url, "INSTANCE_PATH": str(work), "FLASK_APP": "wsgi"}
+    for command in (["db", "upgrade"], ["demo", "seed", "--credentials", str(work / "demo.json")]):
+        subprocess.run([sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    gate = sorted(json.loads((work / "demo.json").read_text())["gate_secrets"])[0]
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        plates = [row[0] for row in connection.execute(text("SELECT plate FROM vehicles"))]
+
+    broker = Mosquitto(work / "broker")
+    broker.start()
+    gateway = None
+    try:
+        make_session(BARE_ID, broker.port)
+        make_session(GATEWAY_ID, broker.port)
+        # Distinct passes: every 10th plate unregistered, the rest the demo district's trucks,
+        # each read once (merging is measured by the tests, not here).
+        events = [event(i, plates[i % len(plates)] if i % 10 else f"晋H{i % 100000:05d}") for i in range(args.n)]
+        for i, body in enumerate(events):
+            body["direction"] = "in" if (i // len(plates)) % 2 == 0 else "out"
+            body["captured_at"] = datetime.fromtimestamp(1_700_000_000 + i * 120, UTC).isoformat()
+        started = time.perf_counter()
+        publish(broker.port, gate, events)
+        print(f"queued {args.n} events for two persistent sessions in {time.perf_counter() - started:.1f}s")
+
+        bare = drain_bare(broker.port, args.n)
+        print(f"(a) bare paho consumer: {bare:,.0f} msg/s")
+
+        gw_env = env | {"MQTT_URL": broker.url, "GATEWAY_CLIENT_ID": GATEWAY_ID, "GATEWAY_METRICS_PORT": "0"}
+        log = (work / "gateway.log").open("ab")
+        started = time.perf_counter()
+        gateway = subprocess.Popen([sys.executable, "-m", "gateway"], cwd=ROOT, env=gw_env, stdout=log, stderr=log)
+        first = None
+        while True:
+            with engine.connect() as connection:
+                stored = connection.execute(text("SELECT count(*) FROM plate_reads")).scalar()
+            if stored and first is None:
+                first = (time.perf_counter(), stored)
+            if stored >= args.n:
+                break
+            if time.perf_counter() - started > 1800:
+                raise TimeoutError(f"only {stored} of {args.n} stored")
+            time.sleep(0.05)
+        finished = time.perf_counter()
+        gw_rate = (args.n - first[1]) / (finished - first[0])
+        print(f"(b) gateway into {make_url(url).get_backend_name()} with verdicts: {gw_rate:,.0f} msg/s")
+        print(f"ratio gateway / bare: {gw_rate / bare:.1%}")
+
+        latencies, sent_at = [], {}
+        done = threading.Event()
+        total = int(args.rate * args.latency_seconds)
+
+        def on_verdict(_c, _u, message):
+            event_id = json.loads(message.payload)["event_id"]
+            if event_id in sent_at:
+                latencies.append(time.perf_counter() - sent_at[event_id])
+                if len(latencies) >= total:
+                    done.set()
+
+        watcher = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
+        watcher.on_message = on_verdict
+        watcher.connect("127.0.0.1", broker.port)
+        watcher.subscribe(f"gates/{gate}/verdicts", qos=1)
+        watcher.loop_start()
+        time.sleep(0.5)
+        live = [event(10_000_000 + i, plates[i % len(plates)]) for i in range(total)]
+        publish(broker.port, gate, live, rate=args.rate, sent_at=sent_at)
+        done.wait(120)
+        watcher.loop_stop()
+        ms = sorted(x * 1000 for x in latencies)
+
+        def pct(p):
+            return ms[min(len(ms) - 1, int(len(ms) * p))]
+
+        print(
+            f"latency at {args.rate:.0f} events/s over {len(ms)} events: p50 {pct(0.5):.1f} ms, "
+            f"p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms, mean {statistics.fmean(ms):.1f} ms"
+        )
+    finally:
+        if gateway:
+            gateway.terminate()
+            gateway.wait(timeout=30)
+        broker.remove()
+        engine.dispose()
+        drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
