@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +40,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from registry.config import database_url  # noqa: E402
-from tests.support.mosquitto import Mosquitto  # noqa: E402
+from tests.support.mosquitto import Mosquitto, free_port  # noqa: E402
 
 BARE_ID, GATEWAY_ID = "bench-bare", "bench-gateway"
 
@@ -116,6 +117,14 @@ def drain_bare(port: int, n: int) -> float:
     return (n - 1) / (times[1] - times[0])
 
 
+def batch_summary(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        lines = response.read().decode().splitlines()
+    value = {line.split()[0]: float(line.split()[1]) for line in lines if line and not line.startswith("#")}
+    count, total = value.get("gateway_batch_size_count", 0), value.get("gateway_batch_size_sum", 0)
+    return f"{int(count)} batches, {total / count if count else 0:.0f} messages each on average"
+
+
 def fresh_database(url: str | None) -> tuple[str, callable]:
     if url:
         return url, lambda: None
@@ -169,10 +178,17 @@ def main() -> int:
         bare = drain_bare(broker.port, args.n)
         print(f"(a) bare paho consumer: {bare:,.0f} msg/s")
 
-        gw_env = env | {"MQTT_URL": broker.url, "GATEWAY_CLIENT_ID": GATEWAY_ID, "GATEWAY_METRICS_PORT": "0"}
+        metrics_port = free_port()
+        gw_env = env | {
+            "MQTT_URL": broker.url,
+            "GATEWAY_CLIENT_ID": GATEWAY_ID,
+            "GATEWAY_METRICS_PORT": str(metrics_port),
+        }
         log = (work / "gateway.log").open("ab")
         started = time.perf_counter()
         gateway = subprocess.Popen([sys.executable, "-m", "gateway"], cwd=ROOT, env=gw_env, stdout=log, stderr=log)
+        if os.environ.get("BENCH_PROFILE"):
+            subprocess.Popen([str(ROOT / ".venv/bin/py-spy"), "record", "-o", os.environ["BENCH_PROFILE"], "-f", "raw", "-d", "8", "-p", str(gateway.pid)])
         first = None
         while True:
             with engine.connect() as connection:
@@ -188,6 +204,7 @@ def main() -> int:
         gw_rate = (args.n - first[1]) / (finished - first[0])
         print(f"(b) gateway into {make_url(url).get_backend_name()} with verdicts: {gw_rate:,.0f} msg/s")
         print(f"ratio gateway / bare: {gw_rate / bare:.1%}")
+        print(f"    gateway batches: {batch_summary(metrics_port)}")
 
         latencies, sent_at = [], {}
         done = threading.Event()

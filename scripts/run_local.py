@@ -63,6 +63,7 @@ def start_broker(config: Config) -> subprocess.Popen | None:
     conf.write_text(
         f"listener {mqtt.port} {mqtt.host}\nallow_anonymous true\n"
         f"persistence true\npersistence_location {folder}/\nmax_queued_messages 0\n"
+        "max_inflight_messages 1000\n"
         "log_dest stdout\n" + ("user root\n" if os.geteuid() == 0 else "")
     )
     say(f"启动本地消息代理 {config.MQTT_URL}", f"starting a local mosquitto at {config.MQTT_URL}")

@@ -204,3 +204,9 @@ def test_a_moment_long_after_the_window_is_not_merged(client, gate):
     for i in range(3):
         post(client, gate, event(f"e-{i}", at=(base + timedelta(minutes=5 * i)).isoformat()))
     assert count(PlateEvent) == 3
+
+
+def test_the_pass_links_the_registered_vehicle(client, gate, make_vehicle, bureau):
+    truck = make_vehicle(plate="晋H20001", emission_stage="6")
+    body = post(client, gate, event()).get_json()
+    assert client.get(f"/api/v1/events/{body['id']}", headers=bureau).get_json()["vehicle_id"] == truck.id

@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from registry.compliance.facts import Facts
@@ -36,7 +36,7 @@ from registry.events.models import (
 )
 from registry.extensions import db
 from registry.gates.models import Gate
-from registry.identifiers.plates import PlateColour, normalise_plate, plates_confusable
+from registry.identifiers.plates import PlateColour, lookalike_plates, normalise_plate
 
 
 @dataclass
@@ -102,7 +102,7 @@ def record_plate_events(arrivals: list[Arrival]) -> list[Ingested]:
                 results.append(Ingested(stored[key], read["event_id"], "duplicate"))
                 continue
             plate = normalise_plate(read["plate"])
-            plate_event = _same_pass(passes[(gate.id, read["direction"])], read, plate, window)
+            plate_event = passes.same_pass(gate.id, read, plate, window)
             if plate_event is None:
                 plate_event = PlateEvent(
                     gate=gate,
@@ -113,13 +113,14 @@ def record_plate_events(arrivals: list[Arrival]) -> list[Ingested]:
                     **_read_fields(read, plate),
                 )
                 _judge(plate_event, gate, facts)
-                passes[(gate.id, read["direction"])].append(plate_event)
+                passes.add(plate_event, gate.id, read["direction"])
                 outcome = "created"
             else:
                 if (read["confidence"] or 0) > (plate_event.confidence or 0):
                     for field, value in _read_fields(read, plate).items():
                         setattr(plate_event, field, value)
                     _judge(plate_event, gate, facts)
+                    passes.add(plate_event, gate.id, read["direction"])  # findable by its new plate too
                 outcome = "merged"
             plate_event.read_count += 1
             db.session.add(plate_event)
@@ -149,49 +150,69 @@ def _serialise_per_gate(gate_ids: list[int]) -> None:
 
 
 def _stored_reads(arrivals: list[Arrival]) -> dict[tuple[int, str], PlateEvent]:
-    keys = list({(a.gate.id, a.read["event_id"]) for a in arrivals})
+    """Reads of this batch already stored (resent events), by (gate, event id)."""
+    wanted = {(a.gate.id, a.read["event_id"]) for a in arrivals}
+    gate_ids = {gate_id for gate_id, _ in wanted}
+    event_ids = sorted({event_id for _, event_id in wanted})
     found = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        rows = db.session.scalars(
-            select(PlateRead)
-            .where(tuple_(PlateRead.gate_id, PlateRead.event_id).in_(chunk))
-            .options(selectinload(PlateRead.plate_event).selectinload(PlateEvent.verdict))
+    for start in range(0, len(event_ids), 1000):
+        rows = db.session.execute(
+            select(PlateRead.gate_id, PlateRead.event_id, PlateRead.plate_event_id).where(
+                PlateRead.event_id.in_(event_ids[start : start + 1000]), PlateRead.gate_id.in_(gate_ids)
+            )
         )
-        found.update({(r.gate_id, r.event_id): r.plate_event for r in rows})
-    return found
+        found.update({(g, e): pass_id for g, e, pass_id in rows if (g, e) in wanted})
+    if not found:
+        return {}
+    passes = {
+        p.id: p
+        for p in db.session.scalars(
+            select(PlateEvent).where(PlateEvent.id.in_(set(found.values()))).options(selectinload(PlateEvent.verdict))
+        )
+    }
+    return {key: passes[pass_id] for key, pass_id in found.items()}
 
 
-def _recent_passes(arrivals: list[Arrival]) -> defaultdict[tuple[int, str], list[PlateEvent]]:
-    """The passes reads of this batch could merge into, by (gate, direction)."""
-    passes: defaultdict[tuple[int, str], list[PlateEvent]] = defaultdict(list)
+class RecentPasses:
+    """Passes reads could merge into, indexed by (gate, direction, plate) for O(1) look-ups."""
+
+    def __init__(self):
+        self.by_plate: defaultdict[tuple[int, str, str], list[PlateEvent]] = defaultdict(list)
+
+    def add(self, plate_event: PlateEvent, gate_id: int, direction: str) -> None:
+        self.by_plate[(gate_id, direction, plate_event.plate)].append(plate_event)
+
+    def same_pass(self, gate_id: int, read: dict, plate: str, window: timedelta) -> PlateEvent | None:
+        """The latest pass within the window of the same plate, or of one a look-alike away."""
+        if not window:
+            return None
+        moment, direction = read["captured_at"], read["direction"]
+        near = [
+            candidate
+            for alike in (plate, *lookalike_plates(plate))
+            for candidate in self.by_plate.get((gate_id, direction, alike), ())
+            if abs(candidate.captured_at - moment) <= window
+        ]
+        return max(near, key=lambda c: c.captured_at) if near else None
+
+
+def _recent_passes(arrivals: list[Arrival]) -> RecentPasses:
+    """The stored passes reads of this batch could merge into."""
+    passes = RecentPasses()
     window = timedelta(seconds=current_app.config["MERGE_WINDOW_SECONDS"])
     if not window:
         return passes
     moments = [a.read["captured_at"] for a in arrivals]
     rows = db.session.scalars(
-        select(PlateEvent)
-        .where(
+        select(PlateEvent).where(
             PlateEvent.gate_id.in_({a.gate.id for a in arrivals}),
             PlateEvent.captured_at >= min(moments) - window,
             PlateEvent.captured_at <= max(moments) + window,
         )
-        .options(selectinload(PlateEvent.verdict))
     )
     for plate_event in rows:
-        passes[(plate_event.gate_id, plate_event.direction.value)].append(plate_event)
+        passes.add(plate_event, plate_event.gate_id, plate_event.direction.value)
     return passes
-
-
-def _same_pass(candidates: list[PlateEvent], read: dict, plate: str, window: timedelta) -> PlateEvent | None:
-    if not window:
-        return None
-    moment = read["captured_at"]
-    near = [c for c in candidates if abs(c.captured_at - moment) <= window]
-    for candidate in sorted(near, key=lambda c: c.captured_at, reverse=True):
-        if candidate.plate == plate or plates_confusable(candidate.plate, plate):
-            return candidate
-    return None
 
 
 def _colour(read: dict) -> PlateColour | None:

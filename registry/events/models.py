@@ -12,6 +12,7 @@ from registry.common.time import utcnow
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour
+from registry.vehicles.models import Vehicle
 
 
 class Direction(StrEnum):
@@ -57,6 +58,7 @@ class PlateEvent(db.Model):
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id"), index=True)
 
     gate: Mapped[Gate] = relationship()
+    vehicle: Mapped[Vehicle | None] = relationship()
     verdict: Mapped["Verdict"] = relationship(back_populates="plate_event", uselist=False)
     reads: Mapped[list["PlateRead"]] = relationship(back_populates="plate_event", order_by="PlateRead.id")
     images: Mapped[list["PassImage"]] = relationship(back_populates="plate_event", order_by="PassImage.id")

@@ -67,11 +67,3 @@ def lookalike_plates(plate: str) -> list[str]:
             if is_valid_plate(candidate):
                 found.add(candidate)
     return sorted(found)
-
-
-def plates_confusable(first: str, second: str) -> bool:
-    """True when two plates differ only by one look-alike character in the serial."""
-    if len(first) != len(second) or first[:2] != second[:2]:
-        return False
-    differences = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
-    return len(differences) == 1 and differences[0][1] in _SWAPS.get(differences[0][0], "")

@@ -48,6 +48,8 @@ class Mosquitto:
             f"persistence true\npersistence_location {data}/\nautosave_interval 1\n"
             # lossless for offline persistent sessions: the default (1000) drops the rest
             "max_queued_messages 0\n"
+            # let the gateway hold a whole batch unacknowledged (the default is 20 in flight)
+            "max_inflight_messages 1000\n"
             "log_dest stderr\n"
         )
 
