@@ -270,3 +270,24 @@ def test_gate_simulator_feeds_the_demo_district(district, broker, gateways):
     assert 0 < passes < reads <= 120  # repeats of one pass merged, resends not counted twice
     assert district.scalar("SELECT count(*) FROM violations") > 0
     assert district.dead_letters() == 0
+
+
+def test_two_gateways_share_the_load_with_a_shared_subscription(district, broker, gateways):
+    if district.url.startswith("sqlite"):
+        pytest.skip("several gateways need PostgreSQL: SQLite takes one writer at a time")
+    ports = [free_port(), free_port()]
+    for n, port in enumerate(ports):
+        member = {"GATEWAY_SHARED_GROUP": "gateways", "GATEWAY_CLIENT_ID": f"gateway-{n}"}
+        gateways.append(district.start_gateway(broker, GATEWAY_METRICS_PORT=str(port), **member))
+    publisher = Publisher(broker)
+    publisher.publish_events(district.gate, range(600))
+    publisher.publish_events(district.gate, range(100))  # resends may land on either member
+    publisher.close()
+    district.wait_for(lambda: district.reads() >= 600, what="600 reads")
+    time.sleep(2)
+    assert (district.passes(), district.reads(), district.dead_letters()) == (600, 600, 0)
+    for port in ports:  # each member took a share
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            exposed = response.read().decode()
+        received = next(line for line in exposed.splitlines() if line.startswith("gateway_messages_received_total"))
+        assert float(received.split()[-1]) > 0

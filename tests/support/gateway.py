@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,31 +65,36 @@ class LiveDistrict:
             }
             | env
         )
-        with (self.folder / "gateway.log").open("ab") as log:
+        with announced_online(broker), (self.folder / "gateway.log").open("ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "gateway"], cwd=ROOT, env=full_env, stdout=log, stderr=log
             )
-        wait_until_online(broker)
         return process
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def wait_until_online(broker, timeout: float = 30) -> None:
-    """Until the gateway says online: its subscription exists, so nothing published is lost."""
+@contextmanager
+def announced_online(broker, timeout: float = 30):
+    """Watch gateway/status around starting a gateway; on leaving, wait for its live "online"
+    (a retained one may be another gateway's), so that its subscription exists."""
     seen = threading.Event()
+    subscribed = threading.Event()
     client = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
     client.on_connect = lambda c, *_: c.subscribe("gateway/status", qos=1)
+    client.on_subscribe = lambda *_: subscribed.set()
 
     def on_message(_client, _userdata, message):
-        if json.loads(message.payload).get("status") == "online":
+        if not message.retain and json.loads(message.payload).get("status") == "online":
             seen.set()
 
     client.on_message = on_message
     client.connect("127.0.0.1", broker.port)
     client.loop_start()
     try:
+        subscribed.wait(10)
+        yield
         if not seen.wait(timeout):
             raise TimeoutError("the gateway did not come online")
     finally:
