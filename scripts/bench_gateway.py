@@ -11,6 +11,7 @@
 
     .venv/bin/python scripts/bench_gateway.py                       # N=20000, 500 events/s
     .venv/bin/python scripts/bench_gateway.py --database-url sqlite:///tmp/bench.sqlite3
+    BENCH_PROFILE=/tmp/spy.txt ...   # also record a py-spy profile of the gateway (pip install py-spy)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -187,8 +189,10 @@ def main() -> int:
         log = (work / "gateway.log").open("ab")
         started = time.perf_counter()
         gateway = subprocess.Popen([sys.executable, "-m", "gateway"], cwd=ROOT, env=gw_env, stdout=log, stderr=log)
-        if os.environ.get("BENCH_PROFILE"):
-            subprocess.Popen([str(ROOT / ".venv/bin/py-spy"), "record", "-o", os.environ["BENCH_PROFILE"], "-f", "raw", "-d", "8", "-p", str(gateway.pid)])
+        if os.environ.get("BENCH_PROFILE"):  # optional: `pip install py-spy` for a sampling profile
+            spy = shutil.which("py-spy") or str(ROOT / ".venv/bin/py-spy")
+            profile = ["record", "-o", os.environ["BENCH_PROFILE"], "-f", "raw", "-d", "8", "-p", str(gateway.pid)]
+            subprocess.Popen([spy, *profile])
         first = None
         while True:
             with engine.connect() as connection:

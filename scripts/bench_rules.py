@@ -13,24 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from registry.rules import AlertFacts, FirmFacts, Policy, Read, VehicleFacts, evaluate
-from registry.rules.plan_2021 import POLICIES
+from registry.rules import AlertFacts, FirmFacts, Read, VehicleFacts, evaluate
+from registry.rules.plan_2021 import as_policies
 
 CST = timezone(timedelta(hours=8))
-
-
-def plan() -> list[Policy]:
-    return [
-        Policy(
-            p["id"],
-            p["rule"],
-            p["params"],
-            date.fromisoformat(p["effective_from"]),
-            p["effective_to"] and date.fromisoformat(p["effective_to"]),
-            p["clause"],
-        )
-        for p in POLICIES
-    ]
 
 
 def cases(count: int, rng: random.Random):
@@ -70,7 +56,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=2021)
     args = parser.parse_args()
-    policies = plan()
+    policies = as_policies()
     inputs = list(cases(args.n, random.Random(args.seed)))
     for read, vehicle, firm, alerts, exempted in inputs[:1000]:  # warm up
         evaluate(read, vehicle, firm, alerts, exempted, policies)

@@ -124,3 +124,18 @@ POLICIES = [
         "clause": "GA 36-2018 号牌号码 / GA 36-2018 plate numbers",
     },
 ]
+
+
+def as_policies():
+    """The plan's rows as the engine's Policy facts (for tests and benchmarks without a database)."""
+    from datetime import date
+
+    from registry.rules.facts import Policy
+
+    def day(text):
+        return date.fromisoformat(text) if text else None
+
+    return [
+        Policy(p["id"], p["rule"], p["params"], day(p["effective_from"]), day(p["effective_to"]), p["clause"])
+        for p in POLICIES
+    ]

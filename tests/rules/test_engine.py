@@ -8,21 +8,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from registry.rules import AlertFacts, FirmFacts, Policy, Read, VehicleFacts, evaluate
-from registry.rules.plan_2021 import POLICIES
+from registry.rules import AlertFacts, FirmFacts, Read, VehicleFacts, evaluate
+from registry.rules.plan_2021 import as_policies
 
 CST = timezone(timedelta(hours=8))
-PLAN = [
-    Policy(
-        p["id"],
-        p["rule"],
-        p["params"],
-        date.fromisoformat(p["effective_from"]),
-        p["effective_to"] and date.fromisoformat(p["effective_to"]),
-        p["clause"],
-    )
-    for p in POLICIES
-]
+PLAN = as_policies()
 
 
 def local(text: str) -> datetime:
