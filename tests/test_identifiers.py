@@ -66,7 +66,7 @@ def test_invalid_plates(text):
 
 def test_lookalike_suggestions_swap_one_confusable_character():
     """DOMAIN.md 6: cameras confuse 0/D/Q, 8/B, 5/S, 2/Z."""
-    assert lookalike_plates("晋H1B347") == ["晋H18347"]
+    assert lookalike_plates("晋H1B347") == ("晋H18347",)
     assert set(lookalike_plates("晋H10005")) == {
         "晋H1D005",
         "晋H1Q005",
@@ -77,7 +77,7 @@ def test_lookalike_suggestions_swap_one_confusable_character():
         "晋H1000S",
     }
     assert "晋H10005" not in lookalike_plates("晋H10005")
-    assert lookalike_plates("晋H11111") == []
+    assert lookalike_plates("晋H11111") == ()
     assert "晋H12345D" in lookalike_plates("晋H1234SD")  # large NEV keeps its D/F
 
 

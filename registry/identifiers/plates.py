@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 SUFFIXES = "挂学警港澳领"
@@ -58,7 +59,8 @@ LOOKALIKES = ("0DQ", "8B", "5S", "2Z")
 _SWAPS = {ch: group.replace(ch, "") for group in LOOKALIKES for ch in group}
 
 
-def lookalike_plates(plate: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def lookalike_plates(plate: str) -> tuple[str, ...]:
     """Valid plates one look-alike character away from `plate` (serial positions only), sorted."""
     found = set()
     for index in range(2, len(plate)):
@@ -66,4 +68,4 @@ def lookalike_plates(plate: str) -> list[str]:
             candidate = plate[:index] + other + plate[index + 1 :]
             if is_valid_plate(candidate):
                 found.add(candidate)
-    return sorted(found)
+    return tuple(sorted(found))
