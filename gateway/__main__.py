@@ -7,7 +7,7 @@ import sys
 import threading
 
 from gateway import metrics
-from gateway.consumer import Consumer
+from gateway.service import Gateway
 from registry.config import ConfigError
 
 
@@ -25,9 +25,9 @@ def main() -> int:
         signal.signal(signum, lambda *_: stop.set())
     metrics.serve(app.config["GATEWAY_METRICS_PORT"], os.environ.get("GATEWAY_METRICS_ADDR", "127.0.0.1"))
     logging.info("gateway starting; broker %s", app.config["MQTT_URL"])
-    Consumer(app).run(stop)
+    status = Gateway(app, worker=app.config["GATEWAY_WORKER"]).run(stop)
     logging.info("gateway stopped")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

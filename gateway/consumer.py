@@ -1,21 +1,28 @@
-"""The consumer loop: messages handed off by paho, processed in batches by one worker thread,
-committed, then acknowledged. Nothing is acknowledged before it is stored; a database outage
-stops acknowledging and retries the same batch with back-off until it succeeds."""
+"""Storing gate messages: batches committed before they are acknowledged.
+
+paho's network thread only hands messages over. A store loop takes them in batches, stores each batch
+in one transaction, and reports back which messages are committed and what to publish; only then are
+they acknowledged. A database outage stops acknowledging and retries the same batch with back-off.
+
+By default the store loop runs in a worker process of its own (GATEWAY_WORKER=process), so that paho's
+Python packet handling and the database work do not share one interpreter lock; GATEWAY_WORKER=thread
+keeps everything in one process.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
-import threading
+import signal
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from gateway import metrics
 from gateway.handlers import TOPICS, Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
-from gateway.mqtt import MqttTransport, Subscription
 from registry.events.ingest import Arrival, record_plate_events
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -35,81 +42,66 @@ class Inbound:
     received: float = field(default_factory=time.monotonic)
 
 
-class Consumer:
-    def __init__(self, app, transport_factory=MqttTransport):
-        self.app = app
-        config = app.config
-        self.inbox: queue.Queue[Inbound] = queue.Queue()
-        self.transport = transport_factory(
-            config["MQTT"],
-            config["GATEWAY_CLIENT_ID"],
-            [Subscription(topic, 1, self._receive) for topic in TOPICS],
-            shared_group=config["GATEWAY_SHARED_GROUP"],
-            on_state=lambda up: metrics.CONNECTED.set(1 if up else 0),
-        )
+@dataclass
+class Stored:
+    """A committed batch: what to acknowledge, what to publish, and what happened (for metrics)."""
 
-    def _receive(self, message, generation: int) -> None:
-        """Runs on paho's network thread: only hand the message over, never touch the database."""
-        metrics.RECEIVED.labels(message.topic.split("/")[0]).inc()
-        self.inbox.put(Inbound(message.topic, message.payload, message.mid, message.qos, generation))
-        metrics.QUEUE_DEPTH.set(self.inbox.qsize())
+    messages: list[tuple[int, int, int, float]]  # (mid, qos, generation, received)
+    outgoing: Outgoing
+    tally: Counter
 
-    def run(self, stop: threading.Event) -> None:
-        self.transport.start()
+
+def take_batch(inbox, timeout: float = 0.2) -> list[Inbound]:
+    """The next message (waiting up to `timeout`) and whatever else is already waiting."""
+    try:
+        batch = [inbox.get(timeout=timeout)]
+    except queue.Empty:
+        return []
+    while len(batch) < BATCH_MAX:
         try:
-            while not stop.is_set():
-                batch = self._take_batch()
-                if batch:
-                    self._process_until_stored(batch, stop)
-        finally:
-            self.transport.stop()
-
-    def _take_batch(self) -> list[Inbound]:
-        try:
-            batch = [self.inbox.get(timeout=0.2)]
+            batch.append(inbox.get_nowait())
         except queue.Empty:
-            return []
-        while len(batch) < BATCH_MAX:
-            try:
-                batch.append(self.inbox.get_nowait())
-            except queue.Empty:
-                break
-        return batch
+            break
+    return batch
 
-    def _process_until_stored(self, batch: list[Inbound], stop: threading.Event) -> None:
-        delay = 0.5
+
+class Store:
+    """The database side: turns a batch of messages into passes, verdicts and dead letters."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def store_until_done(self, batch: list[Inbound], stop) -> Stored | None:
+        """Store a batch, retrying through database failures; None when stopped before it was stored."""
+        delay, tally = 0.5, Counter()
         while True:
             try:
-                outgoing = self.process(batch)
+                outgoing, tally = self.process(batch, tally)
                 break
             except IntegrityError:  # another gateway stored one of these reads first: the retry finds it
                 log.info("a read of this batch was stored concurrently; retrying %d messages", len(batch))
+                tally = Counter()
             except DBAPIError as exc:  # database unreachable or failing: keep everything, retry
-                metrics.DB_RETRIES.inc()
+                tally = Counter({"db_retries": tally["db_retries"] + 1})
                 log.warning(
                     "database failed (%s); retrying %d messages in %.1fs", exc.__class__.__name__, len(batch), delay
                 )
                 if stop.wait(delay):
-                    return  # stopping: nothing was acked, the broker will resend
+                    return None  # stopping: nothing was acked, the broker will resend
                 delay = min(delay * 2, BACKOFF_MAX)
             except Exception:  # a bug with one message must not block the stream: isolate it
                 log.exception("batch of %d failed; processing its messages one by one", len(batch))
                 outgoing = []
                 for message in batch:
-                    outgoing.extend(self._process_alone(message))
+                    outgoing.extend(self._process_alone(message, tally))
                 break
-        now = time.monotonic()
-        for topic, payload in outgoing:
-            self.transport.publish(topic, payload)
-        for message in batch:
-            self.transport.ack(message.mid, message.qos, message.generation)
-            metrics.LATENCY.observe(now - message.received)
-        metrics.BATCH_SIZE.observe(len(batch))
-        metrics.QUEUE_DEPTH.set(self.inbox.qsize())
+        messages = [(m.mid, m.qos, m.generation, m.received) for m in batch]
+        return Stored(messages, outgoing, tally)
 
-    def _process_alone(self, message: Inbound) -> Outgoing:
+    def _process_alone(self, message: Inbound, tally: Counter) -> Outgoing:
         try:
-            return self.process([message])
+            outgoing, _ = self.process([message], tally)
+            return outgoing
         except DBAPIError:
             raise
         except Exception as exc:
@@ -117,42 +109,45 @@ class Consumer:
             with self.app.app_context():
                 dead_letter(message.topic, message.payload, exc)
                 db.session.commit()
+            tally["dead_letter:error"] += 1
             return []
 
-    def process(self, batch: list[Inbound]) -> Outgoing:
+    def process(self, batch: list[Inbound], tally: Counter | None = None) -> tuple[Outgoing, Counter]:
         """Store a batch in one transaction: dead letters, passes and verdicts together."""
+        tally = Counter(tally or {})
         with self.app.app_context():
             try:
-                outgoing = self._store(batch)
+                outgoing = self._store(batch, tally)
                 db.session.commit()
-                return outgoing
+                return outgoing, tally
             except Exception:
                 db.session.rollback()
                 raise
             finally:
                 db.session.remove()
 
-    def _store(self, batch: list[Inbound]) -> Outgoing:
+    def _store(self, batch: list[Inbound], tally: Counter) -> Outgoing:
         prepared: list[Prepared] = []
         for message in batch:
             try:
                 prepared.append(prepare(message.topic, message.payload))
             except Rejected as exc:
                 dead_letter(message.topic, message.payload, exc)
+                tally[f"dead_letter:{exc.reason}"] += 1
         by_code, by_device = _gates(prepared)
         accepted: list[tuple[Prepared, Arrival]] = []
         for item in prepared:
             gate = by_device.get(item.device_sn) if item.device_sn else by_code.get(item.gate_code)
             if gate is None:
-                dead_letter(item.topic, item.payload, unknown_gate(item))
+                rejected = unknown_gate(item)
+                dead_letter(item.topic, item.payload, rejected)
+                tally[f"dead_letter:{rejected.reason}"] += 1
             else:
                 accepted.append((item, Arrival(gate, item.read, item.source)))
         results = record_plate_events([arrival for _, arrival in accepted])
         outgoing: Outgoing = []
         for (item, arrival), ingested in zip(accepted, results, strict=True):
-            {"created": metrics.STORED, "duplicate": metrics.DUPLICATES, "merged": metrics.MERGED}[
-                ingested.outcome
-            ].inc()
+            tally[ingested.outcome] += 1
             outgoing.extend(respond(item, arrival.gate.code, ingested.answer()))
         return outgoing
 
@@ -169,3 +164,26 @@ def _gates(prepared: list[Prepared]) -> tuple[dict[str, Gate], dict[str, Gate]]:
             g.device_sn: g for g in db.session.scalars(select(Gate).where(Gate.device_sn.in_(devices), Gate.active))
         }
     return by_code, by_device
+
+
+def store_loop(inbox, done, stop, app=None) -> None:
+    """Take batches from `inbox`, store them, put a Stored on `done`; until `stop` is set or, in a
+    worker process, the gateway process that started it is gone."""
+    if app is None:  # a worker process builds its own app from the same environment
+        # Ctrl-C and SIGTERM reach the whole process group: the gateway process decides when to stop.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s gateway-worker: %(message)s")
+        from registry import create_app
+
+        app = create_app()
+    store, parent = Store(app), os.getppid()
+    while not stop.is_set() and os.getppid() == parent:
+        batch = take_batch(inbox)
+        if batch:
+            stored = store.store_until_done(batch, stop)
+            if stored is not None:
+                done.put(stored)
+
+
+__all__ = ["TOPICS", "Inbound", "Store", "Stored", "store_loop", "take_batch"]

@@ -14,7 +14,6 @@ import marshmallow as ma
 from flask import current_app
 from paho.mqtt.client import topic_matches_sub
 
-from gateway import metrics
 from registry.events.models import DeadLetter
 from registry.events.schemas import GateEventSchema
 from registry.events.vendors import alarminfoplate
@@ -52,7 +51,6 @@ def source_of(topic: str) -> str:
 
 def dead_letter(topic: str, payload: bytes, error: Exception) -> None:
     db.session.add(DeadLetter(source=source_of(topic), topic=topic[:300], payload=payload, error=str(error)[:4000]))
-    metrics.DEAD_LETTERED.labels(getattr(error, "reason", "error")).inc()
 
 
 def load_json(payload: bytes) -> dict:

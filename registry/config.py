@@ -106,6 +106,9 @@ class Config:
         self.TIMEZONE = env.get("TIMEZONE") or "Asia/Shanghai"
         self.GATEWAY_CLIENT_ID = env.get("GATEWAY_CLIENT_ID") or "registry-gateway"
         self.GATEWAY_SHARED_GROUP = env.get("GATEWAY_SHARED_GROUP") or None
+        self.GATEWAY_WORKER = env.get("GATEWAY_WORKER") or "process"
+        if self.GATEWAY_WORKER not in ("process", "thread"):
+            raise ConfigError("GATEWAY_WORKER", self.GATEWAY_WORKER, "must be process or thread")
         self.GATEWAY_METRICS_PORT = _int(env, "GATEWAY_METRICS_PORT", 9108, 0, 65535)
         self.MERGE_WINDOW_SECONDS = _int(env, "MERGE_WINDOW_SECONDS", 60, 0, 3600)
         self.MAX_EVENT_BYTES = _int(env, "MAX_EVENT_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024)

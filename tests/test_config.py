@@ -37,6 +37,8 @@ def test_postgres_urls_use_psycopg3_and_mqtt_urls_carry_credentials():
         ("PORT", "eighty"),
         ("PORT", "0"),
         ("SECRET_KEY", "short"),
+        ("GATEWAY_WORKER", "fibers"),
+        ("ALARMINFOPLATE_COLOURS", "not json"),
     ],
 )
 def test_malformed_setting_is_named(name, value):

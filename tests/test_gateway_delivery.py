@@ -291,3 +291,16 @@ def test_two_gateways_share_the_load_with_a_shared_subscription(district, broker
             exposed = response.read().decode()
         received = next(line for line in exposed.splitlines() if line.startswith("gateway_messages_received_total"))
         assert float(received.split()[-1]) > 0
+
+
+def test_gateway_with_the_store_loop_in_a_thread(district, broker, gateways):
+    gateways.append(district.start_gateway(broker, GATEWAY_WORKER="thread"))
+    publisher = Publisher(broker)
+    publisher.publish_events(district.gate, range(300))
+    publisher.publish_events(district.gate, range(50))
+    publisher.close()
+    district.wait_for(lambda: district.reads() >= 300, what="300 reads")
+    time.sleep(1)
+    assert (district.passes(), district.reads(), district.dead_letters()) == (300, 300, 0)
+    gateways[-1].send_signal(signal.SIGTERM)
+    assert gateways[-1].wait(timeout=20) == 0

@@ -1,0 +1,97 @@
+"""The gateway process: the MQTT transport on one side, the store loop on the other."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import threading
+import time
+
+from gateway import metrics
+from gateway.consumer import TOPICS, Inbound, Stored, store_loop
+from gateway.mqtt import MqttTransport, Subscription
+
+log = logging.getLogger(__name__)
+
+
+class Gateway:
+    def __init__(self, app, worker: str = "process", transport_factory=MqttTransport):
+        self.app = app
+        self.worker = worker
+        if worker == "process":
+            context = multiprocessing.get_context("spawn")  # a clean interpreter, not a fork of paho's threads
+            self.inbox, self.done, self.stop_worker = context.Queue(), context.Queue(), context.Event()
+            self.process = context.Process(
+                target=store_loop, args=(self.inbox, self.done, self.stop_worker), name="gateway-store", daemon=True
+            )
+        else:
+            self.inbox, self.done, self.stop_worker = queue.Queue(), queue.Queue(), threading.Event()
+            self.process = threading.Thread(
+                target=store_loop,
+                args=(self.inbox, self.done, self.stop_worker, app),
+                name="gateway-store",
+                daemon=True,
+            )
+        config = app.config
+        self.transport = transport_factory(
+            config["MQTT"],
+            config["GATEWAY_CLIENT_ID"],
+            [Subscription(topic, 1, self._receive) for topic in TOPICS],
+            shared_group=config["GATEWAY_SHARED_GROUP"],
+            on_state=lambda up: metrics.CONNECTED.set(1 if up else 0),
+        )
+        self.waiting = 0
+
+    def _receive(self, message, generation: int) -> None:
+        """Runs on paho's network thread: only hand the message over, never touch the database."""
+        metrics.RECEIVED.labels(message.topic.split("/")[0]).inc()
+        self.inbox.put(Inbound(message.topic, message.payload, message.mid, message.qos, generation))
+        self.waiting += 1
+        metrics.QUEUE_DEPTH.set(self.waiting)
+
+    def run(self, stop: threading.Event) -> int:
+        """Until `stop`: acknowledge and answer what the store loop has committed."""
+        self.process.start()
+        self.transport.start()
+        status = 0
+        try:
+            while not stop.is_set():
+                try:
+                    stored = self.done.get(timeout=0.2)
+                except queue.Empty:
+                    if not self.process.is_alive():
+                        log.error("the store loop stopped; exiting so that a supervisor restarts the gateway")
+                        status = 1
+                        break
+                    continue
+                self._settle(stored)
+        finally:
+            self.stop_worker.set()
+            self.process.join(timeout=30)
+            while True:  # answer what was committed while stopping
+                try:
+                    self._settle(self.done.get_nowait())
+                except queue.Empty:
+                    break
+            self.transport.stop()
+        return status
+
+    def _settle(self, stored: Stored) -> None:
+        for topic, payload in stored.outgoing:
+            self.transport.publish(topic, payload)
+        now = time.monotonic()
+        for mid, qos, generation, received in stored.messages:
+            self.transport.ack(mid, qos, generation)
+            metrics.LATENCY.observe(now - received)
+        self.waiting -= len(stored.messages)
+        metrics.QUEUE_DEPTH.set(max(self.waiting, 0))
+        metrics.BATCH_SIZE.observe(len(stored.messages))
+        tally = stored.tally
+        metrics.STORED.inc(tally["created"])
+        metrics.DUPLICATES.inc(tally["duplicate"])
+        metrics.MERGED.inc(tally["merged"])
+        metrics.DB_RETRIES.inc(tally["db_retries"])
+        for key, count in tally.items():
+            if key.startswith("dead_letter:"):
+                metrics.DEAD_LETTERED.labels(key.split(":", 1)[1]).inc(count)
