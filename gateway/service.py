@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import queue
@@ -68,8 +69,13 @@ class Gateway:
                 self._settle(stored)
         finally:
             self.stop_worker.set()
-            self.process.join(timeout=30)
-            while True:  # answer what was committed while stopping
+            deadline = time.monotonic() + 30
+            # Keep reading while the worker finishes its batch: a worker process cannot exit before
+            # what it put on the queue has been read, and what it committed must still be acked.
+            while self.process.is_alive() and time.monotonic() < deadline:
+                with contextlib.suppress(queue.Empty):
+                    self._settle(self.done.get(timeout=0.2))
+            while True:
                 try:
                     self._settle(self.done.get_nowait())
                 except queue.Empty:
