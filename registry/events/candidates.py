@@ -1,0 +1,78 @@
+"""Looking up a batch's earlier reads (resends) and the passes its reads could merge into."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from registry.events.models import PlateEvent, PlateRead
+from registry.extensions import db
+from registry.identifiers.plates import lookalike_plates
+
+
+def stored_reads(arrivals: list) -> dict[tuple[int, str], PlateEvent]:
+    """Reads of this batch already stored (resent events), by (gate, event id)."""
+    wanted = {(a.gate.id, a.read["event_id"]) for a in arrivals}
+    gate_ids = {gate_id for gate_id, _ in wanted}
+    event_ids = sorted({event_id for _, event_id in wanted})
+    found = {}
+    for start in range(0, len(event_ids), 1000):
+        rows = db.session.execute(
+            select(PlateRead.gate_id, PlateRead.event_id, PlateRead.plate_event_id).where(
+                PlateRead.event_id.in_(event_ids[start : start + 1000]), PlateRead.gate_id.in_(gate_ids)
+            )
+        )
+        found.update({(g, e): pass_id for g, e, pass_id in rows if (g, e) in wanted})
+    if not found:
+        return {}
+    passes = {
+        p.id: p
+        for p in db.session.scalars(
+            select(PlateEvent).where(PlateEvent.id.in_(set(found.values()))).options(selectinload(PlateEvent.verdict))
+        )
+    }
+    return {key: passes[pass_id] for key, pass_id in found.items()}
+
+
+class RecentPasses:
+    """Passes reads could merge into, indexed by (gate, direction, plate) for O(1) look-ups."""
+
+    def __init__(self):
+        self.by_plate: defaultdict[tuple[int, str, str], list[PlateEvent]] = defaultdict(list)
+
+    def add(self, plate_event: PlateEvent, gate_id: int, direction: str) -> None:
+        self.by_plate[(gate_id, direction, plate_event.plate)].append(plate_event)
+
+    def same_pass(self, gate_id: int, read: dict, plate: str, window: timedelta) -> PlateEvent | None:
+        """The latest pass within the window of the same plate, or of one a look-alike away."""
+        if not window:
+            return None
+        moment, direction = read["captured_at"], read["direction"]
+        near = [
+            candidate
+            for alike in (plate, *lookalike_plates(plate))
+            for candidate in self.by_plate.get((gate_id, direction, alike), ())
+            if abs(candidate.captured_at - moment) <= window
+        ]
+        return max(near, key=lambda c: c.captured_at) if near else None
+
+
+def recent_passes(arrivals: list) -> RecentPasses:
+    """The stored passes reads of this batch could merge into."""
+    passes = RecentPasses()
+    window = timedelta(seconds=current_app.config["MERGE_WINDOW_SECONDS"])
+    if not window:
+        return passes
+    moments = [a.read["captured_at"] for a in arrivals]
+    rows = db.session.scalars(
+        select(PlateEvent).where(
+            PlateEvent.gate_id.in_({a.gate.id for a in arrivals}),
+            PlateEvent.captured_at >= min(moments) - window,
+            PlateEvent.captured_at <= max(moments) + window,
+        )
+    )
+    for plate_event in rows:
+        passes.add(plate_event, plate_event.gate_id, plate_event.direction.value)
+    return passes

@@ -1,0 +1,96 @@
+"""Judging a pass: the verdict from the rules engine, and the violations its findings raise."""
+
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import delete
+
+from registry.common.time import utcnow
+from registry.compliance.facts import Facts
+from registry.compliance.services import Check, check_read, firm_facts, vehicle_facts
+from registry.events.images import store_image
+from registry.events.models import Decision, PassImage, PlateEvent, Severity, Verdict, Violation, ViolationStatus
+from registry.events.writing import ChildRows
+from registry.extensions import db
+from registry.gates.models import Gate
+
+
+def judge(plate_event: PlateEvent, gate: Gate, facts: Facts, children: ChildRows) -> None:
+    """(Re)compute the pass's verdict and its open violations from the best read."""
+    colour = plate_event.plate_color.value if plate_event.plate_color else None
+    check = check_read(plate_event.plate_raw, colour, gate.firm, plate_event.captured_at, facts)
+    plate_event.vehicle = check.vehicle
+    verdict = plate_event.verdict or Verdict(plate_event=plate_event)
+    result = check.verdict
+    verdict.decision = Decision(result.decision)
+    verdict.findings = [f.as_dict() for f in result.findings]
+    verdict.policy_ids = list(result.policy_ids)
+    verdict.stage_inferred = result.stage_inferred
+    verdict.emission_stage = result.stage
+    verdict.alert_id = result.alert_ids[0] if result.alert_ids else None
+    db.session.add(verdict)
+    _raise_violations(plate_event, gate, check, children)
+
+
+def _raise_violations(plate_event: PlateEvent, gate: Gate, check: Check, children: ChildRows) -> None:
+    children.drop(Violation, plate_event)  # re-judged after a better read: its open violations go
+    if plate_event.id is not None:
+        db.session.execute(
+            delete(Violation).where(Violation.plate_event_id == plate_event.id, Violation.status == "open")
+        )
+    findings = [f for f in check.verdict.findings if f.severity in ("deny", "review")]
+    if not findings:
+        return
+    context = _context(gate, check)
+    for finding in findings:
+        children.add(
+            Violation,
+            plate_event,
+            {
+                "rule": finding.rule,
+                "severity": Severity(finding.severity),
+                "status": ViolationStatus.OPEN,
+                "context": context,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            },
+        )
+
+
+def _context(gate: Gate, check: Check) -> dict:
+    """The vehicle and firm as they were at the moment of the pass, for the violation's record."""
+    vehicle = check.vehicle
+    vehicle_record = None
+    if vehicle is not None:
+        facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(vehicle_facts(vehicle)).items()}
+        vehicle_record = {"id": vehicle.id, "vin": vehicle.vin, "owner": vehicle.owner} | facts
+    return {
+        "firm": {"id": gate.firm_id, "name": gate.firm.name} | vars(firm_facts(gate.firm)),
+        "vehicle": vehicle_record,
+        "gate": gate.code,
+        "alert_ids": list(check.verdict.alert_ids),
+        "policy_ids": list(check.verdict.policy_ids),
+        "stage_inferred": check.verdict.stage_inferred,
+        "suggestions": check.suggestions,
+    }
+
+
+def store_images(plate_event: PlateEvent, images: dict[str, bytes], children: ChildRows) -> None:
+    folder = Path(current_app.config["IMAGE_DIR"])
+    for kind, data in images.items():
+        checked = store_image(data, folder)
+        children.add(
+            PassImage,
+            plate_event,
+            {
+                "kind": kind,
+                "sha256": checked.sha256,
+                "size": checked.size,
+                "width": checked.width,
+                "height": checked.height,
+                "content_type": checked.content_type,
+                "valid": checked.valid,
+                "error": checked.error,
+                "created_at": utcnow(),
+            },
+        )
