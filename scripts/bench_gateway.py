@@ -119,10 +119,37 @@ def drain_bare(port: int, n: int) -> float:
     return (n - 1) / (times[1] - times[0])
 
 
-def batch_summary(port: int) -> str:
+def scrape(port: int) -> dict[str, float]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         lines = response.read().decode().splitlines()
-    value = {line.split()[0]: float(line.split()[1]) for line in lines if line and not line.startswith("#")}
+    return {
+        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in lines if line and not line.startswith("#")
+    }
+
+
+def processing_quantiles(before: dict, after: dict) -> str:
+    """Receipt-to-commit time inside the gateway between two scrapes, from its histogram buckets."""
+    prefix = "gateway_processing_seconds_bucket{le="
+    buckets = sorted(
+        (float(key[len(prefix) + 1 : -2]), after[key] - before.get(key, 0))
+        for key in after
+        if key.startswith(prefix) and "+Inf" not in key
+    )
+    total = after.get("gateway_processing_seconds_count", 0) - before.get("gateway_processing_seconds_count", 0)
+    if not total:
+        return "no messages"
+
+    def upper_bound(q: float) -> str:
+        for bound, count in buckets:
+            if count >= q * total:
+                return f"<= {bound * 1000:g} ms"
+        return "> 10 s"
+
+    return f"p50 {upper_bound(0.5)}, p99 {upper_bound(0.99)} (bucket bounds)"
+
+
+def batch_summary(port: int) -> str:
+    value = scrape(port)
     count, total = value.get("gateway_batch_size_count", 0), value.get("gateway_batch_size_sum", 0)
     return f"{int(count)} batches, {total / count if count else 0:.0f} messages each on average"
 
@@ -228,6 +255,7 @@ def main() -> int:
         watcher.loop_start()
         time.sleep(0.5)
         live = [event(10_000_000 + i, plates[i % len(plates)]) for i in range(total)]
+        before = scrape(metrics_port)
         publish(broker.port, gate, live, rate=args.rate, sent_at=sent_at)
         done.wait(120)
         watcher.loop_stop()
@@ -240,6 +268,7 @@ def main() -> int:
             f"latency at {args.rate:.0f} events/s over {len(ms)} events: p50 {pct(0.5):.1f} ms, "
             f"p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms, mean {statistics.fmean(ms):.1f} ms"
         )
+        print(f"    inside the gateway (receipt to commit): {processing_quantiles(before, scrape(metrics_port))}")
     finally:
         if gateway:
             gateway.terminate()
