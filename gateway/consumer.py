@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import joinedload
 
 from gateway.handlers import TOPICS, Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
+from registry.compliance.facts import PolicyCache
 from registry.events.ingest import Arrival, record_plate_events
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -70,6 +72,7 @@ class Store:
 
     def __init__(self, app):
         self.app = app
+        self.policy_cache = PolicyCache(seconds=5.0)
 
     def store_until_done(self, batch: list[Inbound], stop) -> Stored | None:
         """Store a batch, retrying through database failures; None when stopped before it was stored."""
@@ -144,7 +147,7 @@ class Store:
                 tally[f"dead_letter:{rejected.reason}"] += 1
             else:
                 accepted.append((item, Arrival(gate, item.read, item.source)))
-        results = record_plate_events([arrival for _, arrival in accepted])
+        results = record_plate_events([arrival for _, arrival in accepted], self.policy_cache)
         outgoing: Outgoing = []
         for (item, arrival), ingested in zip(accepted, results, strict=True):
             tally[ingested.outcome] += 1
@@ -158,11 +161,11 @@ def _gates(prepared: list[Prepared]) -> tuple[dict[str, Gate], dict[str, Gate]]:
     devices = {p.device_sn for p in prepared if p.device_sn}
     by_code, by_device = {}, {}
     if codes:
-        by_code = {g.code: g for g in db.session.scalars(select(Gate).where(Gate.code.in_(codes), Gate.active))}
+        query = select(Gate).options(joinedload(Gate.firm)).where(Gate.code.in_(codes), Gate.active)
+        by_code = {g.code: g for g in db.session.scalars(query)}
     if devices:
-        by_device = {
-            g.device_sn: g for g in db.session.scalars(select(Gate).where(Gate.device_sn.in_(devices), Gate.active))
-        }
+        query = select(Gate).options(joinedload(Gate.firm)).where(Gate.device_sn.in_(devices), Gate.active)
+        by_device = {g.device_sn: g for g in db.session.scalars(query)}
     return by_code, by_device
 
 
@@ -176,7 +179,8 @@ def store_loop(inbox, done, stop, app=None) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s gateway-worker: %(message)s")
         from registry import create_app
 
-        app = create_app()
+        # No ping per checkout: a dead connection fails the batch, the pool discards it, the batch is retried.
+        app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False}})
     store, parent = Store(app), os.getppid()
     while not stop.is_set() and os.getppid() == parent:
         batch = take_batch(inbox)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import date, datetime
 
@@ -16,11 +17,29 @@ from registry.rules import AlertFacts, Policy
 from registry.vehicles.models import Vehicle
 
 
+class PolicyCache:
+    """Policies in force per local day, kept for a few seconds across batches by a long-running
+    process (the gateway): a policy added or revised takes effect within `seconds`."""
+
+    def __init__(self, seconds: float = 5.0):
+        self.seconds = seconds
+        self._days: dict[date, tuple[float, list[Policy]]] = {}
+
+    def get(self, day: date) -> list[Policy]:
+        now = time.monotonic()
+        cached = self._days.get(day)
+        if cached is None or cached[0] < now:
+            cached = (now + self.seconds, policies_in_force(day))
+            self._days[day] = cached
+        return cached[1]
+
+
 class Facts:
     """Vehicles, alerts, exemptions and policies, each looked up once per batch."""
 
-    def __init__(self):
+    def __init__(self, policy_cache: PolicyCache | None = None):
         self._vehicles: dict[str, Vehicle | None] = {}
+        self._policy_cache = policy_cache
         self._policies: dict[date, list[Policy]] = {}
         self._alerts: list[AlertFacts] | None = None
         self._window: tuple[datetime, datetime] | None = None
@@ -82,5 +101,5 @@ class Facts:
 
     def policies(self, day: date) -> list[Policy]:
         if day not in self._policies:
-            self._policies[day] = policies_in_force(day)
+            self._policies[day] = self._policy_cache.get(day) if self._policy_cache else policies_in_force(day)
         return self._policies[day]

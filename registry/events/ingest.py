@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from registry.common.time import utcnow
-from registry.compliance.facts import Facts
+from registry.compliance.facts import Facts, PolicyCache
 from registry.events.candidates import recent_passes, stored_reads
 from registry.events.display import led_text
 from registry.events.judging import judge, store_images
@@ -76,15 +76,16 @@ def record_plate_event(gate: Gate, read: dict, source: str) -> Ingested:
     return record_plate_events([Arrival(gate, read, source)])[0]
 
 
-def record_plate_events(arrivals: list[Arrival]) -> list[Ingested]:
-    """Store a batch of reads in order; flushes once, never commits."""
+def record_plate_events(arrivals: list[Arrival], policy_cache: PolicyCache | None = None) -> list[Ingested]:
+    """Store a batch of reads in order; flushes once, never commits. A long-running caller may share
+    a PolicyCache across batches."""
     if not arrivals:
         return []
     gates = {a.gate.id: a.gate for a in arrivals}
     _serialise_per_gate(list(gates))
     stored = stored_reads(arrivals)
     passes = recent_passes(arrivals)
-    facts = Facts()
+    facts = Facts(policy_cache)
     facts.preload({normalise_plate(a.read["plate"]) for a in arrivals}, [a.read["captured_at"] for a in arrivals])
     window = timedelta(seconds=current_app.config["MERGE_WINDOW_SECONDS"])
     children = ChildRows()
