@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 
 from gateway.handlers import TOPICS, Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
 from registry.compliance.facts import PolicyCache
-from registry.events.ingest import Arrival, record_plate_events
+from registry.events.ingest import Arrival, lock_gates, record_plate_events
 from registry.extensions import db
 from registry.gates.models import Gate
 
@@ -147,7 +147,7 @@ class Store:
                 tally[f"dead_letter:{rejected.reason}"] += 1
             else:
                 accepted.append((item, Arrival(gate, item.read, item.source)))
-        results = record_plate_events([arrival for _, arrival in accepted], self.policy_cache)
+        results = record_plate_events([arrival for _, arrival in accepted], self.policy_cache, gates_locked=True)
         outgoing: Outgoing = []
         for (item, arrival), ingested in zip(accepted, results, strict=True):
             tally[ingested.outcome] += 1
@@ -156,16 +156,17 @@ class Store:
 
 
 def _gates(prepared: list[Prepared]) -> tuple[dict[str, Gate], dict[str, Gate]]:
-    """The enabled gates a batch names, by code and by camera serial, in at most two queries."""
+    """The enabled gates a batch names, by code and by camera serial, with their firms, locked for
+    the batch, in at most two queries."""
     codes = {p.gate_code for p in prepared if p.gate_code}
     devices = {p.device_sn for p in prepared if p.device_sn}
     by_code, by_device = {}, {}
     if codes:
         query = select(Gate).options(joinedload(Gate.firm)).where(Gate.code.in_(codes), Gate.active)
-        by_code = {g.code: g for g in db.session.scalars(query)}
+        by_code = {g.code: g for g in db.session.scalars(lock_gates(query))}
     if devices:
         query = select(Gate).options(joinedload(Gate.firm)).where(Gate.device_sn.in_(devices), Gate.active)
-        by_device = {g.device_sn: g for g in db.session.scalars(query)}
+        by_device = {g.device_sn: g for g in db.session.scalars(lock_gates(query))}
     return by_code, by_device
 
 

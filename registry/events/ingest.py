@@ -76,13 +76,16 @@ def record_plate_event(gate: Gate, read: dict, source: str) -> Ingested:
     return record_plate_events([Arrival(gate, read, source)])[0]
 
 
-def record_plate_events(arrivals: list[Arrival], policy_cache: PolicyCache | None = None) -> list[Ingested]:
+def record_plate_events(
+    arrivals: list[Arrival], policy_cache: PolicyCache | None = None, gates_locked: bool = False
+) -> list[Ingested]:
     """Store a batch of reads in order; flushes once, never commits. A long-running caller may share
-    a PolicyCache across batches."""
+    a PolicyCache across batches, and may have locked the gates rows itself (`lock_gates`)."""
     if not arrivals:
         return []
     gates = {a.gate.id: a.gate for a in arrivals}
-    _serialise_per_gate(list(gates))
+    if not gates_locked:
+        db.session.execute(lock_gates(select(Gate.id).where(Gate.id.in_(sorted(gates)))))
     stored = stored_reads(arrivals)
     passes = recent_passes(arrivals)
     facts = Facts(policy_cache)
@@ -143,10 +146,10 @@ def record_plate_events(arrivals: list[Arrival], policy_cache: PolicyCache | Non
     return results
 
 
-def _serialise_per_gate(gate_ids: list[int]) -> None:
-    """Two gateways merging reads of one gate must not both create the pass: lock the gate rows."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Gate.id).where(Gate.id.in_(sorted(gate_ids))).order_by(Gate.id).with_for_update())
+def lock_gates(query):
+    """Two gateways merging reads of one gate must not both create the pass: a query for gate rows
+    that also locks them until the batch commits (PostgreSQL; SQLite has one writer anyway)."""
+    return query.order_by(Gate.id).with_for_update(of=Gate)
 
 
 def _colour(read: dict) -> PlateColour | None:

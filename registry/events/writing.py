@@ -28,19 +28,24 @@ class ChildRows:
 
 
 def take_ids_from_sequences() -> None:
-    """On PostgreSQL, give new passes and verdicts their ids first (one query per table), so the ORM
-    can write them with a pipelined executemany of one short statement instead of INSERT ... RETURNING
-    statements of hundreds of rows, which psycopg would parse anew each time."""
+    """On PostgreSQL, give new passes and verdicts their ids first (one query for both tables), so the
+    ORM can write them with a pipelined executemany of one short statement instead of INSERT ...
+    RETURNING statements of hundreds of rows, which psycopg would parse anew each time."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    pending = defaultdict(list)
-    for row in db.session.new:
-        if isinstance(row, (PlateEvent, Verdict)) and row.id is None:
-            pending[row.__table__.name].append(row)
-    for table, rows in pending.items():
-        ids = db.session.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
-            {"table": table, "count": len(rows)},
-        ).scalars()
-        for row, ident in zip(rows, ids, strict=True):
-            row.id = ident
+    passes = [r for r in db.session.new if isinstance(r, PlateEvent) and r.id is None]
+    verdicts = [r for r in db.session.new if isinstance(r, Verdict) and r.id is None]
+    count = max(len(passes), len(verdicts))
+    if not count:
+        return
+    rows = db.session.execute(
+        text(
+            "SELECT nextval(pg_get_serial_sequence('plate_events', 'id')),"
+            " nextval(pg_get_serial_sequence('verdicts', 'id')) FROM generate_series(1, :count)"
+        ),
+        {"count": count},
+    ).all()
+    for row, (pass_id, _) in zip(passes, rows, strict=False):
+        row.id = pass_id
+    for row, (_, verdict_id) in zip(verdicts, rows, strict=False):
+        row.id = verdict_id
