@@ -80,6 +80,10 @@ class Gateway:
                     self._settle(self.done.get_nowait())
                 except queue.Empty:
                     break
+            if self.worker == "process":
+                # Messages still queued for the worker were never acknowledged: the broker resends
+                # them. Do not let the queue's feeder thread hold up the exit trying to deliver them.
+                self.inbox.cancel_join_thread()
             self.transport.stop()
         return status
 

@@ -304,3 +304,18 @@ def test_gateway_with_the_store_loop_in_a_thread(district, broker, gateways):
     assert (district.passes(), district.reads(), district.dead_letters()) == (300, 300, 0)
     gateways[-1].send_signal(signal.SIGTERM)
     assert gateways[-1].wait(timeout=20) == 0
+
+
+def test_clean_stop_mid_stream_then_restart_loses_nothing(district, broker, gateways):
+    gateways.append(district.start_gateway(broker))
+    publisher = Publisher(broker)
+    sending = in_background(publisher.publish_events, district.gate, range(EVENTS), 0.0005)
+    district.wait_for(lambda: district.passes() >= 300, what="300 passes")
+    gateways[-1].send_signal(signal.SIGTERM)
+    assert gateways[-1].wait(timeout=30) == 0  # stops promptly even with messages still queued
+    gateways.append(district.start_gateway(broker))
+    sending.join(timeout=120)
+    publisher.close()
+    district.wait_for(lambda: district.passes() >= EVENTS, what=f"{EVENTS} passes")
+    time.sleep(2)
+    assert (district.passes(), district.reads(), district.dead_letters()) == (EVENTS, EVENTS, 0)
