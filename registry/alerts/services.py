@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from registry.alerts.models import Alert, Exemption
+from registry.alerts.schemas import AlertSchema
 from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
 from registry.common.services import add_audited, change_audited, get_or_404
@@ -14,8 +15,6 @@ from registry.rules import AlertFacts
 
 
 def _snapshot(alert: Alert) -> dict:
-    from registry.alerts.schemas import AlertSchema
-
     return AlertSchema().dump(alert)
 
 

@@ -91,15 +91,6 @@ def authenticate_gate(code: str, secret: str | None) -> Gate | None:
     return gate if hmac.compare_digest(gate.secret_hash, hash_secret(secret)) else None
 
 
-def active_gate(code: str) -> Gate | None:
-    """The gate `code` if it exists and is enabled (the broker has authenticated it already)."""
-    return db.session.scalar(select(Gate).where(Gate.code == code, Gate.active.is_(True)))
-
-
-def active_gate_by_device(device_sn: str) -> Gate | None:
-    return db.session.scalar(select(Gate).where(Gate.device_sn == device_sn, Gate.active.is_(True)))
-
-
 def gates_query(args: dict):
     query = select(Gate).order_by(Gate.code)
     for key in ("firm_id", "active"):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 NEW_ENERGY = "D"
-NEW_ENERGY_FUELS = frozenset({"electric", "hydrogen"})
+ZERO_EMISSION_FUELS = frozenset({"electric", "hydrogen"})  # with no stage recorded, inferred as new energy
 STAGE_NAMES_ZH = {
     "0": "国〇",
     "1": "国一",
@@ -47,7 +47,7 @@ def at_most(stage: str, maximum: str) -> bool:
 def infer_stage(registration_date: date | None, fuel_type: str, cutovers: Mapping) -> str | None:
     """The stage every vehicle of this fuel registered on that date had to meet, from the cut-over
     table `{"diesel": [[date, stage], ...], "gas": [...], "default": [...]}` (policy data)."""
-    if fuel_type in NEW_ENERGY_FUELS:
+    if fuel_type in ZERO_EMISSION_FUELS:
         return NEW_ENERGY
     if registration_date is None:
         return None

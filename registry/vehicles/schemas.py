@@ -8,12 +8,12 @@ from registry.identifiers.plates import PlateColour, is_valid_plate, normalise_p
 from registry.identifiers.vin import normalise_vin, vin_problem
 from registry.vehicles.models import EmissionStage, FuelType, StageSource, VehicleClass
 
-NEW_ENERGY_FUELS = {FuelType.ELECTRIC, FuelType.HYBRID, FuelType.HYDROGEN}
+STAGE_D_FUELS = {FuelType.ELECTRIC, FuelType.HYBRID, FuelType.HYDROGEN}  # fuels a stage-D (new-energy) vehicle may use
 
 
 def stage_fuel_problem(stage, fuel) -> str | None:
     """Why an emission stage and a fuel type cannot belong to one vehicle, or None."""
-    if stage == EmissionStage.NEW_ENERGY and fuel and fuel not in NEW_ENERGY_FUELS:
+    if stage == EmissionStage.NEW_ENERGY and fuel and fuel not in STAGE_D_FUELS:
         return (
             "排放阶段 D（新能源）须配电动、混合动力或氢燃料 / Stage D (new energy) needs an"
             " electric, hybrid or hydrogen fuel type."
