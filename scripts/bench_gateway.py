@@ -218,7 +218,18 @@ def main() -> int:
         gateway = subprocess.Popen([sys.executable, "-m", "gateway"], cwd=ROOT, env=gw_env, stdout=log, stderr=log)
         if os.environ.get("BENCH_PROFILE"):  # optional: `pip install py-spy` for a sampling profile
             spy = shutil.which("py-spy") or str(ROOT / ".venv/bin/py-spy")
-            profile = ["record", "-o", os.environ["BENCH_PROFILE"], "-f", "raw", "-d", "8", "-p", str(gateway.pid)]
+            profile = [
+                "record",
+                "-s",
+                "-o",
+                os.environ["BENCH_PROFILE"],
+                "-f",
+                "raw",
+                "-d",
+                "8",
+                "-p",
+                str(gateway.pid),
+            ]
             subprocess.Popen([spy, *profile])
         first = None
         while True:

@@ -70,3 +70,50 @@ def test_checks_http_and_mqtt_agree(app, client, bureau, gate, plate, colour, at
     expected = {k: checked.get_json()[k] for k in KEYS}
     assert {k: over_http.get_json()[k] for k in KEYS} == expected
     assert {k: over_mqtt[k] for k in KEYS} == expected
+
+
+def test_a_batch_of_merged_reads_costs_the_same_statements_as_one(app, gate):
+    """Reads merged into stored passes answer with those passes' verdicts, loaded with the passes
+    themselves: the statements a batch issues do not grow with the number of merged reads."""
+    from sqlalchemy import event as sa_event
+
+    gate_row, _ = gate
+    store = Store(app)
+
+    def batch(prefix: str, plates: list[str]) -> list[Inbound]:
+        return [
+            Inbound(
+                f"gates/{gate_row.code}/events",
+                json.dumps(
+                    {
+                        "event_id": f"{prefix}-{i}",
+                        "plate": plate,
+                        "plate_color": "yellow",
+                        "direction": "in",
+                        "captured_at": "2022-05-01T10:00:00+08:00",
+                        "confidence": 0.5,
+                    }
+                ).encode(),
+                mid=i,
+                qos=1,
+                generation=1,
+            )
+            for i, plate in enumerate(plates)
+        ]
+
+    def statements_for(inbound: list[Inbound]) -> tuple[int, dict]:
+        seen = []
+        listener = lambda *_args: seen.append(1)  # noqa: E731
+        sa_event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            _, tally = store.process(inbound)
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen), tally
+
+    one, many = ["晋H20001"], ["晋H20001", "晋H30001", "晋H00018D", "晋H88888"]
+    statements_for(batch("first", many))
+    merged_one, tally_one = statements_for(batch("again-one", one))
+    merged_many, tally_many = statements_for(batch("again-many", many))
+    assert tally_one["merged"] == 1 and tally_many["merged"] == 4
+    assert merged_many == merged_one

@@ -72,6 +72,8 @@ def recent_passes(arrivals: list) -> RecentPasses:
             PlateEvent.captured_at >= min(moments) - window,
             PlateEvent.captured_at <= max(moments) + window,
         )
+        # a read merged into one of them answers with its verdict: load them together, not one by one
+        .options(selectinload(PlateEvent.verdict))
     )
     for plate_event in rows:
         passes.add(plate_event, plate_event.gate_id, plate_event.direction.value)
