@@ -10,6 +10,7 @@ run: bootstrap ## run registry, gateway, broker (if none answers) and demo data
 	$(PY) scripts/run_local.py
 
 test: bootstrap ## run the whole test suite
+	@sh scripts/ensure_system_packages.sh test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bootstrap: system-packages $(VENV)/.installed

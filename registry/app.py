@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 from registry.accounts.auth import BEARER_SCHEME
 from registry.common.errors import register_errorhandlers
 from registry.config import INSTANCE_DIR, PROJECT_ROOT, Config
-from registry.extensions import api, db, migrate
+from registry.extensions import api, csrf, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -50,10 +50,17 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     api.spec.components.security_scheme("gateSecret", BEARER_SCHEME | {"description": "the gate's own secret"})
-    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_EVENT_BYTES"] * 2)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None: no limit at all
+        app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_EVENT_BYTES"], app.config["MAX_PHOTO_BYTES"]) * 2
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked for page forms only (accounts/views.py)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the login session
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.accounts.views import bp as accounts_pages
     from registry.alerts.api import blp as alerts_api
     from registry.compliance.api import blp as checks_api
     from registry.events.api import blp as events_api
@@ -61,15 +68,33 @@ def register_blueprints(app: Flask) -> None:
     from registry.firms.api import blp as firms_api
     from registry.gates.api import blp as gates_api
     from registry.health.views import bp as health
+    from registry.machinery.api import blp as machinery_api
+    from registry.machinery.data_api import blp as machinery_data_api
+    from registry.machinery.public_views import bp as public_pages
+    from registry.machinery.site_views import bp as site_pages
+    from registry.machinery.sites_api import blp as sites_api
+    from registry.machinery.views import bp as machinery_pages
     from registry.pages.views import bp as pages
     from registry.policies.api import blp as policies_api
     from registry.vehicles.api import blp as vehicles_api
 
-    blueprints = (firms_api, gates_api, vehicles_api, policies_api, alerts_api, checks_api, events_api, vendors_api)
+    blueprints = (
+        firms_api,
+        gates_api,
+        vehicles_api,
+        policies_api,
+        alerts_api,
+        checks_api,
+        events_api,
+        vendors_api,
+        machinery_api,
+        sites_api,
+        machinery_data_api,
+    )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
-    app.register_blueprint(health)
-    app.register_blueprint(pages)
+    for blueprint in (health, pages, accounts_pages, machinery_pages, site_pages, public_pages):
+        app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:

@@ -88,6 +88,19 @@ def database_url(raw: str, name: str = "DATABASE_URL") -> str:
     return raw
 
 
+def _check_code_format(template: str, district: str) -> None:
+    if "{serial" not in template:
+        raise ConfigError("MACHINERY_CODE_FORMAT", template, "must contain {serial}")
+    try:
+        sample = template.format(district=district, year=2026, serial=999999)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise ConfigError(
+            "MACHINERY_CODE_FORMAT", template, f"only {{district}}, {{year}}, {{serial}}: {exc}"
+        ) from None
+    if len(sample) > 32:
+        raise ConfigError("MACHINERY_CODE_FORMAT", template, "codes must fit in 32 characters")
+
+
 class Config:
     """Every setting the registry and the gateway read, with laptop-friendly defaults."""
 
@@ -114,6 +127,13 @@ class Config:
         self.MAX_EVENT_BYTES = _int(env, "MAX_EVENT_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024)
         self.MAX_EVENT_IMAGES = _int(env, "MAX_EVENT_IMAGES", 4, 0, 16)
         self.IMAGE_DIR = env.get("IMAGE_DIR") or str(INSTANCE_DIR / "images")
+        # Machinery registration codes: the national layout is unconfirmed (DOMAIN.md 5), so the format
+        # is a setting; {district}, {year} and {serial} are filled in, serials count per district and year.
+        self.DISTRICT_CODE = env.get("DISTRICT_CODE") or "140902"
+        self.MACHINERY_CODE_FORMAT = env.get("MACHINERY_CODE_FORMAT") or "{district}{year}{serial:06d}"
+        _check_code_format(self.MACHINERY_CODE_FORMAT, self.DISTRICT_CODE)
+        self.MACHINERY_REGISTRATION_DAYS = _int(env, "MACHINERY_REGISTRATION_DAYS", 30, 1, 3650)
+        self.MAX_PHOTO_BYTES = _int(env, "MAX_PHOTO_BYTES", 5 * 1024 * 1024, 1024, 64 * 1024 * 1024)
         # AlarmInfoPlate cameras number colours and directions their own way; the published tables
         # are unconfirmed (DOMAIN.md 7), so they are settings a bureau can correct.
         self.ALARMINFOPLATE_COLOURS = _json(

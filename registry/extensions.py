@@ -2,9 +2,11 @@
 
 import sqlite3
 
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -25,6 +27,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)  # SQLite alters tables by copying them
 api = Api()
+login_manager = LoginManager()  # pages: a session cookie after a password login
+csrf = CSRFProtect()  # pages only: the API authenticates by bearer token, never by cookie
 
 
 @event.listens_for(Engine, "connect")

@@ -10,8 +10,13 @@ from registry.machinery.models import (  # noqa: F401
     ConstructionUnit,
     Inspection,
     Machinery,
+    MachineryHistory,
+    MachineryPhoto,
+    RegistrationCounter,
     Site,
     SiteDeclaration,
+    SmokeLimit,
+    ZoneRule,
 )
 from registry.policies.models import Policy  # noqa: F401
 from registry.vehicles.models import Vehicle  # noqa: F401

@@ -1,12 +1,18 @@
 #!/bin/sh
 # Installs the system packages the project needs on Debian/Ubuntu when run as root;
-# otherwise says exactly what to install. Called by `make run` and `make test`.
+# otherwise says exactly what to install. Called by `make run`, and by `make test` with the argument
+# `test`, which also wants Debian's chromium for the browser tests (never a browser a tool downloads).
 set -eu
 
 missing=""
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing="$missing mosquitto"
 command -v mosquitto_pub >/dev/null 2>&1 || missing="$missing mosquitto-clients"
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$missing python3-venv"
+# A CJK font: Chinese text in pictures and in browser screenshots.
+[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+if [ "${1:-}" = "test" ]; then
+    [ -x /usr/bin/chromium ] || missing="$missing chromium"
+fi
 
 [ -z "$missing" ] && exit 0
 

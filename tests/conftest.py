@@ -15,9 +15,12 @@ from registry.config import database_url
 from registry.extensions import db
 from registry.firms.schemas import FirmInputSchema
 from registry.firms.services import create_firm
+from registry.machinery.models import ConstructionUnit
 from registry.vehicles.schemas import VehicleInputSchema
 from registry.vehicles.services import create_vehicle
 from tests.support.mosquitto import Mosquitto
+
+pytest_plugins = ["tests.support.machinery"]
 
 
 def test_database_url(tmp_path_factory) -> str:
@@ -29,7 +32,13 @@ def test_database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": test_database_url(tmp_path_factory)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": test_database_url(tmp_path_factory),
+            "IMAGE_DIR": str(tmp_path_factory.mktemp("images")),
+        }
+    )
     with app.app_context():
         downgrade(revision="base")  # a database left by an earlier run starts from empty too
         upgrade()
@@ -69,9 +78,19 @@ def runner(app):
 
 @pytest.fixture
 def make_user():
-    def make(role: Role | str = Role.BUREAU, username: str | None = None):
+    def make(role: Role | str = Role.BUREAU, username: str | None = None, **links):
+        """links: firm_id or construction_unit_id; firm and construction users get a fresh one if not given."""
         role = Role(role)
-        user = create_user(None, username or f"{role.value}-{make.count}", role)
+        if role == Role.CONSTRUCTION and "construction_unit_id" not in links:
+            unit = ConstructionUnit(name=f"施工单位{make.count}")
+            db.session.add(unit)
+            db.session.flush()
+            links["construction_unit_id"] = unit.id
+        if role == Role.FIRM and "firm_id" not in links:
+            links["firm_id"] = create_firm(
+                None, FirmInputSchema().load({"name": f"企业{make.count}", "industry": "steel"})
+            ).id
+        user = create_user(None, username or f"{role.value}-{make.count}", role, **links)
         make.count += 1
         token = issue_token(None, user)
         db.session.commit()
@@ -86,7 +105,7 @@ def auth(make_user):
     """Headers for a request made by a user of `role`."""
 
     def headers(role: Role | str = Role.BUREAU, **extra) -> dict:
-        _user, token = make_user(role)
+        _user, token = make_user(role)  # firm and construction users each get their own firm or unit
         return {"Authorization": f"Bearer {token}", **extra}
 
     return headers

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,7 +20,7 @@ class Role(StrEnum):
     CONSTRUCTION = "construction"  # 施工单位
 
 
-class User(Timestamps, db.Model):
+class User(UserMixin, Timestamps, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,6 +33,10 @@ class User(Timestamps, db.Model):
     construction_unit_id: Mapped[int | None] = mapped_column(ForeignKey("construction_units.id"), index=True)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a deactivated user cannot log in
+        return self.active
 
 
 class ApiToken(db.Model):

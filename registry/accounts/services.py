@@ -5,10 +5,11 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.accounts.models import ApiToken, Role, User
 from registry.audit.services import record_change
-from registry.common.errors import Conflict
+from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
 from registry.common.time import utcnow
 from registry.extensions import db
@@ -26,14 +27,61 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def create_user(actor, username: str, role: Role, display_name: str | None = None) -> User:
-    """Add a user with one role; the username must be free."""
+def create_user(
+    actor,
+    username: str,
+    role: Role,
+    display_name: str | None = None,
+    firm_id: int | None = None,
+    construction_unit_id: int | None = None,
+) -> User:
+    """Add a user with one role; the username must be free. Firm and construction users belong to one
+    firm or unit and see only its data."""
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(t(f"用户名 {username} 已存在", f"username {username} is taken"), "username")
-    user = User(username=username, role=role, display_name=display_name)
+    if role == Role.FIRM and firm_id is None:
+        raise DomainError(t("企业用户须指定所属企业", "a firm user needs a firm"), "firm_id")
+    if role == Role.CONSTRUCTION and construction_unit_id is None:
+        raise DomainError(t("施工单位用户须指定所属单位", "a construction user needs a unit"), "construction_unit_id")
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        firm_id=firm_id,
+        construction_unit_id=construction_unit_id,
+    )
     db.session.add(user)
     db.session.flush()
     record_change(actor, "create", "user", user.id, after={"username": username, "role": role.value})
+    return user
+
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def set_password(actor, user: User, password: str) -> None:
+    """Store a salted scrypt hash of a page password (werkzeug's default)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            t(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符", f"a password needs at least {MIN_PASSWORD_LENGTH} characters"),
+            "password",
+        )
+    user.password_hash = generate_password_hash(password)
+    record_change(actor, "set_password", "user", user.id)
+
+
+# Checked against when the username is unknown, so that a wrong name and a wrong password take as long.
+_NO_SUCH_USER = generate_password_hash("no such user")
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password, else None."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.password_hash:
+        check_password_hash(_NO_SUCH_USER, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
     return user
 
 

@@ -70,7 +70,8 @@ def _api_error(error: HTTPException):
         else:
             data["message"] = t(_STATUS_ZH.get(error.code, error.name), error.description or error.name)
     error.data = data
-    return api.handle_http_exception(error)
+    payload, status, headers = api.handle_http_exception(error)
+    return payload | data.get("extra", {}), status, headers  # extra: e.g. the id a duplicate collides with
 
 
 def handle_http_error(error: HTTPException):
@@ -85,7 +86,7 @@ def handle_domain_error(error: DomainError):
     if errors:
         kwargs["errors"] = errors
     try:
-        abort(error.status, **kwargs, **error.extra)
+        abort(error.status, **kwargs, extra=error.extra)
     except HTTPException as http_error:
         return handle_http_error(http_error)
 

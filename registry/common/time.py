@@ -27,3 +27,13 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
     end = datetime.fromordinal(day.toordinal() + 1).replace(tzinfo=LOCAL_TZ)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def with_local_offset(value: str) -> str:
+    """A local wall-clock time from a form (2026-11-28T09:30) as ISO 8601 with the local offset;
+    a value that already has an offset, or is not a time, is returned unchanged for validation."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return moment.isoformat() if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ).isoformat()

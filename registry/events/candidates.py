@@ -67,7 +67,8 @@ def recent_passes(arrivals: list) -> RecentPasses:
         return passes
     moments = [a.read["captured_at"] for a in arrivals]
     rows = db.session.scalars(
-        select(PlateEvent).where(
+        select(PlateEvent)
+        .where(
             PlateEvent.gate_id.in_({a.gate.id for a in arrivals}),
             PlateEvent.captured_at >= min(moments) - window,
             PlateEvent.captured_at <= max(moments) + window,

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.common.models import Timestamps, UTCDateTime, enum_type
@@ -47,6 +47,21 @@ class MachineryStatus(StrEnum):
     APPROVED = "approved"  # 已登记
     REJECTED = "rejected"  # 已退回
     RETIRED = "retired"  # 已注销
+
+
+class PhotoKind(StrEnum):
+    NAMEPLATE = "nameplate"  # 机械铭牌
+    ENGINE_NAMEPLATE = "engine_nameplate"  # 发动机铭牌
+    LABEL = "label"  # 环保信息标签
+
+
+class HistoryAction(StrEnum):
+    REGISTERED = "registered"  # 申报
+    RESUBMITTED = "resubmitted"  # 修改后重新申报
+    APPROVED = "approved"  # 审核通过，发放登记编码
+    REJECTED = "rejected"  # 退回
+    TRANSFERRED = "transferred"  # 转移至其他单位
+    RETIRED = "retired"  # 注销
 
 
 class InspectionResult(StrEnum):
@@ -101,8 +116,62 @@ class Machinery(Timestamps, db.Model):
     reject_reason: Mapped[str | None] = mapped_column(Text)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[ConstructionUnit] = relationship()
+    photos: Mapped[list["MachineryPhoto"]] = relationship(back_populates="machinery", order_by="MachineryPhoto.kind")
+    history: Mapped[list["MachineryHistory"]] = relationship(order_by="MachineryHistory.id")
+    inspections: Mapped[list["Inspection"]] = relationship(order_by="Inspection.inspected_at.desc()", viewonly=True)
+
+
+class MachineryPhoto(db.Model):
+    """A photo of the machine's nameplate, engine nameplate or environmental label; one of each kind,
+    stored by content (SHA-256) with a thumbnail."""
+
+    __tablename__ = "machinery_photos"
+    __table_args__ = (UniqueConstraint("machinery_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    machinery_id: Mapped[int] = mapped_column(ForeignKey("machinery.id"), index=True)
+    kind: Mapped[PhotoKind] = mapped_column(enum_type(PhotoKind, "photo_kind"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    thumbnail_sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(30))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    machinery: Mapped[Machinery] = relationship(back_populates="photos")
+
+
+class MachineryHistory(db.Model):
+    """What happened to a registration, in order: submitted, reviewed, transferred, retired."""
+
+    __tablename__ = "machinery_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    machinery_id: Mapped[int] = mapped_column(ForeignKey("machinery.id"), index=True)
+    action: Mapped[HistoryAction] = mapped_column(enum_type(HistoryAction, "machinery_action"))
+    from_unit_id: Mapped[int | None] = mapped_column(ForeignKey("construction_units.id"))
+    to_unit_id: Mapped[int | None] = mapped_column(ForeignKey("construction_units.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    from_unit: Mapped[ConstructionUnit | None] = relationship(foreign_keys=[from_unit_id])
+    to_unit: Mapped[ConstructionUnit | None] = relationship(foreign_keys=[to_unit_id])
+
+
+class RegistrationCounter(db.Model):
+    """The last serial issued per code scope (e.g. a year): codes are issued once and never reused."""
+
+    __tablename__ = "registration_counters"
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_serial: Mapped[int] = mapped_column(Integer)
 
 
 class SiteDeclaration(Timestamps, db.Model):
@@ -117,6 +186,9 @@ class SiteDeclaration(Timestamps, db.Model):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date] = mapped_column(Date)
     declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    site: Mapped[Site] = relationship()
+    machinery: Mapped["Machinery"] = relationship()
 
 
 class Inspection(Timestamps, db.Model):
@@ -133,3 +205,38 @@ class Inspection(Timestamps, db.Model):
     limit_k: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     result: Mapped[InspectionResult] = mapped_column(enum_type(InspectionResult, "inspection_result"))
     inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    limit_class: Mapped[str | None] = mapped_column(String(8))
+    limit_ringelmann: Mapped[int | None] = mapped_column(Integer)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    zone: Mapped[str | None] = mapped_column(String(32))
+
+    machinery: Mapped[Machinery] = relationship()
+
+
+class SmokeLimit(Timestamps, db.Model):
+    """GB 36886-2018 smoke limits as data (DOMAIN.md 5 marks the values unconfirmed): the bureau
+    corrects them without a code change. A band covers power_from_kw <= P < power_to_kw."""
+
+    __tablename__ = "smoke_limits"
+    __table_args__ = (UniqueConstraint("limit_class", "power_from_kw"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    limit_class: Mapped[str] = mapped_column(String(8))  # I, II, III
+    power_from_kw: Mapped[Decimal] = mapped_column(Numeric(7, 1))
+    power_to_kw: Mapped[Decimal | None] = mapped_column(Numeric(7, 1))
+    k_limit: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    ringelmann_max: Mapped[int | None] = mapped_column(Integer)
+
+
+class ZoneRule(Timestamps, db.Model):
+    """What a kind of site allows (禁用区 rules are data): stages barred, whether a failed latest
+    inspection bars a machine, and which smoke-limit class applies to each stage there."""
+
+    __tablename__ = "zone_rules"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)  # general, low_emission
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    barred_stages: Mapped[list] = mapped_column(JSON)
+    bar_failed_inspection: Mapped[bool] = mapped_column(Boolean)
+    smoke_classes: Mapped[dict] = mapped_column(JSON)  # stage code -> limit class

@@ -3,14 +3,21 @@
 import swagger_ui_bundle
 from flask import Blueprint, render_template, request, send_from_directory
 
-from registry.common.i18n import LANGUAGES, current_language
+from registry.common.i18n import LANGUAGES, current_language, t
+from registry.common.time import LOCAL_TZ
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.app_context_processor
 def language():
-    return {"lang": current_language()}
+    return {"lang": current_language(), "t": t}
+
+
+@bp.app_template_filter("localtime")
+def localtime(moment) -> str:
+    """An aware moment as local wall-clock time, e.g. 2026-11-28 09:30."""
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @bp.after_app_request

@@ -1,0 +1,64 @@
+"""Page forms validated by the same marshmallow schemas and services as the API.
+
+A page shows the same messages the API gives, in the reader's language; nothing is stored when any
+part fails (the transaction is rolled back).
+"""
+
+from collections.abc import Callable
+
+import marshmallow as ma
+from markupsafe import Markup
+
+from registry.common.errors import DomainError
+from registry.common.i18n import current_language
+from registry.extensions import db
+
+
+def in_reader_language(message: str) -> str:
+    """Field messages carry both languages as "中文 / English": keep the reader's half."""
+    zh, sep, en = message.partition(" / ")
+    if not sep:
+        return message
+    return en if current_language() == "en" else zh
+
+
+def flatten(messages) -> dict[str, list[str]]:
+    """marshmallow's nested messages as {field: [message, ...]} in the reader's language."""
+    if isinstance(messages, list):
+        return {"_": [in_reader_language(str(m)) for m in messages]}
+    out: dict[str, list[str]] = {}
+    for field, value in messages.items():
+        items = value if isinstance(value, list) else [str(v) for v in _leaves(value)]
+        out[str(field)] = [in_reader_language(str(m)) for m in items]
+    return out
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list):
+        yield from value
+    else:
+        yield value
+
+
+def submit(action: Callable[[], object]) -> tuple[object, dict[str, list[str]] | None]:
+    """Run a unit of work for a page: commit on success; on bad input roll back and return the errors."""
+    try:
+        result = action()
+        db.session.commit()
+        return result, None
+    except ma.ValidationError as exc:
+        db.session.rollback()
+        return None, flatten(exc.messages)
+    except DomainError as exc:
+        db.session.rollback()
+        return None, {exc.field or "_": [exc.message]}
+
+
+def field_error(errors: dict | None, field: str) -> Markup:
+    """The error line shown under a form field."""
+    if not errors or field not in errors:
+        return Markup("")
+    return Markup('<span class="field-error" role="alert">{}</span>').format("；".join(errors[field]))

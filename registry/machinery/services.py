@@ -1,0 +1,282 @@
+"""Registering non-road machinery, the bureau's review, transfer and retirement.
+
+Services take the actor explicitly, flush and never commit. A construction unit sees and changes only its
+own machines; only the bureau approves, rejects, transfers and inspects.
+"""
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from registry.accounts.models import Role, User
+from registry.audit.services import record_change
+from registry.common.errors import Conflict, DomainError, Forbidden, NotFound
+from registry.common.i18n import t
+from registry.common.services import ensure_unique
+from registry.common.time import local_date, utcnow
+from registry.extensions import db
+from registry.machinery import rules
+from registry.machinery.deadlines import overdue_cutoff
+from registry.machinery.models import (
+    ConstructionUnit,
+    HistoryAction,
+    Machinery,
+    MachineryHistory,
+    MachineryPhoto,
+    MachineryStatus,
+    PhotoKind,
+    RegistrationCounter,
+)
+from registry.machinery.schemas import MachinerySchema
+
+BUREAU = (Role.ADMIN, Role.BUREAU)
+READERS = (Role.ADMIN, Role.BUREAU, Role.POLICE)
+OWN_UNIT = (Role.CONSTRUCTION,)
+LABEL_ZH, LABEL_EN = "机械", "machinery"
+
+
+def _snapshot(machinery: Machinery) -> dict:
+    return MachinerySchema(only=_SNAPSHOT_FIELDS).dump(machinery)
+
+
+_SNAPSHOT_FIELDS = (
+    "status",
+    "registration_code",
+    "machine_type",
+    "model",
+    "manufacturer",
+    "pin",
+    "engine_model",
+    "engine_no",
+    "rated_power_kw",
+    "fuel_type",
+    "emission_stage",
+    "production_date",
+    "acquisition_date",
+    "aftertreatment",
+    "reject_reason",
+)
+
+
+def is_bureau(actor: User | None) -> bool:
+    return actor is not None and actor.role in BUREAU
+
+
+def own_unit_id(actor: User) -> int | None:
+    """The unit a construction user acts for; None for roles that see every unit."""
+    return actor.construction_unit_id if actor.role == Role.CONSTRUCTION else None
+
+
+def get_unit(unit_id: int) -> ConstructionUnit:
+    unit = db.session.get(ConstructionUnit, unit_id)
+    if unit is None:
+        raise NotFound(t(f"施工单位 {unit_id} 不存在", f"construction unit {unit_id} not found"), "unit_id")
+    return unit
+
+
+def all_units() -> list[ConstructionUnit]:
+    return list(db.session.scalars(select(ConstructionUnit).order_by(ConstructionUnit.name)))
+
+
+def get_machinery_for(actor: User, machinery_id: int) -> Machinery:
+    """A machine the actor may see; another unit's machine is simply not found."""
+    machinery = db.session.get(Machinery, machinery_id)
+    unit_id = own_unit_id(actor)
+    if machinery is None or (unit_id is not None and machinery.unit_id != unit_id):
+        raise NotFound(t(f"机械 {machinery_id} 不存在", f"machinery {machinery_id} not found"))
+    return machinery
+
+
+def get_by_code(code: str) -> Machinery:
+    machinery = db.session.scalar(select(Machinery).where(Machinery.registration_code == code.strip()))
+    if machinery is None:
+        raise NotFound(t(f"登记编码 {code} 不存在", f"registration code {code} not found"), "registration_code")
+    return machinery
+
+
+def _history(actor, machinery: Machinery, action: HistoryAction, note=None, from_unit=None, to_unit=None) -> None:
+    db.session.add(
+        MachineryHistory(
+            machinery_id=machinery.id,
+            action=action,
+            note=note,
+            from_unit_id=from_unit,
+            to_unit_id=to_unit,
+            actor_id=getattr(actor, "id", None),
+            at=utcnow(),
+        )
+    )
+
+
+def _ensure_identifiers_free(data: dict, exclude_id=None) -> None:
+    ensure_unique(Machinery, Machinery.pin, data.get("pin"), "pin", "机械环保代码", "PIN", exclude_id)
+    ensure_unique(
+        Machinery, Machinery.engine_no, data.get("engine_no"), "engine_no", "发动机编号", "engine number", exclude_id
+    )
+
+
+def register_machinery(actor: User, data: dict) -> Machinery:
+    """A construction unit registers a machine for itself (the bureau may for a named unit): pending."""
+    data = dict(data)
+    unit_id = data.pop("unit_id", None)
+    if actor.role == Role.CONSTRUCTION:
+        if unit_id not in (None, actor.construction_unit_id):
+            raise Forbidden(t("只能为本单位登记机械", "you may register machinery for your own unit only"), "unit_id")
+        unit_id = actor.construction_unit_id
+    elif unit_id is None:
+        raise DomainError(t("请指定机械所属施工单位", "name the owner unit (unit_id)"), "unit_id")
+    get_unit(unit_id)
+    _ensure_identifiers_free(data)
+    machinery = Machinery(unit_id=unit_id, status=MachineryStatus.PENDING, **data)
+    db.session.add(machinery)
+    db.session.flush()
+    _history(actor, machinery, HistoryAction.REGISTERED, to_unit=unit_id)
+    record_change(actor, "create", "machinery", machinery.id, after=_snapshot(machinery))
+    return machinery
+
+
+def update_machinery(actor: User, machinery: Machinery, data: dict) -> Machinery:
+    """Correct a registration. The unit may while it is pending or was rejected (a rejected one goes
+    back to the queue); after approval only the bureau may."""
+    data = {k: v for k, v in data.items() if k != "unit_id"}
+    if machinery.status == MachineryStatus.RETIRED:
+        raise Conflict(t("已注销的机械不能修改", "a retired machine cannot be changed"))
+    if not is_bureau(actor) and machinery.status == MachineryStatus.APPROVED:
+        raise Forbidden(t("已登记的机械如需变更，请联系生态环境局", "ask the bureau to change a registered machine"))
+    _ensure_identifiers_free(data, exclude_id=machinery.id)
+    before = _snapshot(machinery)
+    for key, value in data.items():
+        setattr(machinery, key, value)
+    if machinery.status == MachineryStatus.REJECTED and not is_bureau(actor):
+        machinery.status = MachineryStatus.PENDING
+        machinery.reject_reason = None
+        _history(actor, machinery, HistoryAction.RESUBMITTED)
+    db.session.flush()
+    record_change(actor, "update", "machinery", machinery.id, before=before, after=_snapshot(machinery))
+    return machinery
+
+
+def missing_photos(machinery: Machinery) -> list[PhotoKind]:
+    have = {photo.kind for photo in machinery.photos}
+    return [kind for kind in PhotoKind if kind not in have]
+
+
+def _require_status(machinery: Machinery, *allowed: MachineryStatus) -> None:
+    if machinery.status not in allowed:
+        raise Conflict(
+            t(
+                f"当前状态（{machinery.status.value}）不允许此操作",
+                f"not allowed while the registration is {machinery.status.value}",
+            ),
+            "status",
+        )
+
+
+def approve_machinery(actor: User, machinery: Machinery) -> Machinery:
+    """Issue a registration code to a pending machine with all three photos."""
+    _require_status(machinery, MachineryStatus.PENDING)
+    missing = missing_photos(machinery)
+    if missing:
+        names = ", ".join(kind.value for kind in missing)
+        raise DomainError(t(f"缺少照片：{names}", f"photos missing: {names}"), "photos", missing_photos=names)
+    before = _snapshot(machinery)
+    now = utcnow()
+    machinery.registration_code = issue_registration_code(now)
+    machinery.status = MachineryStatus.APPROVED
+    machinery.reject_reason = None
+    machinery.reviewed_by_id, machinery.reviewed_at, machinery.approved_at = actor.id, now, now
+    _history(actor, machinery, HistoryAction.APPROVED, note=machinery.registration_code)
+    db.session.flush()
+    record_change(actor, "approve", "machinery", machinery.id, before=before, after=_snapshot(machinery))
+    return machinery
+
+
+def reject_machinery(actor: User, machinery: Machinery, reason: str) -> Machinery:
+    """Send a pending registration back to its unit with the reason shown to it."""
+    _require_status(machinery, MachineryStatus.PENDING)
+    before = _snapshot(machinery)
+    machinery.status, machinery.reject_reason = MachineryStatus.REJECTED, reason
+    machinery.reviewed_by_id, machinery.reviewed_at = actor.id, utcnow()
+    _history(actor, machinery, HistoryAction.REJECTED, note=reason)
+    db.session.flush()
+    record_change(actor, "reject", "machinery", machinery.id, before=before, after=_snapshot(machinery))
+    return machinery
+
+
+def transfer_machinery(actor: User, machinery: Machinery, unit_id: int, note: str | None = None) -> Machinery:
+    """Hand a machine to another unit; it keeps its code (one machine, one code) and its history."""
+    _require_status(machinery, MachineryStatus.PENDING, MachineryStatus.APPROVED, MachineryStatus.REJECTED)
+    unit = get_unit(unit_id)
+    if unit.id == machinery.unit_id:
+        raise DomainError(t("机械已属于该单位", "the machine already belongs to this unit"), "unit_id")
+    previous = machinery.unit_id
+    machinery.unit_id = unit.id
+    _history(actor, machinery, HistoryAction.TRANSFERRED, note=note, from_unit=previous, to_unit=unit.id)
+    db.session.flush()
+    record_change(
+        actor, "transfer", "machinery", machinery.id, before={"unit_id": previous}, after={"unit_id": unit.id}
+    )
+    return machinery
+
+
+def retire_machinery(actor: User, machinery: Machinery, reason: str) -> Machinery:
+    """Retire a machine (scrapped, sold out of the district); its code is never issued again."""
+    if machinery.status == MachineryStatus.RETIRED:
+        raise Conflict(t("该机械已注销", "the machine is already retired"), "status")
+    before = _snapshot(machinery)
+    machinery.status, machinery.retired_at = MachineryStatus.RETIRED, utcnow()
+    _history(actor, machinery, HistoryAction.RETIRED, note=reason)
+    db.session.flush()
+    record_change(actor, "retire", "machinery", machinery.id, before=before, after=_snapshot(machinery))
+    return machinery
+
+
+def issue_registration_code(now) -> str:
+    """The next code of the configured format; the counter row is locked, and a code is never reused."""
+    config = current_app.config
+    template, district, year = config["MACHINERY_CODE_FORMAT"], config["DISTRICT_CODE"], local_date(now).year
+    scope = rules.code_scope(template, district, year)
+    counter = db.session.get(RegistrationCounter, scope, with_for_update=True)
+    if counter is None:
+        counter = RegistrationCounter(scope=scope, last_serial=0)
+        db.session.add(counter)
+    while True:  # a code taken by hand-entered data or an older format is skipped, never reissued
+        counter.last_serial += 1
+        code = rules.registration_code(template, district, year, counter.last_serial)
+        if db.session.scalar(select(Machinery.id).where(Machinery.registration_code == code)) is None:
+            return code
+
+
+def machinery_query(actor: User, args: dict):
+    """The machines the actor may see, filtered, newest first."""
+    query = select(Machinery).order_by(Machinery.id.desc())
+    unit_id = own_unit_id(actor)
+    if unit_id is not None:
+        query = query.where(Machinery.unit_id == unit_id)
+    elif args.get("unit_id"):
+        query = query.where(Machinery.unit_id == args["unit_id"])
+    for key in ("status", "machine_type", "emission_stage"):
+        if args.get(key):
+            query = query.where(getattr(Machinery, key) == args[key])
+    if args.get("overdue") is not None:
+        late = Machinery.status.in_([MachineryStatus.PENDING, MachineryStatus.REJECTED]) & (
+            Machinery.acquisition_date < overdue_cutoff()
+        )
+        query = query.where(late if args["overdue"] else ~late)
+    if args.get("missing_photos") is not None:
+        photo_count = (
+            select(db.func.count(MachineryPhoto.id))
+            .where(MachineryPhoto.machinery_id == Machinery.id)
+            .scalar_subquery()
+        )
+        query = query.where(photo_count < len(PhotoKind) if args["missing_photos"] else photo_count >= len(PhotoKind))
+    if args.get("q"):
+        like = f"%{args['q'].strip()}%"
+        columns = (
+            Machinery.model,
+            Machinery.manufacturer,
+            Machinery.pin,
+            Machinery.engine_no,
+            Machinery.registration_code,
+        )
+        query = query.where(or_(*(column.ilike(like) for column in columns)))
+    return query

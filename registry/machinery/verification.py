@@ -1,0 +1,45 @@
+"""Public verification of a registration code: what an inspector at a site gate needs, nothing personal."""
+
+from sqlalchemy import select
+
+from registry.common.i18n import t
+from registry.common.time import local_date
+from registry.extensions import db
+from registry.machinery.inspections import latest_inspection
+from registry.machinery.models import Machinery, MachineryStatus
+
+
+def verify(code: str) -> dict:
+    """`valid` only for an approved registration; the owner unit's name but no contact data."""
+    code = code.strip()
+    machinery = db.session.scalar(select(Machinery).where(Machinery.registration_code == code)) if code else None
+    if machinery is None:
+        return {
+            "valid": False,
+            "registration_code": code,
+            "status": None,
+            "machine_type": None,
+            "emission_stage": None,
+            "owner_unit": None,
+            "latest_inspection": None,
+            "message": t("查无此登记编码", "no registration with this code"),
+        }
+    valid = machinery.status == MachineryStatus.APPROVED
+    inspection = latest_inspection(machinery)
+    return {
+        "valid": valid,
+        "registration_code": code,
+        "status": machinery.status.value,
+        "machine_type": machinery.machine_type.value,
+        "emission_stage": machinery.emission_stage.value,
+        "owner_unit": machinery.unit.name,
+        "latest_inspection": None
+        if inspection is None
+        else {
+            "result": inspection.result.value,
+            "date": local_date(inspection.inspected_at).isoformat(),
+            "k": float(inspection.k),
+            "limit": float(inspection.limit_k),
+        },
+        "message": t("登记有效", "registration valid") if valid else t("登记无效", "registration not valid"),
+    }

@@ -1,0 +1,219 @@
+"""Pages for machinery: a unit registers and follows its machines; the bureau reviews, codes and inspects."""
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from registry.accounts.models import Role
+from registry.accounts.views import page_roles
+from registry.common.forms import field_error, submit
+from registry.common.i18n import t
+from registry.common.pagination import paginate
+from registry.common.time import with_local_offset
+from registry.machinery import exports, inspections, photos, services
+from registry.machinery.deadlines import is_overdue
+from registry.machinery.models import (
+    MachineFuel,
+    MachineryStatus,
+    MachineStage,
+    MachineType,
+    PhotoKind,
+)
+from registry.machinery.names import NAMES as name
+from registry.machinery.schemas import InspectionInputSchema, MachineryInputSchema, MachineryQueryArgsSchema
+
+bp = Blueprint("machinery_pages", __name__, url_prefix="/machinery")
+
+OWNERS = (*services.BUREAU, Role.CONSTRUCTION)
+VIEWERS = (*services.READERS, Role.CONSTRUCTION)
+FORM_FIELDS = list(MachineryInputSchema().fields)
+
+
+@bp.app_context_processor
+def machinery_names():
+    return {
+        "name": name,
+        "is_overdue": is_overdue,
+        "field_error": field_error,
+        "machine_types": list(MachineType),
+        "fuels": list(MachineFuel),
+        "stages": list(MachineStage),
+        "photo_kinds": list(PhotoKind),
+    }
+
+
+def _form_data() -> dict:
+    return {key: request.form.get(key, "") for key in FORM_FIELDS if key in request.form}
+
+
+@bp.get("")
+@page_roles(*VIEWERS)
+def own_list():
+    """A unit's own machines (with overdue flags); the bureau's and police's view of all."""
+    args = MachineryQueryArgsSchema().load({k: v for k, v in request.args.items() if v and k != "page"})
+    page = request.args.get("page", 1, type=int)
+    listing = paginate(services.machinery_query(current_user, args), max(page, 1), 50)
+    return render_template("machinery/list.html", listing=listing, args=args, page=page)
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+@page_roles(*services.BUREAU)
+def export(fmt):
+    """The filtered list as a file, for the bureau."""
+    args = MachineryQueryArgsSchema().load({k: v for k, v in request.args.items() if v and k != "page"})
+    return exports.machinery_export(services.machinery_query(current_user, args), fmt)
+
+
+@bp.get("/review")
+@page_roles(*services.BUREAU)
+def review_queue():
+    """Pending registrations, oldest first, with the photos each still lacks."""
+    query = services.machinery_query(current_user, {"status": MachineryStatus.PENDING})
+    query = query.order_by(None).order_by(services.Machinery.id)
+    page = request.args.get("page", 1, type=int)
+    listing = paginate(query, max(page, 1), 50)
+    overdue = paginate(services.machinery_query(current_user, {"overdue": True}), 1, 1)["total"]
+    return render_template("machinery/review.html", listing=listing, overdue=overdue, page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@page_roles(*OWNERS)
+def new():
+    errors, form = None, {}
+    if request.method == "POST":
+        form = _form_data()
+        machinery, errors = submit(lambda: services.register_machinery(current_user, MachineryInputSchema().load(form)))
+        if not errors:
+            flash(
+                t("已提交登记，请上传三张照片后等待审核", "Registered: upload the three photos, then wait for review")
+            )
+            return redirect(url_for(".detail", machinery_id=machinery.id))
+    return render_template("machinery/form.html", form=form, errors=errors, machinery=None), 422 if errors else 200
+
+
+@bp.route("/<int:machinery_id>/edit", methods=["GET", "POST"])
+@page_roles(*OWNERS)
+def edit(machinery_id):
+    machinery = services.get_machinery_for(current_user, machinery_id)
+    errors, form = None, {key: _shown(getattr(machinery, key, None)) for key in FORM_FIELDS}
+    if request.method == "POST":
+        form = _form_data()
+        _, errors = submit(
+            lambda: services.update_machinery(current_user, machinery, MachineryInputSchema(partial=True).load(form))
+        )
+        if not errors:
+            flash(t("已保存", "Saved"))
+            return redirect(url_for(".detail", machinery_id=machinery.id))
+    return render_template("machinery/form.html", form=form, errors=errors, machinery=machinery), 422 if errors else 200
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    return getattr(value, "value", None) or (value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+
+@bp.get("/<int:machinery_id>")
+@page_roles(*VIEWERS)
+def detail(machinery_id, errors=None, status=200):
+    machinery = services.get_machinery_for(current_user, machinery_id)
+    return (
+        render_template(
+            "machinery/detail.html",
+            m=machinery,
+            missing=services.missing_photos(machinery),
+            inspections=inspections.inspections_query(machinery).limit(20),
+            errors=errors,
+            units=services.all_units() if services.is_bureau(current_user) else [],
+        ),
+        status,
+    )
+
+
+@bp.post("/<int:machinery_id>/photos")
+@page_roles(*OWNERS)
+def upload_photo(machinery_id):
+    machinery = services.get_machinery_for(current_user, machinery_id)
+    upload = request.files.get("file")
+    kind = request.form.get("kind", "")
+    if kind not in {k.value for k in PhotoKind}:
+        return detail(machinery_id, {"file": [t("请选择照片类别", "Choose which photo this is")]}, 422)
+    if upload is None or not upload.filename:
+        return detail(machinery_id, {"file": [t("请选择照片文件", "Choose a photo file")]}, 422)
+    _, errors = submit(lambda: photos.add_photo(current_user, machinery, PhotoKind(kind), upload.read()))
+    if errors:
+        return detail(machinery_id, errors, 422)
+    flash(t("照片已上传", "Photo uploaded"))
+    return redirect(url_for(".detail", machinery_id=machinery_id))
+
+
+@bp.get("/<int:machinery_id>/photos/<any(nameplate, engine_nameplate, label):kind>")
+@page_roles(*VIEWERS)
+def photo(machinery_id, kind):
+    machinery = services.get_machinery_for(current_user, machinery_id)
+    path, content_type = photos.photo_file(machinery, kind, request.args.get("thumbnail") == "1")
+    return send_file(path, mimetype=content_type, max_age=3600)
+
+
+def _act(machinery_id: int, action, done_zh: str, done_en: str):
+    machinery = services.get_machinery_for(current_user, machinery_id)
+    _, errors = submit(lambda: action(machinery))
+    if errors:
+        return detail(machinery_id, errors, 422)
+    flash(t(done_zh, done_en))
+    return redirect(url_for(".detail", machinery_id=machinery_id))
+
+
+@bp.post("/<int:machinery_id>/approve")
+@page_roles(*services.BUREAU)
+def approve(machinery_id):
+    return _act(
+        machinery_id,
+        lambda m: services.approve_machinery(current_user, m),
+        "已通过审核并发放登记编码",
+        "Approved: code issued",
+    )
+
+
+@bp.post("/<int:machinery_id>/reject")
+@page_roles(*services.BUREAU)
+def reject(machinery_id):
+    reason = request.form.get("reason", "").strip()
+    if not reason:
+        return detail(machinery_id, {"reason": [t("请填写退回原因", "Give the reason")]}, 422)
+    return _act(machinery_id, lambda m: services.reject_machinery(current_user, m, reason), "已退回", "Rejected")
+
+
+@bp.post("/<int:machinery_id>/retire")
+@page_roles(*OWNERS)
+def retire(machinery_id):
+    reason = request.form.get("reason", "").strip()
+    if not reason:
+        return detail(machinery_id, {"retire_reason": [t("请填写注销原因", "Give the reason")]}, 422)
+    return _act(machinery_id, lambda m: services.retire_machinery(current_user, m, reason), "已注销", "Retired")
+
+
+@bp.post("/<int:machinery_id>/transfer")
+@page_roles(*services.BUREAU)
+def transfer(machinery_id):
+    unit_id = request.form.get("unit_id", type=int)
+    if not unit_id:
+        return detail(machinery_id, {"unit_id": [t("请选择接收单位", "Choose the receiving unit")]}, 422)
+    note = request.form.get("note") or None
+    return _act(
+        machinery_id, lambda m: services.transfer_machinery(current_user, m, unit_id, note), "已转移", "Transferred"
+    )
+
+
+@bp.post("/<int:machinery_id>/inspect")
+@page_roles(*services.BUREAU)
+def inspect(machinery_id):
+    form = {k: v for k, v in request.form.items() if k in InspectionInputSchema().fields and v != ""}
+    if "inspected_at" in form:  # <input type=datetime-local> sends local time without an offset
+        form["inspected_at"] = with_local_offset(form["inspected_at"])
+    form["low_emission_zone"] = request.form.get("low_emission_zone") == "on"
+    return _act(
+        machinery_id,
+        lambda m: inspections.record_inspection(current_user, m, InspectionInputSchema().load(form)),
+        "已记录抽检结果",
+        "Inspection recorded",
+    )
