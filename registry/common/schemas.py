@@ -36,7 +36,7 @@ def length(max_length: int, min_length: int = 0) -> ma.validate.Length:
 
 
 def at_least(low, high=None) -> ma.validate.Range:
-    bound = f"{low} 到 {high}" if high is not None else f"不小于 {low}"
+    bound = f"在 {low} 到 {high} 之间" if high is not None else f"不小于 {low}"
     bound_en = f"between {low} and {high}" if high is not None else f"at least {low}"
     return ma.validate.Range(min=low, max=high, error=f"应{bound} / Must be {bound_en}.")
 

@@ -1,5 +1,8 @@
 """The demo district (忻府区, Xinzhou 晋H): firms, gates, trucks, machinery and an alert."""
 
+import cv2
+import numpy as np
+
 from registry.alerts.models import AlertLevel
 from registry.firms.models import Industry, PerformanceGrade
 from registry.identifiers.credit_code import check_character
@@ -72,4 +75,17 @@ MACHINERY = [
     ("roller", "XS203J", "徐工集团工程机械股份有限公司", "SC7H190", "140.0", "diesel", "2", "approved"),
 ]
 
-USERS = [("demo-admin", "admin"), ("demo-bureau", "bureau"), ("demo-police", "police")]
+USERS = [
+    ("demo-admin", "admin"),
+    ("demo-bureau", "bureau"),
+    ("demo-police", "police"),
+    ("demo-site", "construction"),  # the site manager of the demo construction unit
+]
+
+
+def nameplate_photo(text: str) -> bytes:
+    """A plain picture standing in for a nameplate photo in the demo (a real JPEG, drawn by OpenCV)."""
+    image = np.full((360, 640, 3), 200, np.uint8)
+    cv2.rectangle(image, (20, 20), (620, 340), (60, 60, 60), 4)
+    cv2.putText(image, text, (40, 190), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (20, 20, 20), 2)
+    return cv2.imencode(".jpg", image)[1].tobytes()

@@ -37,10 +37,15 @@ _NAMES = {
     "nameplate": ("机械铭牌", "machine nameplate"),
     "engine_nameplate": ("发动机铭牌", "engine nameplate"),
     "label": ("环保信息标签", "environmental label"),
-    # history
+}
+
+_HISTORY = {
     "registered": ("申报登记", "registered"),
     "resubmitted": ("修改后重新申报", "resubmitted"),
+    "approved": ("审核通过，发放登记编码", "approved, code issued"),
+    "rejected": ("退回", "rejected"),
     "transferred": ("转移", "transferred"),
+    "retired": ("注销", "retired"),
 }
 
 
@@ -48,4 +53,9 @@ def NAMES(value) -> str:
     """The reader's name for an enum member or its value."""
     key = getattr(value, "value", value)
     zh, en = _NAMES.get(key, (key, key))
+    return t(zh, en)
+
+
+def history_name(action) -> str:
+    zh, en = _HISTORY[getattr(action, "value", action)]
     return t(zh, en)

@@ -9,6 +9,7 @@ from registry.common.forms import field_error, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.common.time import with_local_offset
+from registry.extensions import db
 from registry.machinery import exports, inspections, photos, services
 from registry.machinery.deadlines import is_overdue
 from registry.machinery.models import (
@@ -19,6 +20,7 @@ from registry.machinery.models import (
     PhotoKind,
 )
 from registry.machinery.names import NAMES as name
+from registry.machinery.names import history_name
 from registry.machinery.schemas import InspectionInputSchema, MachineryInputSchema, MachineryQueryArgsSchema
 
 bp = Blueprint("machinery_pages", __name__, url_prefix="/machinery")
@@ -33,6 +35,7 @@ def machinery_names():
     return {
         "name": name,
         "is_overdue": is_overdue,
+        "history_name": history_name,
         "field_error": field_error,
         "machine_types": list(MachineType),
         "fuels": list(MachineFuel),
@@ -121,7 +124,7 @@ def detail(machinery_id, errors=None, status=200):
             "machinery/detail.html",
             m=machinery,
             missing=services.missing_photos(machinery),
-            inspections=inspections.inspections_query(machinery).limit(20),
+            inspections=db.session.scalars(inspections.inspections_query(machinery).limit(20)).all(),
             errors=errors,
             units=services.all_units() if services.is_bureau(current_user) else [],
         ),

@@ -1,0 +1,71 @@
+"""The registry served by gunicorn for browser tests, and Playwright driving Debian's chromium."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.support.databases import ROOT
+from tests.support.mosquitto import free_port
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (make test installs it); never a downloaded browser
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+@contextmanager
+def served_registry(url: str, folder: Path, env: dict | None = None):
+    """gunicorn serving wsgi:app on a free port, on database `url`; yields the base URL."""
+    port = free_port()
+    full_env = os.environ | {"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "FLASK_APP": "wsgi"} | (env or {})
+    log = (folder / "web.log").open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4", "wsgi:app"],
+        cwd=ROOT,
+        env=full_env,
+        stdout=log,
+        stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"the registry did not start; see {folder / 'web.log'}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+
+
+@contextmanager
+def chromium():
+    """A headless Debian chromium under Playwright."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as a test artifact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

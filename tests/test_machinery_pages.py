@@ -1,0 +1,219 @@
+"""The machinery pages through the Flask test client: login, CSRF, registration with photos, review,
+verification, label, sites and declarations; bad input gets a clear message and stores nothing."""
+
+import io
+import re
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from registry.accounts.models import Role
+from registry.accounts.services import set_password
+from registry.extensions import db
+from registry.machinery.models import Machinery, MachineryPhoto
+from tests.support.photos import picture
+
+PASSWORD = "correct-horse-battery"
+FORM = {
+    "machine_type": "loader",
+    "model": "ZL50GN",
+    "manufacturer": "柳州柳工股份有限公司",
+    "pin": "",
+    "engine_model": "WD10G220E23",
+    "engine_no": "WD10-0001",
+    "rated_power_kw": "162",
+    "fuel_type": "diesel",
+    "emission_stage": "3",
+    "production_date": "2021-03-01",
+    "acquisition_date": "2021-04-01",
+    "aftertreatment": "",
+}
+
+
+class PageClient(FlaskClient):
+    """The tests hold one app context open, which Flask then shares with every request, `g` included:
+    forget what Flask-WTF and Flask-Login cache in `g`, so that each client is seen with its own session."""
+
+    def open(self, *args, **kwargs):
+        g.pop("csrf_token", None)
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def browser_for(app, make_user):
+    """A logged-in test client for a new user of `role`, and that user."""
+
+    def login(role: Role):
+        user, _ = make_user(role)
+        set_password(None, user, PASSWORD)
+        db.session.commit()
+        client = PageClient(app, app.response_class, use_cookies=True)
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        answer = client.post("/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token})
+        assert answer.status_code == 302
+        client.token = token
+        return client, user
+
+    return login
+
+
+def post(client, url, data, **kwargs):
+    return client.post(url, data={**data, "csrf_token": client.token}, **kwargs)
+
+
+def machines() -> int:
+    return db.session.scalar(select(func.count()).select_from(Machinery))
+
+
+def test_login_refuses_a_wrong_password_and_forms_need_the_csrf_token(app, make_user, browser_for):
+    user, _ = make_user(Role.CONSTRUCTION)
+    set_password(None, user, PASSWORD)
+    db.session.commit()
+    client = PageClient(app, app.response_class, use_cookies=True)
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    wrong = client.post("/login", data={"username": user.username, "password": "wrong-password", "csrf_token": token})
+    assert wrong.status_code == 401 and "用户名或密码错误" in wrong.get_data(as_text=True)
+    no_token = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert no_token.status_code == 400
+    assert client.get("/machinery").status_code == 302  # not logged in: to the login page
+    logged_in, _ = browser_for(Role.CONSTRUCTION)
+    assert logged_in.post("/machinery/new", data=FORM).status_code == 400  # no CSRF token
+    assert machines() == 0
+
+
+def test_a_site_manager_registers_a_machine_with_photos(browser_for):
+    client, _ = browser_for(Role.CONSTRUCTION)
+    created = post(client, "/machinery/new", FORM)
+    assert created.status_code == 302
+    detail_url = created.headers["Location"]
+    page = client.get(detail_url).get_data(as_text=True)
+    assert "待审核" in page and "ZL50GN" in page and "未上传" in page
+    machine_id = int(detail_url.rstrip("/").split("/")[-1])
+    for seed, kind in enumerate(("nameplate", "engine_nameplate", "label")):
+        answer = post(
+            client,
+            f"/machinery/{machine_id}/photos",
+            {"kind": kind, "file": (io.BytesIO(picture(seed=seed)), f"{kind}.jpg")},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 302
+    page = client.get(detail_url).get_data(as_text=True)
+    assert "未上传" not in page
+    with client.get(f"/machinery/{machine_id}/photos/label?thumbnail=1") as thumb:
+        assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
+    listing = client.get("/machinery").get_data(as_text=True)
+    assert "ZL50GN" in listing and "装载机" in listing
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"rated_power_kw": "-3"}, "应在 0.1 到 10000 之间"),
+        ({"production_date": "2999-01-01"}, "日期不能晚于今天"),
+        ({"machine_type": "spaceship"}, "必须是以下之一"),
+        ({"pin": "ABC"}, "机械环保代码应为 17 位"),
+    ],
+)
+def test_bad_input_on_the_page_gets_a_clear_message_and_stores_nothing(browser_for, change, message):
+    client, _ = browser_for(Role.CONSTRUCTION)
+    answer = post(client, "/machinery/new", FORM | change)
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert message in page and "提交未成功" in page
+    assert 'value="ZL50GN"' in page  # what the user typed is kept
+    assert machines() == 0
+
+
+def test_a_wrong_picture_is_refused_on_the_page(browser_for):
+    client, _ = browser_for(Role.CONSTRUCTION)
+    machine_id = int(post(client, "/machinery/new", FORM).headers["Location"].split("/")[-1])
+    answer = post(
+        client,
+        f"/machinery/{machine_id}/photos",
+        {"kind": "label", "file": (io.BytesIO(b"GIF89a not a jpeg"), "label.gif")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422 and "只接受 JPEG 或 PNG" in answer.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(MachineryPhoto)) == 0
+
+
+def test_the_bureau_reviews_approves_and_prints_a_label(browser_for, approved):
+    unit_client, _ = browser_for(Role.CONSTRUCTION)
+    machine_id = int(post(unit_client, "/machinery/new", FORM).headers["Location"].split("/")[-1])
+    officer, _ = browser_for(Role.BUREAU)
+    queue = officer.get("/machinery/review").get_data(as_text=True)
+    assert "ZL50GN" in queue and "缺" in queue
+    refused = post(officer, f"/machinery/{machine_id}/approve", {})
+    assert refused.status_code == 422 and "缺少照片" in refused.get_data(as_text=True)
+    for seed, kind in enumerate(("nameplate", "engine_nameplate", "label")):
+        post(
+            unit_client,
+            f"/machinery/{machine_id}/photos",
+            {"kind": kind, "file": (io.BytesIO(picture(seed=seed)), "p.jpg")},
+            content_type="multipart/form-data",
+        )
+    assert post(officer, f"/machinery/{machine_id}/approve", {}).status_code == 302
+    code = db.session.get(Machinery, machine_id).registration_code
+    assert code and code in officer.get(f"/machinery/{machine_id}").get_data(as_text=True)
+    label = unit_client.get(f"/machinery/{machine_id}/label").get_data(as_text=True)
+    assert "<svg" in label and code in label and f"/verify/{code}" in label
+
+
+def test_rejection_reason_is_shown_to_the_unit(browser_for):
+    unit_client, _ = browser_for(Role.CONSTRUCTION)
+    machine_id = int(post(unit_client, "/machinery/new", FORM).headers["Location"].split("/")[-1])
+    officer, _ = browser_for(Role.BUREAU)
+    assert post(officer, f"/machinery/{machine_id}/reject", {"reason": ""}).status_code == 422
+    assert post(officer, f"/machinery/{machine_id}/reject", {"reason": "发动机铭牌照片模糊"}).status_code == 302
+    page = unit_client.get(f"/machinery/{machine_id}").get_data(as_text=True)
+    assert "退回原因" in page and "发动机铭牌照片模糊" in page
+
+
+def test_public_verification_page_needs_no_login(app, approved):
+    machine, _ = approved()
+    client = app.test_client()
+    page = client.get(f"/verify/{machine['registration_code']}")
+    assert page.status_code == 200 and "有效" in page.get_data(as_text=True)
+    assert "0350" not in page.get_data(as_text=True)  # no contact data
+    english = client.get(f"/verify/{machine['registration_code']}?lang=en").get_data(as_text=True)
+    assert "VALID" in english and "excavator" in english
+    unknown = client.get("/verify/NOPE?lang=zh")
+    assert unknown.status_code == 404 and "无效" in unknown.get_data(as_text=True)
+    assert client.get(f"/verify?code={machine['registration_code']}").status_code == 302
+
+
+def test_sites_and_a_refused_declaration_on_the_page(browser_for, approved):
+    client, _ = browser_for(Role.CONSTRUCTION)
+    created = post(client, "/sites", {"name": "七一路改造工程", "address": "忻府区", "low_emission_zone": "on"})
+    assert created.status_code == 302
+    site_url = created.headers["Location"]
+    machine, _ = approved(emission_stage="2", pin=None)  # another unit's China II machine
+    refused = post(
+        client, site_url, {"registration_code": machine["registration_code"], "from": "2026-12-01", "to": "2026-12-31"}
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "不予进场登记" in page and "国二" in page and "其他单位" in page
+
+
+def test_a_unit_cannot_open_another_units_machine_page(browser_for):
+    owner, _ = browser_for(Role.CONSTRUCTION)
+    machine_id = int(post(owner, "/machinery/new", FORM).headers["Location"].split("/")[-1])
+    stranger, _ = browser_for(Role.CONSTRUCTION)
+    assert stranger.get(f"/machinery/{machine_id}").status_code == 404
+    assert stranger.get("/machinery/review").status_code == 403
+
+
+def test_the_bureau_exports_from_the_list_page(browser_for, approved):
+    approved()
+    officer, _ = browser_for(Role.BUREAU)
+    page = officer.get("/machinery?status=approved").get_data(as_text=True)
+    assert "/machinery/export.xlsx?status=approved" in page
+    export = officer.get("/machinery/export.csv?status=approved")
+    assert export.status_code == 200 and "SY215C" in export.data.decode("utf-8-sig")
