@@ -217,3 +217,10 @@ def test_the_bureau_exports_from_the_list_page(browser_for, approved):
     assert "/machinery/export.xlsx?status=approved" in page
     export = officer.get("/machinery/export.csv?status=approved")
     assert export.status_code == 200 and "SY215C" in export.data.decode("utf-8-sig")
+
+
+def test_the_unit_page_flags_machines_overdue_for_registration(browser_for):
+    client, _ = browser_for(Role.CONSTRUCTION)
+    post(client, "/machinery/new", FORM | {"acquisition_date": "2024-01-01"})
+    page = client.get("/machinery").get_data(as_text=True)
+    assert "有 1 台机械购置已超过 30 天仍未取得登记编码" in page and "逾期未登记" in page

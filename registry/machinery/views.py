@@ -11,7 +11,7 @@ from registry.common.pagination import paginate
 from registry.common.time import with_local_offset
 from registry.extensions import db
 from registry.machinery import exports, inspections, photos, services
-from registry.machinery.deadlines import is_overdue
+from registry.machinery.deadlines import is_overdue, registration_days
 from registry.machinery.models import (
     MachineFuel,
     MachineryStatus,
@@ -35,6 +35,7 @@ def machinery_names():
     return {
         "name": name,
         "is_overdue": is_overdue,
+        "registration_days": registration_days,
         "history_name": history_name,
         "field_error": field_error,
         "machine_types": list(MachineType),
@@ -55,7 +56,8 @@ def own_list():
     args = MachineryQueryArgsSchema().load({k: v for k, v in request.args.items() if v and k != "page"})
     page = request.args.get("page", 1, type=int)
     listing = paginate(services.machinery_query(current_user, args), max(page, 1), 50)
-    return render_template("machinery/list.html", listing=listing, args=args, page=page)
+    overdue = paginate(services.machinery_query(current_user, {"overdue": True}), 1, 1)["total"]
+    return render_template("machinery/list.html", listing=listing, args=args, page=page, overdue=overdue)
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
