@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.pages.views import bp as pages
     from registry.policies.api import blp as policies_api
     from registry.vehicles.api import blp as vehicles_api
+    from registry.violations.api import blp as violations_api
 
     blueprints = (
         firms_api,
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
         machinery_api,
         sites_api,
         machinery_data_api,
+        violations_api,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

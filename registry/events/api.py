@@ -1,15 +1,19 @@
 """REST: gate ingest (POST /api/v1/gates/{code}/events), passes and dead letters."""
 
-from flask import g
+from flask import g, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from registry.accounts.auth import EDITORS, READERS, require_role
+from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
+from registry.accounts.models import Role
+from registry.common.errors import NotFound
+from registry.common.i18n import t
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
 from registry.common.services import get_or_404
 from registry.common.time import local_day_bounds
 from registry.events.auth import require_gate
+from registry.events.evidence import image_file
 from registry.events.ingest import record_plate_event
 from registry.events.models import DeadLetter, PlateEvent, Verdict
 from registry.events.schemas import (
@@ -22,6 +26,7 @@ from registry.events.schemas import (
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import normalise_plate
+from registry.violations.services import own_firm_id
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="过车记录 Gate events and passes")
 
@@ -44,8 +49,11 @@ class GateEvents(MethodView):
         return ingested.answer(), 201 if ingested.created else 200
 
 
-def events_query(args: dict):
+def events_query(args: dict, firm_id: int | None = None):
+    """Passes matching the filters; a firm user's (firm_id) only at its own gates."""
     query = select(PlateEvent).join(Gate).order_by(PlateEvent.captured_at.desc(), PlateEvent.id.desc())
+    if firm_id is not None:
+        query = query.where(Gate.firm_id == firm_id)
     if args.get("gate"):
         query = query.where(Gate.code == args["gate"])
     if args.get("firm_id"):
@@ -63,21 +71,39 @@ def events_query(args: dict):
 
 @blp.route("/events")
 class Events(MethodView):
-    @require_role(*READERS)
+    @require_role(*READERS, Role.FIRM)
     @blp.arguments(EventListArgs, location="query")
     @blp.response(200, page_envelope(PassSchema, "PassPage"))
     def get(self, args):
-        """Passes with their verdicts, newest first; `from`/`to` are local dates (inclusive)."""
-        return paginate(events_query(args), args["page"], args["per_page"])
+        """Passes with their verdicts, newest first; `from`/`to` are local dates (inclusive). A firm sees its own."""
+        return paginate(events_query(args, own_firm_id(current_actor())), args["page"], args["per_page"])
 
 
 @blp.route("/events/<int:event_id>")
 class EventById(MethodView):
-    @require_role(*READERS)
+    @require_role(*READERS, Role.FIRM)
     @blp.response(200, PassSchema)
     def get(self, event_id):
         """One pass with its verdict, reads count and pictures."""
-        return get_or_404(PlateEvent, event_id, "过车记录", "pass")
+        return pass_for(current_actor(), event_id)
+
+
+def pass_for(actor, event_id: int) -> PlateEvent:
+    """A pass the actor may see: a firm user's only at its own gates (another's is simply not found)."""
+    plate_event = get_or_404(PlateEvent, event_id, "过车记录", "pass")
+    firm_id = own_firm_id(actor)
+    if firm_id is not None and plate_event.gate.firm_id != firm_id:
+        raise NotFound(t(f"过车记录 {event_id} 不存在", f"pass {event_id} not found"))
+    return plate_event
+
+
+@blp.route("/events/<int:event_id>/images/<int:image_id>", methods=["GET"])
+@require_role(*READERS, Role.FIRM)
+@blp.response(200, description="the picture as the camera sent it (JPEG or PNG)")
+def pass_image(event_id, image_id):
+    """One stored picture of a pass (evidence)."""
+    path, content_type = image_file(pass_for(current_actor(), event_id), image_id)
+    return send_file(path, mimetype=content_type, max_age=3600)
 
 
 @blp.route("/dead-letters")

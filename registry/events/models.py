@@ -6,6 +6,8 @@ from enum import StrEnum
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from registry.accounts.models import User
+from registry.alerts.models import Alert
 from registry.audit.models import JSONDocument
 from registry.common.models import Timestamps, UTCDateTime, enum_type
 from registry.common.time import utcnow
@@ -133,6 +135,7 @@ class Verdict(db.Model):
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     plate_event: Mapped[PlateEvent] = relationship(back_populates="verdict")
+    alert: Mapped["Alert | None"] = relationship()
 
 
 class Violation(Timestamps, db.Model):
@@ -152,3 +155,4 @@ class Violation(Timestamps, db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plate_event: Mapped[PlateEvent] = relationship()
+    reviewed_by: Mapped["User | None"] = relationship()

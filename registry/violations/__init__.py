@@ -1,0 +1,1 @@
+"""Violations raised by gate passes: search, review, evidence, exports, the gate ledger."""

@@ -1,0 +1,82 @@
+"""REST: /api/v1/violations — search, review, exports; a firm's electronic gate ledger."""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
+from registry.accounts.models import Role
+from registry.common.errors import NotFound
+from registry.common.i18n import t
+from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.services import get_or_404
+from registry.common.time import local_day_bounds
+from registry.extensions import db
+from registry.firms.models import Firm
+from registry.violations import exports, services
+from registry.violations.schemas import LedgerArgsSchema, ReviewSchema, ViolationQueryArgsSchema, ViolationSchema
+
+blp = Blueprint("violations", __name__, url_prefix="/api/v1", description="违规记录 Violations")
+
+REVIEWERS = (*EDITORS, Role.POLICE)
+
+
+class ViolationListArgs(ViolationQueryArgsSchema, PageArgsSchema):
+    pass
+
+
+@blp.route("/violations")
+class Violations(MethodView):
+    @require_role(*READERS, Role.FIRM)
+    @blp.arguments(ViolationListArgs, location="query")
+    @blp.response(200, page_envelope(ViolationSchema, "ViolationPage"))
+    def get(self, args):
+        """Search violations; `from`/`to` are local dates (inclusive). A firm sees its own."""
+        return paginate(services.violations_query(current_actor(), args), args["page"], args["per_page"])
+
+
+@blp.route("/violations/<int:violation_id>")
+class ViolationById(MethodView):
+    @require_role(*READERS, Role.FIRM)
+    @blp.response(200, ViolationSchema)
+    def get(self, violation_id):
+        """One violation with links to its pass, pictures, vehicle and firm as they were, policies, alert."""
+        return services.get_violation_for(current_actor(), violation_id)
+
+    @require_role(*REVIEWERS)
+    @blp.arguments(ReviewSchema)
+    @blp.response(200, ViolationSchema)
+    def patch(self, data, violation_id):
+        """Review: open -> confirmed or dismissed, with a note (audited)."""
+        actor = current_actor()
+        violation = services.get_violation_for(actor, violation_id)
+        services.review_violation(actor, violation, data["status"], data.get("note"))
+        db.session.commit()
+        return violation
+
+
+@blp.route("/violations.<any(csv, xlsx):fmt>", methods=["GET"])
+@require_role(*READERS, Role.FIRM)
+@blp.arguments(ViolationQueryArgsSchema, location="query")
+@blp.response(200, description="the search's result as CSV (UTF-8) or XLSX, streamed")
+def export(args, fmt):
+    """Export the violations the same filters find."""
+    return exports.violations_export(current_actor(), args, fmt)
+
+
+@blp.route("/firms/<int:firm_id>/ledger.<any(csv, xlsx):fmt>", methods=["GET"])
+@require_role(*READERS, Role.FIRM)
+@blp.arguments(LedgerArgsSchema, location="query")
+@blp.response(200, description="the gate ledger (MEE 2020 table 3 layout) for a range of local dates")
+def ledger(args, firm_id, fmt):
+    """A firm's electronic gate ledger (门禁电子台账) for `from`..`to` (local dates, inclusive)."""
+    actor = current_actor()
+    own = services.own_firm_id(actor)
+    if own is not None and own != firm_id:
+        raise NotFound(t(f"企业 {firm_id} 不存在", f"firm {firm_id} not found"))
+    firm = get_or_404(Firm, firm_id, "企业", "firm")
+    bounds = (local_day_bounds(args["from_"])[0], local_day_bounds(args["to"])[1])
+    return exports.ledger_export(firm, args["from_"], args["to"], bounds, fmt, request.host_url.rstrip("/"))
+
+
+__all__ = ["PageArgsSchema", "blp"]

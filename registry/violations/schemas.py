@@ -1,0 +1,90 @@
+"""Violation (违规记录) JSON: each violation with links to its evidence, as it was at the pass."""
+
+import marshmallow as ma
+
+from registry.alerts.models import AlertLevel
+from registry.common.schemas import StrictSchema, enum_field, optional_text
+from registry.events.models import Severity, ViolationStatus
+
+SORTS = ["captured_at", "-captured_at", "created_at", "-created_at", "plate", "-plate", "id", "-id"]
+
+
+class ViolationQueryArgsSchema(ma.Schema):
+    plate = ma.fields.String(metadata={"description": "exact, after normalisation"})
+    plate_prefix = ma.fields.String(metadata={"description": "e.g. 晋H for every Xinzhou plate"})
+    firm_id = ma.fields.Integer()
+    gate = ma.fields.String(metadata={"description": "gate code"})
+    rule = ma.fields.String()
+    severity = ma.fields.Enum(Severity, by_value=True)
+    status = ma.fields.Enum(ViolationStatus, by_value=True)
+    alert_level = ma.fields.Enum(AlertLevel, by_value=True, metadata={"description": "the alert in force"})
+    from_ = ma.fields.Date(data_key="from", metadata={"description": "local date of the pass, inclusive"})
+    to = ma.fields.Date(metadata={"description": "local date of the pass, inclusive"})
+    sort = ma.fields.String(load_default="-captured_at", validate=ma.validate.OneOf(SORTS))
+
+
+class ImageLinkSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    valid = ma.fields.Boolean()
+    error = ma.fields.String(allow_none=True)
+    url = ma.fields.Function(lambda i: f"/api/v1/events/{i.plate_event_id}/images/{i.id}" if i.valid else None)
+
+
+class AlertRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    level = ma.fields.Function(lambda a: a.level.value)
+    region = ma.fields.String(allow_none=True)
+    starts_at = ma.fields.AwareDateTime()
+    ends_at = ma.fields.AwareDateTime()
+    document_no = ma.fields.String(allow_none=True)
+
+
+class ViolationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    rule = ma.fields.String()
+    severity = ma.fields.Function(lambda v: v.severity.value)
+    status = ma.fields.Function(lambda v: v.status.value)
+    message_zh = ma.fields.Function(lambda v: _finding(v).get("message_zh"))
+    message_en = ma.fields.Function(lambda v: _finding(v).get("message_en"))
+    clause = ma.fields.Function(lambda v: _finding(v).get("clause"))
+    note = ma.fields.String(allow_none=True)
+    reviewed_by = ma.fields.Function(lambda v: v.reviewed_by.username if v.reviewed_by else None)
+    reviewed_at = ma.fields.AwareDateTime(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+    pass_id = ma.fields.Integer(attribute="plate_event_id")
+    pass_url = ma.fields.Function(lambda v: f"/api/v1/events/{v.plate_event_id}")
+    plate = ma.fields.Function(lambda v: v.plate_event.plate)
+    plate_color = ma.fields.Function(lambda v: v.plate_event.plate_color and v.plate_event.plate_color.value)
+    captured_at = ma.fields.Function(lambda v: v.plate_event.captured_at.isoformat())
+    direction = ma.fields.Function(lambda v: v.plate_event.direction.value)
+    gate = ma.fields.Function(lambda v: v.plate_event.gate.code)
+    firm_id = ma.fields.Function(lambda v: v.plate_event.gate.firm_id)
+    decision = ma.fields.Function(lambda v: v.plate_event.verdict.decision.value)
+    emission_stage = ma.fields.Function(lambda v: v.plate_event.verdict.emission_stage)
+    images = ma.fields.Function(lambda v: ImageLinkSchema(many=True).dump(v.plate_event.images))
+    vehicle = ma.fields.Function(lambda v: (v.context or {}).get("vehicle"), metadata={"description": "as at the pass"})
+    firm = ma.fields.Function(lambda v: (v.context or {}).get("firm"), metadata={"description": "as at the pass"})
+    policy_ids = ma.fields.Function(lambda v: (v.context or {}).get("policy_ids", []))
+    policies = ma.fields.Function(lambda v: [f"/api/v1/policies/{i}" for i in (v.context or {}).get("policy_ids", [])])
+    alert = ma.fields.Function(
+        lambda v: AlertRefSchema().dump(v.plate_event.verdict.alert) if v.plate_event.verdict.alert else None
+    )
+
+
+def _finding(violation) -> dict:
+    """The verdict's finding that raised this violation (its message and clause)."""
+    for finding in violation.plate_event.verdict.findings or ():
+        if finding.get("rule") == violation.rule:
+            return finding
+    return {}
+
+
+class ReviewSchema(StrictSchema):
+    status = enum_field(ViolationStatus, required=True)
+    note = optional_text(1000)
+
+
+class LedgerArgsSchema(ma.Schema):
+    from_ = ma.fields.Date(required=True, data_key="from", metadata={"description": "local date, inclusive"})
+    to = ma.fields.Date(required=True, metadata={"description": "local date, inclusive"})

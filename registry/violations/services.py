@@ -1,0 +1,110 @@
+"""Searching and reviewing violations. A firm user sees only its own gates' violations."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from registry.accounts.models import Role, User
+from registry.alerts.models import Alert
+from registry.audit.services import record_change
+from registry.common.errors import Conflict, NotFound
+from registry.common.i18n import t
+from registry.common.time import local_day_bounds, utcnow
+from registry.events.models import PlateEvent, Verdict, Violation, ViolationStatus
+from registry.extensions import db
+from registry.gates.models import Gate
+from registry.identifiers.plates import normalise_plate
+
+ORDER = {
+    "captured_at": PlateEvent.captured_at,
+    "created_at": Violation.created_at,
+    "plate": PlateEvent.plate,
+    "id": Violation.id,
+}
+
+
+def own_firm_id(actor: User | None) -> int | None:
+    """The firm a firm user acts for; None for roles that see every firm."""
+    return actor.firm_id if actor is not None and actor.role == Role.FIRM else None
+
+
+def violations_query(actor: User, args: dict):
+    """Violations matching the filters, with what their rows show loaded alongside."""
+    query = (
+        select(Violation)
+        .join(Violation.plate_event)
+        .join(PlateEvent.gate)
+        .join(PlateEvent.verdict)
+        .options(
+            joinedload(Violation.plate_event).joinedload(PlateEvent.gate),
+            joinedload(Violation.plate_event).joinedload(PlateEvent.verdict).joinedload(Verdict.alert),
+            joinedload(Violation.plate_event).selectinload(PlateEvent.images),
+            joinedload(Violation.reviewed_by),
+        )
+    )
+    return apply_filters(query, actor, args).order_by(*ordering(args))
+
+
+def apply_filters(query, actor: User, args: dict):
+    """The search's filters on a query that joins violations to their passes, gates and verdicts."""
+    firm_id = own_firm_id(actor)
+    if firm_id is not None:
+        query = query.where(Gate.firm_id == firm_id)
+    if args.get("firm_id"):
+        query = query.where(Gate.firm_id == args["firm_id"])
+    if args.get("plate"):
+        query = query.where(PlateEvent.plate == normalise_plate(args["plate"]))
+    if args.get("plate_prefix"):
+        prefix = normalise_plate(args["plate_prefix"])
+        query = query.where(PlateEvent.plate.startswith(prefix, autoescape=True))
+    if args.get("gate"):
+        query = query.where(Gate.code == args["gate"])
+    for key in ("rule", "severity", "status"):
+        if args.get(key):
+            query = query.where(getattr(Violation, key) == args[key])
+    if args.get("alert_level"):
+        query = query.where(Verdict.alert_id.in_(select(Alert.id).where(Alert.level == args["alert_level"])))
+    if args.get("from_"):
+        query = query.where(PlateEvent.captured_at >= local_day_bounds(args["from_"])[0])
+    if args.get("to"):
+        query = query.where(PlateEvent.captured_at < local_day_bounds(args["to"])[1])
+    return query
+
+
+def ordering(args: dict) -> tuple:
+    sort = args.get("sort") or "-captured_at"
+    column = ORDER[sort.lstrip("-")]
+    return (column.desc() if sort.startswith("-") else column.asc(), Violation.id.desc())
+
+
+def get_violation_for(actor: User, violation_id: int) -> Violation:
+    violation = db.session.scalar(
+        select(Violation)
+        .where(Violation.id == violation_id)
+        .options(selectinload(Violation.plate_event).selectinload(PlateEvent.images))
+    )
+    firm_id = own_firm_id(actor)
+    if violation is None or (firm_id is not None and violation.plate_event.gate.firm_id != firm_id):
+        raise NotFound(t(f"违规记录 {violation_id} 不存在", f"violation {violation_id} not found"))
+    return violation
+
+
+def review_violation(actor: User, violation: Violation, status: ViolationStatus, note: str | None) -> Violation:
+    """open -> confirmed or dismissed, once, with a note; audited with before and after."""
+    if violation.status != ViolationStatus.OPEN:
+        raise Conflict(
+            t(
+                f"该记录已处理（{violation.status.value}），不能再次更改",
+                f"the violation was already reviewed ({violation.status.value})",
+            ),
+            "status",
+        )
+    if status == ViolationStatus.OPEN:
+        raise Conflict(t("请选择确认或驳回", "choose confirmed or dismissed"), "status")
+    before = {"status": violation.status.value, "note": violation.note}
+    violation.status, violation.note = status, note
+    violation.reviewed_by_id, violation.reviewed_at = actor.id, utcnow()
+    db.session.flush()
+    record_change(
+        actor, "review", "violation", violation.id, before=before, after={"status": status.value, "note": note}
+    )
+    return violation

@@ -1,0 +1,255 @@
+"""GET/PATCH /api/v1/violations: every filter, pagination totals, review with audit, evidence links,
+exports parsed back, the firm's gate ledger, and what a firm user may see."""
+
+import base64
+import csv
+import io
+from datetime import datetime
+
+import cv2
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from registry.accounts.models import Role
+from registry.audit.models import AuditEntry
+from registry.common.time import LOCAL_TZ
+from registry.extensions import db
+from registry.gates.services import create_gate
+
+ALL = {"per_page": 500}
+
+
+def jpeg() -> str:
+    image = np.full((60, 200, 3), (40, 200, 230), np.uint8)
+    return base64.b64encode(cv2.imencode(".jpg", image)[1].tobytes()).decode()
+
+
+@pytest.fixture
+def district(client, bureau, make_firm, make_vehicle, make_user):
+    """Two firms, three gates, trucks of several stages, an orange alert on 2022-03-02, and passes."""
+    power = make_firm(
+        name="华电热电", industry="power", in_planning_area=True, annual_freight_tonnes=2_400_000, region="城区"
+    )
+    coking = make_firm(
+        name="焦化集团", industry="coking", in_planning_area=False, annual_freight_tonnes=1_800_000, region="城区"
+    )
+    gates = {}
+    for firm, name in ((power, "东门"), (power, "西门"), (coking, "北门")):
+        gate, secret = create_gate(None, firm, name)
+        gates[f"{firm.id}-{name}"] = (gate, {"Authorization": f"Bearer {secret}"})
+    db.session.commit()
+    make_vehicle(plate="晋H50001", emission_stage="5")
+    make_vehicle(plate="晋H40001", emission_stage="4", vin=None)
+    make_vehicle(plate="晋H60001", emission_stage="6", vin=None)
+    alert = client.post(
+        "/api/v1/alerts",
+        json={"level": "orange", "starts_at": "2022-03-02T00:00:00+08:00", "ends_at": "2022-03-03T00:00:00+08:00"},
+        headers=bureau,
+    )
+    assert alert.status_code == 201, alert.get_json()
+    east, west, north = (gates[f"{power.id}-东门"], gates[f"{power.id}-西门"], gates[f"{coking.id}-北门"])
+    passes = [
+        (east, "e1", "晋H50001", "2022-03-01T10:00:00+08:00", {"images": {"plate": jpeg()}}),
+        (west, "e2", "晋H40001", "2022-03-01T23:30:00+08:00", {}),
+        (north, "e3", "晋H50001", "2022-03-02T00:30:00+08:00", {}),
+        (east, "e4", "晋H77777", "2022-03-03T09:00:00+08:00", {}),
+        (east, "e5", "晋H60001", "2022-03-03T10:00:00+08:00", {}),
+        (north, "e6", "京A40001", "2022-03-02T12:00:00+08:00", {"plate_color": "blue"}),
+    ]
+    for (gate, headers), event_id, plate, at, extra in passes:
+        body = {"event_id": event_id, "plate": plate, "plate_color": "yellow", "direction": "in"}
+        answer = client.post(
+            f"/api/v1/gates/{gate.code}/events",
+            json=body | {"captured_at": at, "confidence": 0.9} | extra,
+            headers=headers,
+        )
+        assert answer.status_code == 201, answer.get_json()
+    _, token = make_user(Role.FIRM, firm_id=power.id)
+    return {
+        "power": power,
+        "coking": coking,
+        "gates": (east[0], west[0], north[0]),
+        "firm_headers": {"Authorization": f"Bearer {token}"},
+    }
+
+
+def search(client, headers, **params):
+    answer = client.get("/api/v1/violations", query_string=ALL | params, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()
+
+
+def local_day(item) -> str:
+    return datetime.fromisoformat(item["captured_at"]).astimezone(LOCAL_TZ).date().isoformat()
+
+
+def test_there_is_something_to_search(client, bureau, district):
+    everything = search(client, bureau)
+    assert everything["total"] >= 5
+    assert {v["severity"] for v in everything["items"]} == {"deny", "review"}
+    assert len({v["gate"] for v in everything["items"]}) == 3
+
+
+FILTERS = [
+    ("plate", "晋h5OOO1", lambda v: v["plate"] == "晋H50001"),  # normalised like a read
+    ("plate_prefix", "晋H", lambda v: v["plate"].startswith("晋H")),
+    ("rule", "UNREGISTERED_VEHICLE", lambda v: v["rule"] == "UNREGISTERED_VEHICLE"),
+    ("severity", "review", lambda v: v["severity"] == "review"),
+    ("status", "open", lambda v: v["status"] == "open"),
+    ("alert_level", "orange", lambda v: v["alert"] and v["alert"]["level"] == "orange"),
+    ("from", "2022-03-02", lambda v: local_day(v) >= "2022-03-02"),
+    ("to", "2022-03-01", lambda v: local_day(v) <= "2022-03-01"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "keep"), FILTERS, ids=[f[0] for f in FILTERS])
+def test_every_filter_finds_exactly_the_matching_violations(client, bureau, district, name, value, keep):
+    everything = search(client, bureau)["items"]
+    expected = sorted(v["id"] for v in everything if keep(v))
+    assert expected, "the fixture must give this filter something to find"
+    assert len(expected) < len(everything) or name in ("plate_prefix", "status")
+    found = search(client, bureau, **{name: value})
+    assert sorted(v["id"] for v in found["items"]) == expected and found["total"] == len(expected)
+
+
+def test_firm_and_gate_filters(client, bureau, district):
+    east, _, north = district["gates"]
+    everything = search(client, bureau)["items"]
+    by_firm = search(client, bureau, firm_id=district["coking"].id)
+    assert {v["gate"] for v in by_firm["items"]} == {north.code}
+    assert by_firm["total"] == sum(1 for v in everything if v["firm_id"] == district["coking"].id)
+    by_gate = search(client, bureau, gate=east.code)
+    assert by_gate["total"] == sum(1 for v in everything if v["gate"] == east.code) > 0
+
+
+def test_pagination_totals_and_sorting(client, bureau, district):
+    everything = search(client, bureau, sort="captured_at")["items"]
+    seen = []
+    for page in range(1, 10):
+        answer = client.get(
+            "/api/v1/violations", query_string={"per_page": 2, "page": page, "sort": "captured_at"}, headers=bureau
+        ).get_json()
+        assert answer["total"] == len(everything) and answer["per_page"] == 2
+        seen.extend(v["id"] for v in answer["items"])
+        if not answer["items"]:
+            break
+    assert seen == [v["id"] for v in everything]
+    moments = [v["captured_at"] for v in everything]
+    assert moments == sorted(moments)
+    newest_first = [v["captured_at"] for v in search(client, bureau)["items"]]
+    assert newest_first == sorted(newest_first, reverse=True)
+    assert client.get("/api/v1/violations?sort=colour", headers=bureau).status_code == 422
+
+
+def test_a_violation_links_its_evidence_as_it_was(client, bureau, district):
+    violations = search(client, bureau, plate="晋H50001", to="2022-03-01")["items"]
+    assert len({v["pass_id"] for v in violations}) == 1  # one pass, one violation per rule it broke
+    violation = violations[0]
+    assert violation["pass_url"] == f"/api/v1/events/{violation['pass_id']}"
+    assert client.get(violation["pass_url"], headers=bureau).status_code == 200
+    [image] = violation["images"]
+    with client.get(image["url"], headers=bureau) as picture:
+        assert picture.status_code == 200 and picture.data[:3] == b"\xff\xd8\xff"
+    assert (
+        violation["vehicle"]["plate"] == "晋H50001" if "plate" in violation["vehicle"] else violation["vehicle"]["id"]
+    )
+    assert violation["firm"]["name"] == "华电热电" and violation["policy_ids"]
+    assert violation["message_zh"] and violation["clause"]
+    assert all(client.get(url, headers=bureau).status_code == 200 for url in violation["policies"])
+    during_alert = search(client, bureau, alert_level="orange")["items"][0]
+    assert during_alert["alert"]["level"] == "orange"
+
+
+def test_review_is_once_audited_and_police_may_do_it(client, bureau, auth, district):
+    first, second = search(client, bureau)["items"][:2]
+    police = auth("police")
+    confirmed = client.patch(
+        f"/api/v1/violations/{first['id']}", json={"status": "confirmed", "note": "现场核实"}, headers=police
+    )
+    assert confirmed.status_code == 200
+    body = confirmed.get_json()
+    assert (body["status"], body["note"]) == ("confirmed", "现场核实") and body["reviewed_by"] and body["reviewed_at"]
+    again = client.patch(f"/api/v1/violations/{first['id']}", json={"status": "dismissed"}, headers=bureau)
+    assert again.status_code == 409
+    assert (
+        client.patch(f"/api/v1/violations/{second['id']}", json={"status": "open"}, headers=bureau).status_code == 409
+    )
+    assert (
+        client.patch(f"/api/v1/violations/{second['id']}", json={"status": "maybe"}, headers=bureau).status_code == 422
+    )
+    dismissed = client.patch(
+        f"/api/v1/violations/{second['id']}", json={"status": "dismissed", "note": "误识别"}, headers=bureau
+    )
+    assert dismissed.get_json()["status"] == "dismissed"
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.entity == "violation", AuditEntry.entity_id == first["id"])
+    )
+    assert entry.action == "review" and entry.before == {"status": "open", "note": None}
+    assert entry.after == {"status": "confirmed", "note": "现场核实"} and entry.actor_label.startswith("police")
+    assert search(client, bureau, status="confirmed")["total"] == 1
+
+
+def test_a_firm_sees_only_its_own_violations_passes_and_pictures(client, bureau, district):
+    firm = district["firm_headers"]
+    mine = search(client, firm)
+    assert mine["total"] > 0 and {v["firm_id"] for v in mine["items"]} == {district["power"].id}
+    theirs = search(client, bureau, firm_id=district["coking"].id)["items"][0]
+    assert client.get(f"/api/v1/violations/{theirs['id']}", headers=firm).status_code == 404
+    assert client.get(theirs["pass_url"], headers=firm).status_code == 404
+    assert search(client, firm, firm_id=district["coking"].id)["total"] == 0
+    events = client.get("/api/v1/events", query_string=ALL, headers=firm).get_json()
+    assert {e["firm_id"] for e in events["items"]} == {district["power"].id}
+    assert (
+        client.patch(f"/api/v1/violations/{theirs['id']}", json={"status": "confirmed"}, headers=firm).status_code
+        == 403
+    )
+
+
+def test_exports_parse_back_to_the_search_result(client, bureau, district):
+    expected = search(client, bureau, plate_prefix="晋H", sort="captured_at")["items"]
+    as_csv = client.get("/api/v1/violations.csv?plate_prefix=晋H&sort=captured_at", headers=bureau)
+    assert as_csv.status_code == 200 and "attachment" in as_csv.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["编号 (id)", "状态 (status)", "规则 (rule)", "严重程度 (severity)", "号牌号码 (plate)"]
+    assert [int(r[0]) for r in rows[1:]] == [v["id"] for v in expected]
+    assert [r[4] for r in rows[1:]] == [v["plate"] for v in expected]
+    as_xlsx = client.get("/api/v1/violations.xlsx?plate_prefix=晋H&sort=captured_at", headers=bureau)
+    sheet = load_workbook(io.BytesIO(as_xlsx.data), read_only=True).active
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert table[0] == rows[0]
+    assert [[str(c) if c is not None else "" for c in row] for row in table[1:]] == rows[1:]
+
+
+def test_the_gate_ledger_in_the_mee_layout(client, bureau, district):
+    power = district["power"]
+    answer = client.get(f"/api/v1/firms/{power.id}/ledger.csv?from=2022-03-01&to=2022-03-02", headers=bureau)
+    assert answer.status_code == 200
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    assert [h.split(" (")[0] for h in rows[0][:9]] == [
+        "序号",
+        "进出厂时间",
+        "进出厂方向",
+        "车辆照片",
+        "车牌号码",
+        "注册登记日期",
+        "车辆识别代号（VIN）",
+        "发动机号码",
+        "排放阶段",
+    ]
+    assert [(r[1], r[4], r[8]) for r in rows[1:]] == [
+        ("20220301 100000", "晋H50001", "5"),
+        ("20220301 233000", "晋H40001", "4"),
+    ]
+    as_xlsx = client.get(
+        f"/api/v1/firms/{power.id}/ledger.xlsx?from=2022-03-01&to=2022-03-03", headers=district["firm_headers"]
+    )
+    table = list(load_workbook(io.BytesIO(as_xlsx.data), read_only=True).active.iter_rows(values_only=True))
+    assert len(table) == 1 + 4
+    other = client.get(
+        f"/api/v1/firms/{district['coking'].id}/ledger.csv?from=2022-03-01&to=2022-03-02",
+        headers=district["firm_headers"],
+    )
+    assert other.status_code == 404
+    assert client.get(f"/api/v1/firms/{power.id}/ledger.csv", headers=bureau).status_code == 422
