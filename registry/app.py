@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 from registry.accounts.auth import BEARER_SCHEME
 from registry.common.errors import register_errorhandlers
 from registry.config import INSTANCE_DIR, PROJECT_ROOT, Config
-from registry.extensions import api, csrf, db, login_manager, migrate
+from registry.extensions import api, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -56,10 +56,14 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the login session
     csrf.init_app(app)
     login_manager.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["LOGIN_RATE_LIMIT_STORAGE"])
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
     login_manager.login_view = "accounts.login"
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.accounts.api import blp as accounts_api
     from registry.accounts.views import bp as accounts_pages
     from registry.alerts.api import blp as alerts_api
     from registry.compliance.api import blp as checks_api
@@ -92,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         sites_api,
         machinery_data_api,
         violations_api,
+        accounts_api,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

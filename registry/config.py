@@ -133,6 +133,10 @@ class Config:
         self.MACHINERY_CODE_FORMAT = env.get("MACHINERY_CODE_FORMAT") or "{district}{year}{serial:06d}"
         _check_code_format(self.MACHINERY_CODE_FORMAT, self.DISTRICT_CODE)
         self.MACHINERY_REGISTRATION_DAYS = _int(env, "MACHINERY_REGISTRATION_DAYS", 30, 1, 3650)
+        # Failed page logins per client address and username; "memory://" counts per process, a shared
+        # store (e.g. redis://host:6379) counts across gunicorn workers and hosts.
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or "5 per minute;20 per hour"
+        self.LOGIN_RATE_LIMIT_STORAGE = env.get("LOGIN_RATE_LIMIT_STORAGE") or "memory://"
         self.MAX_PHOTO_BYTES = _int(env, "MAX_PHOTO_BYTES", 5 * 1024 * 1024, 1024, 64 * 1024 * 1024)
         # AlarmInfoPlate cameras number colours and directions their own way; the published tables
         # are unconfirmed (DOMAIN.md 7), so they are settings a bureau can correct.

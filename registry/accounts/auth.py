@@ -14,6 +14,12 @@ BEARER_SCHEME = {"type": "http", "scheme": "bearer"}
 
 READERS = (Role.ADMIN, Role.BUREAU, Role.POLICE)
 EDITORS = (Role.ADMIN, Role.BUREAU)
+FIRM_READERS = (*READERS, Role.FIRM)  # a firm user sees its own firm, gates, passes and violations only
+
+
+def own_firm_id(actor) -> int | None:
+    """The firm a firm user acts for; None for roles that see every firm."""
+    return actor.firm_id if actor is not None and actor.role == Role.FIRM else None
 
 
 def bearer_token() -> str | None:

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.accounts.models import ApiToken, Role, User
 from registry.audit.services import record_change
-from registry.common.errors import Conflict, DomainError
+from registry.common.errors import Conflict, DomainError, NotFound
 from registry.common.i18n import t
 from registry.common.time import utcnow
 from registry.extensions import db
@@ -30,13 +30,14 @@ def new_secret() -> str:
 def create_user(
     actor,
     username: str,
-    role: Role,
+    role: Role | str,
     display_name: str | None = None,
     firm_id: int | None = None,
     construction_unit_id: int | None = None,
 ) -> User:
     """Add a user with one role; the username must be free. Firm and construction users belong to one
     firm or unit and see only its data."""
+    role = Role(role)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(t(f"用户名 {username} 已存在", f"username {username} is taken"), "username")
     if role == Role.FIRM and firm_id is None:
@@ -102,3 +103,23 @@ def user_for_token(token: str) -> User | None:
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
         row.last_used_at = now
     return row.user
+
+
+def revoke_token(actor: User, token: ApiToken | None, token_id: int) -> None:
+    """Revoke one of the actor's tokens (an administrator may revoke anyone's)."""
+    if token is None or (token.user_id != actor.id and actor.role != Role.ADMIN):
+        raise NotFound(t(f"令牌 {token_id} 不存在", f"token {token_id} not found"))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record_change(actor, "revoke_token", "user", token.user_id, after={"token_id": token.id, "name": token.name})
+
+
+def update_user(actor: User, user: User, data: dict) -> User:
+    data = dict(data)
+    if "password" in data:
+        set_password(actor, user, data.pop("password"))
+    before = {k: getattr(user, k) for k in data}
+    for key, value in data.items():
+        setattr(user, key, value)
+    record_change(actor, "update", "user", user.id, before=before, after=data)
+    return user

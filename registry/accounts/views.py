@@ -3,13 +3,14 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from registry.accounts.models import Role, User
 from registry.accounts.services import authenticate
 from registry.common.i18n import t
-from registry.extensions import csrf, db, login_manager
+from registry.extensions import csrf, db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
 
@@ -62,7 +63,18 @@ def _safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
+def _login_key() -> str:
+    """Failed attempts count per client address and username, so one guesser cannot lock out everyone."""
+    return f"{get_remote_address()}|{request.form.get('username', '').strip().lower()}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_login_key,
+    deduct_when=lambda response: response.status_code == 401,
+)
 def login():
     error = None
     if request.method == "POST":

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
+from registry.accounts.auth import EDITORS, FIRM_READERS, READERS, current_actor, require_role
 from registry.alerts import services
 from registry.alerts.schemas import (
     AlertEndSchema,
@@ -25,7 +25,7 @@ class AlertListArgs(AlertQueryArgsSchema, PageArgsSchema):
 
 @blp.route("")
 class Alerts(MethodView):
-    @require_role(*READERS)
+    @require_role(*FIRM_READERS)
     @blp.arguments(AlertListArgs, location="query")
     @blp.response(200, page_envelope(AlertSchema, "AlertPage"))
     def get(self, args):
@@ -44,7 +44,7 @@ class Alerts(MethodView):
 
 @blp.route("/<int:alert_id>")
 class AlertById(MethodView):
-    @require_role(*READERS)
+    @require_role(*FIRM_READERS)
     @blp.response(200, AlertSchema)
     def get(self, alert_id):
         """One alert."""

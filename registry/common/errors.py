@@ -54,10 +54,13 @@ _STATUS_ZH = {
     413: "请求内容过大",
     415: "不支持的内容类型",
     422: "输入有误",
-    429: "请求过于频繁",
+    429: "请求过于频繁，请稍后再试",
     500: "服务器内部错误",
     503: "服务暂不可用",
 }
+
+
+_PAGE_ZH = {403: "无权访问此页面", 404: "页面不存在"}
 
 
 def _api_error(error: HTTPException):
@@ -77,7 +80,9 @@ def _api_error(error: HTTPException):
 def handle_http_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return _api_error(error)
-    return render_template("error.html", error=error), error.code
+    zh = _PAGE_ZH.get(error.code) or _STATUS_ZH.get(error.code, "请求出错")
+    message = t(zh, error.description or error.name)
+    return render_template("error.html", error=error, message=message), error.code
 
 
 def handle_domain_error(error: DomainError):

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
+from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
 from registry.accounts.models import Role
 from registry.common.errors import NotFound
 from registry.common.i18n import t
@@ -26,7 +26,6 @@ from registry.events.schemas import (
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import normalise_plate
-from registry.violations.services import own_firm_id
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="过车记录 Gate events and passes")
 

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
+from registry.accounts.auth import EDITORS, FIRM_READERS, current_actor, require_role
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
 from registry.extensions import db
 from registry.firms import services
@@ -23,12 +23,12 @@ class FirmListArgs(FirmQueryArgsSchema, PageArgsSchema):
 
 @blp.route("")
 class Firms(MethodView):
-    @require_role(*READERS)
+    @require_role(*FIRM_READERS)
     @blp.arguments(FirmListArgs, location="query")
     @blp.response(200, page_envelope(FirmSchema, "FirmPage"))
     def get(self, args):
-        """List firms, filtered and paginated."""
-        return paginate(services.firms_query(args), args["page"], args["per_page"])
+        """List firms, filtered and paginated (a firm user: its own)."""
+        return paginate(services.firms_query(args, current_actor()), args["page"], args["per_page"])
 
     @require_role(*EDITORS)
     @blp.arguments(FirmInputSchema)
@@ -42,11 +42,11 @@ class Firms(MethodView):
 
 @blp.route("/<int:firm_id>")
 class FirmById(MethodView):
-    @require_role(*READERS)
+    @require_role(*FIRM_READERS)
     @blp.response(200, FirmSchema)
     def get(self, firm_id):
         """One firm."""
-        return services.get_firm(firm_id)
+        return services.visible_firm(current_actor(), firm_id)
 
     @require_role(*EDITORS)
     @blp.arguments(FirmUpdateSchema(partial=True))

@@ -2,6 +2,9 @@
 
 from sqlalchemy import select
 
+from registry.accounts.auth import own_firm_id
+from registry.common.errors import NotFound
+from registry.common.i18n import t
 from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404
 from registry.firms.models import Firm
 from registry.firms.schemas import FirmSchema
@@ -13,6 +16,14 @@ def _snapshot(firm: Firm) -> dict:
 
 def get_firm(firm_id: int) -> Firm:
     return get_or_404(Firm, firm_id, "企业", "firm")
+
+
+def visible_firm(actor, firm_id: int) -> Firm:
+    """A firm the actor may see: a firm user only its own (another is simply not found)."""
+    own = own_firm_id(actor)
+    if own is not None and own != firm_id:
+        raise NotFound(t(f"企业 {firm_id} 不存在", f"firm {firm_id} not found"))
+    return get_firm(firm_id)
 
 
 def create_firm(actor, data: dict) -> Firm:
@@ -31,9 +42,12 @@ def _ensure_credit_code_free(data: dict, exclude_id=None) -> None:
     ensure_unique(Firm, Firm.credit_code, code, "credit_code", "统一社会信用代码", "credit_code", exclude_id)
 
 
-def firms_query(args: dict):
-    """Firms matching the list filters, by name."""
+def firms_query(args: dict, actor=None):
+    """Firms matching the list filters, by name (a firm user: its own)."""
     query = select(Firm).order_by(Firm.name, Firm.id)
+    own = own_firm_id(actor)
+    if own is not None:
+        query = query.where(Firm.id == own)
     if args.get("q"):
         query = query.where(Firm.name.contains(args["q"], autoescape=True))
     for key in ("credit_code", "industry", "performance_grade", "region", "in_planning_area"):

@@ -3,10 +3,10 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
+from registry.accounts.auth import EDITORS, FIRM_READERS, current_actor, own_firm_id, require_role
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
 from registry.extensions import db
-from registry.firms.services import get_firm
+from registry.firms.services import get_firm, visible_firm
 from registry.gates import services
 from registry.gates.schemas import (
     GateInputSchema,
@@ -35,12 +35,12 @@ class _GateWithSecret:
 
 @blp.route("/firms/<int:firm_id>/gates")
 class FirmGates(MethodView):
-    @require_role(*READERS)
+    @require_role(*FIRM_READERS)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_envelope(GateSchema, "GatePage"))
     def get(self, args, firm_id):
-        """The gates of one firm."""
-        get_firm(firm_id)
+        """The gates of one firm (a firm user: its own)."""
+        visible_firm(current_actor(), firm_id)
         return paginate(services.gates_query({"firm_id": firm_id}), args["page"], args["per_page"])
 
     @require_role(*EDITORS)
@@ -55,21 +55,26 @@ class FirmGates(MethodView):
 
 @blp.route("/gates")
 class Gates(MethodView):
-    @require_role(*READERS)
+    @require_role(*FIRM_READERS)
     @blp.arguments(GateListArgs, location="query")
     @blp.response(200, page_envelope(GateSchema, "GatePageAll"))
     def get(self, args):
-        """All gates, filtered and paginated."""
+        """All gates, filtered and paginated (a firm user: its own)."""
+        own = own_firm_id(current_actor())
+        if own is not None:
+            args = args | {"firm_id": own}
         return paginate(services.gates_query(args), args["page"], args["per_page"])
 
 
 @blp.route("/gates/<code>")
 class GateByCode(MethodView):
-    @require_role(*READERS)
+    @require_role(*FIRM_READERS)
     @blp.response(200, GateSchema)
     def get(self, code):
         """One gate."""
-        return services.get_gate(code)
+        gate = services.get_gate(code)
+        visible_firm(current_actor(), gate.firm_id)
+        return gate
 
     @require_role(*EDITORS)
     @blp.arguments(GateUpdateSchema)

@@ -4,7 +4,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
+from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
 from registry.accounts.models import Role
 from registry.common.errors import NotFound
 from registry.common.i18n import t
@@ -71,7 +71,7 @@ def export(args, fmt):
 def ledger(args, firm_id, fmt):
     """A firm's electronic gate ledger (门禁电子台账) for `from`..`to` (local dates, inclusive)."""
     actor = current_actor()
-    own = services.own_firm_id(actor)
+    own = own_firm_id(actor)
     if own is not None and own != firm_id:
         raise NotFound(t(f"企业 {firm_id} 不存在", f"firm {firm_id} not found"))
     firm = get_or_404(Firm, firm_id, "企业", "firm")

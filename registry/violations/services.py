@@ -3,7 +3,8 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from registry.accounts.models import Role, User
+from registry.accounts.auth import own_firm_id
+from registry.accounts.models import User
 from registry.alerts.models import Alert
 from registry.audit.services import record_change
 from registry.common.errors import Conflict, NotFound
@@ -20,11 +21,6 @@ ORDER = {
     "plate": PlateEvent.plate,
     "id": Violation.id,
 }
-
-
-def own_firm_id(actor: User | None) -> int | None:
-    """The firm a firm user acts for; None for roles that see every firm."""
-    return actor.firm_id if actor is not None and actor.role == Role.FIRM else None
 
 
 def violations_query(actor: User, args: dict):
