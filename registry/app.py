@@ -66,7 +66,9 @@ def register_blueprints(app: Flask) -> None:
     from registry.accounts.api import blp as accounts_api
     from registry.accounts.views import bp as accounts_pages
     from registry.alerts.api import blp as alerts_api
+    from registry.alerts.views import bp as alert_pages
     from registry.compliance.api import blp as checks_api
+    from registry.dashboard.views import bp as dashboard_pages
     from registry.events.api import blp as events_api
     from registry.events.vendor_api import blp as vendors_api
     from registry.firms.api import blp as firms_api
@@ -82,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.policies.api import blp as policies_api
     from registry.vehicles.api import blp as vehicles_api
     from registry.violations.api import blp as violations_api
+    from registry.violations.views import bp as violation_pages
 
     blueprints = (
         firms_api,
@@ -100,7 +103,17 @@ def register_blueprints(app: Flask) -> None:
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
-    for blueprint in (health, pages, accounts_pages, machinery_pages, site_pages, public_pages):
+    page_blueprints = (
+        pages,
+        accounts_pages,
+        machinery_pages,
+        site_pages,
+        public_pages,
+        violation_pages,
+        alert_pages,
+        dashboard_pages,
+    )
+    for blueprint in (health, *page_blueprints):
         app.register_blueprint(blueprint)
 
 
@@ -108,7 +121,8 @@ def register_commands(app: Flask) -> None:
     from registry.accounts.cli import users_cli
     from registry.demo.cli import demo_cli
     from registry.gates.cli import gates_cli
+    from registry.retention.cli import retention_cli
     from registry.vehicles.cli import vehicles_cli
 
-    for group in (users_cli, gates_cli, vehicles_cli, demo_cli):
+    for group in (users_cli, gates_cli, vehicles_cli, demo_cli, retention_cli):
         app.cli.add_command(group)

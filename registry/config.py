@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -101,6 +102,16 @@ def _check_code_format(template: str, district: str) -> None:
         raise ConfigError("MACHINERY_CODE_FORMAT", template, "codes must fit in 32 characters")
 
 
+def _check_hours(text: str) -> None:
+    start, sep, end = text.partition("-")
+    try:
+        if not sep:
+            raise ValueError("no dash")
+        time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        raise ConfigError("WORKING_HOURS", text, "expected HH:MM-HH:MM, e.g. 07:00-19:00") from None
+
+
 class Config:
     """Every setting the registry and the gateway read, with laptop-friendly defaults."""
 
@@ -137,6 +148,13 @@ class Config:
         # store (e.g. redis://host:6379) counts across gunicorn workers and hosts.
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or "5 per minute;20 per hour"
         self.LOGIN_RATE_LIMIT_STORAGE = env.get("LOGIN_RATE_LIMIT_STORAGE") or "memory://"
+        # Gate liveness on the dashboard: a gate silent for longer than this during working hours is flagged.
+        self.GATE_SILENT_MINUTES = _int(env, "GATE_SILENT_MINUTES", 120, 1, 7 * 24 * 60)
+        self.WORKING_HOURS = env.get("WORKING_HOURS") or "07:00-19:00"
+        _check_hours(self.WORKING_HOURS)
+        # Retention (flask retention run): pictures 12 months; ledger rows at least 24 months (DOMAIN.md 4).
+        self.IMAGE_RETENTION_MONTHS = _int(env, "IMAGE_RETENTION_MONTHS", 12, 1, 1200)
+        self.LEDGER_RETENTION_MONTHS = _int(env, "LEDGER_RETENTION_MONTHS", 24, 24, 1200)
         self.MAX_PHOTO_BYTES = _int(env, "MAX_PHOTO_BYTES", 5 * 1024 * 1024, 1024, 64 * 1024 * 1024)
         # AlarmInfoPlate cameras number colours and directions their own way; the published tables
         # are unconfirmed (DOMAIN.md 7), so they are settings a bureau can correct.

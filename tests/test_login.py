@@ -5,7 +5,7 @@ from flask import g
 from registry.accounts.models import Role
 from registry.accounts.services import set_password
 from registry.extensions import db
-from tests.test_machinery_pages import PASSWORD, PageClient, csrf_token
+from tests.support.pages import PASSWORD, PageClient, csrf_token
 
 
 def test_failed_logins_are_rate_limited_per_username(app, make_user):

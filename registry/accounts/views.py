@@ -50,8 +50,10 @@ def page_roles(*roles: Role):
 def home_for(user: User) -> str:
     if user.role == Role.CONSTRUCTION:
         return url_for("machinery_pages.own_list")
-    if user.role in (Role.ADMIN, Role.BUREAU):
-        return url_for("machinery_pages.review_queue")
+    if user.role in (Role.ADMIN, Role.BUREAU, Role.POLICE):
+        return url_for("dashboard.show")
+    if user.role == Role.FIRM:
+        return url_for("violation_pages.search")
     return url_for("pages.home")
 
 

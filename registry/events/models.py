@@ -104,6 +104,8 @@ class PassImage(db.Model):
     valid: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when retention removed the file; the row stays as the record that a picture was sent.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plate_event: Mapped[PlateEvent] = relationship(back_populates="images")
 

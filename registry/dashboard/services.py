@@ -1,0 +1,123 @@
+"""What the bureau dashboard shows, each from one query."""
+
+from collections import Counter
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from registry.alerts.services import covering
+from registry.common.time import LOCAL_TZ, local_date, utcnow
+from registry.dashboard.liveness import is_silent, parse_hours
+from registry.events.models import DeadLetter, Decision, PlateEvent, Verdict, Violation
+from registry.extensions import db
+from registry.firms.models import Firm
+from registry.gates.models import Gate
+
+DAYS = 30
+
+
+def violations_per_day(now) -> list[tuple]:
+    """(local date, count) for each of the last 30 days, oldest first, zeros included."""
+    since = now - timedelta(days=DAYS)
+    moments = db.session.scalars(
+        select(PlateEvent.captured_at)
+        .join(Violation, Violation.plate_event_id == PlateEvent.id)
+        .where(PlateEvent.captured_at >= since)
+    )
+    counts = Counter(local_date(m) for m in moments)
+    today = local_date(now)
+    return [(day, counts.get(day, 0)) for day in (today - timedelta(days=n) for n in range(DAYS - 1, -1, -1))]
+
+
+def top_firms(now, limit: int = 5) -> list[tuple[str, int]]:
+    since = now - timedelta(days=DAYS)
+    query = (
+        select(Firm.name, func.count(Violation.id))
+        .select_from(Violation)
+        .join(PlateEvent, Violation.plate_event_id == PlateEvent.id)
+        .join(Gate, PlateEvent.gate_id == Gate.id)
+        .join(Firm, Gate.firm_id == Firm.id)
+        .where(PlateEvent.captured_at >= since)
+        .group_by(Firm.name)
+        .order_by(func.count(Violation.id).desc(), Firm.name)
+        .limit(limit)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def top_rules(now, limit: int = 5) -> list[tuple[str, int]]:
+    since = now - timedelta(days=DAYS)
+    query = (
+        select(Violation.rule, func.count(Violation.id))
+        .join(PlateEvent, Violation.plate_event_id == PlateEvent.id)
+        .where(PlateEvent.captured_at >= since)
+        .group_by(Violation.rule)
+        .order_by(func.count(Violation.id).desc(), Violation.rule)
+        .limit(limit)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def gate_liveness(now) -> list[dict]:
+    """Every active gate with its last pass, flagged when silent during working hours."""
+    config = current_app.config
+    threshold = timedelta(minutes=config["GATE_SILENT_MINUTES"])
+    hours = parse_hours(config["WORKING_HOURS"])
+    last = dict(
+        db.session.execute(
+            select(PlateEvent.gate_id, func.max(PlateEvent.received_at)).group_by(PlateEvent.gate_id)
+        ).all()
+    )
+    gates = db.session.execute(
+        select(Gate.id, Gate.code, Gate.name, Firm.name)
+        .join(Firm, Gate.firm_id == Firm.id)
+        .where(Gate.active)
+        .order_by(Firm.name, Gate.code)
+    )
+    rows = []
+    for gate_id, code, name, firm in gates:
+        seen = last.get(gate_id)  # max() keeps the column's type: an aware UTC moment on both engines
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "firm": firm,
+                "last": seen,
+                "silent": is_silent(seen, now, threshold, hours, LOCAL_TZ),
+            }
+        )
+    return rows
+
+
+def recent_denies(limit: int = 10):
+    return db.session.scalars(
+        select(PlateEvent)
+        .join(Verdict, Verdict.plate_event_id == PlateEvent.id)
+        .where(Verdict.decision == Decision.DENY)
+        .order_by(PlateEvent.received_at.desc(), PlateEvent.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def dead_letters(now, limit: int = 5):
+    since = now - timedelta(days=1)
+    count = db.session.scalar(select(func.count(DeadLetter.id)).where(DeadLetter.received_at >= since))
+    latest = db.session.scalars(select(DeadLetter).order_by(DeadLetter.received_at.desc()).limit(limit)).all()
+    return count, latest
+
+
+def dashboard() -> dict:
+    now = utcnow()
+    per_day = violations_per_day(now)
+    return {
+        "now": now,
+        "per_day": per_day,
+        "peak": max((count for _, count in per_day), default=0),
+        "top_firms": top_firms(now),
+        "top_rules": top_rules(now),
+        "alerts": db.session.scalars(covering(now)).all(),
+        "gates": gate_liveness(now),
+        "denies": recent_denies(),
+        "dead_letters": dead_letters(now),
+    }

@@ -1,0 +1,86 @@
+"""Pages for traffic police and the bureau: search violations, open one with its evidence, review it."""
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from registry.accounts.auth import FIRM_READERS, READERS
+from registry.accounts.views import page_roles
+from registry.common.forms import flatten, submit
+from registry.common.i18n import t
+from registry.common.pagination import paginate
+from registry.events.evidence import image_file
+from registry.events.models import ViolationStatus
+from registry.violations import exports, services
+from registry.violations.schemas import ViolationQueryArgsSchema
+
+bp = Blueprint("violation_pages", __name__, url_prefix="/violations")
+FILTERS = (
+    "plate",
+    "plate_prefix",
+    "firm_id",
+    "gate",
+    "rule",
+    "severity",
+    "status",
+    "alert_level",
+    "from",
+    "to",
+    "sort",
+)
+
+
+def _args() -> tuple[dict, dict | None]:
+    raw = {k: v for k, v in request.args.items() if k in FILTERS and v}
+    try:
+        return ViolationQueryArgsSchema().load(raw), None
+    except ValidationError as exc:
+        return {}, flatten(exc.messages)
+
+
+@bp.get("")
+@page_roles(*FIRM_READERS)
+def search():
+    args, errors = _args()
+    page = max(request.args.get("page", 1, type=int), 1)
+    listing = paginate(services.violations_query(current_user, args), page, 50) if not errors else None
+    return render_template("violations/search.html", listing=listing, form=request.args, errors=errors, page=page)
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+@page_roles(*FIRM_READERS)
+def export(fmt):
+    args, errors = _args()
+    if errors:
+        return redirect(url_for(".search", **request.args))
+    return exports.violations_export(current_user, args, fmt)
+
+
+@bp.get("/<int:violation_id>")
+@page_roles(*FIRM_READERS)
+def detail(violation_id, errors=None, status=200):
+    violation = services.get_violation_for(current_user, violation_id)
+    return render_template("violations/detail.html", v=violation, errors=errors), status
+
+
+@bp.post("/<int:violation_id>/review")
+@page_roles(*READERS)
+def review(violation_id):
+    violation = services.get_violation_for(current_user, violation_id)
+    decision = request.form.get("status", "")
+    if decision not in (ViolationStatus.CONFIRMED.value, ViolationStatus.DISMISSED.value):
+        return detail(violation_id, {"status": [t("请选择确认或驳回", "Choose confirm or dismiss")]}, 422)
+    note = request.form.get("note", "").strip() or None
+    _, errors = submit(lambda: services.review_violation(current_user, violation, ViolationStatus(decision), note))
+    if errors:
+        return detail(violation_id, errors, 409)
+    flash(t("已确认违规", "Violation confirmed") if decision == "confirmed" else t("已驳回", "Violation dismissed"))
+    return redirect(url_for(".detail", violation_id=violation_id))
+
+
+@bp.get("/<int:violation_id>/images/<int:image_id>")
+@page_roles(*FIRM_READERS)
+def image(violation_id, image_id):
+    violation = services.get_violation_for(current_user, violation_id)
+    path, content_type = image_file(violation.plate_event, image_id)
+    return send_file(path, mimetype=content_type, max_age=3600)
