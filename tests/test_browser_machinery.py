@@ -34,7 +34,7 @@ def press(page, button: str) -> None:
 
 def follow(page, link: str) -> None:
     with page.expect_navigation():
-        page.get_by_role("link", name=link).click()
+        page.get_by_role("link", name=link, exact=True).click()
 
 
 def log_in(page, base: str, username: str, password: str) -> None:
