@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from registry.events.images import image_path
 from registry.events.models import PassImage, PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
 from registry.gates.services import create_gate
+from registry.pictures.store import image_path
 from registry.retention.services import months_before
 from registry.violations.services import review_violation
 

@@ -6,8 +6,8 @@ from flask import current_app
 
 from registry.common.errors import NotFound
 from registry.common.i18n import t
-from registry.events.images import image_path
 from registry.events.models import PlateEvent
+from registry.pictures.store import image_path
 
 
 def image_file(plate_event: PlateEvent, image_id: int) -> tuple[Path, str]:

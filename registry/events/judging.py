@@ -8,11 +8,11 @@ from sqlalchemy import delete
 from registry.common.time import utcnow
 from registry.compliance.facts import Facts
 from registry.compliance.services import Check, check_read, firm_facts, vehicle_facts
-from registry.events.images import store_image
 from registry.events.models import Decision, PassImage, PlateEvent, Severity, Verdict, Violation, ViolationStatus
 from registry.events.writing import ChildRows
 from registry.extensions import db
 from registry.gates.models import Gate
+from registry.pictures.store import store_image
 
 
 def judge(plate_event: PlateEvent, gate: Gate, facts: Facts, children: ChildRows) -> None:

@@ -9,9 +9,10 @@ from registry.audit.services import record_change
 from registry.common.errors import Conflict, DomainError, NotFound
 from registry.common.i18n import t
 from registry.common.time import utcnow
-from registry.events.images import ImageRejected, decode, image_path, save_content, thumbnail
 from registry.extensions import db
 from registry.machinery.models import Machinery, MachineryPhoto, MachineryStatus, PhotoKind
+from registry.pictures.decoding import ImageRejected, decode
+from registry.pictures.store import image_path, save_content, thumbnail
 
 
 def photo_folder() -> Path:

@@ -17,10 +17,10 @@ from pathlib import Path
 from sqlalchemy import delete, exists, select, update
 
 from registry.common.time import local_day_bounds, today_local, utcnow
-from registry.events.images import image_path
 from registry.events.models import PassImage, PlateEvent, PlateRead, Verdict, Violation, ViolationStatus
 from registry.extensions import db
 from registry.machinery.models import MachineryPhoto
+from registry.pictures.store import image_path
 
 CHUNK = 500
 MIN_LEDGER_MONTHS = 24  # HJ 1321-2023 practice (DOMAIN.md 4): keep ledger rows at least 24 months
