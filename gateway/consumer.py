@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload
 from gateway.handlers import TOPICS, Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
 from registry.compliance.facts import PolicyCache
 from registry.events.ingest import Arrival, lock_gates, record_plate_events
+from registry.events.pictures import analyse_pending
 from registry.extensions import db
 from registry.gates.models import Gate
 
@@ -100,6 +101,20 @@ class Store:
                 break
         messages = [(m.mid, m.qos, m.generation, m.received) for m in batch]
         return Stored(messages, outgoing, tally)
+
+    def analyse_pending(self) -> int:
+        """While no messages wait: analyse pictures the rules did not need at ingest (colour, quality)."""
+        with self.app.app_context():
+            try:
+                done = analyse_pending(limit=20)
+                db.session.commit()
+                return done
+            except DBAPIError as exc:
+                db.session.rollback()
+                log.warning("picture analysis postponed: database failed (%s)", exc.__class__.__name__)
+                return 0
+            finally:
+                db.session.remove()
 
     def _process_alone(self, message: Inbound, tally: Counter) -> Outgoing:
         try:
@@ -189,6 +204,8 @@ def store_loop(inbox, done, stop, app=None) -> None:
             stored = store.store_until_done(batch, stop)
             if stored is not None:
                 done.put(stored)
+        else:
+            store.analyse_pending()
 
 
 __all__ = ["TOPICS", "Inbound", "Store", "Stored", "store_loop", "take_batch"]

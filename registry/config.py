@@ -138,6 +138,10 @@ class Config:
         self.MAX_EVENT_BYTES = _int(env, "MAX_EVENT_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024)
         self.MAX_EVENT_IMAGES = _int(env, "MAX_EVENT_IMAGES", 4, 0, 16)
         self.IMAGE_DIR = env.get("IMAGE_DIR") or str(INSTANCE_DIR / "images")
+        # One pass picture: a larger one is kept as an invalid picture with the reason; the pass is stored.
+        # A CJK font for text on evidence pictures; default: Debian's fonts-noto-cjk (installed by the bootstrap).
+        self.PICTURE_FONT = env.get("PICTURE_FONT") or "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+        self.MAX_IMAGE_BYTES = _int(env, "MAX_IMAGE_BYTES", 2 * 1024 * 1024, 1024, 64 * 1024 * 1024)
         # Machinery registration codes: the national layout is unconfirmed (DOMAIN.md 5), so the format
         # is a setting; {district}, {year} and {serial} are filled in, serials count per district and year.
         self.DISTRICT_CODE = env.get("DISTRICT_CODE") or "140902"

@@ -51,7 +51,8 @@ def test_every_api_endpoint_is_in_the_permissions_table(app):
 
 
 def jpeg() -> str:
-    return base64.b64encode(cv2.imencode(".jpg", np.full((40, 120, 3), 200, np.uint8))[1].tobytes()).decode()
+    """A yellow plate-sized picture: the measured colour agrees with the camera's yellow."""
+    return base64.b64encode(cv2.imencode(".jpg", np.full((40, 120, 3), (40, 200, 230), np.uint8))[1].tobytes()).decode()
 
 
 @pytest.fixture

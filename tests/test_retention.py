@@ -20,7 +20,9 @@ from registry.violations.services import review_violation
 
 
 def picture(shade: int) -> str:
-    return base64.b64encode(cv2.imencode(".jpg", np.full((40, 120, 3), shade, np.uint8))[1].tobytes()).decode()
+    """A yellow plate-sized picture (as the camera claims), distinct per shade."""
+    image = np.full((40, 120, 3), (40, shade, 230), np.uint8)
+    return base64.b64encode(cv2.imencode(".jpg", image)[1].tobytes()).decode()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from registry.common.time import local_date
 from registry.compliance.facts import Facts
 from registry.firms.models import Firm
 from registry.identifiers.plates import is_valid_plate, normalise_plate
-from registry.rules import FirmFacts, Read, VehicleFacts, Verdict, evaluate
+from registry.rules import FirmFacts, Picture, Read, VehicleFacts, Verdict, evaluate
 from registry.vehicles.models import Vehicle
 
 
@@ -44,7 +44,12 @@ def firm_facts(firm: Firm) -> FirmFacts:
 
 
 def check_read(
-    plate_text: str, plate_color: str | None, firm: Firm | None, at: datetime, facts: Facts | None = None
+    plate_text: str,
+    plate_color: str | None,
+    firm: Firm | None,
+    at: datetime,
+    facts: Facts | None = None,
+    picture: Picture | None = None,
 ) -> Check:
     """The verdict for a read of `plate_text` at `firm`'s gate at moment `at`; stores nothing.
 
@@ -56,7 +61,7 @@ def check_read(
     alerts = facts.alerts_at(at)
     exempted = facts.exempted(plate, [a.id for a in alerts]) if valid else frozenset()
     verdict = evaluate(
-        Read(plate_text, plate_color, at),
+        Read(plate_text, plate_color, at, picture),
         vehicle_facts(vehicle) if vehicle else None,
         firm_facts(firm) if firm else None,
         alerts,

@@ -1,6 +1,6 @@
 """REST: gate ingest (POST /api/v1/gates/{code}/events), passes and dead letters."""
 
-from flask import g, send_file
+from flask import Response, g, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from registry.common.pagination import PageArgsSchema, page_envelope, paginate
 from registry.common.services import get_or_404
 from registry.common.time import local_day_bounds
 from registry.events.auth import require_gate
-from registry.events.evidence import image_file
+from registry.events.evidence import evidence_jpeg, image_file, thumbnail_file
 from registry.events.ingest import record_plate_event
 from registry.events.models import DeadLetter, PlateEvent, Verdict
 from registry.events.schemas import (
@@ -22,6 +22,7 @@ from registry.events.schemas import (
     GateEventSchema,
     IngestAnswerSchema,
     PassSchema,
+    ThumbnailArgsSchema,
 )
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -98,11 +99,23 @@ def pass_for(actor, event_id: int) -> PlateEvent:
 
 @blp.route("/events/<int:event_id>/images/<int:image_id>", methods=["GET"])
 @require_role(*READERS, Role.FIRM)
-@blp.response(200, description="the picture as the camera sent it (JPEG or PNG)")
-def pass_image(event_id, image_id):
-    """One stored picture of a pass (evidence)."""
-    path, content_type = image_file(pass_for(current_actor(), event_id), image_id)
+@blp.arguments(ThumbnailArgsSchema, location="query")
+@blp.response(200, description="the picture as the camera sent it (JPEG or PNG), or a JPEG thumbnail")
+def pass_image(args, event_id, image_id):
+    """One stored picture of a pass (evidence); `?thumbnail=true` for lists."""
+    plate_event = pass_for(current_actor(), event_id)
+    if args["thumbnail"]:
+        return send_file(thumbnail_file(plate_event, image_id), mimetype="image/jpeg", max_age=3600)
+    path, content_type = image_file(plate_event, image_id)
     return send_file(path, mimetype=content_type, max_age=3600)
+
+
+@blp.route("/events/<int:event_id>/evidence.jpg", methods=["GET"])
+@require_role(*READERS, Role.FIRM)
+@blp.response(200, description="JPEG: the picture with the plate boxed, gate, local time and decision")
+def evidence(event_id):
+    """The annotated evidence picture of a pass."""
+    return Response(evidence_jpeg(pass_for(current_actor(), event_id)), mimetype="image/jpeg")
 
 
 @blp.route("/dead-letters")

@@ -1,13 +1,19 @@
-"""Where a pass's stored pictures are, for the API and the violation pages."""
+"""A pass's stored pictures for the API and the violation pages: the originals, thumbnails for lists,
+and the annotated evidence picture."""
 
+import os
 from pathlib import Path
 
 from flask import current_app
 
 from registry.common.errors import NotFound
 from registry.common.i18n import t
+from registry.common.time import LOCAL_TZ
 from registry.events.models import PlateEvent
-from registry.pictures.store import image_path
+from registry.pictures.analysis import VEHICLE, analyse
+from registry.pictures.decoding import decode
+from registry.pictures.evidence import annotate
+from registry.pictures.store import image_path, thumbnail
 
 
 def image_file(plate_event: PlateEvent, image_id: int) -> tuple[Path, str]:
@@ -19,3 +25,43 @@ def image_file(plate_event: PlateEvent, image_id: int) -> tuple[Path, str]:
     if not path.exists():
         raise NotFound(t("图片已按保存期限删除", "the picture was removed after its retention period"))
     return path, image.content_type or "image/jpeg"
+
+
+def thumbnail_file(plate_event: PlateEvent, image_id: int) -> Path:
+    """A small JPEG of one picture for lists, made once and kept beside the originals."""
+    path, _ = image_file(plate_event, image_id)
+    small = path.parent.parent / "thumbs" / f"{path.name}.jpg"
+    if not small.exists():
+        image, _ = decode(path.read_bytes(), max_bytes=1 << 30)
+        small.parent.mkdir(parents=True, exist_ok=True)
+        partial = small.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(thumbnail(image))
+        os.replace(partial, small)
+    return small
+
+
+DECISIONS = {"pass": ("允许通行", "pass"), "deny": ("禁止通行", "deny"), "review": ("待人工复核", "review")}
+
+
+def evidence_jpeg(plate_event: PlateEvent) -> bytes:
+    """The vehicle picture (or the plate crop) with the plate boxed and the pass written on it."""
+    pictures = [i for i in plate_event.images if i.valid and i.sha256 and i.purged_at is None]
+    chosen = next((i for i in pictures if i.kind == "vehicle"), None) or next(iter(pictures), None)
+    if chosen is None:
+        raise NotFound(t("该次过车没有可用的图片", "this pass has no picture to show"))
+    path, _ = image_file(plate_event, chosen.id)
+    image, _ = decode(path.read_bytes(), max_bytes=1 << 30)
+    box = tuple(chosen.plate_box) if chosen.plate_box else None
+    if box is None and chosen.kind == "vehicle":
+        box = analyse(image, VEHICLE).box
+    verdict = plate_event.verdict
+    decision = verdict.decision.value
+    when = plate_event.captured_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    gate = plate_event.gate
+    zh, en = DECISIONS[decision]
+    lines = [
+        f"{plate_event.plate}  {zh} / {en}  ·  排放阶段 {verdict.emission_stage or '未知'}",
+        f"门禁 {gate.code} {gate.name} · {gate.firm.name}",
+        f"{when}（北京时间）· 过车记录 #{plate_event.id}",
+    ]
+    return annotate(image, box, lines, decision, current_app.config.get("PICTURE_FONT"))

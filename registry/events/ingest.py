@@ -27,6 +27,7 @@ from registry.events.models import (
     PlateEvent,
     PlateRead,
 )
+from registry.events.pictures import take_pictures
 from registry.events.writing import ChildRows, take_ids_from_sequences
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -101,6 +102,7 @@ def record_plate_events(
                 results.append(Ingested(stored[key], read["event_id"], "duplicate"))
                 continue
             plate = normalise_plate(read["plate"])
+            pictures = take_pictures(read.get("images") or {})
             plate_event = passes.same_pass(gate.id, read, plate, window)
             if plate_event is None:
                 plate_event = PlateEvent(
@@ -111,14 +113,14 @@ def record_plate_events(
                     read_count=0,
                     **_read_fields(read, plate),
                 )
-                judge(plate_event, gate, facts, children)
+                judge(plate_event, gate, facts, children, pictures, read.get("plate_box"))
                 passes.add(plate_event, gate.id, read["direction"])
                 outcome = "created"
             else:
                 if (read["confidence"] or 0) > (plate_event.confidence or 0):
                     for field, value in _read_fields(read, plate).items():
                         setattr(plate_event, field, value)
-                    judge(plate_event, gate, facts, children)
+                    judge(plate_event, gate, facts, children, pictures, read.get("plate_box"))
                     passes.add(plate_event, gate.id, read["direction"])  # findable by its new plate too
                 outcome = "merged"
             plate_event.read_count += 1
@@ -137,7 +139,7 @@ def record_plate_events(
                     "source": arrival.source,
                 },
             )
-            store_images(plate_event, read.get("images") or {}, children)
+            store_images(plate_event, pictures, children)
             stored[key] = plate_event
             results.append(Ingested(plate_event, read["event_id"], outcome))
         take_ids_from_sequences()

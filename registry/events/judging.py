@@ -1,24 +1,38 @@
 """Judging a pass: the verdict from the rules engine, and the violations its findings raise."""
 
-from pathlib import Path
-
-from flask import current_app
 from sqlalchemy import delete
 
 from registry.common.time import utcnow
 from registry.compliance.facts import Facts
 from registry.compliance.services import Check, check_read, firm_facts, vehicle_facts
 from registry.events.models import Decision, PassImage, PlateEvent, Severity, Verdict, Violation, ViolationStatus
+from registry.events.pictures import PassPicture, analyse_best, analysis_columns, note_colour, picture_facts
 from registry.events.writing import ChildRows
 from registry.extensions import db
 from registry.gates.models import Gate
-from registry.pictures.store import store_image
 
 
-def judge(plate_event: PlateEvent, gate: Gate, facts: Facts, children: ChildRows) -> None:
-    """(Re)compute the pass's verdict and its open violations from the best read."""
+def judge(
+    plate_event: PlateEvent,
+    gate: Gate,
+    facts: Facts,
+    children: ChildRows,
+    pictures: list[PassPicture] = (),
+    plate_box: list[int] | None = None,
+) -> None:
+    """(Re)compute the pass's verdict and its open violations from the best read. The pictures are
+    analysed first only when the rules need them: the colour for an unregistered or a registered
+    new-energy vehicle, the quality before a deny; otherwise later, off the gate's path."""
     colour = plate_event.plate_color.value if plate_event.plate_color else None
     check = check_read(plate_event.plate_raw, colour, gate.firm, plate_event.captured_at, facts)
+    if pictures and (needs_colour(check) or check.verdict.decision == "deny"):
+        analysis = analyse_best(list(pictures), plate_box)
+        note_colour(plate_event, analysis)
+        if analysis is not None:
+            facts_of_picture = picture_facts(analysis)
+            check = check_read(
+                plate_event.plate_raw, colour, gate.firm, plate_event.captured_at, facts, facts_of_picture
+            )
     plate_event.vehicle = check.vehicle
     verdict = plate_event.verdict or Verdict(plate_event=plate_event)
     result = check.verdict
@@ -75,15 +89,21 @@ def _context(gate: Gate, check: Check) -> dict:
     }
 
 
-def store_images(plate_event: PlateEvent, images: dict[str, bytes], children: ChildRows) -> None:
-    folder = Path(current_app.config["IMAGE_DIR"])
-    for kind, data in images.items():
-        checked = store_image(data, folder)
+def needs_colour(check: Check) -> bool:
+    """The plate colour decides the verdict for an unregistered vehicle (is it a truck?) and for a
+    registered new-energy one (is it really new energy?)."""
+    vehicle = check.vehicle
+    return vehicle is None or (vehicle.emission_stage is not None and vehicle.emission_stage.value == "D")
+
+
+def store_images(plate_event: PlateEvent, pictures: list[PassPicture], children: ChildRows) -> None:
+    for picture in pictures:
+        checked = picture.checked
         children.add(
             PassImage,
             plate_event,
             {
-                "kind": kind,
+                "kind": picture.kind,
                 "sha256": checked.sha256,
                 "size": checked.size,
                 "width": checked.width,
@@ -92,5 +112,6 @@ def store_images(plate_event: PlateEvent, images: dict[str, bytes], children: Ch
                 "valid": checked.valid,
                 "error": checked.error,
                 "created_at": utcnow(),
-            },
+            }
+            | analysis_columns(picture.analysis),
         )

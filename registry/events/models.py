@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
@@ -58,6 +58,9 @@ class PlateEvent(db.Model):
     vehicle_type: Mapped[str | None] = mapped_column(String(50))
     read_count: Mapped[int] = mapped_column(Integer, default=1)
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id"), index=True)
+    # The plate colour measured in the picture, and whether it disagrees with the camera's claim.
+    measured_colour: Mapped[str | None] = mapped_column(String(16))
+    colour_disagrees: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     gate: Mapped[Gate] = relationship()
     vehicle: Mapped[Vehicle | None] = relationship()
@@ -106,6 +109,16 @@ class PassImage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when retention removed the file; the row stays as the record that a picture was sent.
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What registry.pictures measured (at ingest when the rules needed it, else soon after).
+    colour: Mapped[str | None] = mapped_column(String(16))
+    colour_confidence: Mapped[float | None] = mapped_column(Float)
+    plate_box: Mapped[list | None] = mapped_column(JSONDocument)  # [x, y, w, h]
+    sharpness: Mapped[float | None] = mapped_column(Float)
+    brightness: Mapped[float | None] = mapped_column(Float)
+    overexposed: Mapped[float | None] = mapped_column(Float)
+    plate_width: Mapped[int | None] = mapped_column(Integer)
+    analysis_ms: Mapped[float | None] = mapped_column(Float)
+    analysed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     plate_event: Mapped[PlateEvent] = relationship(back_populates="images")
 

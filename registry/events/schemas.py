@@ -30,7 +30,6 @@ class ImagesField(ma.fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         self.max_images = current_app.config["MAX_EVENT_IMAGES"] if has_app_context() else 4
-        self.max_bytes = current_app.config["MAX_EVENT_BYTES"] if has_app_context() else 4 * 1024 * 1024
         if not isinstance(value, dict):
             raise ma.ValidationError("应为对象 / Must be an object of base64 images.")
         if len(value) > self.max_images:
@@ -45,9 +44,7 @@ class ImagesField(ma.fields.Field):
                 raw = base64.b64decode(text, validate=True)
             except (binascii.Error, ValueError):
                 raise ma.ValidationError(f"{kind}: 不是有效的 base64 / not valid base64.") from None
-            if len(raw) > self.max_bytes:
-                raise ma.ValidationError(f"{kind}: 图片过大 / image larger than {self.max_bytes} bytes.")
-            images[kind] = raw
+            images[kind] = raw  # too large or not a picture: stored as an invalid picture, the pass is kept
         return images
 
 
@@ -68,6 +65,13 @@ class GateEventSchema(ma.Schema):
     lane = ma.fields.String(load_default=None, allow_none=True, validate=length(20))
     vehicle_type = ma.fields.String(load_default=None, allow_none=True, validate=length(50))
     images = ImagesField(load_default=dict)
+    plate_box = ma.fields.List(
+        ma.fields.Integer(strict=True, validate=at_least(0)),
+        validate=ma.validate.Length(equal=4, error="应为 [x, y, w, h] / Must be [x, y, w, h]."),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "where the camera found the plate in the vehicle picture, [x, y, w, h] pixels"},
+    )
 
 
 class ImageSchema(ma.Schema):
@@ -78,6 +82,11 @@ class ImageSchema(ma.Schema):
     height = ma.fields.Integer(allow_none=True)
     valid = ma.fields.Boolean()
     error = ma.fields.String(allow_none=True)
+    colour = ma.fields.String(allow_none=True, metadata={"description": "plate colour measured in the picture"})
+    colour_confidence = ma.fields.Float(allow_none=True)
+    plate_box = ma.fields.List(ma.fields.Integer(), allow_none=True)
+    sharpness = ma.fields.Float(allow_none=True)
+    analysed_at = ma.fields.AwareDateTime(allow_none=True)
 
 
 class PassSchema(ma.Schema):
@@ -137,3 +146,7 @@ class DeadLetterSchema(ma.Schema):
     size = ma.fields.Function(lambda d: len(d.payload))
     error = ma.fields.String()
     received_at = ma.fields.AwareDateTime()
+
+
+class ThumbnailArgsSchema(ma.Schema):
+    thumbnail = ma.fields.Boolean(load_default=False)

@@ -8,6 +8,8 @@ import click
 import numpy as np
 from flask.cli import AppGroup
 
+from registry.events.pictures import analyse_pending
+from registry.extensions import db
 from registry.pictures.analysis import PLATE, VEHICLE, analyse
 from registry.pictures.decoding import ImageRejected, decode
 
@@ -61,3 +63,17 @@ def _line(result: dict) -> str:
         f" overexposed={quality['overexposed']} plate={quality['plate_width']}x{quality['plate_height']}px"
         f" {result['ms']} ms"
     )
+
+
+@pictures_cli.command("analyse-pending")
+@click.option("--limit", type=click.IntRange(1), default=1000, help="最多处理张数 / at most this many pictures")
+def analyse_pending_command(limit):
+    """Analyse stored pass pictures the rules did not need at ingest (the gateway does this when idle)."""
+    done = 0
+    while done < limit:
+        count = analyse_pending(min(50, limit - done))
+        db.session.commit()
+        if not count:
+            break
+        done += count
+    click.echo(f"已分析 / analysed: {done}")

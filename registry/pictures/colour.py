@@ -32,6 +32,8 @@ ACHROMATIC_SATURATION = 45  # a background this grey is white or black, not colo
 FAINT_SATURATION = 25  # a faint tint: enough to tell a coloured ground seen in bad light from grey
 FAINT_VALUE = 20  # and a navy ground at night is dark but still blue
 WORK_HEIGHT = 40  # crops are compared at one size
+MAX_CAST_GAIN = 3.0  # a lamp or a camera tints a channel by a factor of a few, never by a hundred
+GROUND_TO_STROKE = 0.3  # a blue ground is at least this bright against white strokes; black ink is not
 
 
 @dataclass(frozen=True)
@@ -125,11 +127,16 @@ def _blue_under_a_cast(work: np.ndarray) -> bool:
     if not bright.any() or bright.all():
         return False
     light = work[bright].reshape(-1, 3).astype(np.float32).mean(axis=0)
-    gains = light.mean() / np.maximum(light, 1.0)
+    gains = np.clip(light.mean() / np.maximum(light, 1.0), 1 / MAX_CAST_GAIN, MAX_CAST_GAIN)
     corrected = np.clip(work.astype(np.float32) * gains, 0, 255).astype(np.uint8)
     hsv = cv2.cvtColor(corrected, cv2.COLOR_BGR2HSV)
     shares, coloured = hue_shares(hsv, ~bright)
-    return coloured >= 0.5 and shares["blue"] >= 0.6
+    # The light strokes must come out white (a cast within a plausible gain), and a blue ground reflects
+    # a good part of what its white strokes do, black ink almost nothing.
+    strokes_grey = float(np.median(hsv[..., 1][bright])) < ACHROMATIC_SATURATION
+    ground = float(np.median(hsv[..., 2][~bright]))
+    strokes = float(np.median(hsv[..., 2][bright]))
+    return strokes_grey and coloured >= 0.5 and shares["blue"] >= 0.6 and ground >= GROUND_TO_STROKE * strokes
 
 
 def _yellow_left_of_green(hsv: np.ndarray, mask: np.ndarray) -> bool:

@@ -26,15 +26,16 @@ class CheckedImage:
     error: str | None = None
 
 
-def store_image(data: bytes, folder: Path) -> CheckedImage:
-    """Check and decode the picture; store a valid one at folder/ab/abcdef... (written once)."""
+def store_image(data: bytes, folder: Path, max_bytes: int) -> tuple[CheckedImage, np.ndarray | None]:
+    """Check and decode the picture; store a valid one at folder/ab/abcdef... (written once). Returns
+    the record and the decoded picture (None when it is invalid)."""
     try:
-        image, content_type = decode(data)
+        image, content_type = decode(data, max_bytes)
     except ImageRejected as exc:
-        return CheckedImage(None, len(data), None, None, None, False, str(exc))
+        return CheckedImage(None, len(data), None, None, None, False, str(exc)), None
     digest = save_content(data, folder)
     height, width = image.shape[:2]
-    return CheckedImage(digest, len(data), width, height, content_type, True)
+    return CheckedImage(digest, len(data), width, height, content_type, True), image
 
 
 def save_content(data: bytes, folder: Path) -> str:

@@ -67,6 +67,17 @@ class PhaseOutParams(StrictSchema):
     fuel_types = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(_values(FuelType))), required=True)
 
 
+class NevMismatchParams(StrictSchema):
+    min_colour_confidence = ma.fields.Float(validate=at_least(0, 1))
+
+
+class PictureQualityParams(StrictSchema):
+    min_sharpness = ma.fields.Float(validate=at_least(0))
+    min_brightness = ma.fields.Float(validate=at_least(0, 255))
+    max_overexposed = ma.fields.Float(validate=at_least(0, 1))
+    min_plate_width = ma.fields.Integer(strict=True, validate=at_least(0))
+
+
 PARAMS_BY_RULE = {
     "SCOPE": ScopeParams,
     "STAGE_INFERENCE": StageInferenceParams,
@@ -76,8 +87,9 @@ PARAMS_BY_RULE = {
     "PHASE_OUT": PhaseOutParams,
     "UNREGISTERED_VEHICLE": Params,
     "STAGE_UNKNOWN": Params,
-    "NEV_MISMATCH": Params,
+    "NEV_MISMATCH": NevMismatchParams,
     "UNREADABLE_PLATE": Params,
+    "PICTURE_QUALITY": PictureQualityParams,
 }
 RULES = tuple(PARAMS_BY_RULE)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from registry.common.time import local_date
 from registry.identifiers.plates import is_valid_plate, normalise_plate
 from registry.rules import messages as msg
-from registry.rules.facts import AlertFacts, Finding, FirmFacts, Policy, Read, VehicleFacts, Verdict
+from registry.rules.facts import AlertFacts, Finding, FirmFacts, Picture, Policy, Read, VehicleFacts, Verdict
 from registry.rules.stages import NEW_ENERGY, at_least, at_most, infer_stage
 
 # Used only when no SCOPE policy is in force: the plan's heavy-vehicle scope.
@@ -16,6 +16,7 @@ DEFAULT_SCOPE = {
     "plate_colors": ["yellow", "yellow_green"],
 }
 ALL_FREIGHT = "all"  # a staggered-transport cell that bans every truck, new energy included
+DEFAULT_COLOUR_CONFIDENCE = 0.6  # NEV_MISMATCH without a min_colour_confidence parameter
 
 
 class _Evaluation:
@@ -30,6 +31,7 @@ class _Evaluation:
         self.findings: list[Finding] = []
         self.used: set[int] = set()
         self.alert_ids: list[int] = []
+        self.picture: Picture | None = read.picture
 
     def policies(self, rule: str) -> list[Policy]:
         found = self.in_force.get(rule, [])
@@ -41,6 +43,7 @@ class _Evaluation:
         self.findings.append(Finding(policy.rule, severity, zh, en, policy.clause, policy.id, note))
 
     def verdict(self, plate: str, stage: str | None, inferred: bool) -> Verdict:
+        _picture_quality(self)
         severities = {f.severity for f in self.findings}
         decision = "deny" if "deny" in severities else "review" if "review" in severities else "pass"
         return Verdict(
@@ -66,15 +69,16 @@ def evaluate(
 
     scope = next(iter(ev.policies("SCOPE")), None)
     scope_params = scope.params if scope else DEFAULT_SCOPE
+    colour = _colour(ev, read)
     if vehicle is None:
-        if read.plate_color in scope_params["plate_colors"]:
+        if colour in scope_params["plate_colors"]:
             for policy in ev.policies("UNREGISTERED_VEHICLE"):
-                ev.add(policy, "review", msg.unregistered(plate, read.plate_color))
+                ev.add(policy, "review", msg.unregistered(plate, colour))
         return ev.verdict(plate, None, False)
     if vehicle.vehicle_class not in scope_params["vehicle_classes"]:
         return ev.verdict(plate, vehicle.emission_stage, False)
 
-    _check_plate_colour(ev, vehicle, read.plate_color)
+    _check_plate_colour(ev, vehicle, colour)
     stage, inferred = _stage(ev, vehicle)
     if stage is None:
         for policy in ev.policies("STAGE_UNKNOWN"):
@@ -87,6 +91,51 @@ def evaluate(
     if firm is not None:
         _staggered_transport(ev, read, firm, stage, alerts, exempted_alert_ids)
     return ev.verdict(plate, stage, inferred)
+
+
+def _colour(ev: _Evaluation, read: Read) -> str | None:
+    """The plate colour the rules use: the camera's, unless the picture measured another one with
+    enough confidence (NEV_MISMATCH's `min_colour_confidence`); the disagreement is recorded."""
+    picture = read.picture
+    if picture is None or picture.colour is None or picture.colour == read.plate_color:
+        return read.plate_color
+    for policy in ev.in_force.get("NEV_MISMATCH", []):
+        if picture.confidence >= policy.params.get("min_colour_confidence", DEFAULT_COLOUR_CONFIDENCE):
+            ev.used.add(policy.id)
+            ev.add(policy, "info", msg.colour_disagrees(read.plate_color, picture.colour), note="PICTURE_COLOUR")
+            return picture.colour
+    return read.plate_color
+
+
+def _picture_quality(ev: _Evaluation) -> None:
+    """A deny resting on a picture too poor to trust becomes a review, with the reason stated."""
+    picture = ev.picture
+    if picture is None or not any(f.severity == "deny" for f in ev.findings):
+        return
+    for policy in ev.policies("PICTURE_QUALITY"):
+        problems = quality_problems(picture, policy.params)
+        if problems:
+            ev.findings = [
+                Finding(f.rule, "review", f.message_zh, f.message_en, f.clause, f.policy_id, "PICTURE_QUALITY")
+                if f.severity == "deny"
+                else f
+                for f in ev.findings
+            ]
+            ev.add(policy, "review", msg.picture_quality(problems))
+            return
+
+
+def quality_problems(picture: Picture, params) -> list[str]:
+    """Which of the policy's minimums the picture misses (a figure not measured is not held against it)."""
+    checks = [
+        ("blurred", picture.sharpness, params.get("min_sharpness"), lambda v, t: v < t),
+        ("too_dark", picture.brightness, params.get("min_brightness"), lambda v, t: v < t),
+        ("overexposed", picture.overexposed, params.get("max_overexposed"), lambda v, t: v > t),
+        ("plate_too_small", picture.plate_width, params.get("min_plate_width"), lambda v, t: v < t),
+    ]
+    return [
+        name for name, value, limit, fails in checks if value is not None and limit is not None and fails(value, limit)
+    ]
 
 
 def _stage(ev: _Evaluation, vehicle: VehicleFacts) -> tuple[str | None, bool]:

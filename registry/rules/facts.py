@@ -8,12 +8,25 @@ from datetime import date, datetime
 
 
 @dataclass(frozen=True)
+class Picture:
+    """What the platform measured in the read's picture (registry.pictures)."""
+
+    colour: str | None  # the plate colour measured, None when no plate was found
+    confidence: float = 0.0
+    sharpness: float | None = None  # variance of the Laplacian at 48 px plate height
+    brightness: float | None = None  # mean grey level of the plate, 0-255
+    overexposed: float | None = None  # share of blown-out plate pixels
+    plate_width: int | None = None  # the plate's width in the picture, pixels
+
+
+@dataclass(frozen=True)
 class Read:
     """One plate read at a gate: the text and colour as the camera gave them, and the moment."""
 
     plate: str
     plate_color: str | None
     at: datetime  # aware
+    picture: Picture | None = None
 
 
 @dataclass(frozen=True)

@@ -85,3 +85,34 @@ def staggered(grade: str, level: str, ban: str, stage: str | None) -> tuple[str,
 def exempted(text: tuple[str, str]) -> tuple[str, str]:
     zh, en = text
     return (f"已豁免：{zh}", f"exempted: {en}")
+
+
+def colour_disagrees(claimed: str | None, measured: str) -> tuple[str, str]:
+    said = COLOURS_ZH.get(claimed, "未报颜色") if claimed else "未报颜色"
+    return (
+        f"摄像机上报为{said}，图片测得为{COLOURS_ZH.get(measured, measured)}，按图片判定",
+        f"the camera said {claimed or 'no colour'}, the picture shows {measured}: the picture is used",
+    )
+
+
+QUALITY_ZH = {
+    "blurred": "图片模糊",
+    "too_dark": "图片过暗",
+    "overexposed": "图片过曝",
+    "plate_too_small": "车牌像素过小",
+}
+QUALITY_EN = {
+    "blurred": "the picture is blurred",
+    "too_dark": "the picture is too dark",
+    "overexposed": "the picture is blown out",
+    "plate_too_small": "the plate is too small in the picture",
+}
+
+
+def picture_quality(problems: list[str]) -> tuple[str, str]:
+    zh = "、".join(QUALITY_ZH[p] for p in problems)
+    en = "; ".join(QUALITY_EN[p] for p in problems)
+    return (
+        f"{zh}，不足以作为处罚依据：禁止通行改为人工复核",
+        f"{en}: not good enough to fine on, so the deny becomes a manual review",
+    )

@@ -123,6 +123,17 @@ POLICIES = [
         "effective_to": None,
         "clause": "GA 36-2018 号牌号码 / GA 36-2018 plate numbers",
     },
+    {
+        "id": 12,
+        "rule": "PICTURE_QUALITY",
+        # Sharpness is the variance of the Laplacian at 48 px plate height: real plate crops measure
+        # above 50 (5th percentile of ../shared/data/plates), the same crops blurred beyond reading
+        # below 25 (95th percentile). Data, not code: the bureau may correct them.
+        "params": {"min_sharpness": 25, "min_brightness": 25, "max_overexposed": 0.4, "min_plate_width": 60},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "图片质量不足以作为处罚依据 / a picture too poor to fine on",
+    },
 ]
 
 

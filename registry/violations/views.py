@@ -1,6 +1,6 @@
 """Pages for traffic police and the bureau: search violations, open one with its evidence, review it."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
@@ -9,7 +9,7 @@ from registry.accounts.views import page_roles
 from registry.common.forms import flatten, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
-from registry.events.evidence import image_file
+from registry.events.evidence import evidence_jpeg, image_file
 from registry.events.models import ViolationStatus
 from registry.violations import exports, services
 from registry.violations.schemas import ViolationQueryArgsSchema
@@ -84,3 +84,10 @@ def image(violation_id, image_id):
     violation = services.get_violation_for(current_user, violation_id)
     path, content_type = image_file(violation.plate_event, image_id)
     return send_file(path, mimetype=content_type, max_age=3600)
+
+
+@bp.get("/<int:violation_id>/evidence.jpg")
+@page_roles(*FIRM_READERS)
+def evidence(violation_id):
+    violation = services.get_violation_for(current_user, violation_id)
+    return Response(evidence_jpeg(violation.plate_event), mimetype="image/jpeg")

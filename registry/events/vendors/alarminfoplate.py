@@ -78,6 +78,10 @@ def to_read(message: dict, colours: dict, directions: dict) -> tuple[dict, str |
                 images[kind] = result.get(key) or message.get(key)
                 break
     confidence = result.get("confidence")
+    rect = ((result.get("location") or {}).get("RECT")) or {}
+    box = None
+    if all(isinstance(rect.get(k), int) for k in ("left", "top", "right", "bottom")):
+        box = [rect["left"], rect["top"], rect["right"] - rect["left"], rect["bottom"] - rect["top"]]
     read = {
         "event_id": event_id[:64],
         "plate": "unknown" if plate in NO_PLATE else plate,
@@ -86,6 +90,7 @@ def to_read(message: dict, colours: dict, directions: dict) -> tuple[dict, str |
         "captured_at": _moment(result),
         "confidence": float(confidence) / 100 if confidence not in (None, "") else None,
         "images": images,
+        "plate_box": box if box and box[2] > 0 and box[3] > 0 else None,
     }
     return read, serial
 

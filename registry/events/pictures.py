@@ -1,0 +1,119 @@
+"""The pictures of a read at ingest: stored and decoded once, analysed (plate colour, quality) at once
+when the rules need it, otherwise soon after by `analyse_pending`, so the gate's answer never waits for
+analysis it does not use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import select
+
+from registry.common.time import utcnow
+from registry.events.models import PassImage, PlateEvent
+from registry.extensions import db
+from registry.pictures.analysis import PLATE, VEHICLE, Analysis, analyse
+from registry.pictures.decoding import ImageRejected, decode
+from registry.pictures.store import CheckedImage, image_path, store_image
+from registry.rules import Picture
+
+
+@dataclass
+class PassPicture:
+    kind: str  # plate (a crop) or vehicle (a whole-vehicle photo)
+    checked: CheckedImage
+    image: np.ndarray | None
+    analysis: Analysis | None = None
+
+
+def take_pictures(images: dict[str, bytes]) -> list[PassPicture]:
+    """Check, decode and store each picture of a read (an invalid one is kept as a record)."""
+    folder, cap = Path(current_app.config["IMAGE_DIR"]), current_app.config["MAX_IMAGE_BYTES"]
+    pictures = []
+    for kind, data in images.items():
+        checked, image = store_image(data, folder, cap)
+        pictures.append(PassPicture(kind, checked, image))
+    return pictures
+
+
+def analyse_best(pictures: list[PassPicture], plate_box: list[int] | None) -> Analysis | None:
+    """Analyse the picture that shows the plate best: a crop, else the vehicle photo (at the camera's
+    rectangle when it sent one). Every analysed picture keeps its analysis."""
+    chosen = _best(pictures)
+    if chosen is None:
+        return None
+    box = tuple(plate_box) if plate_box and chosen.kind == VEHICLE else None
+    chosen.analysis = analyse(chosen.image, PLATE if chosen.kind == PLATE else VEHICLE, box)
+    return chosen.analysis
+
+
+def _best(pictures: list[PassPicture]) -> PassPicture | None:
+    usable = [p for p in pictures if p.image is not None]
+    return next((p for p in usable if p.kind == PLATE), None) or next(iter(usable), None)
+
+
+def picture_facts(analysis: Analysis | None) -> Picture | None:
+    if analysis is None:
+        return None
+    quality = analysis.quality
+    return Picture(
+        analysis.colour,
+        analysis.confidence,
+        quality.sharpness if quality else None,
+        quality.brightness if quality else None,
+        quality.overexposed if quality else None,
+        quality.plate_width if quality else None,
+    )
+
+
+def analysis_columns(analysis: Analysis | None) -> dict:
+    """PassImage columns for an analysis (all None when the picture is not analysed yet)."""
+    if analysis is None:
+        return {}
+    quality = analysis.quality
+    return {
+        "colour": analysis.colour,
+        "colour_confidence": analysis.confidence,
+        "plate_box": list(analysis.box) if analysis.box else None,
+        "sharpness": quality.sharpness if quality else None,
+        "brightness": quality.brightness if quality else None,
+        "overexposed": quality.overexposed if quality else None,
+        "plate_width": quality.plate_width if quality else None,
+        "analysis_ms": analysis.ms,
+        "analysed_at": utcnow(),
+    }
+
+
+def note_colour(plate_event: PlateEvent, analysis: Analysis | None) -> None:
+    """Keep the measured colour on the pass, and whether it disagrees with the camera's claim."""
+    if analysis is None or analysis.colour is None:
+        return
+    claimed = plate_event.plate_color.value if plate_event.plate_color else None
+    plate_event.measured_colour = analysis.colour
+    plate_event.colour_disagrees = claimed is not None and claimed != analysis.colour
+
+
+def analyse_pending(limit: int = 50) -> int:
+    """Analyse pictures stored without analysis (the rules did not need it at ingest); returns how many.
+    The caller commits."""
+    folder = Path(current_app.config["IMAGE_DIR"])
+    rows = db.session.scalars(
+        select(PassImage)
+        .where(PassImage.valid, PassImage.analysed_at.is_(None), PassImage.purged_at.is_(None))
+        .order_by(PassImage.id)
+        .limit(limit)
+    ).all()
+    for row in rows:
+        try:
+            image, _ = decode(image_path(folder, row.sha256).read_bytes(), max_bytes=1 << 30)
+        except (OSError, ImageRejected):
+            row.analysed_at = utcnow()  # the file is gone or unreadable: nothing more to learn
+            continue
+        analysis = analyse(image, PLATE if row.kind == PLATE else VEHICLE)
+        for key, value in analysis_columns(analysis).items():
+            setattr(row, key, value)
+        if row.kind == PLATE or not any(i.kind == PLATE and i.valid for i in row.plate_event.images):
+            note_colour(row.plate_event, analysis)
+    return len(rows)
