@@ -8,6 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     INSTANCE_PATH=/app/instance \
     PORT=8000
 
+# A CJK font for the Chinese text on evidence pictures (registry/pictures/evidence.py): the small
+# WenQuanYi Micro Hei keeps the image lean; the development bootstrap installs fonts-noto-cjk.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt

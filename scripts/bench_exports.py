@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,8 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from registry import create_app  # noqa: E402
 from registry.accounts.models import Role  # noqa: E402
@@ -37,6 +35,7 @@ from registry.events.models import PlateEvent, Verdict, Violation  # noqa: E402
 from registry.extensions import db  # noqa: E402
 from registry.firms.models import Firm  # noqa: E402
 from registry.gates.services import create_gate  # noqa: E402
+from scripts.benchdb import fresh_database  # noqa: E402
 
 FINDING = {
     "rule": "CLEAN_TRANSPORT",
@@ -46,22 +45,6 @@ FINDING = {
     "clause": "第（16）条",
     "policy_id": 5,
 }
-
-
-def fresh_database(url: str | None):
-    if url:
-        return url, lambda: None
-    server = make_url(database_url("postgresql://postgres@127.0.0.1:5432/postgres"))
-    name = f"bench_exports_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    return server.set(database=name).render_as_string(hide_password=False), drop
 
 
 def seed(n: int) -> str:
@@ -191,7 +174,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", default=None, help="default: a fresh PostgreSQL database")
     args = parser.parse_args()
-    url, drop = fresh_database(args.database_url)
+    url, drop = fresh_database(args.database_url, "bench_exports")
     images = tempfile.mkdtemp(prefix="bench-exports-")
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(url), "IMAGE_DIR": images, "API_PER_PAGE_MAX": 500})
     try:

@@ -41,7 +41,7 @@ from paho.mqtt.properties import Properties  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from registry.config import database_url  # noqa: E402
+from scripts.benchdb import fresh_database  # noqa: E402
 from tests.support.mosquitto import Mosquitto, free_port  # noqa: E402
 
 BARE_ID, GATEWAY_ID = "bench-bare", "bench-gateway"
@@ -152,22 +152,6 @@ def batch_summary(port: int) -> str:
     value = scrape(port)
     count, total = value.get("gateway_batch_size_count", 0), value.get("gateway_batch_size_sum", 0)
     return f"{int(count)} batches, {total / count if count else 0:.0f} messages each on average"
-
-
-def fresh_database(url: str | None) -> tuple[str, callable]:
-    if url:
-        return url, lambda: None
-    server = make_url(database_url("postgresql://postgres@127.0.0.1:5432/postgres"))
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    return server.set(database=name).render_as_string(hide_password=False), drop
 
 
 def main() -> int:

@@ -62,3 +62,10 @@ def xlsx_response(filename: str, sheet: str, header: list[str], rows: Iterable[l
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": _disposition(filename)},
     )
+
+
+def table_response(fmt: str, filename: str, sheet: str, header: list[str], rows: Iterable[list]) -> Response:
+    """The table as `fmt` (csv or xlsx), named `filename` without its extension."""
+    if fmt == "csv":
+        return csv_response(f"{filename}.csv", header, rows)
+    return xlsx_response(f"{filename}.xlsx", sheet, header, rows)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
@@ -60,7 +60,9 @@ class PlateEvent(db.Model):
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id"), index=True)
     # The plate colour measured in the picture, and whether it disagrees with the camera's claim.
     measured_colour: Mapped[str | None] = mapped_column(String(16))
-    colour_disagrees: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # No server default in the model (the migration has one for old rows): with one, every pass insert
+    # would return the column, which turns the batch's executemany into slower INSERT ... RETURNING.
+    colour_disagrees: Mapped[bool] = mapped_column(Boolean, default=False)
 
     gate: Mapped[Gate] = relationship()
     vehicle: Mapped[Vehicle | None] = relationship()

@@ -2,7 +2,7 @@
 
 from sqlalchemy.orm import joinedload
 
-from registry.common.exports import csv_response, xlsx_response
+from registry.common.exports import table_response
 from registry.common.time import today_local
 from registry.extensions import db
 from registry.machinery.deadlines import is_overdue
@@ -39,7 +39,4 @@ def rows(query):
 
 
 def machinery_export(query, fmt: str):
-    filename = f"machinery-{today_local().isoformat()}.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, header(), rows(query))
-    return xlsx_response(filename, "machinery", header(), rows(query))
+    return table_response(fmt, f"machinery-{today_local().isoformat()}", "machinery", header(), rows(query))

@@ -1,6 +1,7 @@
 """Chinese and English names of the machinery vocabulary, for pages and exports."""
 
 from registry.common.i18n import t
+from registry.machinery.rules import STAGE_NAMES
 
 _NAMES = {
     # machine types
@@ -19,13 +20,7 @@ _NAMES = {
     "electric": ("电动", "electric"),
     "gas": ("燃气", "gas"),
     "hybrid": ("混合动力", "hybrid"),
-    # stages
-    "1": ("国一", "China I"),
-    "2": ("国二", "China II"),
-    "3": ("国三", "China III"),
-    "4": ("国四", "China IV"),
-    "D": ("电动（D）", "electric (D)"),
-    "X": ("无排放阶段（X）", "no stage (X)"),
+    **STAGE_NAMES,
     # statuses and results
     "pending": ("待审核", "pending"),
     "approved": ("已登记", "registered"),

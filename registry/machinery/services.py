@@ -114,17 +114,22 @@ def _ensure_identifiers_free(data: dict, exclude_id=None) -> None:
     )
 
 
+def acting_unit_id(actor: User, requested: int | None) -> int:
+    """The unit a record is made for: a construction user's own (naming another is refused); the
+    bureau must name one."""
+    if actor.role == Role.CONSTRUCTION:
+        if requested not in (None, actor.construction_unit_id):
+            raise Forbidden(t("只能为本单位登记", "you may record for your own unit only"), "unit_id")
+        return actor.construction_unit_id
+    if requested is None:
+        raise DomainError(t("请指定所属施工单位（unit_id）", "name the construction unit (unit_id)"), "unit_id")
+    return get_unit(requested).id
+
+
 def register_machinery(actor: User, data: dict) -> Machinery:
     """A construction unit registers a machine for itself (the bureau may for a named unit): pending."""
     data = dict(data)
-    unit_id = data.pop("unit_id", None)
-    if actor.role == Role.CONSTRUCTION:
-        if unit_id not in (None, actor.construction_unit_id):
-            raise Forbidden(t("只能为本单位登记机械", "you may register machinery for your own unit only"), "unit_id")
-        unit_id = actor.construction_unit_id
-    elif unit_id is None:
-        raise DomainError(t("请指定机械所属施工单位", "name the owner unit (unit_id)"), "unit_id")
-    get_unit(unit_id)
+    unit_id = acting_unit_id(actor, data.pop("unit_id", None))
     _ensure_identifiers_free(data)
     machinery = Machinery(unit_id=unit_id, status=MachineryStatus.PENDING, **data)
     db.session.add(machinery)

@@ -10,7 +10,7 @@ from registry.extensions import db
 from registry.machinery import rules
 from registry.machinery.inspections import latest_result, zone_for
 from registry.machinery.models import ConstructionUnit, Site, SiteDeclaration
-from registry.machinery.services import get_by_code, get_unit, own_unit_id
+from registry.machinery.services import acting_unit_id, get_by_code, own_unit_id
 
 
 def create_unit(actor: User, data: dict) -> ConstructionUnit:
@@ -25,14 +25,7 @@ def create_unit(actor: User, data: dict) -> ConstructionUnit:
 def create_site(actor: User, data: dict) -> Site:
     """A construction unit records one of its sites (the bureau may for a named unit)."""
     data = dict(data)
-    unit_id = data.pop("unit_id", None)
-    if actor.role == Role.CONSTRUCTION:
-        if unit_id not in (None, actor.construction_unit_id):
-            raise Forbidden(t("只能为本单位登记工地", "you may record sites for your own unit only"), "unit_id")
-        unit_id = actor.construction_unit_id
-    elif unit_id is None:
-        raise DomainError(t("请指定工地所属施工单位", "name the unit the site belongs to (unit_id)"), "unit_id")
-    get_unit(unit_id)
+    unit_id = acting_unit_id(actor, data.pop("unit_id", None))
     snapshot = lambda s: {"name": s.name, "unit_id": s.unit_id, "low_emission_zone": s.low_emission_zone}  # noqa: E731
     return add_audited(actor, Site(unit_id=unit_id, **data), "site", snapshot)
 

@@ -7,7 +7,7 @@ they are read, so a 100,000-row export runs in flat memory (scripts/bench_export
 from sqlalchemy import select
 
 from registry.alerts.models import Alert
-from registry.common.exports import csv_response, xlsx_response
+from registry.common.exports import table_response
 from registry.common.time import LOCAL_TZ, today_local
 from registry.events.models import PlateEvent, Verdict, Violation
 from registry.extensions import db
@@ -110,10 +110,8 @@ def violation_rows(actor, args: dict):
 
 def violations_export(actor, args: dict, fmt: str):
     header = [f"{zh} ({key})" for zh, key in VIOLATION_COLUMNS]
-    filename = f"violations-{today_local().isoformat()}.{fmt}"
-    if fmt == "csv":
-        return csv_response(filename, header, violation_rows(actor, args))
-    return xlsx_response(filename, "violations", header, violation_rows(actor, args))
+    filename = f"violations-{today_local().isoformat()}"
+    return table_response(fmt, filename, "violations", header, violation_rows(actor, args))
 
 
 # MEE 2020 mobile-source guide, table 3 (DOMAIN.md 4): one row per vehicle pass. Cargo, quantity and
@@ -180,8 +178,5 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
 
 def ledger_export(firm: Firm, start_day, end_day, bounds, fmt: str, base_url: str):
     header = [f"{zh} ({key})" for zh, key in LEDGER_COLUMNS]
-    filename = f"gate-ledger-{firm.id}-{start_day.isoformat()}-{end_day.isoformat()}.{fmt}"
-    rows = ledger_rows(firm.id, bounds[0], bounds[1], base_url)
-    if fmt == "csv":
-        return csv_response(filename, header, rows)
-    return xlsx_response(filename, "ledger", header, rows)
+    filename = f"gate-ledger-{firm.id}-{start_day.isoformat()}-{end_day.isoformat()}"
+    return table_response(fmt, filename, "ledger", header, ledger_rows(firm.id, bounds[0], bounds[1], base_url))
