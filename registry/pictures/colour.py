@@ -133,7 +133,7 @@ def _blue_under_a_cast(work: np.ndarray) -> bool:
     shares, coloured = hue_shares(hsv, ~bright)
     # The light strokes must come out white (a cast within a plausible gain), and a blue ground reflects
     # a good part of what its white strokes do, black ink almost nothing.
-    strokes_grey = float(np.median(hsv[..., 1][bright])) < ACHROMATIC_SATURATION
+    strokes_grey = float(np.median(hsv[..., 1][bright])) < CHROMA_SATURATION
     ground = float(np.median(hsv[..., 2][~bright]))
     strokes = float(np.median(hsv[..., 2][bright]))
     return strokes_grey and coloured >= 0.5 and shares["blue"] >= 0.6 and ground >= GROUND_TO_STROKE * strokes
