@@ -88,8 +88,17 @@ def character_count(gray_plate: np.ndarray) -> int:
     return best
 
 
+STRICT = {"min_area": 0.0004, "min_fill": 0.4, "min_transitions": 8}
+LOOSE = {"min_area": 0.0002, "min_fill": 0.3, "min_transitions": 6}  # a second look when nothing passed
+
+
 def _candidates(
-    mask: np.ndarray, edges: np.ndarray, gray: np.ndarray, source: str, close: tuple[int, int]
+    mask: np.ndarray,
+    edges: np.ndarray,
+    gray: np.ndarray,
+    source: str,
+    close: tuple[int, int],
+    limits: dict = STRICT,
 ) -> list[tuple]:
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, close)
     joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
@@ -99,7 +108,7 @@ def _candidates(
     found = []
     for contour in contours:
         area = cv2.contourArea(contour)
-        if not 0.0004 * area_total <= area <= 0.2 * area_total:
+        if not limits["min_area"] * area_total <= area <= 0.2 * area_total:
             continue
         (cx, cy), (w, h), angle = cv2.minAreaRect(contour)
         if w < h:
@@ -111,11 +120,11 @@ def _candidates(
         if not aspect_score:
             continue
         fill = area / max(w * h, 1)
-        if fill < 0.4:
+        if fill < limits["min_fill"]:
             continue
         plate = upright(gray, ((cx, cy), (w, h), angle))
         transitions = stroke_transitions(plate)
-        if transitions < 8:
+        if transitions < limits["min_transitions"]:
             continue
         characters = character_count(plate)
         density = np.count_nonzero(upright(edges, ((cx, cy), (w, h), angle)) > 127) / plate.size
@@ -144,16 +153,19 @@ def locate_plates(image: np.ndarray, limit: int = 3) -> list[Candidate]:
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     edges = _edges(gray)
     w = small.shape[1]
-    found = []
-    for colour, (low, high) in MASKS.items():
-        mask = cv2.inRange(hsv, np.array(low), np.array(high))
-        found += _candidates(mask, edges, gray, colour, (max(3, w // 80), max(3, w // 160)))
-    # Regions of character strokes alone find plates whose ground colour is washed out or unlit; they
-    # also find signs and grilles, so they count for less than a plate-coloured ground.
-    found += [
-        (score * EDGES_ONLY_WEIGHT, *rest)
-        for score, *rest in _candidates(edges, edges, gray, "edges", (max(5, w // 45), max(3, w // 250)))
-    ]
+    masks = [(colour, cv2.inRange(hsv, np.array(low), np.array(high))) for colour, (low, high) in MASKS.items()]
+    for limits in (STRICT, LOOSE):  # the loose look only when the strict one found nothing
+        found = []
+        for colour, mask in masks:
+            found += _candidates(mask, edges, gray, colour, (max(3, w // 80), max(3, w // 160)), limits)
+        # Regions of character strokes alone find plates whose ground colour is washed out or unlit; they
+        # also find signs and grilles, so they count for less than a plate-coloured ground.
+        found += [
+            (score * EDGES_ONLY_WEIGHT, *rest)
+            for score, *rest in _candidates(edges, edges, gray, "edges", (max(5, w // 45), max(3, w // 250)), limits)
+        ]
+        if found:
+            break
     found.sort(key=lambda c: c[0], reverse=True)
     results = []
     for score, (cx, cy), (rw, rh), angle, source in found:
