@@ -33,6 +33,7 @@ from registry.gates.models import Gate
 log = logging.getLogger(__name__)
 BATCH_MAX = 500
 BACKOFF_MAX = 15.0
+ANALYSIS_IDLE_SECONDS = 5.0  # with no pictures waiting for analysis, look again after this long
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Store:
     def __init__(self, app):
         self.app = app
         self.policy_cache = PolicyCache(seconds=5.0)
+        self.analysis_due = 0.0  # monotonic time of the next look for pictures to analyse
 
     def store_until_done(self, batch: list[Inbound], stop) -> Stored | None:
         """Store a batch, retrying through database failures; None when stopped before it was stored."""
@@ -103,14 +105,20 @@ class Store:
         return Stored(messages, outgoing, tally)
 
     def analyse_pending(self) -> int:
-        """While no messages wait: analyse pictures the rules did not need at ingest (colour, quality)."""
+        """While no messages wait: analyse pictures the rules did not need at ingest (colour, quality).
+        When there were none, look again only after a while rather than on every idle moment."""
+        if time.monotonic() < self.analysis_due:
+            return 0
         with self.app.app_context():
             try:
                 done = analyse_pending(limit=20)
                 db.session.commit()
+                if not done:
+                    self.analysis_due = time.monotonic() + ANALYSIS_IDLE_SECONDS
                 return done
             except DBAPIError as exc:
                 db.session.rollback()
+                self.analysis_due = time.monotonic() + ANALYSIS_IDLE_SECONDS
                 log.warning("picture analysis postponed: database failed (%s)", exc.__class__.__name__)
                 return 0
             finally:

@@ -136,3 +136,17 @@ def test_evidence_picture_and_thumbnails(client, gate, bureau):
         thumb = cv2.imdecode(np.frombuffer(small.data, np.uint8), cv2.IMREAD_COLOR)
         assert max(thumb.shape[:2]) == 320
     assert image["colour"] == "blue"
+
+
+def test_the_gateway_worker_analyses_waiting_pictures_when_idle_and_then_rests(app, client, gate, make_vehicle):
+    from gateway.consumer import Store
+
+    make_vehicle(plate="晋H60001", emission_stage="6")
+    answer = post(client, gate, "晋H60001", {"vehicle": b64(labelled(VEHICLE_PHOTO))})
+    store = Store(app)
+    assert store.analyse_pending() == 1
+    assert store.analyse_pending() == 0  # nothing left: the next look waits a while
+    assert store.analysis_due > 0
+    [image] = images_of(answer["id"])
+    db.session.refresh(image)
+    assert image.colour == "blue"
