@@ -64,20 +64,16 @@ def gate_liveness(now) -> list[dict]:
     config = current_app.config
     threshold = timedelta(minutes=config["GATE_SILENT_MINUTES"])
     hours = parse_hours(config["WORKING_HOURS"])
-    last = dict(
-        db.session.execute(
-            select(PlateEvent.gate_id, func.max(PlateEvent.received_at)).group_by(PlateEvent.gate_id)
-        ).all()
-    )
+    # One index look-up per gate (plate_events gate_id, received_at), not a scan of every pass ever stored.
+    last_pass = select(func.max(PlateEvent.received_at)).where(PlateEvent.gate_id == Gate.id).scalar_subquery()
     gates = db.session.execute(
-        select(Gate.id, Gate.code, Gate.name, Firm.name)
+        select(Gate.code, Gate.name, Firm.name, last_pass)
         .join(Firm, Gate.firm_id == Firm.id)
         .where(Gate.active)
         .order_by(Firm.name, Gate.code)
     )
     rows = []
-    for gate_id, code, name, firm in gates:
-        seen = last.get(gate_id)  # max() keeps the column's type: an aware UTC moment on both engines
+    for code, name, firm, seen in gates:
         rows.append(
             {
                 "code": code,

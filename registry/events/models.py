@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
@@ -42,7 +42,10 @@ class ViolationStatus(StrEnum):
 
 class PlateEvent(db.Model):
     __tablename__ = "plate_events"
-    __table_args__ = (UniqueConstraint("gate_id", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("gate_id", "event_id"),
+        Index("ix_plate_events_gate_id_received_at", "gate_id", "received_at"),  # a gate's last pass
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"), index=True)
