@@ -11,9 +11,8 @@ from registry.common.i18n import t
 from registry.common.time import LOCAL_TZ
 from registry.events.models import PlateEvent
 from registry.pictures.analysis import VEHICLE, analyse
-from registry.pictures.decoding import decode
 from registry.pictures.evidence import annotate
-from registry.pictures.store import image_path, thumbnail
+from registry.pictures.store import image_path, load_stored, thumbnail
 
 
 def image_file(plate_event: PlateEvent, image_id: int) -> tuple[Path, str]:
@@ -32,7 +31,7 @@ def thumbnail_file(plate_event: PlateEvent, image_id: int) -> Path:
     path, _ = image_file(plate_event, image_id)
     small = path.parent.parent / "thumbs" / f"{path.name}.jpg"
     if not small.exists():
-        image, _ = decode(path.read_bytes(), max_bytes=1 << 30)
+        image = load_stored(path)
         small.parent.mkdir(parents=True, exist_ok=True)
         partial = small.with_suffix(f".{os.getpid()}.part")
         partial.write_bytes(thumbnail(image))
@@ -50,7 +49,7 @@ def evidence_jpeg(plate_event: PlateEvent) -> bytes:
     if chosen is None:
         raise NotFound(t("该次过车没有可用的图片", "this pass has no picture to show"))
     path, _ = image_file(plate_event, chosen.id)
-    image, _ = decode(path.read_bytes(), max_bytes=1 << 30)
+    image = load_stored(path)
     box = tuple(chosen.plate_box) if chosen.plate_box else None
     if box is None and chosen.kind == "vehicle":
         box = analyse(image, VEHICLE).box

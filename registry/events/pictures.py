@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from registry.common.time import utcnow
 from registry.events.models import PassImage, PlateEvent
 from registry.extensions import db
 from registry.pictures.analysis import PLATE, VEHICLE, Analysis, analyse
-from registry.pictures.decoding import ImageRejected, decode
-from registry.pictures.store import CheckedImage, image_path, store_image
+from registry.pictures.decoding import ImageRejected
+from registry.pictures.store import CheckedImage, image_path, load_stored, store_image
 from registry.rules import Picture
 
 
@@ -97,17 +98,18 @@ def note_colour(plate_event: PlateEvent, analysis: Analysis | None) -> None:
 
 def analyse_pending(limit: int = 50) -> int:
     """Analyse pictures stored without analysis (the rules did not need it at ingest); returns how many.
-    The caller commits."""
+    Flushes; the caller commits."""
     folder = Path(current_app.config["IMAGE_DIR"])
     rows = db.session.scalars(
         select(PassImage)
         .where(PassImage.valid, PassImage.analysed_at.is_(None), PassImage.purged_at.is_(None))
         .order_by(PassImage.id)
         .limit(limit)
+        .options(selectinload(PassImage.plate_event).selectinload(PlateEvent.images))
     ).all()
     for row in rows:
         try:
-            image, _ = decode(image_path(folder, row.sha256).read_bytes(), max_bytes=1 << 30)
+            image = load_stored(image_path(folder, row.sha256))
         except (OSError, ImageRejected):
             row.analysed_at = utcnow()  # the file is gone or unreadable: nothing more to learn
             continue
@@ -116,4 +118,5 @@ def analyse_pending(limit: int = 50) -> int:
             setattr(row, key, value)
         if row.kind == PLATE or not any(i.kind == PLATE and i.valid for i in row.plate_event.images):
             note_colour(row.plate_event, analysis)
+    db.session.flush()  # services flush, the caller commits
     return len(rows)

@@ -11,6 +11,7 @@ from registry.common.i18n import t
 from registry.common.time import utcnow
 from registry.extensions import db
 from registry.machinery.models import Machinery, MachineryPhoto, MachineryStatus, PhotoKind
+from registry.machinery.services import is_bureau
 from registry.pictures.decoding import ImageRejected, decode
 from registry.pictures.store import image_path, save_content, thumbnail
 
@@ -21,10 +22,7 @@ def photo_folder() -> Path:
 
 def add_photo(actor, machinery: Machinery, kind: PhotoKind, data: bytes) -> MachineryPhoto:
     """Store one photo of `kind`, replacing an earlier one of the same kind (the audit log keeps both)."""
-    if machinery.status in (MachineryStatus.APPROVED, MachineryStatus.RETIRED) and actor.role.value not in (
-        "admin",
-        "bureau",
-    ):
+    if machinery.status in (MachineryStatus.APPROVED, MachineryStatus.RETIRED) and not is_bureau(actor):
         raise Conflict(t("已登记的机械不能更换照片", "photos of a registered machine cannot be replaced"), "file")
     limit = current_app.config["MAX_PHOTO_BYTES"]
     if len(data) > limit:

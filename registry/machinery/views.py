@@ -14,6 +14,7 @@ from registry.machinery import exports, inspections, photos, services
 from registry.machinery.deadlines import is_overdue, registration_days
 from registry.machinery.models import (
     MachineFuel,
+    Machinery,
     MachineryStatus,
     MachineStage,
     MachineType,
@@ -73,7 +74,7 @@ def export(fmt):
 def review_queue():
     """Pending registrations, oldest first, with the photos each still lacks."""
     query = services.machinery_query(current_user, {"status": MachineryStatus.PENDING})
-    query = query.order_by(None).order_by(services.Machinery.id)
+    query = query.order_by(None).order_by(Machinery.id)
     page = request.args.get("page", 1, type=int)
     listing = paginate(query, max(page, 1), 50)
     overdue = paginate(services.machinery_query(current_user, {"overdue": True}), 1, 1)["total"]

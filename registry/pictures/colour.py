@@ -7,11 +7,11 @@
     white plate        black (and red) characters on white (police)
     black plate        white characters on black           (embassy, consulate, HK/Macau)
 
-The character polarity (lighter or darker than the background) splits the six into two groups before
-any hue is looked at, which keeps a blue plate under a green or cyan colour cast blue: no plate with
-light characters is green. Hue families are the plain geometry of the hue circle (OpenCV hue, 0-180):
-yellow (including the orange that sodium street light turns it to) 5-34, green 34-90, blue 90-135;
-pixels with too little saturation or light carry no hue. Nothing here is fitted to particular photos.
+Hue families are the plain geometry of the hue circle (OpenCV hue, 0-180): yellow (including the orange
+that sodium street light turns it to) 5-34, green 34-90, blue 90-135; pixels with too little saturation
+or light carry no hue. The pairs decide the hard cases: a crop with almost no hue is white or black, and
+a blue plate under a colour cast is known by its white strokes (`_blue_under_a_cast`). Nothing here is
+fitted to particular photos.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ HUE_GREEN = (34, 90)  # 68°-180°
 HUE_BLUE = (90, 135)  # 180°-270°
 CHROMA_SATURATION = 60  # below this (of 255) a pixel's hue is not trusted
 CHROMA_VALUE = 45  # nor in near darkness
-ACHROMATIC_SATURATION = 45  # a background this grey is white or black, not coloured
 FAINT_SATURATION = 25  # a faint tint: enough to tell a coloured ground seen in bad light from grey
 FAINT_VALUE = 20  # and a navy ground at night is dark but still blue
 WORK_HEIGHT = 40  # crops are compared at one size
@@ -40,8 +39,7 @@ GROUND_TO_STROKE = 0.3  # a blue ground is at least this bright against white st
 class ColourReading:
     colour: str
     confidence: float  # 0..1
-    light_characters: bool
-    shares: dict[str, float]  # hue family -> share of the background's coloured pixels
+    shares: dict[str, float]  # hue family -> share of the crop's coloured pixels
 
 
 def _normalise(crop: np.ndarray) -> np.ndarray:
@@ -51,26 +49,6 @@ def _normalise(crop: np.ndarray) -> np.ndarray:
     small = cv2.resize(crop, (max(8, round(width * scale)), WORK_HEIGHT), interpolation=cv2.INTER_AREA)
     h, w = small.shape[:2]
     return small[round(h * 0.12) : round(h * 0.88), round(w * 0.06) : round(w * 0.94)]
-
-
-def _split(hsv: np.ndarray) -> tuple[np.ndarray, bool, float]:
-    """Separate background from characters. Otsu on brightness gives two classes; the background is the
-    one that survives a morphological opening wider than a character stroke (strokes are about a tenth
-    of the plate's height, GA 36-2018 glyphs), the characters are the one that does not. Returns the
-    background mask, whether the characters are the lighter class, and the background's median
-    saturation."""
-    value = hsv[..., 2]
-    _, bright = cv2.threshold(value, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    dark = cv2.bitwise_not(bright)
-    size = max(3, round(value.shape[0] * 0.18))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    kept_bright = np.count_nonzero(cv2.morphologyEx(bright, cv2.MORPH_OPEN, kernel)) / max(np.count_nonzero(bright), 1)
-    kept_dark = np.count_nonzero(cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)) / max(np.count_nonzero(dark), 1)
-    background_is_dark = kept_dark > kept_bright
-    background = (dark if background_is_dark else bright) > 0
-    saturation = np.where(value >= CHROMA_VALUE, hsv[..., 1], 0)  # the hue of near-black is noise
-    median_saturation = float(np.median(saturation[background])) if background.any() else 0.0
-    return background, background_is_dark, median_saturation
 
 
 def hue_shares(
@@ -95,25 +73,24 @@ def classify_crop(crop: np.ndarray) -> ColourReading:
     hsv = cv2.cvtColor(work, cv2.COLOR_BGR2HSV)
     everything = np.ones(hsv.shape[:2], bool)
     shares, coloured = hue_shares(hsv, everything)
-    _background, light_characters, _saturation = _split(hsv)
     if coloured < 0.25:  # a grey plate: white with dark characters, or black with light ones
         # ... or a coloured ground seen at night or washed out: a faint but consistent tint decides,
         # since white (police) and black (embassy, HK/Macau) plates are rare at a freight gate.
         faint, tinted = hue_shares(hsv, everything, FAINT_SATURATION, FAINT_VALUE)
         tint = max(faint, key=faint.get)
         if tinted >= 0.3 and faint[tint] >= 0.6:
-            return ColourReading(tint, _sure(0.3 + 0.3 * faint[tint]), tint == "blue", faint)
+            return ColourReading(tint, _sure(0.3 + 0.3 * faint[tint]), faint)
         brightness = float(np.median(hsv[..., 2]))
         colour = "white" if brightness >= 128 else "black"
         if colour == "black" and _blue_under_a_cast(work):  # a dark, tinted blue plate
-            return ColourReading("blue", 0.5, True, shares)
-        return ColourReading(colour, _sure(1 - coloured / 0.25), colour == "black", shares)
+            return ColourReading("blue", 0.5, shares)
+        return ColourReading(colour, _sure(1 - coloured / 0.25), shares)
     family = max(shares, key=shares.get)
     if family != "blue" and _blue_under_a_cast(work):
-        return ColourReading("blue", _sure(0.5 + shares["blue"] / 2), True, shares)
+        return ColourReading("blue", _sure(0.5 + shares["blue"] / 2), shares)
     if shares["green"] >= 0.2 and shares["yellow"] >= 0.2 and _yellow_left_of_green(hsv, everything):
-        return ColourReading("yellow_green", _sure(shares["green"] + shares["yellow"]), False, shares)
-    return ColourReading(family, _sure(shares[family]), light_characters, shares)
+        return ColourReading("yellow_green", _sure(shares["green"] + shares["yellow"]), shares)
+    return ColourReading(family, _sure(shares[family]), shares)
 
 
 def _blue_under_a_cast(work: np.ndarray) -> bool:

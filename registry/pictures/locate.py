@@ -173,7 +173,7 @@ def locate_plates(image: np.ndarray, limit: int = 3) -> list[Candidate]:
         x, y, bw, bh = cv2.boundingRect(cv2.boxPoints(rect).astype(np.int32))
         x, y = max(0, x), max(0, y)
         box = (x, y, min(bw, width - x), min(bh, height - y))
-        if any(_iou(box, other.box) > 0.3 for other in results):
+        if any(iou(box, other.box) > 0.3 for other in results):
             continue
         results.append(Candidate(box, rect, round(score, 3), source))
         if len(results) == limit:
@@ -181,12 +181,8 @@ def locate_plates(image: np.ndarray, limit: int = 3) -> list[Candidate]:
     return results
 
 
-def crop(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    x, y, w, h = box
-    return image[y : y + h, x : x + w]
-
-
-def _iou(a, b) -> float:
+def iou(a, b) -> float:
+    """Intersection over union of two [x, y, w, h] boxes."""
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
     ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
@@ -194,6 +190,3 @@ def _iou(a, b) -> float:
     inter = ix * iy
     union = aw * ah + bw * bh - inter
     return inter / union if union else 0.0
-
-
-iou = _iou

@@ -15,19 +15,7 @@ from registry.violations import exports, services
 from registry.violations.schemas import ViolationQueryArgsSchema
 
 bp = Blueprint("violation_pages", __name__, url_prefix="/violations")
-FILTERS = (
-    "plate",
-    "plate_prefix",
-    "firm_id",
-    "gate",
-    "rule",
-    "severity",
-    "status",
-    "alert_level",
-    "from",
-    "to",
-    "sort",
-)
+FILTERS = tuple(field.data_key or name for name, field in ViolationQueryArgsSchema().fields.items())
 
 
 def _args() -> tuple[dict, dict | None]:
