@@ -28,7 +28,7 @@ from registry.events.models import (
     PlateRead,
 )
 from registry.events.pictures import take_pictures
-from registry.events.writing import ChildRows, take_ids_from_sequences
+from registry.events.writing import ChildRows, NewPass, NewPasses
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour, normalise_plate
@@ -45,7 +45,7 @@ class Arrival:
 
 @dataclass
 class Ingested:
-    plate_event: PlateEvent
+    plate_event: PlateEvent | NewPass  # a stored pass, or one this batch created
     event_id: str
     outcome: str  # created, duplicate, merged
 
@@ -92,7 +92,7 @@ def record_plate_events(
     facts = Facts(policy_cache)
     facts.preload({normalise_plate(a.read["plate"]) for a in arrivals}, [a.read["captured_at"] for a in arrivals])
     window = timedelta(seconds=current_app.config["MERGE_WINDOW_SECONDS"])
-    children = ChildRows()
+    children, new_passes = ChildRows(), NewPasses()
     results = []
     with db.session.no_autoflush:
         for arrival in arrivals:
@@ -105,26 +105,26 @@ def record_plate_events(
             pictures = take_pictures(read.get("images") or {})
             plate_event = passes.same_pass(gate.id, read, plate, window)
             if plate_event is None:
-                plate_event = PlateEvent(
-                    gate=gate,
+                plate_event = NewPass(
+                    gate_id=gate.id,
                     event_id=read["event_id"],
                     direction=Direction(read["direction"]),
                     captured_at=read["captured_at"],
-                    read_count=0,
                     **_read_fields(read, plate),
                 )
-                judge(plate_event, gate, facts, children, pictures, read.get("plate_box"))
+                new_passes.add(plate_event)
+                judge(plate_event, gate, facts, children, pictures, read.get("plate_box"), stored=False)
                 passes.add(plate_event, gate.id, read["direction"])
                 outcome = "created"
             else:
                 if (read["confidence"] or 0) > (plate_event.confidence or 0):
                     for field, value in _read_fields(read, plate).items():
                         setattr(plate_event, field, value)
-                    judge(plate_event, gate, facts, children, pictures, read.get("plate_box"))
+                    is_stored = not isinstance(plate_event, NewPass)
+                    judge(plate_event, gate, facts, children, pictures, read.get("plate_box"), stored=is_stored)
                     passes.add(plate_event, gate.id, read["direction"])  # findable by its new plate too
                 outcome = "merged"
             plate_event.read_count += 1
-            db.session.add(plate_event)
             children.add(
                 PlateRead,
                 plate_event,
@@ -142,8 +142,8 @@ def record_plate_events(
             store_images(plate_event, pictures, children)
             stored[key] = plate_event
             results.append(Ingested(plate_event, read["event_id"], outcome))
-        take_ids_from_sequences()
-    db.session.flush()
+    db.session.flush()  # merges into stored passes
+    new_passes.write()
     children.write()
     return results
 

@@ -19,10 +19,13 @@ def judge(
     children: ChildRows,
     pictures: list[PassPicture] = (),
     plate_box: list[int] | None = None,
+    stored: bool = True,
 ) -> None:
     """(Re)compute the pass's verdict and its open violations from the best read. The pictures are
     analysed first only when the rules need them: the colour for an unregistered or a registered
-    new-energy vehicle, the quality before a deny; otherwise later, off the gate's path."""
+    new-energy vehicle, the quality before a deny; otherwise later, off the gate's path.
+
+    A pass not `stored` yet is a transient object that the batch writes itself (NewPasses)."""
     colour = plate_event.plate_color.value if plate_event.plate_color else None
     check = check_read(plate_event.plate_raw, colour, gate.firm, plate_event.captured_at, facts)
     if pictures and (needs_colour(check) or check.verdict.decision == "deny"):
@@ -33,7 +36,7 @@ def judge(
             check = check_read(
                 plate_event.plate_raw, colour, gate.firm, plate_event.captured_at, facts, facts_of_picture
             )
-    plate_event.vehicle = check.vehicle
+    plate_event.vehicle_id = check.vehicle.id if check.vehicle is not None else None
     verdict = plate_event.verdict or Verdict(plate_event=plate_event)
     result = check.verdict
     verdict.decision = Decision(result.decision)
@@ -42,13 +45,14 @@ def judge(
     verdict.stage_inferred = result.stage_inferred
     verdict.emission_stage = result.stage
     verdict.alert_id = result.alert_ids[0] if result.alert_ids else None
-    db.session.add(verdict)
-    _raise_violations(plate_event, gate, check, children)
+    if stored:
+        db.session.add(verdict)
+    _raise_violations(plate_event, gate, check, children, stored)
 
 
-def _raise_violations(plate_event: PlateEvent, gate: Gate, check: Check, children: ChildRows) -> None:
+def _raise_violations(plate_event: PlateEvent, gate: Gate, check: Check, children: ChildRows, stored: bool) -> None:
     children.drop(Violation, plate_event)  # re-judged after a better read: its open violations go
-    if plate_event.id is not None:
+    if stored:
         db.session.execute(
             delete(Violation).where(Violation.plate_event_id == plate_event.id, Violation.status == "open")
         )

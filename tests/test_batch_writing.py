@@ -1,0 +1,62 @@
+"""Writing a batch without the ORM unit of work (registry/events/writing.py), on both engines."""
+
+from dataclasses import fields
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from registry.events.models import PlateEvent, PlateRead, Verdict
+from registry.events.writing import NewPass, NewPasses, NewVerdict, insert_rows
+from registry.extensions import db
+from registry.gates.services import create_gate
+
+
+@pytest.mark.parametrize(("record", "model"), [(NewPass, PlateEvent), (NewVerdict, Verdict)])
+def test_batch_records_carry_every_column_of_their_table(record, model):
+    """A column added to the model but not to the record would never be written for new passes."""
+    columns = {c.key for c in model.__table__.columns} - {"plate_event_id"}
+    if record is NewVerdict:
+        columns -= {"id"}  # a verdict's id comes from its sequence
+    assert columns <= {f.name for f in fields(record)}
+
+
+def test_rows_lacking_a_column_take_its_python_default_or_null(make_firm):
+    """Rows of one batch may name different columns (a picture analysed or not): what a row lacks takes
+    the column's Python default (a fresh value per row for a callable one), else NULL."""
+    gate, _ = create_gate(None, make_firm(name="钢铁集团"), "北门")
+    moment = datetime(2022, 3, 1, 2, 0, tzinfo=UTC)
+    db.session.flush()
+    new_pass = NewPass(
+        gate_id=gate.id,
+        event_id="w-1",
+        plate_raw="晋H20001",
+        plate="晋H20001",
+        plate_color=None,
+        direction="in",
+        captured_at=moment,
+        confidence=None,
+        read_count=2,
+    )
+    new_pass.verdict.decision = "pass"
+    passes = NewPasses()
+    passes.add(new_pass)
+    passes.write()
+    assert new_pass.id is not None
+    before = datetime.now(UTC)
+    insert_rows(
+        PlateRead.__table__,
+        [
+            {"plate_event_id": new_pass.id, "gate_id": gate.id, "event_id": "w-1", "plate_raw": "晋H20001",
+             "captured_at": moment, "source": "mqtt", "confidence": 0.8, "received_at": moment},
+            {"plate_event_id": new_pass.id, "gate_id": gate.id, "event_id": "w-2", "plate_raw": "晋H2OOO1",
+             "captured_at": moment, "source": "mqtt"},
+        ],
+    )  # fmt: skip
+    db.session.commit()
+    first, second = db.session.scalars(select(PlateRead).order_by(PlateRead.event_id)).all()
+    assert (first.confidence, first.received_at) == (0.8, moment)
+    assert second.confidence is None and second.received_at >= before  # utcnow(), evaluated for the row
+    stored = db.session.get(PlateEvent, new_pass.id)
+    assert (stored.read_count, stored.verdict.decision.value, stored.colour_disagrees) == (2, "pass", False)
+    assert stored.verdict.findings == [] and stored.verdict.evaluated_at is not None
