@@ -12,7 +12,7 @@ from registry.pictures.decoding import ImageRejected, decode
 from registry.pictures.evidence import annotate
 from registry.pictures.locate import iou, locate_plates
 from registry.pictures.quality import measure
-from tests.support.pictures import PLATES, labelled, real_photo, synthetic_plate
+from tests.support.pictures import PLATES, ga36_plate, labelled, real_photo, synthetic_plate
 
 VEHICLE_PHOTO = "easypr/resources/image/general_test/浙B7C289.jpg"  # labelled: centre 1199,782, 152x39
 VEHICLE_BOX = (1123, 762, 152, 39)
@@ -37,6 +37,21 @@ def test_a_blue_plate_under_a_yellow_cast_stays_blue():
     plate = synthetic_plate("blue").astype(np.float32)
     tinted = np.clip(plate * np.array([0.45, 1.0, 1.6]), 0, 255).astype(np.uint8)  # a sodium-lamp cast
     assert classify_crop(tinted).colour == "blue"
+
+
+@pytest.mark.parametrize("cast", [(0.1, 0.9, 4.0), (0.05, 1.2, 6.0)])
+def test_light_characters_make_a_blue_plate_whatever_the_cast(cast):
+    """A cast beyond the capped correction turns a blue ground green or yellow, but of the GA 36 pairs
+    only blue has light characters on a coloured ground; a yellow plate under the same cast stays
+    yellow, since its characters are the dark class."""
+
+    def tinted(colour):
+        return np.clip(ga36_plate(colour) * np.array(cast), 0, 255).astype(np.uint8)
+
+    assert classify_crop(tinted("blue")).colour == "blue"
+    assert classify_crop(tinted("yellow")).colour == "yellow"
+    for colour in ("blue", "yellow", "green", "white"):  # untinted, the geometry alone changes nothing
+        assert classify_crop(ga36_plate(colour)).colour == colour
 
 
 def test_the_plate_is_found_in_a_whole_vehicle_photo():

@@ -10,8 +10,9 @@
 Hue families are the plain geometry of the hue circle (OpenCV hue, 0-180): yellow (including the orange
 that sodium street light turns it to) 5-34, green 34-90, blue 90-135; pixels with too little saturation
 or light carry no hue. The pairs decide the hard cases: a crop with almost no hue is white or black, and
-a blue plate under a colour cast is known by its white strokes (`_blue_under_a_cast`). Nothing here is
-fitted to particular photos.
+a blue plate under a colour cast is known by its white strokes (`_blue_under_a_cast`), and a coloured
+plate whose characters are lighter than its ground can only be blue (`LIGHT_CHARACTERS_SHARE`). Nothing
+here is fitted to particular photos.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ FAINT_VALUE = 20  # and a navy ground at night is dark but still blue
 WORK_HEIGHT = 40  # crops are compared at one size
 MAX_CAST_GAIN = 3.0  # a lamp or a camera tints a channel by a factor of a few, never by a hundred
 GROUND_TO_STROKE = 0.3  # a blue ground is at least this bright against white strokes; black ink is not
+# GA 36-2018 characters are 45 mm wide with 10 mm strokes, seven of them across 315 of the plate's 440 mm:
+# through the middle of the characters, strokes cover about 0.35 of the plate, the ground the other 0.65.
+# So the lighter class covers about 0.35 when the characters are the light ones (white on blue or black)
+# and about 0.65 when they are dark (black on yellow, green or white). Below this share the characters
+# are taken to be light; it sits near the 0.35 so that a smudged yellow plate is not called blue.
+LIGHT_CHARACTERS_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,11 @@ def classify_crop(crop: np.ndarray) -> ColourReading:
     family = max(shares, key=shares.get)
     if family != "blue" and _blue_under_a_cast(work):
         return ColourReading("blue", _sure(0.5 + shares["blue"] / 2), shares)
+    light_share = _light_share(work)
+    if family != "blue" and light_share < LIGHT_CHARACTERS_SHARE:
+        # Light characters on a coloured ground: of the GA 36 pairs only the blue plate has them, so the
+        # hue is a cast (sodium light, a camera's white balance) too strong to correct.
+        return ColourReading("blue", _sure(0.5 + (0.5 - light_share)), shares)
     if shares["green"] >= 0.2 and shares["yellow"] >= 0.2 and _yellow_left_of_green(hsv, everything):
         return ColourReading("yellow_green", _sure(shares["green"] + shares["yellow"]), shares)
     return ColourReading(family, _sure(shares[family]), shares)
@@ -114,6 +126,15 @@ def _blue_under_a_cast(work: np.ndarray) -> bool:
     ground = float(np.median(hsv[..., 2][~bright]))
     strokes = float(np.median(hsv[..., 2][bright]))
     return strokes_grey and coloured >= 0.5 and shares["blue"] >= 0.6 and ground >= GROUND_TO_STROKE * strokes
+
+
+def _light_share(work: np.ndarray) -> float:
+    """The share of the lighter class (Otsu) through the middle of the characters."""
+    grey = cv2.cvtColor(work, cv2.COLOR_BGR2GRAY)
+    height = grey.shape[0]
+    band = grey[height // 4 : 3 * height // 4]
+    _, light = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return float(np.count_nonzero(light)) / max(light.size, 1)
 
 
 def _yellow_left_of_green(hsv: np.ndarray, mask: np.ndarray) -> bool:
