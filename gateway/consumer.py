@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import joinedload
 
 from gateway.handlers import TOPICS, Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
+from registry.common.statements import one_of, prebuilt
 from registry.compliance.facts import PolicyCache
 from registry.events.ingest import Arrival, lock_gates, record_plate_events
 from registry.events.pictures import analyse_pending
@@ -53,6 +54,7 @@ class Stored:
     messages: list[tuple[int, int, int, float]]  # (mid, qos, generation, received)
     outgoing: Outgoing
     tally: Counter
+    seconds: float = 0.0  # time taken to store the batch
 
 
 def take_batch(inbox, timeout: float = 0.2) -> list[Inbound]:
@@ -79,7 +81,7 @@ class Store:
 
     def store_until_done(self, batch: list[Inbound], stop) -> Stored | None:
         """Store a batch, retrying through database failures; None when stopped before it was stored."""
-        delay, tally = 0.5, Counter()
+        delay, tally, started = 0.5, Counter(), time.perf_counter()
         while True:
             try:
                 outgoing, tally = self.process(batch, tally)
@@ -102,7 +104,7 @@ class Store:
                     outgoing.extend(self._process_alone(message, tally))
                 break
         messages = [(m.mid, m.qos, m.generation, m.received) for m in batch]
-        return Stored(messages, outgoing, tally)
+        return Stored(messages, outgoing, tally, time.perf_counter() - started)
 
     def analyse_pending(self) -> int:
         """While no messages wait: analyse pictures the rules did not need at ingest (colour, quality).
@@ -181,16 +183,28 @@ class Store:
 def _gates(prepared: list[Prepared]) -> tuple[dict[str, Gate], dict[str, Gate]]:
     """The enabled gates a batch names, by code and by camera serial, with their firms, locked for
     the batch, in at most two queries."""
-    codes = {p.gate_code for p in prepared if p.gate_code}
-    devices = {p.device_sn for p in prepared if p.device_sn}
+    codes = sorted({p.gate_code for p in prepared if p.gate_code})
+    devices = sorted({p.device_sn for p in prepared if p.device_sn})
     by_code, by_device = {}, {}
     if codes:
-        query = select(Gate).options(joinedload(Gate.firm)).where(Gate.code.in_(codes), Gate.active)
-        by_code = {g.code: g for g in db.session.scalars(lock_gates(query))}
+        by_code = {g.code: g for g in db.session.scalars(_gates_by_code(), {"codes": codes})}
     if devices:
-        query = select(Gate).options(joinedload(Gate.firm)).where(Gate.device_sn.in_(devices), Gate.active)
-        by_device = {g.device_sn: g for g in db.session.scalars(lock_gates(query))}
+        by_device = {g.device_sn: g for g in db.session.scalars(_gates_by_device(), {"devices": devices})}
     return by_code, by_device
+
+
+@prebuilt
+def _gates_by_code(dialect: str):
+    return _enabled_gates(one_of(Gate.code, "codes", dialect))
+
+
+@prebuilt
+def _gates_by_device(dialect: str):
+    return _enabled_gates(one_of(Gate.device_sn, "devices", dialect))
+
+
+def _enabled_gates(condition):
+    return lock_gates(select(Gate).options(joinedload(Gate.firm)).where(condition, Gate.active))
 
 
 def store_loop(inbox, done, stop, app=None) -> None:
@@ -209,7 +223,15 @@ def store_loop(inbox, done, stop, app=None) -> None:
     while not stop.is_set() and os.getppid() == parent:
         batch = take_batch(inbox)
         if batch:
+            _t = time.perf_counter()
             stored = store.store_until_done(batch, stop)
+            if os.environ.get("DEBUG_BATCHES"):
+                log.info(
+                    "batch %d in %.1f ms, oldest waited %.1f ms",
+                    len(batch),
+                    (time.perf_counter() - _t) * 1000,
+                    (time.monotonic() - batch[0].received) * 1000,
+                )
             if stored is not None:
                 done.put(stored)
         else:

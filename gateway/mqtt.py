@@ -87,11 +87,12 @@ class MqttTransport:
             properties=self._connect_properties(),
         )
 
-    def _on_connect(self, client, _userdata, flags, reason_code, _properties):
+    def _on_connect(self, client, _userdata, flags, reason_code, properties):
         if reason_code.is_failure:
             log.error("broker refused the connection: %s", reason_code)
             return
         self.generation += 1
+        self._send_up_to_receive_maximum(client, properties)
         log.info(
             "connected to mqtt://%s:%s (session present: %s)",
             self.settings.host,
@@ -104,6 +105,17 @@ class MqttTransport:
         self.connected.set()
         if self.on_state:
             self.on_state(True)
+
+    @staticmethod
+    def _send_up_to_receive_maximum(client: paho.Client, properties: Properties | None) -> None:
+        """Keep as many verdicts in flight as the broker accepts (its Receive Maximum, 65535 when it
+        names none). paho's default of 20 queues the rest of a batch's verdicts, and paho rescans its
+        whole queue on every PUBACK: a backlog of thousands then costs seconds of the network thread.
+        paho has no public way to change this on an open connection, hence its attribute."""
+        limit = getattr(properties, "ReceiveMaximum", None) or 65535
+        if client._max_inflight_messages != limit:
+            client._max_inflight_messages = limit
+            log.info("broker accepts %d messages in flight", limit)
 
     def _on_disconnect(self, _client, _userdata, _flags, reason_code, _properties):
         self.connected.clear()

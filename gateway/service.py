@@ -97,6 +97,7 @@ class Gateway:
         self.waiting -= len(stored.messages)
         metrics.QUEUE_DEPTH.set(max(self.waiting, 0))
         metrics.BATCH_SIZE.observe(len(stored.messages))
+        metrics.BATCH_SECONDS.observe(stored.seconds)
         tally = stored.tally
         metrics.STORED.inc(tally["created"])
         metrics.DUPLICATES.inc(tally["duplicate"])

@@ -136,6 +136,31 @@ def drain_bare(port: int, n: int) -> float:
     return (n - 1) / (times[1] - times[0])
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds used so far by these processes (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def processes(gateway_pid: int, broker_pid: int) -> dict[str, list[int]]:
+    """The gateway's own process, its store worker, PostgreSQL's processes and the broker."""
+    children = Path(f"/proc/{gateway_pid}/task/{gateway_pid}/children")
+    worker = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    postgres = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()
+    return {
+        "gateway network process": [gateway_pid],
+        "store worker": worker,
+        "PostgreSQL": [int(pid) for pid in postgres],
+        "broker": [broker_pid],
+    }
+
+
 def scrape(port: int) -> dict[str, float]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         lines = response.read().decode().splitlines()
@@ -239,12 +264,14 @@ def main() -> int:
                 str(gateway.pid),
             ]
             subprocess.Popen([spy, *profile])
-        first = None
+        first, cpu_before = None, {}
         while True:
             with engine.connect() as connection:
                 stored = connection.execute(text("SELECT count(*) FROM plate_reads")).scalar()
             if stored and first is None:
                 first = (time.perf_counter(), stored)
+                groups = processes(gateway.pid, broker.process.pid)
+                cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
             if stored >= args.n:
                 break
             if time.perf_counter() - started > 1800:
@@ -255,6 +282,12 @@ def main() -> int:
         print(f"(b) gateway into {make_url(url).get_backend_name()} with verdicts: {gw_rate:,.0f} msg/s")
         print(f"ratio gateway / bare: {gw_rate / bare:.1%}")
         print(f"    gateway batches: {batch_summary(metrics_port)}")
+        used = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in groups.items()}
+        wall = finished - first[0]
+        print(
+            f"    CPU during the drain ({wall:.1f} s on {os.cpu_count()} cores): "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in used.items())
+        )
 
         latencies, sent_at = [], {}
         done = threading.Event()

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.events.models import PlateEvent, PlateRead, Verdict
-from registry.events.writing import NewPass, NewPasses, NewVerdict, insert_rows
+from registry.events.writing import ChildRows, NewPass, NewPasses, NewVerdict, insert_rows, write_batch
 from registry.extensions import db
 from registry.gates.services import create_gate
 
@@ -41,7 +41,7 @@ def test_rows_lacking_a_column_take_its_python_default_or_null(make_firm):
     new_pass.verdict.decision = "pass"
     passes = NewPasses()
     passes.add(new_pass)
-    passes.write()
+    write_batch(passes, ChildRows())
     assert new_pass.id is not None
     before = datetime.now(UTC)
     insert_rows(

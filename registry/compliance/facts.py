@@ -6,15 +6,33 @@ import time
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from registry.alerts.models import Alert, Exemption
 from registry.alerts.services import alert_facts, covering
+from registry.common.statements import one_of, prebuilt
 from registry.extensions import db
 from registry.identifiers.plates import is_valid_plate, lookalike_plates
 from registry.policies.services import policies_in_force
 from registry.rules import AlertFacts, Policy
 from registry.vehicles.models import Vehicle
+
+
+@prebuilt
+def _vehicles(dialect: str):
+    return select(Vehicle).where(one_of(Vehicle.plate, "plates", dialect))
+
+
+@prebuilt
+def _alerts_between(_dialect: str):
+    return select(Alert).where(Alert.starts_at <= bindparam("last"), Alert.ends_at > bindparam("first"))
+
+
+@prebuilt
+def _exemptions(dialect: str):
+    return select(Exemption.plate, Exemption.alert_id).where(
+        one_of(Exemption.plate, "plates", dialect), one_of(Exemption.alert_id, "alert_ids", dialect)
+    )
 
 
 class PolicyCache:
@@ -52,24 +70,20 @@ class Facts:
         self._load_vehicles(wanted)
         if moments:
             first, last = min(moments), max(moments)
-            rows = db.session.scalars(select(Alert).where(Alert.starts_at <= last, Alert.ends_at > first))
+            rows = db.session.scalars(_alerts_between(), {"first": first, "last": last})
             self._alerts = [alert_facts(a) for a in rows]
             self._window = (first, last)
             self._exempted = defaultdict(set)
             if self._alerts and valid:
                 ids = [a.id for a in self._alerts]
-                for plate, alert_id in db.session.execute(
-                    select(Exemption.plate, Exemption.alert_id).where(
-                        Exemption.plate.in_(valid), Exemption.alert_id.in_(ids)
-                    )
-                ):
+                for plate, alert_id in db.session.execute(_exemptions(), {"plates": sorted(valid), "alert_ids": ids}):
                     self._exempted[plate].add(alert_id)
 
     def _load_vehicles(self, plates: set[str]) -> None:
         missing = [p for p in plates if p not in self._vehicles]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
-            found = {v.plate: v for v in db.session.scalars(select(Vehicle).where(Vehicle.plate.in_(chunk)))}
+            found = {v.plate: v for v in db.session.scalars(_vehicles(), {"plates": chunk})}
             for plate in chunk:
                 self._vehicles[plate] = found.get(plate)
 

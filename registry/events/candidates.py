@@ -4,13 +4,39 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import any_, bindparam, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
+from registry.common.statements import one_of, prebuilt
 from registry.events.models import PlateEvent, PlateRead
 from registry.extensions import db
 from registry.identifiers.plates import lookalike_plates
+
+
+@prebuilt
+def _reads_of(dialect: str):
+    return select(PlateRead.gate_id, PlateRead.event_id, PlateRead.plate_event_id).where(
+        one_of(PlateRead.gate_id, "gate_ids", dialect), one_of(PlateRead.event_id, "event_ids", dialect)
+    )
+
+
+@prebuilt
+def _passes_with_verdicts(dialect: str):
+    # a read answers with its pass's verdict: load them together, not one by one
+    return select(PlateEvent).where(one_of(PlateEvent.id, "ids", dialect)).options(selectinload(PlateEvent.verdict))
+
+
+@prebuilt
+def _passes_near(dialect: str):
+    return (
+        select(PlateEvent)
+        .where(
+            one_of(PlateEvent.gate_id, "gate_ids", dialect),
+            PlateEvent.captured_at >= bindparam("since"),
+            PlateEvent.captured_at <= bindparam("until"),
+        )
+        .options(selectinload(PlateEvent.verdict))
+    )
 
 
 def stored_reads(arrivals: list) -> dict[tuple[int, str], PlateEvent]:
@@ -20,30 +46,12 @@ def stored_reads(arrivals: list) -> dict[tuple[int, str], PlateEvent]:
     gate_ids = sorted({gate_id for gate_id, _ in wanted})
     found = {}
     for start in range(0, len(event_ids), 1000):
-        rows = db.session.execute(
-            select(PlateRead.gate_id, PlateRead.event_id, PlateRead.plate_event_id).where(
-                _one_of(PlateRead.gate_id, gate_ids), _one_of(PlateRead.event_id, event_ids[start : start + 1000])
-            )
-        )
+        rows = db.session.execute(_reads_of(), {"gate_ids": gate_ids, "event_ids": event_ids[start : start + 1000]})
         found.update({(g, e): pass_id for g, e, pass_id in rows if (g, e) in wanted})
     if not found:
         return {}
-    passes = {
-        p.id: p
-        for p in db.session.scalars(
-            select(PlateEvent).where(PlateEvent.id.in_(set(found.values()))).options(selectinload(PlateEvent.verdict))
-        )
-    }
+    passes = {p.id: p for p in db.session.scalars(_passes_with_verdicts(), {"ids": sorted(set(found.values()))})}
     return {key: passes[pass_id] for key, pass_id in found.items()}
-
-
-def _one_of(column, values: list):
-    """`column IN values`; on PostgreSQL `= ANY(one array parameter)`: the same statement whatever the
-    number of values, so a prepared plan probes the (gate_id, event_id) index instead of comparing
-    every read of the gate with every value of a long IN list."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
-    return column.in_(values)
 
 
 class RecentPasses:
@@ -77,14 +85,12 @@ def recent_passes(arrivals: list) -> RecentPasses:
         return passes
     moments = [a.read["captured_at"] for a in arrivals]
     rows = db.session.scalars(
-        select(PlateEvent)
-        .where(
-            PlateEvent.gate_id.in_({a.gate.id for a in arrivals}),
-            PlateEvent.captured_at >= min(moments) - window,
-            PlateEvent.captured_at <= max(moments) + window,
-        )
-        # a read merged into one of them answers with its verdict: load them together, not one by one
-        .options(selectinload(PlateEvent.verdict))
+        _passes_near(),
+        {
+            "gate_ids": sorted({a.gate.id for a in arrivals}),
+            "since": min(moments) - window,
+            "until": max(moments) + window,
+        },
     )
     for plate_event in rows:
         passes.add(plate_event, plate_event.gate_id, plate_event.direction.value)

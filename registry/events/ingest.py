@@ -28,7 +28,7 @@ from registry.events.models import (
     PlateRead,
 )
 from registry.events.pictures import take_pictures
-from registry.events.writing import ChildRows, NewPass, NewPasses
+from registry.events.writing import ChildRows, NewPass, NewPasses, write_batch
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour, normalise_plate
@@ -143,8 +143,7 @@ def record_plate_events(
             stored[key] = plate_event
             results.append(Ingested(plate_event, read["event_id"], outcome))
     db.session.flush()  # merges into stored passes
-    new_passes.write()
-    children.write()
+    write_batch(new_passes, children)
     return results
 
 

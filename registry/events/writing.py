@@ -2,7 +2,8 @@
 
 Passes created by a batch are plain records (NewPass with its NewVerdict: the columns of PlateEvent
 and Verdict, which the rules and the answer read like any pass). They are written as rows, with the
-child rows hanging off every pass: by COPY on PostgreSQL, by one executemany per table elsewhere.
+child rows hanging off every pass: on PostgreSQL by COPY when the batch is large and in one pipeline
+of INSERTs when it is small, elsewhere by one executemany per table.
 Passes already stored (a read merged into one) stay in the session and are updated by the ORM.
 """
 
@@ -10,12 +11,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Column, Table, insert, text
+from sqlalchemy import Column, Connection, Table, insert, text
 
 from registry.common.time import utcnow
 from registry.events.models import Decision, Direction, PlateEvent, Verdict
 from registry.extensions import db
 from registry.identifiers.plates import PlateColour
+
+# Rows in a batch from which COPY (two round trips per table, little work per row) beats a pipeline of
+# INSERTs (one round trip for the whole batch, more work per row).
+COPY_FROM_ROWS = 100
+_NEXT_PASS_IDS = text("SELECT nextval(pg_get_serial_sequence('plate_events', 'id')) FROM generate_series(1, :n)")
 
 
 @dataclass(slots=True, eq=False)
@@ -67,14 +73,16 @@ class ChildRows:
     def drop(self, model: type, plate_event) -> None:
         self.rows[model].pop(id(plate_event), None)
 
-    def write(self) -> None:
-        for model, by_pass in self.rows.items():
-            rows = [values | {"plate_event_id": pe.id} for pe, many in by_pass.values() for values in many]
-            insert_rows(model.__table__, rows)
+    def tables(self) -> list[tuple[Table, list[dict]]]:
+        """The rows to insert per table, once the passes have their ids."""
+        return [
+            (model.__table__, [values | {"plate_event_id": pe.id} for pe, many in by_pass.values() for values in many])
+            for model, by_pass in self.rows.items()
+        ]
 
 
 class NewPasses:
-    """Passes created by this batch, written with their verdicts in two statements (three on PostgreSQL)."""
+    """Passes created by this batch, with their verdicts."""
 
     def __init__(self):
         self.passes: list[NewPass] = []
@@ -82,29 +90,35 @@ class NewPasses:
     def add(self, new_pass: NewPass) -> None:
         self.passes.append(new_pass)
 
-    def write(self) -> None:
-        """Give the passes their ids, then write them and their verdicts."""
+    def take_ids(self, connection: Connection) -> list[tuple[Table, list[dict]]]:
+        """Give the passes their ids; the rows still to insert per table. On PostgreSQL the ids come
+        from the sequence in one query, so that the passes can go with the other rows; elsewhere the
+        passes are inserted here, returning their ids."""
         if not self.passes:
-            return
+            return []
         table = PlateEvent.__table__
-        connection = db.session.connection()
         if connection.dialect.name == "postgresql":
-            # One query for all ids, so the passes go by COPY rather than INSERT ... RETURNING.
-            ids = connection.execute(
-                text("SELECT nextval(pg_get_serial_sequence('plate_events', 'id')) FROM generate_series(1, :n)"),
-                {"n": len(self.passes)},
-            ).scalars()
+            ids = connection.execute(_NEXT_PASS_IDS, {"n": len(self.passes)}).scalars()
             for new_pass, pass_id in zip(self.passes, ids, strict=True):
                 new_pass.id = pass_id
-            insert_rows(table, [row_of(table, p) for p in self.passes])
+            tables = [(table, [row_of(table, p) for p in self.passes])]
         else:
             rows = [row_of(table, p, with_key=False) for p in self.passes]
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             for new_pass, pass_id in zip(self.passes, connection.execute(statement, rows).scalars(), strict=True):
                 new_pass.id = pass_id
+            tables = []
         verdicts = Verdict.__table__
-        rows = [row_of(verdicts, p.verdict, with_key=False) | {"plate_event_id": p.id} for p in self.passes]
-        insert_rows(verdicts, rows)
+        return [
+            *tables,
+            (verdicts, [row_of(verdicts, p.verdict, False) | {"plate_event_id": p.id} for p in self.passes]),
+        ]
+
+
+def write_batch(new_passes: NewPasses, children: ChildRows) -> None:
+    """Write a batch's new passes, their verdicts and the rows hanging off every pass."""
+    connection = db.session.connection()
+    insert_tables(connection, [*new_passes.take_ids(connection), *children.tables()])
 
 
 def row_of(table: Table, record, with_key: bool = True) -> dict:
@@ -117,28 +131,55 @@ def row_of(table: Table, record, with_key: bool = True) -> dict:
 
 
 def insert_rows(table: Table, rows: list[dict]) -> None:
-    """Insert rows: COPY on PostgreSQL, one executemany elsewhere. A column some rows lack takes its
-    Python default (evaluated per row) or NULL; server defaults of columns no row names apply as usual."""
-    if not rows:
+    """Insert rows into one table (see insert_tables)."""
+    insert_tables(db.session.connection(), [(table, rows)])
+
+
+def insert_tables(connection: Connection, tables: list[tuple[Table, list[dict]]]) -> None:
+    """Insert rows into tables in order. On PostgreSQL a large batch goes by COPY, table by table,
+    and a small one as INSERTs in one pipeline (one round trip for all); elsewhere one executemany per
+    table. A column some rows lack takes its Python default (evaluated per row) or NULL; server
+    defaults of columns no row names apply as usual."""
+    tables = [(table, _complete(table, rows)) for table, rows in tables if rows]
+    if connection.dialect.name != "postgresql":
+        for table, rows in tables:
+            connection.execute(insert(table), rows)
         return
+    driver, dialect = connection.connection.driver_connection, connection.dialect
+    if sum(len(rows) for _, rows in tables) >= COPY_FROM_ROWS:
+        for table, rows in tables:
+            columns, values = _db_values(dialect, table, rows)
+            with driver.cursor().copy(f"COPY {_quote(dialect, table.name)} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        return
+    with driver.pipeline():
+        cursor = driver.cursor()
+        for table, rows in tables:
+            columns, values = _db_values(dialect, table, rows)
+            marks = ", ".join(["%s"] * len(rows[0]))
+            cursor.executemany(f"INSERT INTO {_quote(dialect, table.name)} ({columns}) VALUES ({marks})", values)
+
+
+def _complete(table: Table, rows: list[dict]) -> list[dict]:
+    """Rows with the same keys: those any row names and every column with a Python default."""
     keys = list(dict.fromkeys(key for row in rows for key in row))
     keys += [c.key for c in table.columns if c.default is not None and not c.primary_key and c.key not in keys]
     fill = {key: _default_of(table.c[key]) for key in keys}
-    rows = [row if len(row) == len(keys) else {k: row[k] if k in row else fill[k]() for k in keys} for row in rows]
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
-    columns = [table.c[key] for key in keys]
-    # The same conversions an INSERT would apply (enums to text, aware times to UTC, JSON documents).
-    dialect = connection.dialect
-    converters = [(key, c.type._cached_bind_processor(dialect)) for key, c in zip(keys, columns, strict=True)]
-    quote = connection.dialect.identifier_preparer.quote
-    statement = f"COPY {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([process(row[key]) if process else row[key] for key, process in converters])
+    return [row if len(row) == len(keys) else {k: row[k] if k in row else fill[k]() for k in keys} for row in rows]
+
+
+def _db_values(dialect, table: Table, rows: list[dict]) -> tuple[str, list[list]]:
+    """The column list and the rows as the driver takes them: the conversions an INSERT through
+    SQLAlchemy would apply (enums to text, aware times to UTC, JSON documents)."""
+    keys = list(rows[0])
+    converters = [(key, table.c[key].type._cached_bind_processor(dialect)) for key in keys]
+    columns = ", ".join(_quote(dialect, table.c[key].name) for key in keys)
+    return columns, [[process(row[key]) if process else row[key] for key, process in converters] for row in rows]
+
+
+def _quote(dialect, name: str) -> str:
+    return dialect.identifier_preparer.quote(name)
 
 
 def _default_of(column: Column):
