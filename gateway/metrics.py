@@ -13,13 +13,13 @@ DB_RETRIES = Counter("gateway_database_retries_total", "batches retried because 
 LATENCY = Histogram(
     "gateway_processing_seconds",
     "from receipt of a message to its commit",
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 BATCH_SIZE = Histogram("gateway_batch_size", "messages committed together", buckets=(1, 2, 5, 10, 50, 100, 500))
 BATCH_SECONDS = Histogram(
     "gateway_batch_seconds",
     "time the store loop took to store one batch, retries included",
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 CONNECTED = Gauge("gateway_broker_connected", "1 while connected to the broker")
 QUEUE_DEPTH = Gauge("gateway_queue_depth", "messages received and not yet committed")

@@ -33,6 +33,7 @@ class PlateColour(StrEnum):
 LARGE_VEHICLE_COLOURS = frozenset({PlateColour.YELLOW, PlateColour.YELLOW_GREEN})
 
 
+@lru_cache(maxsize=65536)  # pure, and called several times per read on the gate ingest path
 def normalise_plate(text: str) -> str:
     """Canonical plate text: half-width, upper case, no separators or colour word, O->0, I->1."""
     plate = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
@@ -45,6 +46,7 @@ def normalise_plate(text: str) -> str:
     return plate
 
 
+@lru_cache(maxsize=65536)
 def is_valid_plate(plate: str) -> bool:
     """True when normalised text has the shape of a Chinese plate."""
     return any(p.match(plate) for p in _PATTERNS)
