@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from registry.events.models import PlateEvent, PlateRead, Verdict
-from registry.events.writing import ChildRows, NewPass, NewPasses, NewVerdict, insert_rows, write_batch
+from registry.events.writing import COPY_FROM_ROWS, ChildRows, NewPass, NewPasses, NewVerdict, insert_rows, write_batch
 from registry.extensions import db
 from registry.gates.services import create_gate
 
@@ -60,3 +61,30 @@ def test_rows_lacking_a_column_take_its_python_default_or_null(make_firm):
     stored = db.session.get(PlateEvent, new_pass.id)
     assert (stored.read_count, stored.verdict.decision.value, stored.colour_disagrees) == (2, "pass", False)
     assert stored.verdict.findings == [] and stored.verdict.evaluated_at is not None
+
+
+@pytest.mark.parametrize("count", [2, COPY_FROM_ROWS + 1])  # a pipeline of INSERTs, then COPY
+def test_a_read_stored_twice_raises_the_integrity_error_sqlalchemy_would(make_firm, count):
+    """Another gateway storing the same read first must surface as IntegrityError, which the store loop
+    answers by retrying the batch (and then finds the read stored), whatever path wrote the rows."""
+    gate, _ = create_gate(None, make_firm(name="电厂"), "南门")
+    db.session.flush()
+    new_pass = NewPass(
+        gate_id=gate.id,
+        event_id="d-0",
+        plate_raw="晋H20001",
+        plate="晋H20001",
+        plate_color=None,
+        direction="in",
+        captured_at=datetime(2022, 3, 1, 2, 0, tzinfo=UTC),
+        confidence=0.9,
+    )
+    new_pass.verdict.decision = "pass"
+    passes = NewPasses()
+    passes.add(new_pass)
+    write_batch(passes, ChildRows())
+    read = {"plate_event_id": new_pass.id, "gate_id": gate.id, "plate_raw": "晋H20001", "source": "mqtt"}
+    rows = [read | {"event_id": f"d-{i}", "captured_at": new_pass.captured_at} for i in range(count - 1)]
+    with pytest.raises(IntegrityError):
+        insert_rows(PlateRead.__table__, [*rows, rows[0]])
+    db.session.rollback()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Column, Connection, Table, insert, text
+from sqlalchemy.exc import DBAPIError
 
 from registry.common.time import utcnow
 from registry.events.models import Decision, Direction, PlateEvent, Verdict
@@ -146,19 +147,32 @@ def insert_tables(connection: Connection, tables: list[tuple[Table, list[dict]]]
             connection.execute(insert(table), rows)
         return
     driver, dialect = connection.connection.driver_connection, connection.dialect
-    if sum(len(rows) for _, rows in tables) >= COPY_FROM_ROWS:
-        for table, rows in tables:
-            columns, values = _db_values(dialect, table, rows)
-            with driver.cursor().copy(f"COPY {_quote(dialect, table.name)} ({columns}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-        return
-    with driver.pipeline():
-        cursor = driver.cursor()
-        for table, rows in tables:
-            columns, values = _db_values(dialect, table, rows)
-            marks = ", ".join(["%s"] * len(rows[0]))
-            cursor.executemany(f"INSERT INTO {_quote(dialect, table.name)} ({columns}) VALUES ({marks})", values)
+    statement = None
+    try:
+        if sum(len(rows) for _, rows in tables) >= COPY_FROM_ROWS:
+            for table, rows in tables:
+                columns, values = _db_values(dialect, table, rows)
+                statement = f"COPY {_quote(dialect, table.name)} ({columns}) FROM STDIN"
+                with driver.cursor().copy(statement) as copy:
+                    for row in values:
+                        copy.write_row(row)
+            return
+        with driver.pipeline():
+            cursor = driver.cursor()
+            for table, rows in tables:
+                columns, values = _db_values(dialect, table, rows)
+                marks = ", ".join(["%s"] * len(rows[0]))
+                statement = f"INSERT INTO {_quote(dialect, table.name)} ({columns}) VALUES ({marks})"
+                cursor.executemany(statement, values)
+    except dialect.loaded_dbapi.Error as exc:
+        # Raise what SQLAlchemy raises for the same failure (IntegrityError for a read another gateway
+        # stored first, OperationalError when the database is gone), so that callers handle it alike.
+        gone = dialect.is_disconnect(exc, driver, None)
+        if gone:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            statement, None, exc, dialect.loaded_dbapi.Error, connection_invalidated=gone, dialect=dialect
+        ) from exc
 
 
 def _complete(table: Table, rows: list[dict]) -> list[dict]:
