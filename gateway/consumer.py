@@ -74,8 +74,9 @@ def take_batch(inbox, timeout: float = 0.2) -> list[Inbound]:
 class Store:
     """The database side: turns a batch of messages into passes, verdicts and dead letters."""
 
-    def __init__(self, app):
+    def __init__(self, app, orphaned=lambda: False):
         self.app = app
+        self.orphaned = orphaned  # true once the gateway process that feeds this store is gone
         self.policy_cache = PolicyCache(seconds=5.0)
         self.analysis_due = 0.0  # monotonic time of the next look for pictures to analyse
 
@@ -94,7 +95,7 @@ class Store:
                 log.warning(
                     "database failed (%s); retrying %d messages in %.1fs", exc.__class__.__name__, len(batch), delay
                 )
-                if stop.wait(delay):
+                if stop.wait(delay) or self.orphaned():
                     return None  # stopping: nothing was acked, the broker will resend
                 delay = min(delay * 2, BACKOFF_MAX)
             except Exception:  # a bug with one message must not block the stream: isolate it
@@ -207,9 +208,10 @@ def _enabled_gates(condition):
     return lock_gates(select(Gate).options(joinedload(Gate.firm)).where(condition, Gate.active))
 
 
-def store_loop(inbox, done, stop, app=None) -> None:
+def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:
     """Take batches from `inbox`, store them, put a Stored on `done`; until `stop` is set or, in a
-    worker process, the gateway process that started it is gone."""
+    worker process, the gateway process `parent` that started it is gone (also while a batch waits for
+    the database: what an orphan stored could never be acknowledged, and the broker resends it)."""
     if app is None:  # a worker process builds its own app from the same environment
         # Ctrl-C and SIGTERM reach the whole process group: the gateway process decides when to stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -219,23 +221,22 @@ def store_loop(inbox, done, stop, app=None) -> None:
 
         # No ping per checkout: a dead connection fails the batch, the pool discards it, the batch is retried.
         app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False}})
-    store, parent = Store(app), os.getppid()
-    while not stop.is_set() and os.getppid() == parent:
+    # The parent's pid comes from the parent itself: read here, after the app is built, it would already
+    # be init's if the gateway had been killed meanwhile, and the worker would never notice.
+    orphaned = (lambda: os.getppid() != parent) if parent else (lambda: False)
+    store = Store(app, orphaned)
+    while not stop.is_set() and not orphaned():
         batch = take_batch(inbox)
         if batch:
-            _t = time.perf_counter()
             stored = store.store_until_done(batch, stop)
-            if os.environ.get("DEBUG_BATCHES"):
-                log.info(
-                    "batch %d in %.1f ms, oldest waited %.1f ms",
-                    len(batch),
-                    (time.perf_counter() - _t) * 1000,
-                    (time.monotonic() - batch[0].received) * 1000,
-                )
             if stored is not None:
                 done.put(stored)
         else:
             store.analyse_pending()
+    if orphaned():
+        # Nobody reads `done` any more, and this process holds its reading end too, so the pipe never
+        # breaks: waiting at exit for the queue to drain would wait for ever.
+        done.cancel_join_thread()
 
 
 __all__ = ["TOPICS", "Inbound", "Store", "Stored", "store_loop", "take_batch"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -24,7 +25,10 @@ class Gateway:
             context = multiprocessing.get_context("spawn")  # a clean interpreter, not a fork of paho's threads
             self.inbox, self.done, self.stop_worker = context.Queue(), context.Queue(), context.Event()
             self.process = context.Process(
-                target=store_loop, args=(self.inbox, self.done, self.stop_worker), name="gateway-store", daemon=True
+                target=store_loop,
+                args=(self.inbox, self.done, self.stop_worker, None, os.getpid()),
+                name="gateway-store",
+                daemon=True,
             )
         else:
             self.inbox, self.done, self.stop_worker = queue.Queue(), queue.Queue(), threading.Event()

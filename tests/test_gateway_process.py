@@ -1,11 +1,13 @@
 """python -m gateway against a real broker: announces itself, and its last will says offline."""
 
+import contextlib
 import json
 import os
 import queue
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import paho.mqtt.client as paho
@@ -85,3 +87,40 @@ def test_gateway_waits_for_a_broker_that_starts_late(tmp_path):
         gateway.terminate()
         gateway.wait(timeout=15)
         late.remove()
+
+
+def test_the_store_worker_exits_when_the_gateway_is_killed_while_it_starts(broker):
+    """Killed before its worker process has even built its app, the gateway must not leave the worker
+    running on: it would hold a database connection and batches nobody can acknowledge."""
+    gateway = start_gateway(broker)
+    try:
+        worker = _first_child(gateway.pid)
+        gateway.kill()
+        gateway.wait(timeout=15)
+        deadline = time.monotonic() + 30
+        while _running(worker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _running(worker), "the store worker outlived its gateway"
+    finally:
+        gateway.kill()
+
+
+def _first_child(pid: int, timeout: float = 15) -> int:
+    """The gateway's store worker (multiprocessing's spawn), not its resource tracker."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in children.read_text().split() if children.exists() else []:
+            with contextlib.suppress(FileNotFoundError):
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    return int(child)
+        time.sleep(0.01)
+    raise AssertionError("the gateway started no worker process")
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has exited; whoever adopted it may not have reaped it yet
