@@ -12,6 +12,20 @@ from registry.events.writing import COPY_FROM_ROWS, ChildRows, NewPass, NewPasse
 from registry.extensions import db
 from registry.gates.services import create_gate
 
+MOMENT = datetime(2022, 3, 1, 2, 0, tzinfo=UTC)
+
+
+def stored_pass(gate, event_id: str, **overrides) -> NewPass:
+    """A new pass with a pass verdict, written through the batch writer."""
+    db.session.flush()
+    values = {"plate_raw": "晋H20001", "plate": "晋H20001", "plate_color": None, "direction": "in", "confidence": 0.9}
+    new_pass = NewPass(gate_id=gate.id, event_id=event_id, captured_at=MOMENT, **values | overrides)
+    new_pass.verdict.decision = "pass"
+    passes = NewPasses()
+    passes.add(new_pass)
+    write_batch(passes, ChildRows())
+    return new_pass
+
 
 @pytest.mark.parametrize(("record", "model"), [(NewPass, PlateEvent), (NewVerdict, Verdict)])
 def test_batch_records_carry_every_column_of_their_table(record, model):
@@ -26,23 +40,8 @@ def test_rows_lacking_a_column_take_its_python_default_or_null(make_firm):
     """Rows of one batch may name different columns (a picture analysed or not): what a row lacks takes
     the column's Python default (a fresh value per row for a callable one), else NULL."""
     gate, _ = create_gate(None, make_firm(name="钢铁集团"), "北门")
-    moment = datetime(2022, 3, 1, 2, 0, tzinfo=UTC)
-    db.session.flush()
-    new_pass = NewPass(
-        gate_id=gate.id,
-        event_id="w-1",
-        plate_raw="晋H20001",
-        plate="晋H20001",
-        plate_color=None,
-        direction="in",
-        captured_at=moment,
-        confidence=None,
-        read_count=2,
-    )
-    new_pass.verdict.decision = "pass"
-    passes = NewPasses()
-    passes.add(new_pass)
-    write_batch(passes, ChildRows())
+    moment = MOMENT
+    new_pass = stored_pass(gate, "w-1", confidence=None, read_count=2)
     assert new_pass.id is not None
     before = datetime.now(UTC)
     insert_rows(
@@ -68,21 +67,7 @@ def test_a_read_stored_twice_raises_the_integrity_error_sqlalchemy_would(make_fi
     """Another gateway storing the same read first must surface as IntegrityError, which the store loop
     answers by retrying the batch (and then finds the read stored), whatever path wrote the rows."""
     gate, _ = create_gate(None, make_firm(name="电厂"), "南门")
-    db.session.flush()
-    new_pass = NewPass(
-        gate_id=gate.id,
-        event_id="d-0",
-        plate_raw="晋H20001",
-        plate="晋H20001",
-        plate_color=None,
-        direction="in",
-        captured_at=datetime(2022, 3, 1, 2, 0, tzinfo=UTC),
-        confidence=0.9,
-    )
-    new_pass.verdict.decision = "pass"
-    passes = NewPasses()
-    passes.add(new_pass)
-    write_batch(passes, ChildRows())
+    new_pass = stored_pass(gate, "d-0")
     read = {"plate_event_id": new_pass.id, "gate_id": gate.id, "plate_raw": "晋H20001", "source": "mqtt"}
     rows = [read | {"event_id": f"d-{i}", "captured_at": new_pass.captured_at} for i in range(count - 1)]
     with pytest.raises(IntegrityError):
