@@ -113,15 +113,14 @@ def record_plate_events(
                     **_read_fields(read, plate),
                 )
                 new_passes.add(plate_event)
-                judge(plate_event, gate, facts, children, pictures, read.get("plate_box"), stored=False)
+                judge(plate_event, gate, facts, children, pictures, read.get("plate_box"))
                 passes.add(plate_event, gate.id, read["direction"])
                 outcome = "created"
             else:
                 if (read["confidence"] or 0) > (plate_event.confidence or 0):
                     for field, value in _read_fields(read, plate).items():
                         setattr(plate_event, field, value)
-                    is_stored = not isinstance(plate_event, NewPass)
-                    judge(plate_event, gate, facts, children, pictures, read.get("plate_box"), stored=is_stored)
+                    judge(plate_event, gate, facts, children, pictures, read.get("plate_box"))
                     passes.add(plate_event, gate.id, read["direction"])  # findable by its new plate too
                 outcome = "merged"
             plate_event.read_count += 1

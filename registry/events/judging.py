@@ -7,25 +7,26 @@ from registry.compliance.facts import Facts
 from registry.compliance.services import Check, check_read, firm_facts, vehicle_facts
 from registry.events.models import Decision, PassImage, PlateEvent, Severity, Verdict, Violation, ViolationStatus
 from registry.events.pictures import PassPicture, analyse_best, analysis_columns, note_colour, picture_facts
-from registry.events.writing import ChildRows
+from registry.events.writing import ChildRows, NewPass
 from registry.extensions import db
 from registry.gates.models import Gate
 
 
 def judge(
-    plate_event: PlateEvent,
+    plate_event: PlateEvent | NewPass,
     gate: Gate,
     facts: Facts,
     children: ChildRows,
     pictures: list[PassPicture] = (),
     plate_box: list[int] | None = None,
-    stored: bool = True,
 ) -> None:
     """(Re)compute the pass's verdict and its open violations from the best read. The pictures are
     analysed first only when the rules need them: the colour for an unregistered or a registered
     new-energy vehicle, the quality before a deny; otherwise later, off the gate's path.
 
-    A pass not `stored` yet is a transient object that the batch writes itself (NewPasses)."""
+    A pass this batch created (a NewPass) is written by the batch itself; a stored one goes through the
+    session."""
+    stored = not isinstance(plate_event, NewPass)
     colour = plate_event.plate_color.value if plate_event.plate_color else None
     check = check_read(plate_event.plate_raw, colour, gate.firm, plate_event.captured_at, facts)
     if pictures and (needs_colour(check) or check.verdict.decision == "deny"):
