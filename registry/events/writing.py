@@ -20,8 +20,9 @@ from registry.extensions import db
 from registry.identifiers.plates import PlateColour
 
 # Rows in a batch from which COPY (two round trips per table, little work per row) beats a pipeline of
-# INSERTs (one round trip for the whole batch, more work per row).
-COPY_FROM_ROWS = 100
+# INSERTs (one round trip for the whole batch, more work per row). Measured over four tables here: 10
+# rows 1.7 ms by pipeline against 2.3 ms by COPY, 40 rows 4.4 against 3.9 ms, 300 rows 25.6 against 16.6.
+COPY_FROM_ROWS = 40
 _NEXT_PASS_IDS = text("SELECT nextval(pg_get_serial_sequence('plate_events', 'id')) FROM generate_series(1, :n)")
 
 
