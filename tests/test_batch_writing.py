@@ -8,7 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from registry.events.models import PlateEvent, PlateRead, Verdict
-from registry.events.writing import COPY_FROM_ROWS, ChildRows, NewPass, NewPasses, NewVerdict, insert_rows, write_batch
+from registry.events.writing import (
+    COPY_FROM_ROWS,
+    ChildRows,
+    NewPass,
+    NewPasses,
+    NewVerdict,
+    insert_tables,
+    write_batch,
+)
 from registry.extensions import db
 from registry.gates.services import create_gate
 
@@ -40,22 +48,18 @@ def test_rows_lacking_a_column_take_its_python_default_or_null(make_firm):
     """Rows of one batch may name different columns (a picture analysed or not): what a row lacks takes
     the column's Python default (a fresh value per row for a callable one), else NULL."""
     gate, _ = create_gate(None, make_firm(name="钢铁集团"), "北门")
-    moment = MOMENT
     new_pass = stored_pass(gate, "w-1", confidence=None, read_count=2)
     assert new_pass.id is not None
     before = datetime.now(UTC)
-    insert_rows(
-        PlateRead.__table__,
-        [
-            {"plate_event_id": new_pass.id, "gate_id": gate.id, "event_id": "w-1", "plate_raw": "晋H20001",
-             "captured_at": moment, "source": "mqtt", "confidence": 0.8, "received_at": moment},
-            {"plate_event_id": new_pass.id, "gate_id": gate.id, "event_id": "w-2", "plate_raw": "晋H2OOO1",
-             "captured_at": moment, "source": "mqtt"},
-        ],
-    )  # fmt: skip
+    read = {"plate_event_id": new_pass.id, "gate_id": gate.id, "captured_at": MOMENT, "source": "mqtt"}
+    rows = [
+        read | {"event_id": "w-1", "plate_raw": "晋H20001", "confidence": 0.8, "received_at": MOMENT},
+        read | {"event_id": "w-2", "plate_raw": "晋H2OOO1"},
+    ]
+    insert_tables(db.session.connection(), [(PlateRead.__table__, rows)])
     db.session.commit()
     first, second = db.session.scalars(select(PlateRead).order_by(PlateRead.event_id)).all()
-    assert (first.confidence, first.received_at) == (0.8, moment)
+    assert (first.confidence, first.received_at) == (0.8, MOMENT)
     assert second.confidence is None and second.received_at >= before  # utcnow(), evaluated for the row
     stored = db.session.get(PlateEvent, new_pass.id)
     assert (stored.read_count, stored.verdict.decision.value, stored.colour_disagrees) == (2, "pass", False)
@@ -71,5 +75,5 @@ def test_a_read_stored_twice_raises_the_integrity_error_sqlalchemy_would(make_fi
     read = {"plate_event_id": new_pass.id, "gate_id": gate.id, "plate_raw": "晋H20001", "source": "mqtt"}
     rows = [read | {"event_id": f"d-{i}", "captured_at": new_pass.captured_at} for i in range(count - 1)]
     with pytest.raises(IntegrityError):
-        insert_rows(PlateRead.__table__, [*rows, rows[0]])
+        insert_tables(db.session.connection(), [(PlateRead.__table__, [*rows, rows[0]])])
     db.session.rollback()

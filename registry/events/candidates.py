@@ -22,21 +22,21 @@ def _reads_of(dialect: str):
 
 @prebuilt
 def _passes_with_verdicts(dialect: str):
-    # a read answers with its pass's verdict: load them together, not one by one
-    return select(PlateEvent).where(one_of(PlateEvent.id, "ids", dialect)).options(selectinload(PlateEvent.verdict))
+    return _with_verdicts(one_of(PlateEvent.id, "ids", dialect))
 
 
 @prebuilt
 def _passes_near(dialect: str):
-    return (
-        select(PlateEvent)
-        .where(
-            one_of(PlateEvent.gate_id, "gate_ids", dialect),
-            PlateEvent.captured_at >= bindparam("since"),
-            PlateEvent.captured_at <= bindparam("until"),
-        )
-        .options(selectinload(PlateEvent.verdict))
+    return _with_verdicts(
+        one_of(PlateEvent.gate_id, "gate_ids", dialect),
+        PlateEvent.captured_at >= bindparam("since"),
+        PlateEvent.captured_at <= bindparam("until"),
     )
+
+
+def _with_verdicts(*conditions):
+    # a read answers with its pass's verdict: load them together, not one by one
+    return select(PlateEvent).where(*conditions).options(selectinload(PlateEvent.verdict))
 
 
 def stored_reads(arrivals: list) -> dict[tuple[int, str], PlateEvent]:

@@ -132,11 +132,6 @@ def row_of(table: Table, record, with_key: bool = True) -> dict:
     }
 
 
-def insert_rows(table: Table, rows: list[dict]) -> None:
-    """Insert rows into one table (see insert_tables)."""
-    insert_tables(db.session.connection(), [(table, rows)])
-
-
 def insert_tables(connection: Connection, tables: list[tuple[Table, list[dict]]]) -> None:
     """Insert rows into tables in order. On PostgreSQL a large batch goes by COPY, table by table,
     and a small one as INSERTs in one pipeline (one round trip for all); elsewhere one executemany per
