@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ class MqttTransport:
         self.on_state = on_state
         self.connected = threading.Event()
         self.generation = 0  # bumps on every (re)connect: acks for older messages are dropped
+        self.outbox = Outbox(self._send)
         self.client = paho.Client(
             CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5, manual_ack=True
         )
@@ -62,7 +64,11 @@ class MqttTransport:
         self.client.will_set(STATUS_TOPIC, status_payload("offline"), qos=1, retain=True)
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.client.max_queued_messages_set(0)
+        # The Outbox keeps to the broker's Receive Maximum; paho's own limit would rescan every message
+        # it holds on every PUBACK, which costs a busy gateway a tenth of its network thread.
+        self.client.max_inflight_messages_set(0)
         self.client.on_connect = self._on_connect
+        self.client.on_publish = lambda _c, _u, _mid, _reason, _props: self.outbox.settled()
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._ack_unhandled
         for sub in self.subscriptions:
@@ -92,30 +98,21 @@ class MqttTransport:
             log.error("broker refused the connection: %s", reason_code)
             return
         self.generation += 1
-        self._send_up_to_receive_maximum(client, properties)
+        # as many messages in flight as the broker accepts (MQTT 5 Receive Maximum, 65535 unnamed)
+        self.outbox.limit = getattr(properties, "ReceiveMaximum", None) or 65535
         log.info(
-            "connected to mqtt://%s:%s (session present: %s)",
+            "connected to mqtt://%s:%s (session present: %s, %d messages in flight accepted)",
             self.settings.host,
             self.settings.port,
             flags.session_present,
+            self.outbox.limit,
         )
         for sub in self.subscriptions:
             client.subscribe(self.subscription_filter(sub.topic), qos=sub.qos)
-        client.publish(STATUS_TOPIC, status_payload("online"), qos=1, retain=True)
+        self.outbox.put(STATUS_TOPIC, status_payload("online"), retain=True)
         self.connected.set()
         if self.on_state:
             self.on_state(True)
-
-    @staticmethod
-    def _send_up_to_receive_maximum(client: paho.Client, properties: Properties | None) -> None:
-        """Keep as many verdicts in flight as the broker accepts (its Receive Maximum, 65535 when it
-        names none). paho's default of 20 queues the rest of a batch's verdicts, and paho rescans its
-        whole queue on every PUBACK: a backlog of thousands then costs seconds of the network thread.
-        paho has no public way to change this on an open connection, hence its attribute."""
-        limit = getattr(properties, "ReceiveMaximum", None) or 65535
-        if client._max_inflight_messages != limit:
-            client._max_inflight_messages = limit
-            log.info("broker accepts %d messages in flight", limit)
 
     def _on_disconnect(self, _client, _userdata, _flags, reason_code, _properties):
         self.connected.clear()
@@ -144,8 +141,12 @@ class MqttTransport:
             return True
         return False
 
-    def publish(self, topic: str, payload: bytes, qos: int = 1, retain: bool = False) -> None:
-        self.client.publish(topic, payload, qos=qos, retain=retain)
+    def publish(self, topic: str, payload: bytes, retain: bool = False) -> None:
+        """Publish with QoS 1 (the gateway publishes nothing with less)."""
+        self.outbox.put(topic, payload, retain)
+
+    def _send(self, topic: str, payload: bytes, retain: bool) -> paho.MQTTMessageInfo:
+        return self.client.publish(topic, payload, qos=1, retain=retain)
 
     def start(self) -> None:
         self.connect()
@@ -154,7 +155,45 @@ class MqttTransport:
     def stop(self) -> None:
         """Say goodbye on the status topic and leave cleanly."""
         if self.connected.is_set():
-            info = self.client.publish(STATUS_TOPIC, status_payload("offline"), qos=1, retain=True)
+            # past the Outbox: the last word must not wait behind verdicts (the Outbox keeps a place for it)
+            info = self._send(STATUS_TOPIC, status_payload("offline"), True)
             info.wait_for_publish(timeout=5)
         self.client.disconnect()
         self.client.loop_stop()
+
+
+class Outbox:
+    """QoS 1 publishes kept within the broker's Receive Maximum, in O(1) per message: the rest wait
+    here in order and go out as PUBACKs come back. One place stays free for the offline status at exit.
+
+    Only QoS 1 goes through here: paho reports a QoS 0 message as published too, which would free a
+    place that was never taken. Lock order: paho calls `settled` holding its own lock, so `send`
+    (which takes paho's lock) is never called while holding this one."""
+
+    def __init__(self, send: Callable[[str, bytes, bool], object], limit: int = 65535):
+        self.send = send
+        self.limit = limit
+        self.in_flight = 0
+        self.waiting: deque[tuple[str, bytes, bool]] = deque()
+        self.lock = threading.Lock()
+
+    @property
+    def places(self) -> int:
+        return max(self.limit - 1, 1)
+
+    def put(self, topic: str, payload: bytes, retain: bool = False) -> None:
+        with self.lock:
+            if self.waiting or self.in_flight >= self.places:
+                self.waiting.append((topic, payload, retain))
+                return
+            self.in_flight += 1
+        self.send(topic, payload, retain)
+
+    def settled(self) -> None:
+        """A message in flight was acknowledged: its place goes to the next waiting one."""
+        with self.lock:
+            if not self.waiting or self.in_flight > self.places:
+                self.in_flight = max(self.in_flight - 1, 0)
+                return
+            message = self.waiting.popleft()
+        self.send(*message)

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from tests.support.databases import ROOT, empty_database
 from tests.support.gateway import LiveDistrict, Publisher, gate_event, in_background
-from tests.support.mosquitto import free_port
+from tests.support.mosquitto import Mosquitto, free_port
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.broker
@@ -251,6 +251,35 @@ def test_alarminfoplate_camera_over_mqtt_gets_a_barrier_command_on_pass(district
     assert [c["id"] for c in commands] == ["u-pass"] and commands[0]["payload"]["type"] == "gpio_out"
     assert verdicts["u-pass"]["decision"] == "pass" and verdicts["u-deny"]["decision"] == "deny"
     assert district.passes() == 2
+
+
+def test_verdicts_beyond_the_brokers_receive_maximum_wait_for_acks_and_all_arrive(district, tmp_path, gateways):
+    narrow = Mosquitto(tmp_path / "narrow", in_flight=3)  # tells MQTT 5 clients: Receive Maximum 3
+    narrow.start()
+    try:
+        gateways.append(district.start_gateway(narrow))
+        verdicts: queue.Queue = queue.Queue()
+        watcher = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
+        watcher.on_connect = lambda c, *_: c.subscribe(f"gates/{district.gate}/verdicts", qos=1)
+        watcher.on_message = lambda _c, _u, m: verdicts.put(json.loads(m.payload)["event_id"])
+        watcher.connect("127.0.0.1", narrow.port)
+        watcher.loop_start()
+        time.sleep(0.5)
+        publisher = Publisher(narrow)
+        publisher.publish_events(district.gate, range(200))
+        publisher.close()
+        seen = set()
+        deadline = time.monotonic() + 60
+        while len(seen) < 200 and time.monotonic() < deadline:
+            with contextlib.suppress(queue.Empty):
+                seen.add(verdicts.get(timeout=1))
+        watcher.loop_stop()
+        watcher.disconnect()
+        assert len(seen) == 200 and district.passes() == 200
+        log = (district.folder / "gateway.log").read_text(encoding="utf-8", errors="replace")
+        assert "3 messages in flight accepted" in log and "disconnected" not in log
+    finally:
+        narrow.remove()
 
 
 def test_gate_simulator_feeds_the_demo_district(district, broker, gateways):

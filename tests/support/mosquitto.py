@@ -28,7 +28,7 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
 
 
 class Mosquitto:
-    def __init__(self, folder: Path, extra_config: str = "", anonymous: bool = True):
+    def __init__(self, folder: Path, extra_config: str = "", anonymous: bool = True, in_flight: int = 1000):
         self.folder = folder
         self.port = free_port()
         self.process: subprocess.Popen | None = None
@@ -48,8 +48,9 @@ class Mosquitto:
             f"persistence true\npersistence_location {data}/\nautosave_interval 1\n"
             # lossless for offline persistent sessions: the default (1000) drops the rest
             "max_queued_messages 0\n"
-            # let the gateway hold a whole batch unacknowledged (the default is 20 in flight)
-            "max_inflight_messages 1000\n"
+            # let the gateway hold a whole batch unacknowledged (the default is 20 in flight); MQTT 5
+            # clients are also told it as the broker's Receive Maximum
+            f"max_inflight_messages {in_flight}\n"
             "log_dest stderr\n"
         )
 
