@@ -12,10 +12,33 @@ from registry.alerts.models import Alert, Exemption
 from registry.alerts.services import alert_facts, covering
 from registry.common.statements import one_of, prebuilt
 from registry.extensions import db
+from registry.firms.models import Firm
 from registry.identifiers.plates import is_valid_plate, lookalike_plates
 from registry.policies.services import policies_in_force
-from registry.rules import AlertFacts, Policy
+from registry.rules import AlertFacts, FirmFacts, Policy, VehicleFacts
 from registry.vehicles.models import Vehicle
+
+
+def vehicle_facts(vehicle: Vehicle) -> VehicleFacts:
+    return VehicleFacts(
+        vehicle.plate,
+        vehicle.plate_color.value,
+        vehicle.emission_stage.value if vehicle.emission_stage else None,
+        vehicle.fuel_type.value,
+        vehicle.vehicle_class.value,
+        vehicle.registration_date,
+    )
+
+
+def firm_facts(firm: Firm) -> FirmFacts:
+    return FirmFacts(
+        firm.id,
+        firm.industry.value,
+        firm.annual_freight_tonnes,
+        firm.in_planning_area,
+        firm.performance_grade.value,
+        firm.region,
+    )
 
 
 @prebuilt
@@ -62,6 +85,8 @@ class Facts:
         self._alerts: list[AlertFacts] | None = None
         self._window: tuple[datetime, datetime] | None = None
         self._exempted: dict[str, set[int]] | None = None
+        self._of_vehicles: dict[int, VehicleFacts] = {}
+        self._of_firms: dict[int, FirmFacts] = {}
 
     def preload(self, plates: set[str], moments: list[datetime]) -> None:
         """Load what `plates` read at `moments` will need, in four queries."""
@@ -90,6 +115,18 @@ class Facts:
     def vehicle(self, plate: str) -> Vehicle | None:
         self._load_vehicles({plate})
         return self._vehicles[plate]
+
+    def of_vehicle(self, vehicle: Vehicle) -> VehicleFacts:
+        """The vehicle as the rules see it, built once per batch."""
+        if vehicle.id not in self._of_vehicles:
+            self._of_vehicles[vehicle.id] = vehicle_facts(vehicle)
+        return self._of_vehicles[vehicle.id]
+
+    def of_firm(self, firm: Firm) -> FirmFacts:
+        """The firm as the rules see it, built once per batch."""
+        if firm.id not in self._of_firms:
+            self._of_firms[firm.id] = firm_facts(firm)
+        return self._of_firms[firm.id]
 
     def registered_lookalikes(self, plate: str) -> list[str]:
         candidates = lookalike_plates(plate)

@@ -16,31 +16,11 @@ class Check:
     verdict: Verdict
     vehicle: Vehicle | None
     suggestions: list[str] = field(default_factory=list)  # registered look-alike plates
+    vehicle_facts: VehicleFacts | None = None  # what the rules were told of the vehicle and the firm
+    firm_facts: FirmFacts | None = None
 
     def as_dict(self) -> dict:
         return self.verdict.as_dict() | {"suggestions": self.suggestions}
-
-
-def vehicle_facts(vehicle: Vehicle) -> VehicleFacts:
-    return VehicleFacts(
-        vehicle.plate,
-        vehicle.plate_color.value,
-        vehicle.emission_stage.value if vehicle.emission_stage else None,
-        vehicle.fuel_type.value,
-        vehicle.vehicle_class.value,
-        vehicle.registration_date,
-    )
-
-
-def firm_facts(firm: Firm) -> FirmFacts:
-    return FirmFacts(
-        firm.id,
-        firm.industry.value,
-        firm.annual_freight_tonnes,
-        firm.in_planning_area,
-        firm.performance_grade.value,
-        firm.region,
-    )
 
 
 def check_read(
@@ -60,13 +40,15 @@ def check_read(
     vehicle = facts.vehicle(plate) if valid else None
     alerts = facts.alerts_at(at)
     exempted = facts.exempted(plate, [a.id for a in alerts]) if valid else frozenset()
+    of_vehicle = facts.of_vehicle(vehicle) if vehicle else None
+    of_firm = facts.of_firm(firm) if firm else None
     verdict = evaluate(
         Read(plate_text, plate_color, at, picture),
-        vehicle_facts(vehicle) if vehicle else None,
-        firm_facts(firm) if firm else None,
+        of_vehicle,
+        of_firm,
         alerts,
         exempted,
         facts.policies(local_date(at)),
     )
     suggestions = facts.registered_lookalikes(plate) if valid and vehicle is None else []
-    return Check(verdict, vehicle, suggestions)
+    return Check(verdict, vehicle, suggestions, of_vehicle, of_firm)

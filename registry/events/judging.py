@@ -4,7 +4,7 @@ from sqlalchemy import delete
 
 from registry.common.time import utcnow
 from registry.compliance.facts import Facts
-from registry.compliance.services import Check, check_read, firm_facts, vehicle_facts
+from registry.compliance.services import Check, check_read
 from registry.events.models import Decision, PassImage, PlateEvent, Severity, Verdict, Violation, ViolationStatus
 from registry.events.pictures import PassPicture, analyse_best, analysis_columns, note_colour, picture_facts
 from registry.events.writing import ChildRows, NewPass
@@ -81,10 +81,10 @@ def _context(gate: Gate, check: Check) -> dict:
     vehicle = check.vehicle
     vehicle_record = None
     if vehicle is not None:
-        facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(vehicle_facts(vehicle)).items()}
+        facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(check.vehicle_facts).items()}
         vehicle_record = {"id": vehicle.id, "vin": vehicle.vin, "owner": vehicle.owner} | facts
     return {
-        "firm": {"id": gate.firm_id, "name": gate.firm.name} | vars(firm_facts(gate.firm)),
+        "firm": {"id": gate.firm_id, "name": gate.firm.name} | vars(check.firm_facts),
         "vehicle": vehicle_record,
         "gate": gate.code,
         "alert_ids": list(check.verdict.alert_ids),

@@ -31,6 +31,8 @@ class PassPicture:
 
 def take_pictures(images: dict[str, bytes]) -> list[PassPicture]:
     """Check, decode and store each picture of a read (an invalid one is kept as a record)."""
+    if not images:
+        return []
     folder, cap = Path(current_app.config["IMAGE_DIR"]), current_app.config["MAX_IMAGE_BYTES"]
     pictures = []
     for kind, data in images.items():

@@ -10,6 +10,7 @@ Passes already stored (a read merged into one) stay in the session and are updat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 from sqlalchemy import Column, Connection, Table, insert, text
 from sqlalchemy.exc import DBAPIError
@@ -173,7 +174,7 @@ def insert_tables(connection: Connection, tables: list[tuple[Table, list[dict]]]
 
 def _complete(table: Table, rows: list[dict]) -> list[dict]:
     """Rows with the same keys: those any row names and every column with a Python default."""
-    keys = list(dict.fromkeys(key for row in rows for key in row))
+    keys = list(dict.fromkeys(chain.from_iterable(rows)))
     keys += [c.key for c in table.columns if c.default is not None and not c.primary_key and c.key not in keys]
     fill = {key: _default_of(table.c[key]) for key in keys}
     return [row if len(row) == len(keys) else {k: row[k] if k in row else fill[k]() for k in keys} for row in rows]
