@@ -48,7 +48,8 @@ class PlateEvent(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"), index=True)
+    # looked up by gate through the two indexes that lead with gate_id (above)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"))
     event_id: Mapped[str] = mapped_column(String(64))
     plate_raw: Mapped[str] = mapped_column(String(32))
     plate: Mapped[str] = mapped_column(String(32), index=True)  # normalised
