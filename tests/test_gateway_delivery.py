@@ -2,10 +2,8 @@
 a real database. 2,000 events through a gateway SIGKILL, a broker restart and a database outage."""
 
 import base64
-import contextlib
 import json
 import os
-import queue
 import signal
 import sqlite3
 import subprocess
@@ -14,14 +12,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-import paho.mqtt.client as paho
 import pytest
-from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from tests.support.databases import ROOT, empty_database
-from tests.support.gateway import LiveDistrict, Publisher, gate_event, in_background
+from tests.support.gateway import LiveDistrict, Publisher, Watcher, event_ids, gate_event, in_background
 from tests.support.mosquitto import Mosquitto, free_port
 from tests.support.tcp_proxy import TcpProxy
 
@@ -131,13 +127,7 @@ def test_database_unreachable_for_a_while_loses_nothing(district, broker, gatewa
 def test_resends_poison_and_mosquitto_pub(district, broker, gateways):
     metrics_port = free_port()
     gateways.append(district.start_gateway(broker, GATEWAY_METRICS_PORT=str(metrics_port)))
-    verdicts: queue.Queue = queue.Queue()
-    watcher = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
-    watcher.on_connect = lambda c, *_: c.subscribe("gates/+/verdicts", qos=1)
-    watcher.on_message = lambda _c, _u, m: verdicts.put(json.loads(m.payload))
-    watcher.connect("127.0.0.1", broker.port)
-    watcher.loop_start()
-    time.sleep(0.5)
+    watcher = Watcher(broker, "gates/+/verdicts")
 
     publisher = Publisher(broker)
     publisher.publish_events(district.gate, range(100))
@@ -189,15 +179,8 @@ def test_resends_poison_and_mosquitto_pub(district, broker, gateways):
         assert reason in errors
 
     seen = {}
-    deadline = time.monotonic() + 20
-    while len(seen) < 101 and time.monotonic() < deadline:
-        try:
-            message = verdicts.get(timeout=1)
-        except queue.Empty:
-            continue
-        seen.setdefault(message["event_id"], message)
-    watcher.loop_stop()
-    watcher.disconnect()
+    for _, body in watcher.collect(lambda messages: len(event_ids(messages)) >= 101):
+        seen.setdefault(body["event_id"], body)
     assert len(seen) == 101
     registered = seen["evt-000900"]
     assert registered["plate"] == "晋H10001" and registered["decision"] in ("pass", "deny", "review")
@@ -219,16 +202,7 @@ def test_alarminfoplate_camera_over_mqtt_gets_a_barrier_command_on_pass(district
             text("UPDATE gates SET device_sn = :sn WHERE code = :code"), {"sn": serial, "code": district.gate}
         )
     gateways.append(district.start_gateway(broker))
-    received: queue.Queue = queue.Queue()
-    watcher = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
-    watcher.on_connect = lambda c, *_: (
-        c.subscribe(f"device/{serial}/message/down/#", qos=1),
-        c.subscribe(f"gates/{district.gate}/verdicts", qos=1),
-    )
-    watcher.on_message = lambda _c, _u, m: received.put((m.topic, json.loads(m.payload)))
-    watcher.connect("127.0.0.1", broker.port)
-    watcher.loop_start()
-    time.sleep(0.5)
+    watcher = Watcher(broker, f"device/{serial}/message/down/#", f"gates/{district.gate}/verdicts")
     template = json.loads((FIXTURES / "alarminfoplate_ivs_result.json").read_text(encoding="utf-8"))
     publisher = Publisher(broker)
     for plate, unique in (("晋H10001", "u-pass"), ("晋H40001", "u-deny")):  # China VI; China III diesel
@@ -239,13 +213,7 @@ def test_alarminfoplate_camera_over_mqtt_gets_a_barrier_command_on_pass(district
         ).decode()
         publisher.publish(f"device/{serial}/message/up/ivs_result", json.dumps(message))
     publisher.close()
-    messages = []
-    deadline = time.monotonic() + 20
-    while len(messages) < 3 and time.monotonic() < deadline:
-        with contextlib.suppress(queue.Empty):
-            messages.append(received.get(timeout=1))
-    watcher.loop_stop()
-    watcher.disconnect()
+    messages = watcher.collect(lambda messages: len(messages) >= 3)
     commands = [body for topic, body in messages if topic.endswith("gpio_out")]
     verdicts = {body["event_id"]: body for topic, body in messages if topic.endswith("verdicts")}
     assert [c["id"] for c in commands] == ["u-pass"] and commands[0]["payload"]["type"] == "gpio_out"
@@ -258,23 +226,11 @@ def test_verdicts_beyond_the_brokers_receive_maximum_wait_for_acks_and_all_arriv
     narrow.start()
     try:
         gateways.append(district.start_gateway(narrow))
-        verdicts: queue.Queue = queue.Queue()
-        watcher = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
-        watcher.on_connect = lambda c, *_: c.subscribe(f"gates/{district.gate}/verdicts", qos=1)
-        watcher.on_message = lambda _c, _u, m: verdicts.put(json.loads(m.payload)["event_id"])
-        watcher.connect("127.0.0.1", narrow.port)
-        watcher.loop_start()
-        time.sleep(0.5)
+        watcher = Watcher(narrow, f"gates/{district.gate}/verdicts")
         publisher = Publisher(narrow)
         publisher.publish_events(district.gate, range(200))
         publisher.close()
-        seen = set()
-        deadline = time.monotonic() + 60
-        while len(seen) < 200 and time.monotonic() < deadline:
-            with contextlib.suppress(queue.Empty):
-                seen.add(verdicts.get(timeout=1))
-        watcher.loop_stop()
-        watcher.disconnect()
+        seen = event_ids(watcher.collect(lambda messages: len(event_ids(messages)) >= 200, timeout=60))
         assert len(seen) == 200 and district.passes() == 200
         log = (district.folder / "gateway.log").read_text(encoding="utf-8", errors="replace")
         assert "3 messages in flight accepted" in log and "disconnected" not in log

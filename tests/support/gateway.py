@@ -2,6 +2,7 @@
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -140,6 +141,36 @@ class Publisher:
     def close(self) -> None:
         self.client.loop_stop()
         self.client.disconnect()
+
+
+class Watcher:
+    """A client collecting (topic, JSON body) of every message on some topics, as a gate would."""
+
+    def __init__(self, broker, *topics: str):
+        self.received: queue.Queue = queue.Queue()
+        self.client = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
+        self.client.on_connect = lambda c, *_: [c.subscribe(topic, qos=1) for topic in topics]
+        self.client.on_message = lambda _c, _u, m: self.received.put((m.topic, json.loads(m.payload)))
+        self.client.connect("127.0.0.1", broker.port)
+        self.client.loop_start()
+        time.sleep(0.5)  # subscribed before anything is published
+
+    def collect(self, enough, timeout: float = 20) -> list[tuple[str, dict]]:
+        """Messages until `enough(messages)` holds or `timeout` seconds have passed; then disconnects."""
+        messages = []
+        deadline = time.monotonic() + timeout
+        while not enough(messages) and time.monotonic() < deadline:
+            try:
+                messages.append(self.received.get(timeout=1))
+            except queue.Empty:
+                continue
+        self.client.loop_stop()
+        self.client.disconnect()
+        return messages
+
+
+def event_ids(messages: list[tuple[str, dict]]) -> set[str]:
+    return {body["event_id"] for _, body in messages}
 
 
 def in_background(function, *args) -> threading.Thread:
