@@ -7,6 +7,7 @@ import sys
 import threading
 
 from gateway import metrics
+from gateway.heap import freeze_startup_objects
 from gateway.service import Gateway
 from registry.config import ConfigError
 
@@ -20,6 +21,7 @@ def main() -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
+    freeze_startup_objects()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

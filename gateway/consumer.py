@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import joinedload
 
 from gateway.handlers import TOPICS, Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
+from gateway.heap import freeze_startup_objects
 from registry.common.statements import one_of, prebuilt
 from registry.compliance.facts import PolicyCache
 from registry.events.ingest import Arrival, lock_gates, record_plate_events
@@ -221,6 +222,7 @@ def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:
 
         # No ping per checkout: a dead connection fails the batch, the pool discards it, the batch is retried.
         app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False}})
+        freeze_startup_objects()
     # The parent's pid comes from the parent itself: read here, after the app is built, it would already
     # be init's if the gateway had been killed meanwhile, and the worker would never notice.
     orphaned = (lambda: os.getppid() != parent) if parent else (lambda: False)
