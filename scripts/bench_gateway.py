@@ -187,7 +187,14 @@ def processing_quantiles(before: dict, after: dict) -> str:
                 return f"<= {bound * 1000:g} ms"
         return "> 10 s"
 
-    return f"p50 {upper_bound(0.5)}, p99 {upper_bound(0.99)} (bucket bounds)"
+    def mean(name: str) -> float:
+        count = after.get(f"{name}_count", 0) - before.get(f"{name}_count", 0)
+        return (after.get(f"{name}_sum", 0) - before.get(f"{name}_sum", 0)) / count * 1000 if count else 0.0
+
+    return (
+        f"mean {mean('gateway_processing_seconds'):.1f} ms, p50 {upper_bound(0.5)}, p99 {upper_bound(0.99)} "
+        f"(bucket bounds); batches stored in {mean('gateway_batch_seconds'):.1f} ms on average"
+    )
 
 
 def batch_summary(port: int) -> str:
