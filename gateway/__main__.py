@@ -7,8 +7,8 @@ import sys
 import threading
 
 from gateway import metrics
-from gateway.heap import freeze_startup_objects
 from gateway.service import Gateway
+from registry.common.heap import freeze_startup_objects
 from registry.config import ConfigError
 
 

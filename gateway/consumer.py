@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import joinedload
 
 from gateway.handlers import TOPICS, Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
-from gateway.heap import freeze_startup_objects
+from registry.common.heap import freeze_startup_objects
 from registry.common.statements import one_of, prebuilt
 from registry.compliance.facts import PolicyCache
 from registry.events.ingest import Arrival, lock_gates, record_plate_events
