@@ -41,7 +41,7 @@ from paho.mqtt.properties import Properties  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from scripts.benchdb import fresh_database  # noqa: E402
+from scripts.benchdb import demo_district, fresh_database  # noqa: E402
 from tests.support.mosquitto import Mosquitto, free_port  # noqa: E402
 
 BARE_ID, GATEWAY_ID = "bench-bare", "bench-gateway"
@@ -220,13 +220,10 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
     url, drop = fresh_database(args.database_url)
-    env = os.environ | {"DATABASE_URL": url, "INSTANCE_PATH": str(work), "FLASK_APP": "wsgi"}
-    for command in (["db", "upgrade"], ["demo", "seed", "--credentials", str(work / "demo.json")]):
-        subprocess.run([sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    gate = sorted(json.loads((work / "demo.json").read_text())["gate_secrets"])[0]
+    district = demo_district(url, work)
+    env, plates = district.env, district.plates
+    gate = sorted(district.gate_secrets)[0]
     engine = create_engine(url)
-    with engine.connect() as connection:
-        plates = [row[0] for row in connection.execute(text("SELECT plate FROM vehicles"))]
 
     broker = Mosquitto(work / "broker")
     broker.start()

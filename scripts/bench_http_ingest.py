@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -25,9 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
-from scripts.benchdb import fresh_database  # noqa: E402
+from scripts.benchdb import demo_district, fresh_database  # noqa: E402
 from tests.support.mosquitto import free_port, wait_for_port  # noqa: E402
 
 WARM_UP = 200  # the first reads fill caches; they are not counted
@@ -41,15 +38,9 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="bench-http-"))
     url, drop = fresh_database(args.database_url)
-    env = os.environ | {"DATABASE_URL": url, "INSTANCE_PATH": str(work), "FLASK_APP": "wsgi"}
-    for command in (["db", "upgrade"], ["demo", "seed", "--credentials", str(work / "demo.json")]):
-        subprocess.run([sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    secrets = json.loads((work / "demo.json").read_text())["gate_secrets"]
+    district = demo_district(url, work)
+    env, secrets, plates = district.env, district.gate_secrets, district.plates
     gate = sorted(secrets)[0]
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        plates = [row[0] for row in connection.execute(text("SELECT plate FROM vehicles"))]
-    engine.dispose()
 
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
