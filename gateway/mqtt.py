@@ -155,8 +155,8 @@ class MqttTransport:
     def stop(self) -> None:
         """Say goodbye on the status topic and leave cleanly."""
         if self.connected.is_set():
-            # past the Outbox: the last word must not wait behind verdicts (the Outbox keeps a place for it)
-            info = self._send(STATUS_TOPIC, status_payload("offline"), True)
+            # the last word must not wait behind verdicts: it takes the place the Outbox keeps for it
+            info = self.outbox.put_first(STATUS_TOPIC, status_payload("offline"), retain=True)
             info.wait_for_publish(timeout=5)
         self.client.disconnect()
         self.client.loop_stop()
@@ -188,6 +188,13 @@ class Outbox:
                 return
             self.in_flight += 1
         self.send(topic, payload, retain)
+
+    def put_first(self, topic: str, payload: bytes, retain: bool = False):
+        """Send now, ahead of whatever waits, in the place kept free (the offline status at exit);
+        what `send` returns (paho's MQTTMessageInfo)."""
+        with self.lock:
+            self.in_flight += 1
+        return self.send(topic, payload, retain)
 
     def settled(self) -> None:
         """A message in flight was acknowledged: its place goes to the next waiting one."""

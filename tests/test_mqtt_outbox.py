@@ -28,6 +28,18 @@ def test_publishes_beyond_the_receive_maximum_wait_and_leave_in_order_as_acks_re
     assert outbox.in_flight == 0 and not outbox.waiting
 
 
+def test_the_last_word_goes_ahead_in_the_place_kept_for_it_and_is_counted():
+    sent = Sent()
+    outbox = Outbox(sent, limit=4)
+    for n in range(5):
+        outbox.put(f"t/{n}", b"")
+    outbox.put_first("status", b"")
+    assert sent == ["t/0", "t/1", "t/2", "status"] and outbox.in_flight == 4
+    for _ in range(4):  # its acknowledgement frees a place like any other
+        outbox.settled()
+    assert sent[4:] == ["t/3", "t/4"] and outbox.in_flight == 2
+
+
 def test_a_broker_that_takes_one_at_a_time_still_gets_everything():
     sent = Sent()
     outbox = Outbox(sent, limit=1)
