@@ -3,10 +3,12 @@
 import logging
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 from registry.accounts.auth import BEARER_SCHEME
 from registry.common.errors import register_errorhandlers
+from registry.common.jsonio import JSONProvider
+from registry.common.text import UNSAFE_IN_LINE
 from registry.config import INSTANCE_DIR, PROJECT_ROOT, Config
 from registry.extensions import api, csrf, db, limiter, login_manager, migrate
 
@@ -16,8 +18,11 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=True)
     app.config.from_mapping(Config().as_flask())
     app.config.from_mapping(config or {})
+    app.json = JSONProvider(app)
     app.json.ensure_ascii = False
     app.url_map.converters["int"] = DatabaseId
+    app.url_map.converters["default"] = app.url_map.converters["string"] = Segment
+    app.url_map.converters["path"] = Path
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     configure_logging(app)
     register_extensions(app)
@@ -34,6 +39,19 @@ class DatabaseId(IntegerConverter):
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, **kwargs)
+
+
+class Segment(UnicodeConverter):
+    """`<code>` in a URL: one path segment with no character that text may not hold (common/text.py),
+    else the route is a 404; a NUL in a gate code never reaches a query."""
+
+    def __init__(self, url_map, **kwargs):
+        super().__init__(url_map, **kwargs)
+        self.regex = self.regex.replace("[^/]", f"[^/{UNSAFE_IN_LINE}]")
+
+
+class Path(PathConverter):
+    regex = f"[^/{UNSAFE_IN_LINE}][^{UNSAFE_IN_LINE}]*?"
 
 
 def configure_logging(app: Flask) -> None:

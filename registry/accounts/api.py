@@ -1,7 +1,6 @@
 """REST: /api/v1/tokens (each user's own API tokens) and /api/v1/users (the administrator's)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from registry.accounts import services
@@ -16,6 +15,7 @@ from registry.accounts.schemas import (
     UserUpdateSchema,
 )
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.rest import Blueprint
 from registry.common.services import get_or_404
 from registry.extensions import db
 

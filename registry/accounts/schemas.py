@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from registry.accounts.models import Role
-from registry.common.schemas import StrictSchema, enum_field, length, optional_text
+from registry.common.schemas import StrictSchema, Text, db_id, enum_field, length, optional_text
 
 
 class TokenSchema(ma.Schema):
@@ -20,7 +20,7 @@ class NewTokenSchema(TokenSchema):
 
 
 class TokenInputSchema(StrictSchema):
-    name = ma.fields.String(load_default="api", validate=length(100, 1))
+    name = Text(load_default="api", validate=length(100, 1))
 
 
 class UserSchema(ma.Schema):
@@ -35,15 +35,15 @@ class UserSchema(ma.Schema):
 
 
 class UserInputSchema(StrictSchema):
-    username = ma.fields.String(required=True, validate=length(64, 1))
+    username = Text(required=True, validate=length(64, 1))
     display_name = optional_text(100)
     role = enum_field(Role, required=True)
-    firm_id = ma.fields.Integer(allow_none=True, strict=True)
-    construction_unit_id = ma.fields.Integer(allow_none=True, strict=True)
-    password = ma.fields.String(load_only=True, validate=length(200, 10))
+    firm_id = db_id(allow_none=True, strict=True)
+    construction_unit_id = db_id(allow_none=True, strict=True)
+    password = Text(load_only=True, validate=length(200, 10))
 
 
 class UserUpdateSchema(StrictSchema):
     display_name = optional_text(100)
     active = ma.fields.Boolean()
-    password = ma.fields.String(load_only=True, validate=length(200, 10))
+    password = Text(load_only=True, validate=length(200, 10))

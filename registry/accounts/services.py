@@ -11,6 +11,7 @@ from registry.accounts.models import ApiToken, Role, User
 from registry.audit.services import record_change
 from registry.common.errors import Conflict, DomainError, NotFound
 from registry.common.i18n import t
+from registry.common.text import text_problem
 from registry.common.time import utcnow
 from registry.extensions import db
 
@@ -77,7 +78,7 @@ _NO_SUCH_USER = generate_password_hash("no such user")
 
 def authenticate(username: str, password: str) -> User | None:
     """The active user with this username and password, else None."""
-    user = db.session.scalar(select(User).where(User.username == username))
+    user = None if text_problem(username) else db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.password_hash:
         check_password_hash(_NO_SUCH_USER, password)
         return None

@@ -1,7 +1,6 @@
 """REST: /api/v1/alerts and their exemptions."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from registry.accounts.auth import EDITORS, FIRM_READERS, READERS, current_actor, require_role
 from registry.alerts import services
@@ -14,6 +13,7 @@ from registry.alerts.schemas import (
     ExemptionSchema,
 )
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.rest import Blueprint
 from registry.extensions import db
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="重污染天气预警 Alerts")

@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from registry.alerts.models import AlertLevel
-from registry.common.schemas import StrictSchema, enum_field, optional_text, required_text
+from registry.common.schemas import Moment, StrictSchema, enum_field, optional_text, required_text
 from registry.vehicles.schemas import PlateField
 
 
@@ -22,8 +22,8 @@ class AlertSchema(ma.Schema):
 class AlertInputSchema(StrictSchema):
     level = enum_field(AlertLevel, required=True)
     region = optional_text(64, metadata={"description": "空 = 全区 / empty = the whole district"})
-    starts_at = ma.fields.AwareDateTime(required=True)
-    ends_at = ma.fields.AwareDateTime(required=True)
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
     document_no = optional_text(100)
 
     @ma.validates_schema
@@ -38,12 +38,12 @@ class AlertInputSchema(StrictSchema):
 
 
 class AlertEndSchema(StrictSchema):
-    ended_at = ma.fields.AwareDateTime(metadata={"description": "默认现在 / defaults to now"})
+    ended_at = Moment(metadata={"description": "默认现在 / defaults to now"})
 
 
 class AlertQueryArgsSchema(ma.Schema):
     active = ma.fields.Boolean(metadata={"description": "only alerts in force now (or at `at`)"})
-    at = ma.fields.AwareDateTime()
+    at = Moment()
     level = ma.fields.Enum(AlertLevel, by_value=True)
 
 
@@ -58,4 +58,4 @@ class ExemptionSchema(ma.Schema):
 
 class ExemptionInputSchema(StrictSchema):
     plate = PlateField(required=True)
-    reason = required_text(500)
+    reason = required_text(500, multiline=True)

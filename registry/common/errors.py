@@ -5,7 +5,7 @@ Under /api/ every error is JSON `{code, status, message, errors}`; pages get HTM
 
 from flask import current_app, render_template, request
 from flask_smorest import abort
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from registry.common.i18n import t
@@ -104,6 +104,16 @@ def handle_integrity_error(error: IntegrityError):
     )
 
 
+def handle_data_error(error: DataError):
+    """The database refused a value that no field check caught (out of range, not storable text):
+    the input's fault, answered as such; the schemas' own checks give the precise field errors."""
+    db.session.rollback()
+    current_app.logger.warning("the database refused a value: %s", error.orig)
+    return handle_domain_error(
+        DomainError(t("输入有误：其中有数据库不能保存的值", "Invalid input: a value cannot be stored"))
+    )
+
+
 def handle_database_unavailable(error: OperationalError):
     db.session.rollback()
     current_app.logger.error("database unavailable: %s", error)
@@ -118,6 +128,7 @@ def register_errorhandlers(app):
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

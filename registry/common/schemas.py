@@ -4,7 +4,11 @@ Field messages are fixed when a schema class is built, so they carry both langua
 the top-level `message` of an error is chosen per request (see common/errors.py).
 """
 
+from datetime import UTC, date, datetime
+
 import marshmallow as ma
+
+from registry.common.text import text_problem
 
 _FIELD_MESSAGES = {
     ma.fields.Field: {
@@ -41,13 +45,79 @@ def at_least(low, high=None) -> ma.validate.Range:
     return ma.validate.Range(min=low, max=high, error=f"应{bound} / Must be {bound_en}.")
 
 
-def required_text(max_length: int, **kwargs) -> ma.fields.String:
+class Text(ma.fields.String):
+    """Every text input (API bodies and filters, page forms, gate events, vendor formats, CSV rows):
+    control characters, bidirectional controls and unencodable characters are refused with the
+    position of the first one; tab and line breaks only where `multiline` allows them (notes)."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.multiline = multiline
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        problem = text_problem(text, self.multiline)
+        if problem:
+            zh, en = problem
+            raise ma.ValidationError(f"{zh} / Text {en}.")
+        return text
+
+
+def required_text(max_length: int, **kwargs) -> Text:
     """A required, non-empty string of at most `max_length` characters."""
-    return ma.fields.String(required=True, validate=length(max_length, 1), **kwargs)
+    return Text(required=True, validate=length(max_length, 1), **kwargs)
 
 
-def optional_text(max_length: int, **kwargs) -> ma.fields.String:
-    return ma.fields.String(allow_none=True, validate=length(max_length), **kwargs)
+def optional_text(max_length: int, **kwargs) -> Text:
+    return Text(allow_none=True, validate=length(max_length), **kwargs)
+
+
+MAX_DB_ID = 2**31 - 1  # ids are the databases' 4-byte integers
+
+
+def db_id(**kwargs) -> ma.fields.Integer:
+    """An id of a stored row, in a body or a filter: a positive integer the database can hold."""
+    return ma.fields.Integer(validate=at_least(1, MAX_DB_ID), **kwargs)
+
+
+EARLIEST_DAY, LATEST_DAY = date(1950, 1, 1), date(2099, 12, 31)
+EARLIEST_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+class Day(ma.fields.Date):
+    """A calendar date within the years this registry deals in (1950-2099)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise ma.ValidationError(
+                f"日期应在 {EARLIEST_DAY} 到 {LATEST_DAY} 之间"
+                f" / The date must be between {EARLIEST_DAY} and {LATEST_DAY}."
+            )
+        return day
+
+
+class Moment(ma.fields.AwareDateTime):
+    """A moment with a UTC offset, between 1970 and 2100. `bounded=False` (a camera's clock, which
+    the gateway checks against the time of receipt) takes any moment, and one beyond what a UTC time can
+    hold (0001-01-01T00:00+08:00) as the earliest or latest moment there is."""
+
+    def __init__(self, *args, bounded: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bounded = bounded
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            utc = moment.astimezone(UTC)
+        except OverflowError:
+            utc = None
+        if self.bounded and (utc is None or not EARLIEST_MOMENT <= utc < LATEST_MOMENT):
+            raise ma.ValidationError("时间应在 1970 年到 2099 年之间 / The time must be between 1970 and 2099 (UTC).")
+        if utc is None:
+            return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=UTC)
+        return moment
 
 
 def enum_field(enum_cls, **kwargs) -> ma.fields.Enum:

@@ -1,9 +1,9 @@
 """REST: POST /api/v1/checks, a what-if verdict that stores nothing."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from registry.accounts.auth import READERS, require_role
+from registry.common.rest import Blueprint
 from registry.common.time import utcnow
 from registry.compliance.schemas import CheckInputSchema, VerdictSchema
 from registry.compliance.services import check_read

@@ -2,8 +2,9 @@
 
 import marshmallow as ma
 
-from registry.common.schemas import StrictSchema, enum_field, length
+from registry.common.schemas import Moment, StrictSchema, db_id, enum_field, length
 from registry.identifiers.plates import PlateColour
+from registry.vehicles.schemas import PlateReadField
 
 
 class FindingSchema(ma.Schema):
@@ -28,7 +29,7 @@ class VerdictSchema(ma.Schema):
 
 
 class CheckInputSchema(StrictSchema):
-    plate = ma.fields.String(required=True, validate=length(32, 1), metadata={"description": "as read"})
+    plate = PlateReadField(required=True, validate=length(32, 1), metadata={"description": "as read"})
     plate_color = enum_field(PlateColour, allow_none=True)
-    firm_id = ma.fields.Integer(required=True)
-    at = ma.fields.AwareDateTime(metadata={"description": "ISO 8601 with offset; defaults to now"})
+    firm_id = db_id(required=True)
+    at = Moment(metadata={"description": "ISO 8601 with offset; defaults to now"})

@@ -2,7 +2,6 @@
 
 from flask import Response, g, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
@@ -10,6 +9,7 @@ from registry.accounts.models import Role
 from registry.common.errors import NotFound
 from registry.common.i18n import t
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.rest import Blueprint
 from registry.common.services import get_or_404
 from registry.common.time import local_day_bounds
 from registry.events.auth import require_gate

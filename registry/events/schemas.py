@@ -6,10 +6,11 @@ import binascii
 import marshmallow as ma
 from flask import current_app, has_app_context
 
-from registry.common.schemas import at_least, length
+from registry.common.schemas import Day, Moment, Text, at_least, db_id, length
 from registry.compliance.schemas import FindingSchema
 from registry.events.models import Decision
 from registry.identifiers.colours import UnknownColour, plate_colour
+from registry.vehicles.schemas import PlateReadField
 
 IMAGE_KINDS = ("plate", "vehicle")
 
@@ -54,16 +55,16 @@ class GateEventSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    event_id = ma.fields.String(required=True, validate=length(64, 1))
-    plate = ma.fields.String(required=True, validate=length(32, 1))
+    event_id = Text(required=True, validate=length(64, 1))
+    plate = PlateReadField(required=True, validate=length(32, 1))
     plate_color = VendorColourField(load_default=None, allow_none=True)
-    direction = ma.fields.String(
+    direction = Text(
         required=True, validate=ma.validate.OneOf(["in", "out"], error="应为 in 或 out / Must be in or out.")
     )
-    captured_at = ma.fields.AwareDateTime(required=True)
+    captured_at = Moment(required=True, bounded=False, metadata={"description": "the camera's clock"})
     confidence = ma.fields.Float(load_default=None, allow_none=True, validate=at_least(0, 1))
-    lane = ma.fields.String(load_default=None, allow_none=True, validate=length(20))
-    vehicle_type = ma.fields.String(load_default=None, allow_none=True, validate=length(50))
+    lane = Text(load_default=None, allow_none=True, validate=length(20))
+    vehicle_type = Text(load_default=None, allow_none=True, validate=length(50))
     images = ImagesField(load_default=dict)
     plate_box = ma.fields.List(
         ma.fields.Integer(strict=True, validate=at_least(0)),
@@ -130,12 +131,12 @@ class IngestAnswerSchema(ma.Schema):
 
 
 class EventQueryArgsSchema(ma.Schema):
-    gate = ma.fields.String(metadata={"description": "gate code"})
-    firm_id = ma.fields.Integer()
-    plate = ma.fields.String()
+    gate = Text(metadata={"description": "gate code"})
+    firm_id = db_id()
+    plate = Text()
     decision = ma.fields.Enum(Decision, by_value=True)
-    from_ = ma.fields.Date(data_key="from", metadata={"description": "local date, inclusive"})
-    to = ma.fields.Date(metadata={"description": "local date, inclusive"})
+    from_ = Day(data_key="from", metadata={"description": "local date, inclusive"})
+    to = Day(metadata={"description": "local date, inclusive"})
 
 
 class DeadLetterSchema(ma.Schema):

@@ -7,9 +7,10 @@ import marshmallow as ma
 from defusedxml.common import DefusedXmlException
 from flask import current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from registry.common.i18n import t
+from registry.common.rest import Blueprint
 from registry.events.auth import require_gate
 from registry.events.ingest import record_plate_event
 from registry.events.schemas import GateEventSchema, IngestAnswerSchema

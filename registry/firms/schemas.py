@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from registry.common.schemas import (
     StrictSchema,
+    Text,
     at_least,
     enum_field,
     optional_text,
@@ -13,7 +14,7 @@ from registry.firms.models import Industry, PerformanceGrade
 from registry.identifiers.credit_code import has_valid_check, is_well_formed, normalise_credit_code
 
 
-class CreditCodeField(ma.fields.String):
+class CreditCodeField(Text):
     """统一社会信用代码: must have the GB 32100 shape; a wrong check character only warns."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -60,11 +61,11 @@ class FirmInputSchema(StrictSchema):
 
 
 class FirmQueryArgsSchema(ma.Schema):
-    q = ma.fields.String(metadata={"description": "part of the firm's name"})
-    credit_code = ma.fields.String()
+    q = Text(metadata={"description": "part of the firm's name"})
+    credit_code = Text()
     industry = ma.fields.Enum(Industry, by_value=True)
     performance_grade = ma.fields.Enum(PerformanceGrade, by_value=True)
-    region = ma.fields.String()
+    region = Text()
     in_planning_area = ma.fields.Boolean()
 
 

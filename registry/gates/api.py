@@ -1,10 +1,10 @@
 """REST: /api/v1/firms/{id}/gates and /api/v1/gates."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from registry.accounts.auth import EDITORS, FIRM_READERS, current_actor, own_firm_id, require_role
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.rest import Blueprint
 from registry.extensions import db
 from registry.firms.services import get_firm, visible_firm
 from registry.gates import services

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from registry.common.schemas import StrictSchema, length, required_text
+from registry.common.schemas import StrictSchema, Text, db_id, length, required_text
 
 GATE_CODE = ma.validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$",
@@ -34,16 +34,16 @@ class GateWithSecretSchema(GateSchema):
 
 class GateInputSchema(StrictSchema):
     name = required_text(100)
-    code = ma.fields.String(validate=GATE_CODE)
-    device_sn = ma.fields.String(allow_none=True, validate=DEVICE_SN)
+    code = Text(validate=GATE_CODE)
+    device_sn = Text(allow_none=True, validate=DEVICE_SN)
 
 
 class GateUpdateSchema(StrictSchema):
-    name = ma.fields.String(validate=length(100, 1))
+    name = Text(validate=length(100, 1))
     active = ma.fields.Boolean()
-    device_sn = ma.fields.String(allow_none=True, validate=DEVICE_SN)
+    device_sn = Text(allow_none=True, validate=DEVICE_SN)
 
 
 class GateQueryArgsSchema(ma.Schema):
-    firm_id = ma.fields.Integer()
+    firm_id = db_id()
     active = ma.fields.Boolean()

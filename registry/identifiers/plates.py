@@ -5,6 +5,8 @@ import unicodedata
 from enum import StrEnum
 from functools import lru_cache
 
+from registry.common.text import without_format_characters
+
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 SUFFIXES = "挂学警港澳领"
 COLOUR_PREFIXES = ("黄绿", "渐变绿", "蓝", "黄", "绿", "白", "黑")
@@ -36,7 +38,7 @@ LARGE_VEHICLE_COLOURS = frozenset({PlateColour.YELLOW, PlateColour.YELLOW_GREEN}
 @lru_cache(maxsize=65536)  # pure, and called several times per read on the gate ingest path
 def normalise_plate(text: str) -> str:
     """Canonical plate text: half-width, upper case, no separators or colour word, O->0, I->1."""
-    plate = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    plate = _SEPARATORS.sub("", unicodedata.normalize("NFKC", without_format_characters(text))).upper()
     for word in COLOUR_PREFIXES:
         if plate.startswith(word) and len(plate) > len(word) + 6:
             plate = plate[len(word) :]

@@ -2,11 +2,11 @@
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from registry.accounts.auth import current_actor, require_role
 from registry.accounts.models import Role
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.rest import Blueprint
 from registry.extensions import db
 from registry.machinery import exports, inspections, photos, services
 from registry.machinery.models import PhotoKind

@@ -1,12 +1,12 @@
 """REST: the GB 36886-2018 smoke-limit table and the zone rules, kept as data the bureau corrects."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from registry.accounts.auth import current_actor, require_role
 from registry.accounts.models import Role
 from registry.audit.services import record_change
+from registry.common.rest import Blueprint
 from registry.common.services import add_audited, apply_changes, change_audited, get_or_404
 from registry.extensions import db
 from registry.machinery.models import SmokeLimit, ZoneRule

@@ -5,7 +5,18 @@ import re
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from registry.common.schemas import StrictSchema, at_least, enum_field, length, optional_text, required_text
+from registry.common.schemas import (
+    Day,
+    Moment,
+    StrictSchema,
+    Text,
+    at_least,
+    db_id,
+    enum_field,
+    length,
+    optional_text,
+    required_text,
+)
 from registry.common.time import today_local
 from registry.machinery.deadlines import is_overdue
 from registry.machinery.models import (
@@ -21,7 +32,7 @@ from registry.machinery.models import (
 PIN_PATTERN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")  # 机械环保代码: 17 characters, as a VIN (no I, O, Q)
 
 
-class PinField(ma.fields.String):
+class PinField(Text):
     """The machine environmental code, upper-cased; 17 characters when present."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -95,7 +106,7 @@ class MachinerySchema(ma.Schema):
 
 
 class MachineryInputSchema(StrictSchema):
-    unit_id = ma.fields.Integer(
+    unit_id = db_id(
         strict=True,
         metadata={"description": "owner unit; only the bureau names one, a construction unit registers for itself"},
     )
@@ -108,8 +119,8 @@ class MachineryInputSchema(StrictSchema):
     rated_power_kw = ma.fields.Decimal(required=True, places=1, validate=at_least(0.1, 10000), as_string=False)
     fuel_type = enum_field(MachineFuel, required=True)
     emission_stage = enum_field(MachineStage, required=True)
-    production_date = ma.fields.Date(required=True, validate=not_in_future)
-    acquisition_date = ma.fields.Date(allow_none=True, validate=not_in_future)
+    production_date = Day(required=True, validate=not_in_future)
+    acquisition_date = Day(allow_none=True, validate=not_in_future)
     aftertreatment = optional_text(200)
 
     @ma.pre_load
@@ -145,10 +156,10 @@ class MachineryQueryArgsSchema(ma.Schema):
     status = ma.fields.Enum(MachineryStatus, by_value=True)
     machine_type = ma.fields.Enum(MachineType, by_value=True)
     emission_stage = ma.fields.Enum(MachineStage, by_value=True)
-    unit_id = ma.fields.Integer()
+    unit_id = db_id()
     overdue = ma.fields.Boolean(metadata={"description": "acquired too long ago and still without a code"})
     missing_photos = ma.fields.Boolean(metadata={"description": "at least one of the three photos missing"})
-    q = ma.fields.String(metadata={"description": "part of model, manufacturer, PIN, engine no. or code"})
+    q = Text(metadata={"description": "part of model, manufacturer, PIN, engine no. or code"})
 
 
 class PhotoFormSchema(ma.Schema):
@@ -168,16 +179,16 @@ class NoBodySchema(StrictSchema):
 
 
 class RejectSchema(StrictSchema):
-    reason = required_text(500)
+    reason = required_text(500, multiline=True)
 
 
 class TransferSchema(StrictSchema):
-    unit_id = ma.fields.Integer(required=True, strict=True)
-    note = optional_text(500)
+    unit_id = db_id(required=True, strict=True)
+    note = optional_text(500, multiline=True)
 
 
 class RetireSchema(StrictSchema):
-    reason = required_text(500)
+    reason = required_text(500, multiline=True)
 
 
 class HistorySchema(ma.Schema):
@@ -205,10 +216,8 @@ class InspectionInputSchema(StrictSchema):
     k = ma.fields.Decimal(required=True, places=2, validate=at_least(0, 99), as_string=False)
     ringelmann = ma.fields.Integer(allow_none=True, strict=True, validate=at_least(0, 5))
     place = optional_text(200)
-    inspected_at = ma.fields.AwareDateTime(required=True)
-    site_id = ma.fields.Integer(
-        allow_none=True, strict=True, metadata={"description": "the site: its zone sets the class"}
-    )
+    inspected_at = Moment(required=True)
+    site_id = db_id(allow_none=True, strict=True, metadata={"description": "the site: its zone sets the class"})
     low_emission_zone = ma.fields.Boolean(
         load_default=None, metadata={"description": "without a site: whether the place is in a low-emission zone"}
     )
@@ -230,4 +239,4 @@ class InspectionSchema(ma.Schema):
 
 
 class CodeQuerySchema(ma.Schema):
-    registration_code = ma.fields.String(required=True, validate=length(32, 1))
+    registration_code = Text(required=True, validate=length(32, 1))

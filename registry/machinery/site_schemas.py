@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from registry.common.schemas import StrictSchema, at_least, length, optional_text, required_text
+from registry.common.schemas import Day, StrictSchema, Text, at_least, db_id, length, optional_text, required_text
 from registry.firms.schemas import CreditCodeField
 from registry.machinery.models import MachineStage
 
@@ -33,16 +33,16 @@ class SiteSchema(ma.Schema):
 
 
 class SiteInputSchema(StrictSchema):
-    unit_id = ma.fields.Integer(strict=True, metadata={"description": "only the bureau names a unit"})
+    unit_id = db_id(strict=True, metadata={"description": "only the bureau names a unit"})
     name = required_text(200)
     address = optional_text(300)
     low_emission_zone = ma.fields.Boolean(load_default=False)
 
 
 class DeclarationInputSchema(StrictSchema):
-    registration_code = ma.fields.String(required=True, validate=length(32, 1))
-    valid_from = ma.fields.Date(required=True, data_key="from")
-    valid_to = ma.fields.Date(required=True, data_key="to")
+    registration_code = Text(required=True, validate=length(32, 1))
+    valid_from = Day(required=True, data_key="from")
+    valid_to = Day(required=True, data_key="to")
 
 
 class DeclarationSchema(ma.Schema):
@@ -67,7 +67,7 @@ class SmokeLimitSchema(ma.Schema):
 
 
 class SmokeLimitInputSchema(StrictSchema):
-    limit_class = ma.fields.String(required=True, validate=ma.validate.OneOf(["I", "II", "III"]))
+    limit_class = Text(required=True, validate=ma.validate.OneOf(["I", "II", "III"]))
     power_from_kw = ma.fields.Decimal(required=True, places=1, validate=at_least(0, 100000), as_string=False)
     power_to_kw = ma.fields.Decimal(allow_none=True, places=1, validate=at_least(0, 100000), as_string=False)
     k_limit = ma.fields.Decimal(required=True, places=2, validate=at_least(0, 99), as_string=False)
@@ -94,9 +94,9 @@ class ZoneRuleSchema(ma.Schema):
 class ZoneRuleInputSchema(StrictSchema):
     name_zh = required_text(100)
     name_en = required_text(100)
-    barred_stages = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(STAGES)))
+    barred_stages = ma.fields.List(Text(validate=ma.validate.OneOf(STAGES)))
     bar_failed_inspection = ma.fields.Boolean()
     smoke_classes = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.OneOf(STAGES)),
-        values=ma.fields.String(validate=ma.validate.OneOf(["I", "II", "III"])),
+        keys=Text(validate=ma.validate.OneOf(STAGES)),
+        values=Text(validate=ma.validate.OneOf(["I", "II", "III"])),
     )

@@ -1,12 +1,12 @@
 """REST: construction units, their sites, and site declarations (进场登记)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from registry.accounts.auth import current_actor, require_role
 from registry.accounts.models import Role
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.rest import Blueprint
 from registry.common.services import get_or_404
 from registry.extensions import db
 from registry.machinery import sites

@@ -22,7 +22,14 @@ from registry.machinery.models import (
 )
 from registry.machinery.names import NAMES as name
 from registry.machinery.names import history_name
-from registry.machinery.schemas import InspectionInputSchema, MachineryInputSchema, MachineryQueryArgsSchema
+from registry.machinery.schemas import (
+    InspectionInputSchema,
+    MachineryInputSchema,
+    MachineryQueryArgsSchema,
+    RejectSchema,
+    RetireSchema,
+    TransferSchema,
+)
 
 bp = Blueprint("machinery_pages", __name__, url_prefix="/machinery")
 
@@ -186,7 +193,12 @@ def reject(machinery_id):
     reason = request.form.get("reason", "").strip()
     if not reason:
         return detail(machinery_id, {"reason": [t("请填写退回原因", "Give the reason")]}, 422)
-    return _act(machinery_id, lambda m: services.reject_machinery(current_user, m, reason), "已退回", "Rejected")
+    return _act(
+        machinery_id,
+        lambda m: services.reject_machinery(current_user, m, RejectSchema().load({"reason": reason})["reason"]),
+        "已退回",
+        "Rejected",
+    )
 
 
 @bp.post("/<int:machinery_id>/retire")
@@ -195,7 +207,14 @@ def retire(machinery_id):
     reason = request.form.get("reason", "").strip()
     if not reason:
         return detail(machinery_id, {"retire_reason": [t("请填写注销原因", "Give the reason")]}, 422)
-    return _act(machinery_id, lambda m: services.retire_machinery(current_user, m, reason), "已注销", "Retired")
+    machinery = services.get_machinery_for(current_user, machinery_id)
+    _, errors = submit(
+        lambda: services.retire_machinery(current_user, machinery, RetireSchema().load({"reason": reason})["reason"])
+    )
+    if errors:
+        return detail(machinery_id, {"retire_reason": errors.get("reason", []) + errors.get("_", [])}, 422)
+    flash(t("已注销", "Retired"))
+    return redirect(url_for(".detail", machinery_id=machinery_id))
 
 
 @bp.post("/<int:machinery_id>/transfer")
@@ -204,9 +223,12 @@ def transfer(machinery_id):
     unit_id = request.form.get("unit_id", type=int)
     if not unit_id:
         return detail(machinery_id, {"unit_id": [t("请选择接收单位", "Choose the receiving unit")]}, 422)
-    note = request.form.get("note") or None
+    data = {"unit_id": unit_id, "note": request.form.get("note") or None}
     return _act(
-        machinery_id, lambda m: services.transfer_machinery(current_user, m, unit_id, note), "已转移", "Transferred"
+        machinery_id,
+        lambda m: services.transfer_machinery(current_user, m, **TransferSchema().load(data)),
+        "已转移",
+        "Transferred",
     )
 
 

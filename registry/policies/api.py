@@ -1,10 +1,10 @@
 """REST: /api/v1/policies (管控规则)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.rest import Blueprint
 from registry.extensions import db
 from registry.policies import services
 from registry.policies.schemas import PolicyChangeSchema, PolicyInputSchema, PolicyQueryArgsSchema, PolicySchema

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from registry.common.schemas import StrictSchema, at_least, length, required_text
+from registry.common.schemas import Day, StrictSchema, Text, at_least, length, required_text
 from registry.firms.models import Industry, PerformanceGrade
 from registry.identifiers.plates import PlateColour
 from registry.vehicles.models import EmissionStage, FuelType, VehicleClass
@@ -20,14 +20,14 @@ class Params(StrictSchema):
 
 
 class ScopeParams(StrictSchema):
-    vehicle_classes = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(_values(VehicleClass))), required=True)
-    plate_colors = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(_values(PlateColour))), required=True)
+    vehicle_classes = ma.fields.List(Text(validate=ma.validate.OneOf(_values(VehicleClass))), required=True)
+    plate_colors = ma.fields.List(Text(validate=ma.validate.OneOf(_values(PlateColour))), required=True)
 
 
 class StageInferenceParams(StrictSchema):
     cutovers = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.OneOf([*_values(FuelType), "default"])),
-        values=ma.fields.List(ma.fields.Tuple((ma.fields.Date(), ma.fields.String(validate=STAGE)))),
+        keys=Text(validate=ma.validate.OneOf([*_values(FuelType), "default"])),
+        values=ma.fields.List(ma.fields.Tuple((Day(), Text(validate=STAGE)))),
         required=True,
     )
 
@@ -42,29 +42,29 @@ class StageInferenceParams(StrictSchema):
 
 class FreightStageParams(StrictSchema):
     threshold_tonnes = ma.fields.Integer(required=True, strict=True, validate=at_least(0))
-    min_stage = ma.fields.String(required=True, validate=STAGE)
+    min_stage = Text(required=True, validate=STAGE)
 
 
 class CleanTransportParams(StrictSchema):
-    industries = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(_values(Industry))), required=True)
+    industries = ma.fields.List(Text(validate=ma.validate.OneOf(_values(Industry))), required=True)
     planning_area_only = ma.fields.Boolean(load_default=True)
-    min_stage = ma.fields.String(load_default="6", validate=STAGE)
+    min_stage = Text(load_default="6", validate=STAGE)
 
 
 class StaggeredParams(StrictSchema):
     matrix = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.OneOf(_values(PerformanceGrade))),
+        keys=Text(validate=ma.validate.OneOf(_values(PerformanceGrade))),
         values=ma.fields.Dict(
-            keys=ma.fields.String(validate=ma.validate.OneOf(LEVELS)),
-            values=ma.fields.String(validate=ma.validate.OneOf([*_values(EmissionStage), "all"])),
+            keys=Text(validate=ma.validate.OneOf(LEVELS)),
+            values=Text(validate=ma.validate.OneOf([*_values(EmissionStage), "all"])),
         ),
         required=True,
     )
 
 
 class PhaseOutParams(StrictSchema):
-    max_stage = ma.fields.String(required=True, validate=STAGE)
-    fuel_types = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(_values(FuelType))), required=True)
+    max_stage = Text(required=True, validate=STAGE)
+    fuel_types = ma.fields.List(Text(validate=ma.validate.OneOf(_values(FuelType))), required=True)
 
 
 class NevMismatchParams(StrictSchema):
@@ -125,10 +125,10 @@ class PolicyChangeSchema(StrictSchema):
     """The fields a revision may change (PATCH); the rule itself never changes."""
 
     params = ma.fields.Dict()
-    effective_from = ma.fields.Date()
-    effective_to = ma.fields.Date(allow_none=True)
-    clause = ma.fields.String(validate=length(300, 1))
-    note = ma.fields.String(allow_none=True, validate=length(2000))
+    effective_from = Day()
+    effective_to = Day(allow_none=True)
+    clause = Text(validate=length(300, 1))
+    note = Text(allow_none=True, validate=length(2000), multiline=True)
 
     @ma.validates_schema
     def _dates_in_order(self, data, **_kwargs):
@@ -138,11 +138,9 @@ class PolicyChangeSchema(StrictSchema):
 
 
 class PolicyInputSchema(PolicyChangeSchema):
-    rule = ma.fields.String(
-        required=True, validate=ma.validate.OneOf(RULES, error="未知规则 / Unknown rule; one of: {choices}.")
-    )
+    rule = Text(required=True, validate=ma.validate.OneOf(RULES, error="未知规则 / Unknown rule; one of: {choices}."))
     params = ma.fields.Dict(load_default=dict)
-    effective_from = ma.fields.Date(required=True)
+    effective_from = Day(required=True)
     clause = required_text(300)
 
     @ma.validates_schema
@@ -157,6 +155,6 @@ class PolicyInputSchema(PolicyChangeSchema):
 
 
 class PolicyQueryArgsSchema(ma.Schema):
-    rule = ma.fields.String(validate=ma.validate.OneOf(RULES))
-    on = ma.fields.Date(metadata={"description": "only policies in force on this local date"})
+    rule = Text(validate=ma.validate.OneOf(RULES))
+    on = Day(metadata={"description": "only policies in force on this local date"})
     include_superseded = ma.fields.Boolean(load_default=False)

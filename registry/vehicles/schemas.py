@@ -2,7 +2,8 @@
 
 import marshmallow as ma
 
-from registry.common.schemas import StrictSchema, enum_field, length, optional_text
+from registry.common.schemas import Day, StrictSchema, Text, enum_field, length, optional_text
+from registry.common.text import without_format_characters
 from registry.common.time import today_local
 from registry.identifiers.plates import PlateColour, is_valid_plate, normalise_plate
 from registry.identifiers.vin import normalise_vin, vin_problem
@@ -23,7 +24,15 @@ def stage_fuel_problem(stage, fuel) -> str | None:
     return None
 
 
-class PlateField(ma.fields.String):
+class PlateReadField(Text):
+    """A plate as a camera or a person read it, kept as read but without invisible format characters
+    (zero-width space, BOM...), which would only make it miss the registered vehicle."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return without_format_characters(super()._deserialize(value, attr, data, **kwargs))
+
+
+class PlateField(PlateReadField):
     """A plate number, normalised (full-width, spaces, O->0, I->1) and checked against GA 36."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -33,7 +42,7 @@ class PlateField(ma.fields.String):
         return plate
 
 
-class VinField(ma.fields.String):
+class VinField(Text):
     """A VIN, normalised and checked (GB 16735-2019: position 9 is a check digit)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -68,7 +77,7 @@ class VehicleInputSchema(StrictSchema):
     emission_stage = enum_field(EmissionStage, allow_none=True)
     stage_source = enum_field(StageSource, allow_none=True)
     fuel_type = enum_field(FuelType, required=True)
-    registration_date = ma.fields.Date(allow_none=True)
+    registration_date = Day(allow_none=True)
     vehicle_class = enum_field(VehicleClass, required=True)
     owner = optional_text(100)
 
@@ -92,13 +101,13 @@ class VehicleInputSchema(StrictSchema):
 
 class VehicleQueryArgsSchema(ma.Schema):
     plate = PlateField()
-    plate_prefix = ma.fields.String(validate=length(8, 1))
+    plate_prefix = Text(validate=length(8, 1))
     plate_color = ma.fields.Enum(PlateColour, by_value=True)
     emission_stage = ma.fields.Enum(EmissionStage, by_value=True)
     stage_unknown = ma.fields.Boolean(metadata={"description": "only vehicles with no stage"})
     fuel_type = ma.fields.Enum(FuelType, by_value=True)
     vehicle_class = ma.fields.Enum(VehicleClass, by_value=True)
-    owner = ma.fields.String()
+    owner = Text()
 
 
 class VehicleUpdateSchema(VehicleInputSchema):

@@ -2,13 +2,13 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
 from registry.accounts.models import Role
 from registry.common.errors import NotFound
 from registry.common.i18n import t
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.rest import Blueprint
 from registry.common.services import get_or_404
 from registry.common.time import local_day_bounds
 from registry.extensions import db

@@ -3,24 +3,24 @@
 import marshmallow as ma
 
 from registry.alerts.models import AlertLevel
-from registry.common.schemas import StrictSchema, enum_field, optional_text
+from registry.common.schemas import Day, StrictSchema, Text, db_id, enum_field, optional_text
 from registry.events.models import Severity, ViolationStatus
 
 SORTS = ["captured_at", "-captured_at", "created_at", "-created_at", "plate", "-plate", "id", "-id"]
 
 
 class ViolationQueryArgsSchema(ma.Schema):
-    plate = ma.fields.String(metadata={"description": "exact, after normalisation"})
-    plate_prefix = ma.fields.String(metadata={"description": "e.g. 晋H for every Xinzhou plate"})
-    firm_id = ma.fields.Integer()
-    gate = ma.fields.String(metadata={"description": "gate code"})
-    rule = ma.fields.String()
+    plate = Text(metadata={"description": "exact, after normalisation"})
+    plate_prefix = Text(metadata={"description": "e.g. 晋H for every Xinzhou plate"})
+    firm_id = db_id()
+    gate = Text(metadata={"description": "gate code"})
+    rule = Text()
     severity = ma.fields.Enum(Severity, by_value=True)
     status = ma.fields.Enum(ViolationStatus, by_value=True)
     alert_level = ma.fields.Enum(AlertLevel, by_value=True, metadata={"description": "the alert in force"})
-    from_ = ma.fields.Date(data_key="from", metadata={"description": "local date of the pass, inclusive"})
-    to = ma.fields.Date(metadata={"description": "local date of the pass, inclusive"})
-    sort = ma.fields.String(load_default="-captured_at", validate=ma.validate.OneOf(SORTS))
+    from_ = Day(data_key="from", metadata={"description": "local date of the pass, inclusive"})
+    to = Day(metadata={"description": "local date of the pass, inclusive"})
+    sort = Text(load_default="-captured_at", validate=ma.validate.OneOf(SORTS))
 
 
 class ImageLinkSchema(ma.Schema):
@@ -82,9 +82,9 @@ def _finding(violation) -> dict:
 
 class ReviewSchema(StrictSchema):
     status = enum_field(ViolationStatus, required=True)
-    note = optional_text(1000)
+    note = optional_text(1000, multiline=True)
 
 
 class LedgerArgsSchema(ma.Schema):
-    from_ = ma.fields.Date(required=True, data_key="from", metadata={"description": "local date, inclusive"})
-    to = ma.fields.Date(required=True, metadata={"description": "local date, inclusive"})
+    from_ = Day(required=True, data_key="from", metadata={"description": "local date, inclusive"})
+    to = Day(required=True, metadata={"description": "local date, inclusive"})

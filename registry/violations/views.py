@@ -12,7 +12,7 @@ from registry.common.pagination import paginate
 from registry.events.evidence import evidence_jpeg, image_file
 from registry.events.models import ViolationStatus
 from registry.violations import exports, services
-from registry.violations.schemas import ViolationQueryArgsSchema
+from registry.violations.schemas import ReviewSchema, ViolationQueryArgsSchema
 
 bp = Blueprint("violation_pages", __name__, url_prefix="/violations")
 FILTERS = tuple(field.data_key or name for name, field in ViolationQueryArgsSchema().fields.items())
@@ -58,8 +58,8 @@ def review(violation_id):
     decision = request.form.get("status", "")
     if decision not in (ViolationStatus.CONFIRMED.value, ViolationStatus.DISMISSED.value):
         return detail(violation_id, {"status": [t("请选择确认或驳回", "Choose confirm or dismiss")]}, 422)
-    note = request.form.get("note", "").strip() or None
-    _, errors = submit(lambda: services.review_violation(current_user, violation, ViolationStatus(decision), note))
+    form = {"status": decision, "note": request.form.get("note", "").strip() or None}
+    _, errors = submit(lambda: services.review_violation(current_user, violation, **ReviewSchema().load(form)))
     if errors:
         return detail(violation_id, errors, 409)
     flash(t("已确认违规", "Violation confirmed") if decision == "confirmed" else t("已驳回", "Violation dismissed"))
