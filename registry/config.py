@@ -135,6 +135,12 @@ class Config:
             raise ConfigError("GATEWAY_WORKER", self.GATEWAY_WORKER, "must be process or thread")
         self.GATEWAY_METRICS_PORT = _int(env, "GATEWAY_METRICS_PORT", 9108, 0, 65535)
         self.MERGE_WINDOW_SECONDS = _int(env, "MERGE_WINDOW_SECONDS", 60, 0, 3600)
+        # A camera whose clock is further ahead of the time of receipt, or further behind it, is wrong
+        # (a clock reset to 2000-01-01, a year typed as 2199): its pass is judged and stored at the time
+        # of receipt instead, and the camera's own time is kept beside it. Behind allows a camera's
+        # offline backlog, which it uploads when the network is back.
+        self.CAMERA_CLOCK_AHEAD_HOURS = _int(env, "CAMERA_CLOCK_AHEAD_HOURS", 24, 1, 24 * 366)
+        self.CAMERA_CLOCK_BEHIND_DAYS = _int(env, "CAMERA_CLOCK_BEHIND_DAYS", 730, 1, 36_600)
         self.MAX_EVENT_BYTES = _int(env, "MAX_EVENT_BYTES", 4 * 1024 * 1024, 1024, 64 * 1024 * 1024)
         self.MAX_EVENT_IMAGES = _int(env, "MAX_EVENT_IMAGES", 4, 0, 16)
         self.IMAGE_DIR = env.get("IMAGE_DIR") or str(INSTANCE_DIR / "images")

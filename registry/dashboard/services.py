@@ -66,14 +66,22 @@ def gate_liveness(now) -> list[dict]:
     hours = parse_hours(config["WORKING_HOURS"])
     # One index look-up per gate (plate_events gate_id, received_at), not a scan of every pass ever stored.
     last_pass = select(func.max(PlateEvent.received_at)).where(PlateEvent.gate_id == Gate.id).scalar_subquery()
+    # The camera's own time on the gate's latest pass, when its clock was wrong: the clock needs setting.
+    wrong_clock = (
+        select(PlateEvent.camera_time)
+        .where(PlateEvent.gate_id == Gate.id)
+        .order_by(PlateEvent.received_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     gates = db.session.execute(
-        select(Gate.code, Gate.name, Firm.name, last_pass)
+        select(Gate.code, Gate.name, Firm.name, last_pass, wrong_clock)
         .join(Firm, Gate.firm_id == Firm.id)
         .where(Gate.active)
         .order_by(Firm.name, Gate.code)
     )
     rows = []
-    for code, name, firm, seen in gates:
+    for code, name, firm, seen, camera_time in gates:
         rows.append(
             {
                 "code": code,
@@ -81,6 +89,7 @@ def gate_liveness(now) -> list[dict]:
                 "firm": firm,
                 "last": seen,
                 "silent": is_silent(seen, now, threshold, hours, LOCAL_TZ),
+                "camera_time": camera_time,
             }
         )
     return rows

@@ -1,6 +1,8 @@
 """Gate ingest: one service for every transport. A read becomes a pass with its verdict, once.
 
 - idempotent on (gate, event_id): a resent event returns the stored pass and creates nothing;
+- a camera clock far from the time of receipt (CAMERA_CLOCK_*) is wrong, not a pass in 2199: the
+  pass is judged and stored at the time of receipt, and the camera's own time is kept beside it;
 - one pass, one record: reads of the same vehicle at the same gate and direction within the merge
   window, including reads one look-alike character apart, merge into one pass that keeps the
   best-confidence read and counts the reads.
@@ -12,7 +14,7 @@ one): the facts for the whole batch are looked up in a handful of queries and wr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -84,6 +86,8 @@ def record_plate_events(
     a PolicyCache across batches, and may have locked the gates rows itself (`lock_gates`)."""
     if not arrivals:
         return []
+    received = utcnow()
+    arrivals = checked_clocks(arrivals, received)
     gates = {a.gate.id: a.gate for a in arrivals}
     if not gates_locked:
         db.session.execute(lock_gates(select(Gate.id).where(Gate.id.in_(sorted(gates)))))
@@ -110,6 +114,8 @@ def record_plate_events(
                     event_id=read["event_id"],
                     direction=Direction(read["direction"]),
                     captured_at=read["captured_at"],
+                    received_at=received,
+                    camera_time=read.get("camera_time"),
                     **_read_fields(read, plate),
                 )
                 new_passes.add(plate_event)
@@ -134,7 +140,7 @@ def record_plate_events(
                     "plate_color": _colour(read),
                     "confidence": read["confidence"],
                     "captured_at": read["captured_at"],
-                    "received_at": utcnow(),
+                    "received_at": received,
                     "source": arrival.source,
                 },
             )
@@ -144,6 +150,28 @@ def record_plate_events(
     db.session.flush()  # merges into stored passes
     write_batch(new_passes, children)
     return results
+
+
+def checked_clocks(arrivals: list[Arrival], received: datetime) -> list[Arrival]:
+    """The arrivals, those whose camera clock is wrong carrying the time of receipt and the camera's time."""
+    config = current_app.config
+    ahead, behind = (
+        timedelta(hours=config["CAMERA_CLOCK_AHEAD_HOURS"]),
+        timedelta(days=config["CAMERA_CLOCK_BEHIND_DAYS"]),
+    )
+    checked = []
+    for arrival in arrivals:
+        claimed = arrival.read["captured_at"]
+        if clock_is_wrong(claimed, received, ahead, behind):
+            read = arrival.read | {"captured_at": received, "camera_time": claimed.isoformat()[:40]}
+            arrival = Arrival(arrival.gate, read, arrival.source)
+        checked.append(arrival)
+    return checked
+
+
+def clock_is_wrong(claimed: datetime, received: datetime, ahead: timedelta, behind: timedelta) -> bool:
+    """A camera's time further ahead of the time of receipt than `ahead`, or further behind than `behind`."""
+    return not received - behind <= claimed <= received + ahead
 
 
 def lock_gates(query):

@@ -67,6 +67,9 @@ class PlateEvent(db.Model):
     # No server default in the model (the migration has one for old rows): with one, every pass insert
     # would return the column, which turns the batch's executemany into slower INSERT ... RETURNING.
     colour_disagrees: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The camera's own time (ISO 8601, as read) when it was too far from the time of receipt to be true
+    # (CAMERA_CLOCK_*): the pass then carries the time of receipt. Null: the camera's time was used.
+    camera_time: Mapped[str | None] = mapped_column(String(40))
 
     gate: Mapped[Gate] = relationship()
     vehicle: Mapped[Vehicle | None] = relationship()

@@ -103,6 +103,13 @@ class PassSchema(ma.Schema):
     direction = ma.fields.Function(lambda e: e.direction.value)
     captured_at = ma.fields.AwareDateTime()
     received_at = ma.fields.AwareDateTime()
+    time_source = ma.fields.Function(
+        lambda e: "receiver" if e.camera_time else "camera",
+        metadata={"description": "camera, or receiver when the camera's clock was wrong (see camera_time)"},
+    )
+    camera_time = ma.fields.String(
+        allow_none=True, metadata={"description": "the camera's own time, when it was too far from the time of receipt"}
+    )
     confidence = ma.fields.Float(allow_none=True)
     lane = ma.fields.String(allow_none=True)
     vehicle_type = ma.fields.String(allow_none=True)

@@ -59,6 +59,7 @@ class NewPass:
     vehicle_id: int | None = None
     measured_colour: str | None = None
     colour_disagrees: bool = False
+    camera_time: str | None = None
     id: int | None = None
     verdict: NewVerdict = field(default_factory=NewVerdict)
 
