@@ -2,7 +2,9 @@
 
 paho's network thread only hands messages over. A store loop takes them in batches, stores each batch
 in one transaction, and reports back which messages are committed and what to publish; only then are
-they acknowledged. A database outage stops acknowledging and retries the same batch with back-off.
+they acknowledged. A database outage stops acknowledging and retries the same batch with back-off; a
+batch that fails otherwise is stored message by message, and a message that cannot be stored becomes
+a dead letter with the reason (gateway/failures.py says which failure is whose).
 
 By default the store loop runs in a worker process of its own (GATEWAY_WORKER=process), so that paho's
 Python packet handling and the database work do not share one interpreter lock; GATEWAY_WORKER=thread
@@ -11,6 +13,7 @@ keeps everything in one process.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import queue
@@ -23,13 +26,26 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import joinedload
 
+from gateway.failures import (
+    MAX_FAILURES,
+    InFlight,
+    Kind,
+    count_failure,
+    database_answers,
+    describe,
+    failure_kind,
+    forget_failure,
+    in_flight_file,
+    known_failures,
+    message_key,
+)
 from gateway.handlers import TOPICS, Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
 from registry.common.heap import freeze_startup_objects
 from registry.common.statements import one_of, prebuilt
 from registry.compliance.facts import PolicyCache
 from registry.events.ingest import Arrival, lock_gates, record_plate_events
-from registry.events.pictures import analyse_pending
-from registry.extensions import db
+from registry.events.pictures import analyse_waiting, pictures_to_analyse, record_analyses
+from registry.extensions import db, write_transactions
 from registry.gates.models import Gate
 
 log = logging.getLogger(__name__)
@@ -75,83 +91,193 @@ def take_batch(inbox, timeout: float = 0.2) -> list[Inbound]:
 class Store:
     """The database side: turns a batch of messages into passes, verdicts and dead letters."""
 
-    def __init__(self, app, orphaned=lambda: False):
+    first_delay = 0.5  # seconds before the first retry; doubled on each one up to BACKOFF_MAX
+
+    def __init__(self, app, orphaned=lambda: False, in_flight: InFlight | None = None):
         self.app = app
         self.orphaned = orphaned  # true once the gateway process that feeds this store is gone
         self.policy_cache = PolicyCache(seconds=5.0)
         self.analysis_due = 0.0  # monotonic time of the next look for pictures to analyse
+        self.in_flight = in_flight or InFlight(None)
+        self.failures: dict[str, int] | None = None  # messages counted in store_failures, by key
 
-    def store_until_done(self, batch: list[Inbound], stop) -> Stored | None:
-        """Store a batch, retrying through database failures; None when stopped before it was stored."""
-        delay, tally, started = 0.5, Counter(), time.perf_counter()
+    def prepare(self, stop) -> bool:
+        """Count what a store process that died left in flight, and learn the messages counted so far;
+        waits for the database. False when stopped first."""
+        delay = self.first_delay
         while True:
             try:
-                outgoing, tally = self.process(batch, tally)
-                break
-            except IntegrityError:  # another gateway stored one of these reads first: the retry finds it
-                log.info("a read of this batch was stored concurrently; retrying %d messages", len(batch))
-                tally = Counter()
-            except DBAPIError as exc:  # database unreachable or failing: keep everything, retry
-                tally = Counter({"db_retries": tally["db_retries"] + 1})
-                log.warning(
-                    "database failed (%s); retrying %d messages in %.1fs", exc.__class__.__name__, len(batch), delay
-                )
+                with self.app.app_context():
+                    for key in self.in_flight.left_behind():
+                        count_failure(key, None, DIED)
+                    self.in_flight.clear()
+                    self.failures = known_failures()
+                return True
+            except DBAPIError as exc:
+                log.warning("database failed (%s); waiting %.1fs to start storing", exc.__class__.__name__, delay)
                 if stop.wait(delay) or self.orphaned():
-                    return None  # stopping: nothing was acked, the broker will resend
+                    return False
                 delay = min(delay * 2, BACKOFF_MAX)
-            except Exception:  # a bug with one message must not block the stream: isolate it
-                log.exception("batch of %d failed; processing its messages one by one", len(batch))
-                outgoing = []
-                for message in batch:
-                    outgoing.extend(self._process_alone(message, tally))
-                break
-        messages = [(m.mid, m.qos, m.generation, m.received) for m in batch]
+
+    def store_until_done(self, batch: list[Inbound], stop) -> Stored | None:
+        """Store a batch: together while that works, else message by message, each failure handled as
+        its kind says (gateway/failures.py). None when stopped before anything was stored; then
+        nothing is acknowledged and the broker resends it."""
+        if self.failures is None and not self.prepare(stop):
+            return None
+        tally, started = Counter(), time.perf_counter()
+        keys = [message_key(m.topic, m.payload) for m in batch]
+        self.in_flight.mark(keys)
+        try:
+            if any(key in self.failures for key in keys):  # store the suspects alone
+                done = self._one_by_one(batch, keys, stop, tally)
+            else:
+                done = self._together(batch, keys, stop, tally)
+        finally:
+            self.in_flight.clear()
+        if done is None:
+            return None
+        stored, outgoing = done
+        messages = [(m.mid, m.qos, m.generation, m.received) for m in stored]
         return Stored(messages, outgoing, tally, time.perf_counter() - started)
 
+    def _together(self, batch, keys, stop, tally):
+        delay, strikes, retried = self.first_delay, 0, False
+        while True:
+            try:
+                outgoing, counts = self.process(batch)
+                tally.update(counts)
+                return batch, outgoing
+            except Exception as exc:
+                kind = failure_kind(exc)
+                if kind is Kind.UNAVAILABLE and strikes < MAX_FAILURES:
+                    strikes += self._database_answers()  # it answers, yet the batch fails: a strike
+                    tally["db_retries"] += 1
+                    log.warning("database failed (%s); retrying %d messages in %.1fs", describe(exc), len(batch), delay)
+                    if stop.wait(delay) or self.orphaned():
+                        return None  # stopping: nothing was acked, the broker will resend
+                    delay = min(delay * 2, BACKOFF_MAX)
+                elif isinstance(exc, IntegrityError) and not retried:
+                    retried = True  # another gateway stored one of these reads first: the retry finds it
+                    log.info("a read of this batch was stored concurrently; retrying %d messages", len(batch))
+                else:
+                    log.warning("a batch of %d failed (%s); storing its messages one by one", len(batch), describe(exc))
+                    return self._one_by_one(batch, keys, stop, tally)
+
+    def _one_by_one(self, batch, keys, stop, tally):
+        stored, outgoing = [], []
+        for message, key in zip(batch, keys, strict=True):
+            self.in_flight.mark([key])
+            answer = self._alone(message, key, stop, tally)
+            if answer is None:  # stopping: what is stored is acknowledged, the rest is resent
+                return (stored, outgoing) if stored else None
+            stored.append(message)
+            outgoing.extend(answer)
+        return stored, outgoing
+
+    def _alone(self, message: Inbound, key: str, stop, tally: Counter) -> Outgoing | None:
+        delay, retried = self.first_delay, False
+        while True:
+            failures = self.failures.get(key, 0)
+            if failures >= MAX_FAILURES:
+                reason = f"该消息已使存储失败 {failures} 次 / the message made the store fail {failures} times"
+                return self._dead_letter(message, key, reason, "repeated", stop, tally)
+            try:
+                outgoing, counts = self.process([message], forget=key if failures else None)
+                tally.update(counts)
+                self.failures.pop(key, None)
+                return outgoing
+            except Exception as exc:
+                kind = failure_kind(exc)
+                if kind is Kind.UNAVAILABLE and not self._database_answers():
+                    tally["db_retries"] += 1
+                    log.warning("database failed (%s); retrying a message in %.1fs", describe(exc), delay)
+                elif isinstance(exc, IntegrityError) and not retried:
+                    retried = True
+                    continue
+                elif kind is Kind.MESSAGE:
+                    log.warning(
+                        "a message on %s cannot be stored (%s); kept as a dead letter", message.topic, describe(exc)
+                    )
+                    return self._dead_letter(message, key, describe(exc), "error", stop, tally)
+                else:
+                    log.exception("a message on %s made the store fail; counting it", message.topic)
+                    self._count(key, message.topic, describe(exc))
+                if stop.wait(delay) or self.orphaned():
+                    return None
+                delay = min(delay * 2, BACKOFF_MAX)
+
+    def _dead_letter(self, message: Inbound, key: str, reason: str, label: str, stop, tally) -> Outgoing | None:
+        """Keep the message as a dead letter with the reason (and count it no more); waits for the database."""
+        delay = self.first_delay
+        while True:
+            with self.app.app_context(), write_transactions():
+                try:
+                    dead_letter(message.topic, message.payload, reason)
+                    forget_failure(key)
+                    db.session.commit()
+                    self.failures.pop(key, None)
+                    tally[f"dead_letter:{label}"] += 1
+                    return []
+                except Exception as exc:
+                    _rollback()
+                    log.warning("could not keep a dead letter (%s); retrying in %.1fs", describe(exc), delay)
+                finally:
+                    db.session.remove()
+            if stop.wait(delay) or self.orphaned():
+                return None
+            delay = min(delay * 2, BACKOFF_MAX)
+
+    def _count(self, key: str, topic: str, error: str) -> None:
+        with self.app.app_context():
+            try:
+                self.failures[key] = count_failure(key, topic, error)
+            except DBAPIError as exc:  # the database went: the message is retried, not yet counted
+                log.warning("could not count a failure (%s)", describe(exc))
+
+    def _database_answers(self) -> bool:
+        with self.app.app_context():
+            return database_answers()
+
     def analyse_pending(self) -> int:
-        """While no messages wait: analyse pictures the rules did not need at ingest (colour, quality).
-        When there were none, look again only after a while rather than on every idle moment."""
+        """While no messages wait: analyse pictures the rules did not need at ingest (colour, quality),
+        outside any transaction, then store the results in a short one. When there were none, look
+        again only after a while rather than on every idle moment."""
         if time.monotonic() < self.analysis_due:
             return 0
         with self.app.app_context():
             try:
-                done = analyse_pending(limit=20)
-                db.session.commit()
-                if not done:
+                waiting = pictures_to_analyse(limit=20)
+                _rollback()  # the slow part holds no transaction (SQLite: no lock)
+                if not waiting:
                     self.analysis_due = time.monotonic() + ANALYSIS_IDLE_SECONDS
+                    return 0
+                results = analyse_waiting(waiting)
+                with write_transactions():
+                    done = record_analyses(results)
+                    db.session.commit()
                 return done
-            except DBAPIError as exc:
-                db.session.rollback()
+            except Exception as exc:  # nothing here may stop the store loop
+                _rollback()
                 self.analysis_due = time.monotonic() + ANALYSIS_IDLE_SECONDS
-                log.warning("picture analysis postponed: database failed (%s)", exc.__class__.__name__)
+                log.warning("picture analysis postponed: %s", describe(exc))
                 return 0
             finally:
                 db.session.remove()
 
-    def _process_alone(self, message: Inbound, tally: Counter) -> Outgoing:
-        try:
-            outgoing, _ = self.process([message], tally)
-            return outgoing
-        except DBAPIError:
-            raise
-        except Exception as exc:
-            log.exception("message on %s could not be processed; kept as a dead letter", message.topic)
-            with self.app.app_context():
-                dead_letter(message.topic, message.payload, exc)
-                db.session.commit()
-            tally["dead_letter:error"] += 1
-            return []
-
-    def process(self, batch: list[Inbound], tally: Counter | None = None) -> tuple[Outgoing, Counter]:
-        """Store a batch in one transaction: dead letters, passes and verdicts together."""
+    def process(self, batch: list[Inbound], tally: Counter | None = None, forget: str | None = None):
+        """Store a batch in one write transaction: dead letters, passes and verdicts together; and,
+        for a message that failed before (`forget`), the end of its count. (outgoing, tally)."""
         tally = Counter(tally or {})
-        with self.app.app_context():
+        with self.app.app_context(), write_transactions():
             try:
                 outgoing = self._store(batch, tally)
+                if forget:
+                    forget_failure(forget)
                 db.session.commit()
                 return outgoing, tally
             except Exception:
-                db.session.rollback()
+                _rollback()
                 raise
             finally:
                 db.session.remove()
@@ -180,6 +306,15 @@ class Store:
             tally[ingested.outcome] += 1
             outgoing.extend(respond(item, arrival.gate.code, ingested.answer()))
         return outgoing
+
+
+DIED = "存储进程在存储该消息时退出 / the store process died while storing this message"
+
+
+def _rollback() -> None:
+    """Roll back, even on a connection that is already gone."""
+    with contextlib.suppress(Exception):
+        db.session.rollback()
 
 
 def _gates(prepared: list[Prepared]) -> tuple[dict[str, Gate], dict[str, Gate]]:
@@ -221,12 +356,16 @@ def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:
         from registry import create_app
 
         # No ping per checkout: a dead connection fails the batch, the pool discards it, the batch is retried.
-        app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False}})
+        from registry.config import Config
+
+        app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": Config().engine_options(pool_pre_ping=False)})
         freeze_startup_objects()
     # The parent's pid comes from the parent itself: read here, after the app is built, it would already
     # be init's if the gateway had been killed meanwhile, and the worker would never notice.
     orphaned = (lambda: os.getppid() != parent) if parent else (lambda: False)
-    store = Store(app, orphaned)
+    in_flight = InFlight(in_flight_file(app.instance_path, app.config["GATEWAY_CLIENT_ID"]))
+    store = Store(app, orphaned, in_flight)
+    store.prepare(stop)
     while not stop.is_set() and not orphaned():
         batch = take_batch(inbox)
         if batch:

@@ -14,6 +14,8 @@ import marshmallow as ma
 from flask import current_app
 from paho.mqtt.client import topic_matches_sub
 
+from registry.common import jsonio
+from registry.common.text import printable
 from registry.events.models import DeadLetter
 from registry.events.schemas import GateEventSchema
 from registry.events.vendors import alarminfoplate
@@ -49,16 +51,19 @@ def source_of(topic: str) -> str:
     return "alarminfoplate" if topic_matches_sub(IVS_RESULT_TOPIC, topic) else "mqtt"
 
 
-def dead_letter(topic: str, payload: bytes, error: Exception) -> None:
-    db.session.add(DeadLetter(source=source_of(topic), topic=topic[:300], payload=payload, error=str(error)[:4000]))
+def dead_letter(topic: str, payload: bytes, error: Exception | str) -> None:
+    """Keep a message that cannot become a pass, with the reason (as storable text: a reason may quote
+    the message, NUL and all)."""
+    reason = printable(str(error))[:4000]
+    db.session.add(DeadLetter(source=source_of(topic), topic=printable(topic)[:300], payload=payload, error=reason))
 
 
 def load_json(payload: bytes) -> dict:
     if len(payload) > current_app.config["MAX_EVENT_BYTES"]:
         raise Rejected("oversize", f"消息过大 / payload of {len(payload)} bytes exceeds MAX_EVENT_BYTES")
     try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = jsonio.loads(payload)
+    except json.JSONDecodeError as exc:
         raise Rejected("not_json", f"不是 JSON / not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise Rejected("schema", "应为 JSON 对象 / not a JSON object")

@@ -10,7 +10,7 @@ from registry.common.errors import register_errorhandlers
 from registry.common.jsonio import JSONProvider
 from registry.common.text import UNSAFE_IN_LINE
 from registry.config import INSTANCE_DIR, PROJECT_ROOT, Config
-from registry.extensions import api, csrf, db, limiter, login_manager, migrate
+from registry.extensions import api, csrf, db, limiter, login_manager, mark_write_requests, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -63,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     import registry.models  # noqa: F401  (the whole schema, for Alembic and relationships)
 
     db.init_app(app)
+    mark_write_requests(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     app.config.setdefault("API_SPEC_OPTIONS", {"security": [{"bearerAuth": []}]})
     api.init_app(app)

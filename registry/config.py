@@ -125,6 +125,8 @@ class Config:
         self.SECRET_KEY = env.get("SECRET_KEY") or DEV_SECRET_KEY
         if len(self.SECRET_KEY) < 16:
             raise ConfigError("SECRET_KEY", "***", "must be at least 16 characters")
+        # SQLite: how long a writer waits for another to commit (web workers, the gateway, its analysis).
+        self.SQLITE_BUSY_TIMEOUT_SECONDS = _int(env, "SQLITE_BUSY_TIMEOUT_SECONDS", 15, 1, 600)
         self.PORT = _int(env, "PORT", 8000, 1, 65535)
         self.API_PER_PAGE_MAX = _int(env, "API_PER_PAGE_MAX", 500, 1, 10_000)
         self.TIMEZONE = env.get("TIMEZONE") or "Asia/Shanghai"
@@ -175,10 +177,17 @@ class Config:
         )
         self.ALARMINFOPLATE_DIRECTIONS = _json(env, "ALARMINFOPLATE_DIRECTIONS", {"3": "out", "4": "in"})
 
+    def engine_options(self, pool_pre_ping: bool = True) -> dict:
+        """SQLAlchemy's engine options: on SQLite, the busy timeout (sqlite3's `timeout`)."""
+        options = {"pool_pre_ping": pool_pre_ping}
+        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            options["connect_args"] = {"timeout": self.SQLITE_BUSY_TIMEOUT_SECONDS}
+        return options
+
     def as_flask(self) -> dict:
         """The settings in the shape Flask and its extensions read."""
         return {key: getattr(self, key) for key in dir(self) if key.isupper()} | {
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "SQLALCHEMY_ENGINE_OPTIONS": self.engine_options(),
             "API_TITLE": "重型柴油车与非道路移动机械登记平台 Registry API",
             "API_VERSION": "v1",
             "OPENAPI_VERSION": "3.0.3",

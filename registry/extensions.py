@@ -1,7 +1,10 @@
 """Extensions created once and bound with init_app, so the gateway can use `db` without pages."""
 
 import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from flask import g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -35,19 +38,52 @@ csrf = CSRFProtect()  # pages only: the API authenticates by bearer token, never
 limiter = Limiter(key_func=get_remote_address)  # login attempts; no default limits on other routes
 
 
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+@contextmanager
+def write_transactions():
+    """Transactions begun inside are for writing. On SQLite they take the write lock at BEGIN
+    (BEGIN IMMEDIATE) and so wait their turn behind another writer; a transaction that read first
+    and then tried to write would fail at once (SQLITE_BUSY), whatever the busy timeout. PostgreSQL
+    needs nothing of the kind."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def mark_write_requests(app) -> None:
+    """A request that may change something (any method but GET, HEAD and OPTIONS) writes."""
+
+    @app.before_request
+    def _writes():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g.write_transactions = _writing.set(True)
+
+    @app.teardown_request
+    def _done(_error):
+        token = g.pop("write_transactions", None)
+        if token is not None:
+            _writing.reset(token)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, _record):
     # pysqlite's own transaction handling breaks SAVEPOINT and ignores foreign keys:
-    # let SQLAlchemy emit BEGIN itself (see _sqlite_on_begin) and enforce keys.
+    # let SQLAlchemy emit BEGIN itself (see _sqlite_on_begin) and enforce keys. WAL lets readers
+    # (pages) go on while the gateway or a push writes. The busy timeout is sqlite3's `timeout`
+    # (SQLITE_BUSY_TIMEOUT_SECONDS, in the engine options).
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection):
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")

@@ -3,7 +3,15 @@
 from registry.accounts.models import ApiToken, User  # noqa: F401
 from registry.alerts.models import Alert, Exemption  # noqa: F401
 from registry.audit.models import AuditEntry  # noqa: F401
-from registry.events.models import DeadLetter, PassImage, PlateEvent, PlateRead, Verdict, Violation  # noqa: F401
+from registry.events.models import (  # noqa: F401
+    DeadLetter,
+    PassImage,
+    PlateEvent,
+    PlateRead,
+    StoreFailure,
+    Verdict,
+    Violation,
+)
 from registry.firms.models import Firm  # noqa: F401
 from registry.gates.models import Gate  # noqa: F401
 from registry.machinery.models import (  # noqa: F401

@@ -1,6 +1,7 @@
 """`make run`: migrate, seed the demo once, find or start a broker, run registry and gateway.
 
-Ctrl-C (or SIGTERM) stops everything this script started.
+A process that exits (the registry, the gateway, the local broker) is started again after a pause
+that grows while it keeps exiting; Ctrl-C (or SIGTERM) stops everything this script started.
 """
 
 from __future__ import annotations
@@ -76,6 +77,53 @@ def start_broker(config: Config) -> subprocess.Popen | None:
     return process
 
 
+class Supervised:
+    """A child process kept running: one that exits is started again after a pause that doubles
+    with each quick exit (1 s up to 60 s), so that one dying never stops the others."""
+
+    def __init__(self, name_zh: str, name_en: str, argv: list[str]):
+        self.name_zh, self.name_en, self.argv = name_zh, name_en, argv
+        self.process: subprocess.Popen | None = None
+        self.started = self.due = 0.0
+        self.pause = 1.0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.argv)
+        self.started = time.monotonic()
+
+    def watch(self) -> None:
+        """Start again once its pause is over a process that exited."""
+        now = time.monotonic()
+        if self.process is None:
+            if now >= self.due:
+                say(f"重新启动{self.name_zh}", f"restarting the {self.name_en}")
+                self.start()
+            return
+        status = self.process.poll()
+        if status is None:
+            return
+        if now - self.started > 60:  # it had been running a good while: start again soon
+            self.pause = 1.0
+        say(
+            f"{self.name_zh}进程意外退出（退出码 {status}），{self.pause:.0f} 秒后重启",
+            f"the {self.name_en} exited (status {status}); restarting it in {self.pause:.0f} s",
+        )
+        self.process, self.due = None, now + self.pause
+        self.pause = min(self.pause * 2, 60.0)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+
+    def wait(self) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
 def main() -> int:
     try:
         config = Config()
@@ -84,7 +132,6 @@ def main() -> int:
         return 2
     os.chdir(ROOT)
     prepare_database()
-    children: list[subprocess.Popen] = []
     stopping = False
 
     def stop(*_args):
@@ -93,28 +140,17 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    broker = start_broker(config)
+    bind = os.environ.get("BIND", f"127.0.0.1:{config.PORT}")
+    web = [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", bind]
+    web += ["--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--access-logfile", "-"]
+    children = [
+        Supervised("登记平台", "registry", web),
+        Supervised("网关", "gateway", [sys.executable, "-m", "gateway"]),
+    ]
     try:
-        broker = start_broker(config)
-        if broker:
-            children.append(broker)
-        bind = os.environ.get("BIND", f"127.0.0.1:{config.PORT}")
-        children.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "wsgi:app",
-                    "--bind",
-                    bind,
-                    "--workers",
-                    os.environ.get("WEB_CONCURRENCY", "2"),
-                    "--access-logfile",
-                    "-",
-                ]
-            )
-        )
-        children.append(subprocess.Popen([sys.executable, "-m", "gateway"]))
+        for child in children:
+            child.start()
         say(
             f"登记平台 http://{bind}/ ，接口文档 http://{bind}/api/docs",
             f"registry at http://{bind}/, API docs at http://{bind}/api/docs",
@@ -124,20 +160,21 @@ def main() -> int:
             f"demo tokens in {INSTANCE_DIR / 'demo-credentials.json'}; Ctrl-C stops everything",
         )
         while not stopping:
-            if any(child.poll() is not None for child in children):
-                say("有进程意外退出，全部停止", "a process exited: stopping everything")
-                return 1
+            if broker and broker.poll() is not None:
+                say("消息代理意外退出，重新启动", "the broker exited: starting it again")
+                broker = start_broker(config)
+            for child in children:
+                child.watch()
             time.sleep(0.3)
         return 0
     finally:
         for child in reversed(children):
-            if child.poll() is None:
-                child.terminate()
+            child.stop()
         for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            child.wait()
+        if broker and broker.poll() is None:
+            broker.terminate()
+            broker.wait(timeout=15)
         say("已全部停止", "everything stopped")
 
 

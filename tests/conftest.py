@@ -20,7 +20,12 @@ from registry.vehicles.schemas import VehicleInputSchema
 from registry.vehicles.services import create_vehicle
 from tests.support.mosquitto import Mosquitto
 
-pytest_plugins = ["tests.support.machinery", "tests.support.pages", "tests.support.violations"]
+pytest_plugins = [
+    "tests.support.gateway",
+    "tests.support.machinery",
+    "tests.support.pages",
+    "tests.support.violations",
+]
 
 
 def test_database_url(tmp_path_factory) -> str:

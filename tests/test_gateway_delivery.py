@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.support.databases import ROOT, empty_database
-from tests.support.gateway import LiveDistrict, Publisher, Watcher, event_ids, gate_event, in_background
+from tests.support.databases import ROOT
+from tests.support.gateway import Publisher, Watcher, event_ids, gate_event, in_background
 from tests.support.mosquitto import Mosquitto, free_port
 from tests.support.tcp_proxy import TcpProxy
 
@@ -27,26 +27,8 @@ EVENTS = 2000
 
 
 @pytest.fixture
-def district(tmp_path):
-    with empty_database(tmp_path) as url:
-        live = LiveDistrict(url, tmp_path)
-        try:
-            yield live
-        finally:
-            live.close()
-
-
-@pytest.fixture
-def gateways():
-    started = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+def district(live_district):
+    return live_district
 
 
 def test_gateway_killed_mid_stream_loses_nothing(district, broker, gateways):
@@ -85,8 +67,8 @@ def test_broker_restart_mid_stream_loses_nothing(district, broker, gateways):
 def test_database_unreachable_for_a_while_loses_nothing(district, broker, gateways):
     is_sqlite = district.url.startswith("sqlite")
     proxy = None
-    if is_sqlite:
-        gateways.append(district.start_gateway(broker))
+    if is_sqlite:  # an outage longer than the gateway's wait for the write lock
+        gateways.append(district.start_gateway(broker, SQLITE_BUSY_TIMEOUT_SECONDS="2"))
     else:  # reach PostgreSQL through a proxy the test can cut
         url = make_url(district.url)
         proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)

@@ -38,7 +38,15 @@ def wait_until_healthy(base: str, process: subprocess.Popen, timeout: float = 60
     raise TimeoutError(base)
 
 
-def gateway_status(mqtt_port: int) -> str:
+def wait_for_line(log: Path, line: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while line not in log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, f"no line {line!r} in {log}"
+        time.sleep(0.2)
+
+
+def gateway_status(mqtt_port: int, want: str | None = None) -> str:
+    """The gateway's status on the broker (the retained one first); with `want`, wait until it says so."""
     seen: queue.Queue = queue.Queue()
     client = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
     client.on_connect = lambda c, *_: c.subscribe("gateway/status", qos=1)
@@ -46,7 +54,10 @@ def gateway_status(mqtt_port: int) -> str:
     client.connect("127.0.0.1", mqtt_port)
     client.loop_start()
     try:
-        return seen.get(timeout=20)
+        status = seen.get(timeout=20)
+        while want and status != want:
+            status = seen.get(timeout=20)
+        return status
     finally:
         client.loop_stop()
         client.disconnect()
@@ -75,6 +86,15 @@ def test_make_run_serves_docs_demo_data_and_a_connected_gateway(tmp_path):
         firms = json.loads(get(f"{base}/api/v1/firms", credentials["api_tokens"]["demo-bureau"])[1])
         assert firms["total"] == 6
         assert gateway_status(mqtt_port) == "online"
+        # A process that dies is started again; the others go on.
+        gateway = subprocess.run(
+            ["pgrep", "-P", str(process.pid), "-f", "python.* -m gateway"], capture_output=True, text=True
+        )
+        os.kill(int(gateway.stdout.split()[0]), signal.SIGKILL)
+        wait_for_line(tmp_path / "run.log", "the gateway exited (status -9); restarting it in 1 s")
+        wait_for_line(tmp_path / "run.log", "restarting the gateway")
+        assert gateway_status(mqtt_port, want="online") == "online"
+        assert get(f"{base}/healthz")[0] == 200
     finally:
         process.send_signal(signal.SIGINT)
         exit_code = process.wait(timeout=30)

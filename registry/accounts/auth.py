@@ -4,6 +4,7 @@ from functools import wraps
 
 from flask import g, request
 from flask_smorest import abort
+from sqlalchemy.exc import OperationalError
 
 from registry.accounts.models import Role
 from registry.accounts.services import user_for_token
@@ -28,6 +29,15 @@ def bearer_token() -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+def note_token_use() -> None:
+    """Commit the token's last use. On SQLite a GET's read transaction cannot always become a write
+    (another writer committed meanwhile): the minute-precision stamp then waits for the next request."""
+    try:
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+
+
 def current_actor():
     return g.get("actor")
 
@@ -47,7 +57,7 @@ def require_role(*roles: Role):
                     headers={"WWW-Authenticate": "Bearer"},
                 )
             if db.session.dirty:  # last_used_at moved: its own small unit of work
-                db.session.commit()
+                note_token_use()
             if user.role not in roles:
                 abort(403, message=t("当前角色无权执行此操作", "Your role may not do this"))
             g.actor = user

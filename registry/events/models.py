@@ -145,6 +145,21 @@ class DeadLetter(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+class StoreFailure(db.Model):
+    """A message that made the gateway's store fail where no error class says why (or whose store
+    process died storing it), counted across restarts: after a few failures it becomes a dead letter,
+    so that no message can keep the gateway in a crash loop."""
+
+    __tablename__ = "store_failures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of topic and payload
+    topic: Mapped[str | None] = mapped_column(String(300))
+    attempts: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text)
+    first_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Verdict(db.Model):
     __tablename__ = "verdicts"
 

@@ -4,6 +4,7 @@ analysis it does not use."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from registry.pictures.analysis import PLATE, VEHICLE, Analysis, analyse
 from registry.pictures.decoding import ImageRejected
 from registry.pictures.store import CheckedImage, image_path, load_stored, store_image
 from registry.rules import Picture
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -98,27 +101,68 @@ def note_colour(plate_event: PlateEvent, analysis: Analysis | None) -> None:
     plate_event.colour_disagrees = claimed is not None and claimed != analysis.colour
 
 
-def analyse_pending(limit: int = 50) -> int:
-    """Analyse pictures stored without analysis (the rules did not need it at ingest); returns how many.
-    Flushes; the caller commits."""
-    folder = Path(current_app.config["IMAGE_DIR"])
-    rows = db.session.scalars(
-        select(PassImage)
+@dataclass(frozen=True)
+class Waiting:
+    """A stored picture waiting for its analysis."""
+
+    image_id: int
+    sha256: str
+    kind: str
+
+
+def pictures_to_analyse(limit: int = 50) -> list[Waiting]:
+    """Pictures stored without analysis (the rules did not need it at ingest), oldest first."""
+    rows = db.session.execute(
+        select(PassImage.id, PassImage.sha256, PassImage.kind)
         .where(PassImage.valid, PassImage.analysed_at.is_(None), PassImage.purged_at.is_(None))
         .order_by(PassImage.id)
         .limit(limit)
+    )
+    return [Waiting(*row) for row in rows]
+
+
+def analyse_waiting(waiting: list[Waiting]) -> list[tuple[Waiting, Analysis | None]]:
+    """Each picture's analysis, None when its file is gone or cannot be analysed; touches no database,
+    so that a caller can do it between two short transactions."""
+    folder = Path(current_app.config["IMAGE_DIR"])
+    results = []
+    for picture in waiting:
+        try:
+            image = load_stored(image_path(folder, picture.sha256))
+            analysis = analyse(image, PLATE if picture.kind == PLATE else VEHICLE)
+        except (OSError, ImageRejected):
+            analysis = None  # the file is gone or unreadable: nothing more to learn
+        except Exception:  # one picture OpenCV cannot measure must not stop the others
+            log.exception("picture %s could not be analysed", picture.sha256)
+            analysis = None
+        results.append((picture, analysis))
+    return results
+
+
+def record_analyses(results: list[tuple[Waiting, Analysis | None]]) -> int:
+    """Store what the analyses measured, and the measured colour on each pass; flushes, the caller commits."""
+    if not results:
+        return 0
+    analyses = {picture.image_id: analysis for picture, analysis in results}
+    rows = db.session.scalars(
+        select(PassImage)
+        .where(PassImage.id.in_(sorted(analyses)))
         .options(selectinload(PassImage.plate_event).selectinload(PlateEvent.images))
     ).all()
     for row in rows:
-        try:
-            image = load_stored(image_path(folder, row.sha256))
-        except (OSError, ImageRejected):
-            row.analysed_at = utcnow()  # the file is gone or unreadable: nothing more to learn
+        analysis = analyses[row.id]
+        if analysis is None:
+            row.analysed_at = utcnow()
             continue
-        analysis = analyse(image, PLATE if row.kind == PLATE else VEHICLE)
         for key, value in analysis_columns(analysis).items():
             setattr(row, key, value)
         if row.kind == PLATE or not any(i.kind == PLATE and i.valid for i in row.plate_event.images):
             note_colour(row.plate_event, analysis)
     db.session.flush()  # services flush, the caller commits
     return len(rows)
+
+
+def analyse_pending(limit: int = 50) -> int:
+    """Analyse pictures stored without analysis, in the caller's transaction; returns how many.
+    Flushes; the caller commits. (The gateway splits the three steps around its transactions.)"""
+    return record_analyses(analyse_waiting(pictures_to_analyse(limit)))

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import paho.mqtt.client as paho
+import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import create_engine, text
 
-from tests.support.databases import ROOT, flask_cli
+from tests.support.databases import ROOT, empty_database, flask_cli
 
 
 class LiveDistrict:
@@ -102,6 +103,31 @@ def announced_online(broker, timeout: float = 30):
     finally:
         client.loop_stop()
         client.disconnect()
+
+
+@pytest.fixture
+def live_district(tmp_path):
+    """A migrated database of the test's own with the demo district, for gateway processes."""
+    with empty_database(tmp_path) as url:
+        live = LiveDistrict(url, tmp_path)
+        try:
+            yield live
+        finally:
+            live.close()
+
+
+@pytest.fixture
+def gateways():
+    """Gateway processes a test starts (append them); stopped after it."""
+    started = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def gate_event(index: int, plate: str | None = None, **overrides) -> dict:
