@@ -356,9 +356,7 @@ def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:
         from registry import create_app
 
         # No ping per checkout: a dead connection fails the batch, the pool discards it, the batch is retried.
-        from registry.config import Config
-
-        app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": Config().engine_options(pool_pre_ping=False)})
+        app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False}})
         freeze_startup_objects()
     # The parent's pid comes from the parent itself: read here, after the app is built, it would already
     # be init's if the gateway had been killed meanwhile, and the worker would never notice.

@@ -62,6 +62,12 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import registry.models  # noqa: F401  (the whole schema, for Alembic and relationships)
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):  # the busy timeout is sqlite3's `timeout`
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]} | options.get(
+            "connect_args", {}
+        )
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     mark_write_requests(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -177,17 +177,10 @@ class Config:
         )
         self.ALARMINFOPLATE_DIRECTIONS = _json(env, "ALARMINFOPLATE_DIRECTIONS", {"3": "out", "4": "in"})
 
-    def engine_options(self, pool_pre_ping: bool = True) -> dict:
-        """SQLAlchemy's engine options: on SQLite, the busy timeout (sqlite3's `timeout`)."""
-        options = {"pool_pre_ping": pool_pre_ping}
-        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
-            options["connect_args"] = {"timeout": self.SQLITE_BUSY_TIMEOUT_SECONDS}
-        return options
-
     def as_flask(self) -> dict:
         """The settings in the shape Flask and its extensions read."""
         return {key: getattr(self, key) for key in dir(self) if key.isupper()} | {
-            "SQLALCHEMY_ENGINE_OPTIONS": self.engine_options(),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "API_TITLE": "重型柴油车与非道路移动机械登记平台 Registry API",
             "API_VERSION": "v1",
             "OPENAPI_VERSION": "3.0.3",

@@ -22,11 +22,9 @@ def picture() -> str:
 
 
 def app_on(url: str, folder) -> object:
-    options = Config({"DATABASE_URL": url}).engine_options()
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": Config({"DATABASE_URL": url}).SQLALCHEMY_DATABASE_URI,
-            "SQLALCHEMY_ENGINE_OPTIONS": options,
             "IMAGE_DIR": str(folder / "images"),
         }
     )

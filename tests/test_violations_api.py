@@ -194,3 +194,41 @@ def test_the_gate_ledger_in_the_mee_layout(client, bureau, district):
     )
     assert other.status_code == 404
     assert client.get(f"/api/v1/firms/{power.id}/ledger.csv", headers=bureau).status_code == 422
+
+
+def test_with_two_alerts_in_force_each_violation_names_its_own(client, bureau, make_firm, make_vehicle):
+    """An orange alert for 城区, then a red one for the whole district: a China IV truck's pass breaks
+    staggered transport under both, and each violation is found under its own level."""
+    from registry.gates.services import create_gate
+
+    firm = make_firm(name="恒盛水泥", industry="cement", region="城区")
+    gate, secret = create_gate(None, firm, "南门")
+    db.session.commit()
+    make_vehicle(plate="晋H30001", emission_stage="4")
+    ids = {}
+    for level, region, start in (
+        ("orange", "城区", "2022-11-01T00:00:00+08:00"),
+        ("red", None, "2022-11-02T00:00:00+08:00"),
+    ):
+        body = {"level": level, "region": region, "starts_at": start, "ends_at": "2022-11-05T00:00:00+08:00"}
+        answer = client.post("/api/v1/alerts", json=body, headers=bureau)
+        assert answer.status_code == 201, answer.get_json()
+        ids[level] = answer.get_json()["id"]
+    event = {"event_id": "both-1", "plate": "晋H30001", "plate_color": "yellow", "direction": "in"}
+    answer = client.post(
+        f"/api/v1/gates/{gate.code}/events",
+        json=event | {"captured_at": "2022-11-03T10:00:00+08:00"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    findings = [f for f in answer.get_json()["findings"] if f["rule"] == "STAGGERED_TRANSPORT"]
+    assert sorted(f["alert_id"] for f in findings) == sorted(ids.values())
+    everything = search(client, bureau, plate="晋H30001")["items"]
+    assert sorted(v["alert"]["level"] for v in everything) == ["orange", "red"]
+    for level, alert_id in ids.items():
+        [found] = search(client, bureau, plate="晋H30001", alert_level=level)["items"]
+        assert found["alert"]["id"] == alert_id and found["rule"] == "STAGGERED_TRANSPORT"
+        assert ("红色" if level == "red" else "橙色") in found["message_zh"]
+        assert sorted(found["alerts_in_force"]) == sorted(ids.values())
+    with client.get("/api/v1/violations.csv?plate=晋H30001&alert_level=red", headers=bureau) as exported:
+        rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row["预警级别 (alert_level)"] for row in rows] == ["red"]

@@ -15,6 +15,7 @@ class FindingSchema(ma.Schema):
     clause = ma.fields.String()
     policy_id = ma.fields.Integer(allow_none=True)
     note = ma.fields.String()
+    alert_id = ma.fields.Integer(metadata={"description": "the alert a staggered-transport finding is about"})
 
 
 class VerdictSchema(ma.Schema):

@@ -67,6 +67,7 @@ def _raise_violations(plate_event: PlateEvent, gate: Gate, check: Check, childre
             plate_event,
             {
                 "rule": finding.rule,
+                "alert_id": finding.alert_id,
                 "severity": Severity(finding.severity),
                 "status": ViolationStatus.OPEN,
                 "context": context,

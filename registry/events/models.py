@@ -192,6 +192,23 @@ class Violation(Timestamps, db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The alert its finding is about (staggered transport): with two alerts in force, each violation
+    # names its own, so that a search by alert level finds it.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), index=True)
 
     plate_event: Mapped[PlateEvent] = relationship()
     reviewed_by: Mapped["User | None"] = relationship()
+    alert: Mapped["Alert | None"] = relationship()
+
+    @property
+    def finding(self) -> dict:
+        """The verdict's finding that raised this violation (its message and clause)."""
+        return finding_for(self.plate_event.verdict.findings, self.rule, self.alert_id)
+
+
+def finding_for(findings: list | None, rule: str, alert_id: int | None) -> dict:
+    """Of a verdict's findings, the one that raised a violation of `rule` (about `alert_id`)."""
+    for finding in findings or ():
+        if finding.get("rule") == rule and finding.get("alert_id") == alert_id:
+            return finding
+    return next((f for f in findings or () if f.get("rule") == rule), {})

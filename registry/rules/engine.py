@@ -38,9 +38,11 @@ class _Evaluation:
         self.used.update(p.id for p in found)
         return found
 
-    def add(self, policy: Policy, severity: str, text: tuple[str, str], note: str | None = None) -> None:
+    def add(
+        self, policy: Policy, severity: str, text: tuple[str, str], note: str | None = None, alert_id: int | None = None
+    ) -> None:
         zh, en = text
-        self.findings.append(Finding(policy.rule, severity, zh, en, policy.clause, policy.id, note))
+        self.findings.append(Finding(policy.rule, severity, zh, en, policy.clause, policy.id, note, alert_id))
 
     def verdict(self, plate: str, stage: str | None, inferred: bool) -> Verdict:
         _picture_quality(self)
@@ -116,7 +118,9 @@ def _picture_quality(ev: _Evaluation) -> None:
         problems = quality_problems(picture, policy.params)
         if problems:
             ev.findings = [
-                Finding(f.rule, "review", f.message_zh, f.message_en, f.clause, f.policy_id, "PICTURE_QUALITY")
+                Finding(
+                    f.rule, "review", f.message_zh, f.message_en, f.clause, f.policy_id, "PICTURE_QUALITY", f.alert_id
+                )
                 if f.severity == "deny"
                 else f
                 for f in ev.findings
@@ -198,6 +202,6 @@ def _staggered_transport(
                 continue
             text = msg.staggered(firm.performance_grade, alert.level, ban, stage)
             if alert.id in exempted_alert_ids:
-                ev.add(policy, "info", msg.exempted(text), note="EXEMPTED")
+                ev.add(policy, "info", msg.exempted(text), note="EXEMPTED", alert_id=alert.id)
             else:
-                ev.add(policy, "deny", text)
+                ev.add(policy, "deny", text, alert_id=alert.id)

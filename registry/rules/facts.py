@@ -90,6 +90,7 @@ class Finding:
     clause: str
     policy_id: int | None = None
     note: str | None = None  # e.g. EXEMPTED
+    alert_id: int | None = None  # the alert a staggered-transport finding is about
 
     def as_dict(self) -> dict:
         data = {
@@ -102,6 +103,8 @@ class Finding:
         }
         if self.note:
             data["note"] = self.note
+        if self.alert_id is not None:
+            data["alert_id"] = self.alert_id
         return data
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from registry.alerts.models import Alert
 from registry.common.exports import table_response
 from registry.common.time import LOCAL_TZ, today_local
-from registry.events.models import PlateEvent, Verdict, Violation
+from registry.events.models import PlateEvent, Verdict, Violation, finding_for
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
@@ -59,6 +59,7 @@ def violation_rows(actor, args: dict):
             Verdict.emission_stage,
             Alert.level,
             Verdict.findings,
+            Violation.alert_id,
             Violation.reviewed_at,
             Violation.note,
         )
@@ -66,7 +67,7 @@ def violation_rows(actor, args: dict):
         .join(Gate, PlateEvent.gate_id == Gate.id)
         .join(Firm, Gate.firm_id == Firm.id)
         .join(Verdict, Verdict.plate_event_id == PlateEvent.id)
-        .outerjoin(Alert, Verdict.alert_id == Alert.id)
+        .outerjoin(Alert, Violation.alert_id == Alert.id)
     )
     flat = apply_filters(flat, actor, args).order_by(*ordering(args))
     result = db.session.execute(flat.execution_options(yield_per=CHUNK, stream_results=True))
@@ -85,10 +86,11 @@ def violation_rows(actor, args: dict):
             stage,
             level,
             findings,
+            alert_id,
             reviewed,
             note,
         ) = row
-        message = next((f.get("message_zh") for f in findings or () if f.get("rule") == rule), "")
+        message = finding_for(findings, rule, alert_id).get("message_zh", "")
         yield [
             vid,
             status.value,

@@ -45,9 +45,9 @@ class ViolationSchema(ma.Schema):
     rule = ma.fields.String()
     severity = ma.fields.Function(lambda v: v.severity.value)
     status = ma.fields.Function(lambda v: v.status.value)
-    message_zh = ma.fields.Function(lambda v: _finding(v).get("message_zh"))
-    message_en = ma.fields.Function(lambda v: _finding(v).get("message_en"))
-    clause = ma.fields.Function(lambda v: _finding(v).get("clause"))
+    message_zh = ma.fields.Function(lambda v: v.finding.get("message_zh"))
+    message_en = ma.fields.Function(lambda v: v.finding.get("message_en"))
+    clause = ma.fields.Function(lambda v: v.finding.get("clause"))
     note = ma.fields.String(allow_none=True)
     reviewed_by = ma.fields.Function(lambda v: v.reviewed_by.username if v.reviewed_by else None)
     reviewed_at = ma.fields.AwareDateTime(allow_none=True)
@@ -68,16 +68,12 @@ class ViolationSchema(ma.Schema):
     policy_ids = ma.fields.Function(lambda v: (v.context or {}).get("policy_ids", []))
     policies = ma.fields.Function(lambda v: [f"/api/v1/policies/{i}" for i in (v.context or {}).get("policy_ids", [])])
     alert = ma.fields.Function(
-        lambda v: AlertRefSchema().dump(v.plate_event.verdict.alert) if v.plate_event.verdict.alert else None
+        lambda v: AlertRefSchema().dump(v.alert) if v.alert else None,
+        metadata={"description": "the alert this violation is about (staggered transport), with its level"},
     )
-
-
-def _finding(violation) -> dict:
-    """The verdict's finding that raised this violation (its message and clause)."""
-    for finding in violation.plate_event.verdict.findings or ():
-        if finding.get("rule") == violation.rule:
-            return finding
-    return {}
+    alerts_in_force = ma.fields.Function(
+        lambda v: (v.context or {}).get("alert_ids", []), metadata={"description": "every alert in force at the pass"}
+    )
 
 
 class ReviewSchema(StrictSchema):

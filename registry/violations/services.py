@@ -10,7 +10,7 @@ from registry.audit.services import record_change
 from registry.common.errors import Conflict, NotFound
 from registry.common.i18n import t
 from registry.common.time import local_day_bounds, utcnow
-from registry.events.models import PlateEvent, Verdict, Violation, ViolationStatus
+from registry.events.models import PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import normalise_plate
@@ -32,7 +32,8 @@ def violations_query(actor: User, args: dict):
         .join(PlateEvent.verdict)
         .options(
             joinedload(Violation.plate_event).joinedload(PlateEvent.gate),
-            joinedload(Violation.plate_event).joinedload(PlateEvent.verdict).joinedload(Verdict.alert),
+            joinedload(Violation.plate_event).joinedload(PlateEvent.verdict),
+            joinedload(Violation.alert),
             joinedload(Violation.plate_event).selectinload(PlateEvent.images),
             joinedload(Violation.reviewed_by),
         )
@@ -58,7 +59,7 @@ def apply_filters(query, actor: User, args: dict):
         if args.get(key):
             query = query.where(getattr(Violation, key) == args[key])
     if args.get("alert_level"):
-        query = query.where(Verdict.alert_id.in_(select(Alert.id).where(Alert.level == args["alert_level"])))
+        query = query.where(Violation.alert_id.in_(select(Alert.id).where(Alert.level == args["alert_level"])))
     if args.get("from_"):
         query = query.where(PlateEvent.captured_at >= local_day_bounds(args["from_"])[0])
     if args.get("to"):

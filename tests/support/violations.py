@@ -47,6 +47,7 @@ def district(client, bureau, make_firm, make_vehicle, make_user):
         (east, "e4", "晋H77777", "2022-03-03T09:00:00+08:00", {}),
         (east, "e5", "晋H60001", "2022-03-03T10:00:00+08:00", {}),
         (north, "e6", "京A40001", "2022-03-02T12:00:00+08:00", {"plate_color": "blue"}),
+        (north, "e7", "晋H40001", "2022-03-02T15:00:00+08:00", {}),  # a China IV truck during the alert
     ]
     for (gate, headers), event_id, plate, at, extra in passes:
         body = {"event_id": event_id, "plate": plate, "plate_color": "yellow", "direction": "in"}
