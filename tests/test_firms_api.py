@@ -80,7 +80,7 @@ def test_messages_are_chinese_first_and_english_on_request(client, bureau):
     en = client.get("/api/v1/firms/999999", headers=bureau | {"Accept-Language": "en"}).get_json()
     assert zh["code"] == en["code"] == 404
     assert "不存在" in zh["message"]
-    assert en["message"] == "firm 999999 not found"
+    assert en["message"] == "firm not found"  # the kind only: never an id, or whether another firm has it
 
 
 def test_patch_changes_only_given_fields_and_is_audited(client, bureau, make_firm):

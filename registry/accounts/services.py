@@ -9,8 +9,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.accounts.models import ApiToken, Role, User
 from registry.audit.services import record_change
-from registry.common.errors import Conflict, DomainError, NotFound
+from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
+from registry.common.services import not_found
 from registry.common.text import text_problem
 from registry.common.time import utcnow
 from registry.extensions import db
@@ -109,7 +110,7 @@ def user_for_token(token: str) -> User | None:
 def revoke_token(actor: User, token: ApiToken | None, token_id: int) -> None:
     """Revoke one of the actor's tokens (an administrator may revoke anyone's)."""
     if token is None or (token.user_id != actor.id and actor.role != Role.ADMIN):
-        raise NotFound(t(f"令牌 {token_id} 不存在", f"token {token_id} not found"))
+        raise not_found("令牌", "token")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record_change(actor, "revoke_token", "user", token.user_id, after={"token_id": token.id, "name": token.name})

@@ -9,11 +9,16 @@ from registry.extensions import db
 
 
 def get_or_404(model, ident, label_zh: str, label_en: str, field: str | None = None):
-    """The row of `model` with primary key `ident`, or a NotFound naming what was missing."""
+    """The row of `model` with primary key `ident`, or a NotFound naming the kind of thing only."""
     row = db.session.get(model, ident)
     if row is None:
-        raise NotFound(t(f"{label_zh} {ident} 不存在", f"{label_en} {ident} not found"), field)
+        raise not_found(label_zh, label_en, field)
     return row
+
+
+def not_found(label_zh: str, label_en: str, field: str | None = None) -> NotFound:
+    """ "Not found" for what is missing or what the caller may not see, alike: no id, no owner."""
+    return NotFound(t(f"{label_zh}不存在", f"{label_en} not found"), field)
 
 
 def ensure_unique(model, column, value, field: str, label_zh: str, label_en: str, exclude_id=None):

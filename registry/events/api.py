@@ -6,11 +6,9 @@ from sqlalchemy import select
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
 from registry.accounts.models import Role
-from registry.common.errors import NotFound
-from registry.common.i18n import t
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
 from registry.common.rest import Blueprint
-from registry.common.services import get_or_404
+from registry.common.services import get_or_404, not_found
 from registry.common.time import local_day_bounds
 from registry.events.auth import require_gate
 from registry.events.evidence import evidence_jpeg, image_file, thumbnail_file
@@ -93,7 +91,7 @@ def pass_for(actor, event_id: int) -> PlateEvent:
     plate_event = get_or_404(PlateEvent, event_id, "过车记录", "pass")
     firm_id = own_firm_id(actor)
     if firm_id is not None and plate_event.gate.firm_id != firm_id:
-        raise NotFound(t(f"过车记录 {event_id} 不存在", f"pass {event_id} not found"))
+        raise not_found("过车记录", "pass")
     return plate_event
 
 

@@ -3,9 +3,7 @@
 from sqlalchemy import select
 
 from registry.accounts.auth import own_firm_id
-from registry.common.errors import NotFound
-from registry.common.i18n import t
-from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404
+from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404, not_found
 from registry.firms.models import Firm
 from registry.firms.schemas import FirmSchema
 
@@ -22,7 +20,7 @@ def visible_firm(actor, firm_id: int) -> Firm:
     """A firm the actor may see: a firm user only its own (another is simply not found)."""
     own = own_firm_id(actor)
     if own is not None and own != firm_id:
-        raise NotFound(t(f"企业 {firm_id} 不存在", f"firm {firm_id} not found"))
+        raise not_found("企业", "firm")
     return get_firm(firm_id)
 
 

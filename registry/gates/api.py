@@ -72,9 +72,7 @@ class GateByCode(MethodView):
     @blp.response(200, GateSchema)
     def get(self, code):
         """One gate."""
-        gate = services.get_gate(code)
-        visible_firm(current_actor(), gate.firm_id)
-        return gate
+        return services.get_gate_for(current_actor(), code)
 
     @require_role(*EDITORS)
     @blp.arguments(GateUpdateSchema)

@@ -7,11 +7,10 @@ import os
 
 from sqlalchemy import func, select
 
+from registry.accounts.auth import own_firm_id
 from registry.accounts.services import hash_secret, new_secret
 from registry.audit.services import record_change
-from registry.common.errors import NotFound
-from registry.common.i18n import t
-from registry.common.services import add_audited, change_audited, ensure_unique
+from registry.common.services import add_audited, change_audited, ensure_unique, not_found
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
@@ -34,7 +33,17 @@ def _set_secret(gate: Gate, secret: str) -> None:
 def get_gate(code: str) -> Gate:
     gate = db.session.scalar(select(Gate).where(Gate.code == code))
     if gate is None:
-        raise NotFound(t(f"门禁 {code} 不存在", f"gate {code} not found"))
+        raise not_found("门禁", "gate")
+    return gate
+
+
+def get_gate_for(actor, code: str) -> Gate:
+    """A gate the actor may see: a firm user's own only; another firm's gate is not found, just as a
+    gate that does not exist (the answer tells neither that it exists nor whose it is)."""
+    gate = db.session.scalar(select(Gate).where(Gate.code == code))
+    own = own_firm_id(actor)
+    if gate is None or (own is not None and gate.firm_id != own):
+        raise not_found("门禁", "gate")
     return gate
 
 

@@ -3,8 +3,9 @@
 from sqlalchemy import select
 
 from registry.audit.services import record_change
-from registry.common.errors import Conflict, DomainError, NotFound
+from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
+from registry.common.services import not_found
 from registry.extensions import db
 from registry.machinery import rules
 from registry.machinery.models import (
@@ -62,7 +63,7 @@ def record_inspection(actor, machinery: Machinery, data: dict) -> Inspection:
     if data.get("site_id") is not None:
         site = db.session.get(Site, data["site_id"])
         if site is None:
-            raise NotFound(t(f"工地 {data['site_id']} 不存在", f"site {data['site_id']} not found"), "site_id")
+            raise not_found("工地", "site", "site_id")
     low_emission = site.low_emission_zone if site else bool(data.get("low_emission_zone"))
     zone = zone_for(low_emission)
     stage = machinery.emission_stage.value

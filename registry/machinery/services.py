@@ -5,15 +5,16 @@ own machines; only the bureau approves, rejects, transfers and inspects.
 """
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from registry.accounts.models import Role, User
 from registry.audit.services import record_change
-from registry.common.errors import Conflict, DomainError, Forbidden, NotFound
+from registry.common.errors import Conflict, DomainError, Forbidden
 from registry.common.i18n import t
-from registry.common.services import ensure_unique
+from registry.common.services import ensure_unique, not_found
 from registry.common.time import local_date, utcnow
 from registry.extensions import db
+from registry.identifiers.registration_codes import compact_code
 from registry.machinery import rules
 from registry.machinery.deadlines import overdue_cutoff
 from registry.machinery.models import (
@@ -69,7 +70,7 @@ def own_unit_id(actor: User) -> int | None:
 def get_unit(unit_id: int) -> ConstructionUnit:
     unit = db.session.get(ConstructionUnit, unit_id)
     if unit is None:
-        raise NotFound(t(f"施工单位 {unit_id} 不存在", f"construction unit {unit_id} not found"), "unit_id")
+        raise not_found("施工单位", "construction unit", "unit_id")
     return unit
 
 
@@ -82,14 +83,26 @@ def get_machinery_for(actor: User, machinery_id: int) -> Machinery:
     machinery = db.session.get(Machinery, machinery_id)
     unit_id = own_unit_id(actor)
     if machinery is None or (unit_id is not None and machinery.unit_id != unit_id):
-        raise NotFound(t(f"机械 {machinery_id} 不存在", f"machinery {machinery_id} not found"))
+        raise not_found("机械", "machinery")
     return machinery
 
 
+def machinery_by_code(code: str) -> Machinery | None:
+    """The machine with this registration code, however it was typed (spaces, hyphens, full-width
+    characters and letter case aside); None when there is none."""
+    exact = db.session.scalar(select(Machinery).where(Machinery.registration_code == code.strip()))
+    wanted = compact_code(code)
+    if exact is not None or not wanted:
+        return exact
+    # a format may itself hold separators (MACHINERY_CODE_FORMAT): compare both sides without them
+    stored = func.upper(func.replace(func.replace(Machinery.registration_code, "-", ""), " ", ""))
+    return db.session.scalars(select(Machinery).where(stored == wanted).limit(1)).first()
+
+
 def get_by_code(code: str) -> Machinery:
-    machinery = db.session.scalar(select(Machinery).where(Machinery.registration_code == code.strip()))
+    machinery = machinery_by_code(code)
     if machinery is None:
-        raise NotFound(t(f"登记编码 {code} 不存在", f"registration code {code} not found"), "registration_code")
+        raise not_found("登记编码", "registration code", "registration_code")
     return machinery
 
 

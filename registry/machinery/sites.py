@@ -3,9 +3,9 @@
 from sqlalchemy import select
 
 from registry.accounts.models import Role, User
-from registry.common.errors import Conflict, DomainError, Forbidden, NotFound
+from registry.common.errors import Conflict, DomainError, Forbidden
 from registry.common.i18n import t
-from registry.common.services import add_audited, ensure_unique
+from registry.common.services import add_audited, ensure_unique, not_found
 from registry.extensions import db
 from registry.machinery import rules
 from registry.machinery.inspections import latest_result, zone_for
@@ -34,7 +34,7 @@ def get_site_for(actor: User, site_id: int) -> Site:
     site = db.session.get(Site, site_id)
     unit_id = own_unit_id(actor)
     if site is None or (unit_id is not None and site.unit_id != unit_id):
-        raise NotFound(t(f"工地 {site_id} 不存在", f"site {site_id} not found"))
+        raise not_found("工地", "site")
     return site
 
 

@@ -1,18 +1,16 @@
 """Public verification of a registration code: what an inspector at a site gate needs, nothing personal."""
 
-from sqlalchemy import select
-
 from registry.common.i18n import t
 from registry.common.time import local_date
-from registry.extensions import db
 from registry.machinery.inspections import latest_inspection
-from registry.machinery.models import Machinery, MachineryStatus
+from registry.machinery.models import MachineryStatus
+from registry.machinery.services import machinery_by_code
 
 
 def verify(code: str) -> dict:
     """`valid` only for an approved registration; the owner unit's name but no contact data."""
     code = code.strip()
-    machinery = db.session.scalar(select(Machinery).where(Machinery.registration_code == code)) if code else None
+    machinery = machinery_by_code(code) if code else None
     if machinery is None:
         return {
             "valid": False,
@@ -24,6 +22,7 @@ def verify(code: str) -> dict:
             "latest_inspection": None,
             "message": t("查无此登记编码", "no registration with this code"),
         }
+    code = machinery.registration_code
     valid = machinery.status == MachineryStatus.APPROVED
     inspection = latest_inspection(machinery)
     return {

@@ -5,11 +5,9 @@ from flask.views import MethodView
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
 from registry.accounts.models import Role
-from registry.common.errors import NotFound
-from registry.common.i18n import t
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
 from registry.common.rest import Blueprint
-from registry.common.services import get_or_404
+from registry.common.services import get_or_404, not_found
 from registry.common.time import local_day_bounds
 from registry.extensions import db
 from registry.firms.models import Firm
@@ -73,7 +71,7 @@ def ledger(args, firm_id, fmt):
     actor = current_actor()
     own = own_firm_id(actor)
     if own is not None and own != firm_id:
-        raise NotFound(t(f"企业 {firm_id} 不存在", f"firm {firm_id} not found"))
+        raise not_found("企业", "firm")
     firm = get_or_404(Firm, firm_id, "企业", "firm")
     bounds = (local_day_bounds(args["from_"])[0], local_day_bounds(args["to"])[1])
     return exports.ledger_export(firm, args["from_"], args["to"], bounds, fmt, request.host_url.rstrip("/"))

@@ -7,8 +7,9 @@ from registry.accounts.auth import own_firm_id
 from registry.accounts.models import User
 from registry.alerts.models import Alert
 from registry.audit.services import record_change
-from registry.common.errors import Conflict, NotFound
+from registry.common.errors import Conflict
 from registry.common.i18n import t
+from registry.common.services import not_found
 from registry.common.time import local_day_bounds, utcnow
 from registry.events.models import PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
@@ -81,7 +82,7 @@ def get_violation_for(actor: User, violation_id: int) -> Violation:
     )
     firm_id = own_firm_id(actor)
     if violation is None or (firm_id is not None and violation.plate_event.gate.firm_id != firm_id):
-        raise NotFound(t(f"违规记录 {violation_id} 不存在", f"violation {violation_id} not found"))
+        raise not_found("违规记录", "violation")
     return violation
 
 
