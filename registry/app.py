@@ -10,7 +10,7 @@ from registry.common.errors import register_errorhandlers
 from registry.common.jsonio import JSONProvider
 from registry.common.text import UNSAFE_IN_LINE
 from registry.config import INSTANCE_DIR, PROJECT_ROOT, Config
-from registry.extensions import api, csrf, db, limiter, login_manager, mark_write_requests, migrate
+from registry.extensions import api, csrf, db, login_manager, mark_write_requests, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -81,9 +81,6 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the login session
     csrf.init_app(app)
     login_manager.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["LOGIN_RATE_LIMIT_STORAGE"])
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter.init_app(app)
     login_manager.login_view = "accounts.login"
 
 

@@ -9,6 +9,7 @@ from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from limits import parse_many
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -58,6 +59,26 @@ def _int(env: dict, name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ConfigError(name, raw, f"must be between {low} and {high}")
     return value
+
+
+def _bool(env: dict, name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ConfigError(name, raw, "must be true or false")
+    return raw in ("1", "true", "yes", "on")
+
+
+def _rates(env: dict, name: str, default: str) -> str:
+    """Rates such as "5 per minute;20 per hour" (the `limits` package's notation)."""
+    raw = env.get(name) or default
+    try:
+        if not parse_many(raw):
+            raise ValueError("no rate given")
+    except ValueError as exc:
+        raise ConfigError(name, raw, f"expected rates such as '5 per minute;20 per hour' ({exc})") from None
+    return raw
 
 
 def _json(env: dict, name: str, default):
@@ -156,10 +177,18 @@ class Config:
         self.MACHINERY_CODE_FORMAT = env.get("MACHINERY_CODE_FORMAT") or "{district}{year}{serial:06d}"
         _check_code_format(self.MACHINERY_CODE_FORMAT, self.DISTRICT_CODE)
         self.MACHINERY_REGISTRATION_DAYS = _int(env, "MACHINERY_REGISTRATION_DAYS", 30, 1, 3650)
-        # Failed page logins per client address and username; "memory://" counts per process, a shared
-        # store (e.g. redis://host:6379) counts across gunicorn workers and hosts.
-        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or "5 per minute;20 per hour"
-        self.LOGIN_RATE_LIMIT_STORAGE = env.get("LOGIN_RATE_LIMIT_STORAGE") or "memory://"
+        # Failed page logins, counted in the database (every worker and host alike): per client address
+        # and user name, and per address alone (one address trying many names).
+        self.LOGIN_RATE_LIMIT = _rates(env, "LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+        self.LOGIN_ADDRESS_RATE_LIMIT = _rates(env, "LOGIN_ADDRESS_RATE_LIMIT", "20 per minute;100 per hour")
+        # The session cookie: SameSite=Lax always; Secure when the site is served over HTTPS.
+        self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME") or "http"
+        if self.PREFERRED_URL_SCHEME not in ("http", "https"):
+            raise ConfigError("PREFERRED_URL_SCHEME", self.PREFERRED_URL_SCHEME, "must be http or https")
+        secure = _bool(env, "SESSION_COOKIE_SECURE", self.PREFERRED_URL_SCHEME == "https")
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure
+        self.SESSION_COOKIE_SAMESITE = self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_HTTPONLY = self.REMEMBER_COOKIE_HTTPONLY = True
         # Gate liveness on the dashboard: a gate silent for longer than this during working hours is flagged.
         self.GATE_SILENT_MINUTES = _int(env, "GATE_SILENT_MINUTES", 120, 1, 7 * 24 * 60)
         self.WORKING_HOURS = env.get("WORKING_HOURS") or "07:00-19:00"

@@ -5,8 +5,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import g, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -35,7 +33,6 @@ migrate = Migrate(render_as_batch=True)  # SQLite alters tables by copying them
 api = Api()
 login_manager = LoginManager()  # pages: a session cookie after a password login
 csrf = CSRFProtect()  # pages only: the API authenticates by bearer token, never by cookie
-limiter = Limiter(key_func=get_remote_address)  # login attempts; no default limits on other routes
 
 
 _writing: ContextVar[bool] = ContextVar("writing", default=False)

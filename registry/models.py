@@ -1,6 +1,6 @@
 """Every model, imported once so SQLAlchemy and Alembic see the whole schema."""
 
-from registry.accounts.models import ApiToken, User  # noqa: F401
+from registry.accounts.models import ApiToken, LoginFailure, User  # noqa: F401
 from registry.alerts.models import Alert, Exemption  # noqa: F401
 from registry.audit.models import AuditEntry  # noqa: F401
 from registry.events.models import (  # noqa: F401

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.common.models import Timestamps, UTCDateTime, enum_type
@@ -37,6 +37,21 @@ class User(UserMixin, Timestamps, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: a deactivated user cannot log in
         return self.active
+
+
+class LoginFailure(db.Model):
+    """A failed page login, kept as long as the longest rate window (accounts/login_limits.py)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_address_at", "address", "at"),
+        Index("ix_login_failures_username_at", "username", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(45))  # IPv4 or IPv6
+    username: Mapped[str] = mapped_column(String(64))  # as tried, lower case
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class ApiToken(db.Model):

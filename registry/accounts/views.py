@@ -4,13 +4,13 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from registry.accounts.login_limits import forget_failures, record_failure, retry_after
 from registry.accounts.models import Role, User
 from registry.accounts.services import authenticate
 from registry.common.i18n import t
-from registry.extensions import csrf, db, limiter, login_manager
+from registry.extensions import csrf, db, login_manager
 
 bp = Blueprint("accounts", __name__)
 
@@ -65,27 +65,26 @@ def _safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
-def _login_key() -> str:
-    """Failed attempts count per client address and username, so one guesser cannot lock out everyone."""
-    return f"{get_remote_address()}|{request.form.get('username', '').strip().lower()}"
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    methods=["POST"],
-    key_func=_login_key,
-    deduct_when=lambda response: response.status_code == 401,
-)
 def login():
-    error = None
-    if request.method == "POST":
-        user = authenticate(request.form.get("username", "").strip(), request.form.get("password", ""))
-        if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
-        error = t("用户名或密码错误", "Wrong username or password")
-    return render_template("accounts/login.html", error=error), 401 if error else 200
+    if request.method == "GET":
+        return render_template("accounts/login.html", error=None)
+    config = current_app.config
+    address, username = request.remote_addr or "unknown", request.form.get("username", "").strip()
+    rates = (config["LOGIN_RATE_LIMIT"], config["LOGIN_ADDRESS_RATE_LIMIT"])
+    wait = retry_after(address, username, *rates)
+    if wait:
+        error = t(f"请求过于频繁，请 {wait} 秒后再试", f"Too many failed attempts; try again in {wait} s")
+        return render_template("accounts/login.html", error=error), 429, {"Retry-After": str(wait)}
+    user = authenticate(username, request.form.get("password", ""))
+    if user is not None:
+        forget_failures(address, username)
+        db.session.commit()
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")) or home_for(user))
+    record_failure(address, username, *rates)
+    db.session.commit()
+    return render_template("accounts/login.html", error=t("用户名或密码错误", "Wrong username or password")), 401
 
 
 @bp.post("/logout")

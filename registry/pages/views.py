@@ -1,7 +1,7 @@
 """The home page and the offline API docs assets."""
 
 import swagger_ui_bundle
-from flask import Blueprint, render_template, request, send_from_directory
+from flask import Blueprint, current_app, render_template, request, send_from_directory
 
 from registry.common.i18n import LANGUAGES, current_language, t
 from registry.common.time import LOCAL_TZ
@@ -25,7 +25,8 @@ def remember_language(response):
     """A reader who picked a language with ?lang= keeps it on the next pages."""
     asked = request.args.get("lang")
     if asked in LANGUAGES and request.cookies.get("lang") != asked:
-        response.set_cookie("lang", asked, max_age=365 * 86400, samesite="Lax")
+        secure = current_app.config["SESSION_COOKIE_SECURE"]
+        response.set_cookie("lang", asked, max_age=365 * 86400, samesite="Lax", secure=secure)
     return response
 
 
