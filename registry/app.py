@@ -23,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseId
     app.url_map.converters["default"] = app.url_map.converters["string"] = Segment
     app.url_map.converters["path"] = Path
+    # A code typed by anyone, checked by the view itself (public verification answers "not valid").
+    app.url_map.converters["typed"] = Typed
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     configure_logging(app)
     register_extensions(app)
@@ -52,6 +54,10 @@ class Segment(UnicodeConverter):
 
 class Path(PathConverter):
     regex = f"[^/{UNSAFE_IN_LINE}][^{UNSAFE_IN_LINE}]*?"
+
+
+class Typed(PathConverter):
+    regex = r"[^/][\s\S]*?"  # anything at all, line breaks included
 
 
 def configure_logging(app: Flask) -> None:

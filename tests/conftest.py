@@ -52,7 +52,9 @@ def app(tmp_path_factory):
         db.session.remove()
         # Commits inside a test release a SAVEPOINT; the outer transaction is never committed.
         db.session.configure(join_transaction_mode="create_savepoint")
-    return app
+    yield app
+    with app.app_context():  # close the pool's connections now, not whenever they are collected
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

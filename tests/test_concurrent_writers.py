@@ -13,6 +13,7 @@ import numpy as np
 from gateway.consumer import Inbound, Store
 from registry import create_app
 from registry.config import Config
+from registry.extensions import db
 
 
 def picture() -> str:
@@ -78,6 +79,9 @@ def test_http_pushes_and_the_gateway_write_at_once_and_none_is_refused(live_dist
     finally:
         done.set()
         writer.join(timeout=60)
+        for each in (web, worker):  # their pooled connections close now, not when collected
+            with each.app_context():
+                db.engine.dispose()
     assert failures == []
     assert [s for s in statuses if s not in (200, 201)] == []
     assert district.scalar("SELECT count(*) FROM plate_reads WHERE source = 'http'") == 60

@@ -13,6 +13,7 @@ from decimal import Decimal
 from flask.json.provider import DefaultJSONProvider
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.datastructures import CombinedMultiDict
 
 MAX_DEPTH = 32
 
@@ -63,6 +64,12 @@ class JSONProvider(DefaultJSONProvider):
 
 class ArgumentsParser(FlaskParser):
     """webargs parses request bodies itself: with the same nesting limit."""
+
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        """A multipart/form-data body as one document: its form fields and its files together."""
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
     def _raw_load_json(self, req):
         if not is_json_request(req):

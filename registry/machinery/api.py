@@ -20,9 +20,8 @@ from registry.machinery.schemas import (
     MachineryUpdateSchema,
     NoBodySchema,
     PhotoArgsSchema,
-    PhotoFileSchema,
-    PhotoFormSchema,
     PhotoSchema,
+    PhotoUploadSchema,
     RejectSchema,
     RetireSchema,
     TransferSchema,
@@ -84,14 +83,13 @@ class MachineryById(MethodView):
 
 @blp.route("/machinery/<int:machinery_id>/photos", methods=["POST"])
 @require_role(*OWNERS)
-@blp.arguments(PhotoFormSchema, location="form")
-@blp.arguments(PhotoFileSchema, location="files")
+@blp.arguments(PhotoUploadSchema, location="multipart")
 @blp.response(201, PhotoSchema)
-def upload_photo(form, files, machinery_id):
+def upload_photo(upload, machinery_id):
     """Upload the nameplate, engine-nameplate or label photo (multipart: `kind`, `file`)."""
     actor = current_actor()
     machinery = services.get_machinery_for(actor, machinery_id)
-    photo = photos.add_photo(actor, machinery, form["kind"], files["file"].read())
+    photo = photos.add_photo(actor, machinery, upload["kind"], upload["file"].read())
     db.session.commit()
     return photo
 
@@ -164,7 +162,7 @@ def history(machinery_id):
     return services.get_machinery_for(current_actor(), machinery_id).history
 
 
-@blp.route("/machinery/verify/<path:registration_code>", methods=["GET"])
+@blp.route("/machinery/verify/<typed:registration_code>", methods=["GET"])
 @blp.response(200, VerificationSchema)
 @blp.alt_response(404, schema=VerificationSchema, description="unknown code: `valid` is false")
 @blp.doc(security=[])

@@ -20,7 +20,7 @@ def verify_form():
     return render_template("machinery/verify.html", answer=None)
 
 
-@bp.get("/verify/<path:registration_code>")
+@bp.get("/verify/<typed:registration_code>")
 def verify_page(registration_code):
     """What an inspector sees after scanning a label: valid or not, no personal data."""
     answer = verify(registration_code)

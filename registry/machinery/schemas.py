@@ -162,12 +162,11 @@ class MachineryQueryArgsSchema(ma.Schema):
     q = Text(metadata={"description": "part of model, manufacturer, PIN, engine no. or code"})
 
 
-class PhotoFormSchema(ma.Schema):
+class PhotoUploadSchema(ma.Schema):
+    """One multipart/form-data body: which photo it is, and the picture."""
+
     kind = enum_field(PhotoKind, required=True)
-
-
-class PhotoFileSchema(ma.Schema):
-    file = Upload(required=True)
+    file = Upload(required=True, metadata={"description": "JPEG or PNG"})
 
 
 class PhotoArgsSchema(ma.Schema):

@@ -1,6 +1,7 @@
 """Public verification of a registration code: what an inspector at a site gate needs, nothing personal."""
 
 from registry.common.i18n import t
+from registry.common.text import printable, text_problem
 from registry.common.time import local_date
 from registry.machinery.inspections import latest_inspection
 from registry.machinery.models import MachineryStatus
@@ -10,7 +11,11 @@ from registry.machinery.services import machinery_by_code
 def verify(code: str) -> dict:
     """`valid` only for an approved registration; the owner unit's name but no contact data."""
     code = code.strip()
-    machinery = machinery_by_code(code) if code else None
+    if text_problem(code):  # nothing such is stored: not looked up, and echoed as storable text
+        code = printable(code)[:64]
+        machinery = None
+    else:
+        machinery = machinery_by_code(code) if code else None
     if machinery is None:
         return {
             "valid": False,

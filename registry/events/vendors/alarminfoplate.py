@@ -57,7 +57,17 @@ def _moment(result: dict) -> str:
 
 
 def to_read(message: dict, colours: dict, directions: dict) -> tuple[dict, str | None]:
-    """(the native read, the camera serial number) from an HTTP push or an MQTT ivs_result."""
+    """(the native read, the camera serial number) from an HTTP push or an MQTT ivs_result; a field
+    of a type no firmware sends (a list for the confidence, text for the seconds) is NotAPlateResult."""
+    try:
+        return _to_read(message, colours, directions)
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        if isinstance(exc, NotAPlateResult):
+            raise
+        raise NotAPlateResult(f"AlarmInfoPlate 字段类型有误 / a field has the wrong type: {exc}") from None
+
+
+def _to_read(message: dict, colours: dict, directions: dict) -> tuple[dict, str | None]:
     alarm, result = _plate_result(message)
     serial = str(alarm.get("serialno") or message.get("sn") or "").strip() or None
     plate = _text(result.get("license"))

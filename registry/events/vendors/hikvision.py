@@ -7,9 +7,10 @@ the camera uploads again after an outage: stored as the historical pass it is, n
 from __future__ import annotations
 
 import base64
-import json
 
 from defusedxml import ElementTree
+
+from registry.common import jsonio
 
 DIRECTIONS = {"forward": "in", "reverse": "out"}
 PLATE_PICTURES = {"licenseplatepicture.jpg"}
@@ -43,8 +44,11 @@ def parse_alert(document: bytes) -> dict:
     """EventNotificationAlert (XML or JSON) as a plain dict."""
     text = document.strip()
     if text.startswith(b"{"):
-        data = json.loads(text)
-        return data.get("EventNotificationAlert", data)
+        data = jsonio.loads(text)
+        alert = data.get("EventNotificationAlert", data) if isinstance(data, dict) else None
+        if not isinstance(alert, dict):
+            raise NotAnAnprEvent("the JSON part is not an EventNotificationAlert object")
+        return alert
     root = ElementTree.fromstring(text)
     if _local(root.tag) != "EventNotificationAlert":
         raise NotAnAnprEvent(f"root element is {_local(root.tag)}, not EventNotificationAlert")
@@ -65,7 +69,17 @@ def picture_kind(name: str) -> str | None:
 
 
 def to_read(alert: dict, pictures: dict[str, bytes]) -> tuple[dict, bool]:
-    """(the native read, whether the camera marked it a retransmission)."""
+    """(the native read, whether the camera marked it a retransmission); a field of a type no
+    firmware sends is NotAnAnprEvent."""
+    try:
+        return _to_read(alert, pictures)
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        if isinstance(exc, NotAnAnprEvent):
+            raise
+        raise NotAnAnprEvent(f"ANPR 字段类型有误 / a field has the wrong type: {exc}") from None
+
+
+def _to_read(alert: dict, pictures: dict[str, bytes]) -> tuple[dict, bool]:
     if str(alert.get("eventType", "")).upper() != "ANPR":
         raise NotAnAnprEvent(f"eventType is {alert.get('eventType')!r}, not ANPR")
     anpr = alert.get("ANPR") or {}
