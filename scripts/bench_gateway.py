@@ -80,7 +80,9 @@ def live_events(total: int, plates: list[str], mix: str) -> list[dict]:
     """Events for the latency run, after the drained ones in capture time."""
     if mix == "repeats":
         return [event(10_000_000 + i, plates[i % len(plates)]) for i in range(total)]
-    events, base = [], 1_800_000_000
+    # Camera times 120 s apart (distinct passes), within the camera clock the gateway trusts
+    # (CAMERA_CLOCK_BEHIND_DAYS): from 20 days ago, after the drained events.
+    events, base = [], int(time.time()) - 20 * 86400
     for i in range(total):
         if i % 5 == 4:  # a second read of the previous pass, 2 s later: merged into it
             repeat = dict(events[-1], event_id=f"bench-{10_000_000 + i:07d}")
@@ -234,9 +236,12 @@ def main() -> int:
         # Distinct passes: every 10th plate unregistered, the rest the demo district's trucks,
         # each read once (merging is measured by the tests, not here).
         events = [event(i, plates[i % len(plates)] if i % 10 else f"晋H{i % 100000:05d}") for i in range(args.n)]
+        # 120 s apart, ending well before the live events, and within the camera clock the gateway
+        # trusts (a time years away would be stored at the time of receipt, all in one merge window).
+        drained_base = int(time.time()) - 400 * 86400
         for i, body in enumerate(events):
             body["direction"] = "in" if (i // len(plates)) % 2 == 0 else "out"
-            body["captured_at"] = datetime.fromtimestamp(1_700_000_000 + i * 120, UTC).isoformat()
+            body["captured_at"] = datetime.fromtimestamp(drained_base + i * 120, UTC).isoformat()
         started = time.perf_counter()
         publish(broker.port, gate, events)
         print(f"queued {args.n} events for two persistent sessions in {time.perf_counter() - started:.1f}s")
