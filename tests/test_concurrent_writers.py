@@ -22,6 +22,17 @@ def picture() -> str:
     return base64.b64encode(cv2.imencode(".jpg", image)[1].tobytes()).decode()
 
 
+def read(event_id: str, plate: str, direction: str, with_picture: bool) -> dict:
+    """A read now; with a picture the store keeps and the analysis measures later."""
+    images = {"vehicle" if direction == "in" else "plate": picture()} if with_picture else {}
+    return {
+        "event_id": event_id,
+        "plate": plate,
+        "direction": direction,
+        "captured_at": datetime.now(UTC).isoformat(),
+    } | {"images": images}
+
+
 def app_on(url: str, folder) -> object:
     return create_app(
         {
@@ -44,13 +55,7 @@ def test_http_pushes_and_the_gateway_write_at_once_and_none_is_refused(live_dist
             batch += 1
             messages = []
             for n in range(40):
-                body = {
-                    "event_id": f"mqtt-{batch}-{n}",
-                    "plate": f"晋H{(batch * 40 + n) % 100_000:05d}",
-                    "direction": "in",
-                    "captured_at": datetime.now(UTC).isoformat(),
-                    "images": {"vehicle": picture()} if n % 10 == 0 else {},
-                }
+                body = read(f"mqtt-{batch}-{n}", f"晋H{(batch * 40 + n) % 100_000:05d}", "in", n % 10 == 0)
                 messages.append(Inbound(f"gates/{code}/events", json.dumps(body).encode(), n, 1, 1))
             try:
                 store.process(messages)
@@ -65,13 +70,7 @@ def test_http_pushes_and_the_gateway_write_at_once_and_none_is_refused(live_dist
     try:
         client = web.test_client()
         for n in range(60):
-            body = {
-                "event_id": f"http-{n}",
-                "plate": f"晋H{n:05d}",
-                "direction": "out",
-                "captured_at": datetime.now(UTC).isoformat(),
-                "images": {"plate": picture()} if n % 5 == 0 else {},
-            }
+            body = read(f"http-{n}", f"晋H{n:05d}", "out", n % 5 == 0)
             answer = client.post(
                 f"/api/v1/gates/{code}/events", json=body, headers={"Authorization": f"Bearer {secret}"}
             )

@@ -18,7 +18,17 @@ from tests.support.pages import PASSWORD, PageClient, csrf_token
 from tests.support.web import served_registry
 
 
+def police(make_user, *names: str) -> list:
+    """Police users with the page password."""
+    users = [make_user(Role.POLICE, username=name)[0] for name in names]
+    for user in users:
+        set_password(None, user, PASSWORD)
+    db.session.commit()
+    return users
+
+
 def page_client(app):
+    """A function making one login attempt, from an address."""
     client = PageClient(app, app.response_class, use_cookies=True)
     token = csrf_token(client.get("/login").get_data(as_text=True))
 
@@ -30,11 +40,7 @@ def page_client(app):
 
 
 def test_failed_logins_are_limited_per_address_and_username(app, make_user):
-    user, _ = make_user(Role.POLICE, username="officer-rate")
-    other, _ = make_user(Role.POLICE, username="officer-other")
-    for account in (user, other):
-        set_password(None, account, PASSWORD)
-    db.session.commit()
+    police(make_user, "officer-rate", "officer-other")
     attempt = page_client(app)
     assert [attempt("officer-rate", "wrong-password").status_code for _ in range(5)] == [401] * 5
     blocked = attempt("Officer-Rate ", PASSWORD)  # the same name, however it is typed
@@ -47,9 +53,7 @@ def test_failed_logins_are_limited_per_address_and_username(app, make_user):
 
 
 def test_many_user_names_from_one_address_are_limited(app, make_user):
-    user, _ = make_user(Role.POLICE, username="officer-real")
-    set_password(None, user, PASSWORD)
-    db.session.commit()
+    police(make_user, "officer-real")
     attempt = page_client(app)
     answers = [attempt(f"guess-{n}", "wrong-password").status_code for n in range(25)]
     assert answers[:20] == [401] * 20 and set(answers[20:]) == {429}
@@ -59,9 +63,7 @@ def test_many_user_names_from_one_address_are_limited(app, make_user):
 
 
 def test_a_good_login_forgets_that_addresses_failures_for_that_name(app, make_user):
-    user, _ = make_user(Role.POLICE, username="officer-forgets")
-    set_password(None, user, PASSWORD)
-    db.session.commit()
+    police(make_user, "officer-forgets")
     attempt = page_client(app)
     assert [attempt("officer-forgets", "wrong").status_code for _ in range(4)] == [401] * 4
     assert attempt("officer-forgets", PASSWORD).status_code == 302
