@@ -22,10 +22,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import joinedload
 
+from gateway.batches import store_batch
 from gateway.failures import (
     MAX_FAILURES,
     InFlight,
@@ -39,14 +38,11 @@ from gateway.failures import (
     known_failures,
     message_key,
 )
-from gateway.handlers import TOPICS, Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
+from gateway.handlers import TOPICS, Outgoing, dead_letter
 from registry.common.heap import freeze_startup_objects
-from registry.common.statements import one_of, prebuilt
 from registry.compliance.facts import PolicyCache
-from registry.events.ingest import Arrival, lock_gates, record_plate_events
 from registry.events.pictures import analyse_waiting, pictures_to_analyse, record_analyses
 from registry.extensions import db, write_transactions
-from registry.gates.models import Gate
 
 log = logging.getLogger(__name__)
 BATCH_MAX = 500
@@ -104,12 +100,13 @@ class Store:
     def prepare(self, stop) -> bool:
         """Count what a store process that died left in flight, and learn the messages counted so far;
         waits for the database. False when stopped first."""
-        delay = self.first_delay
+        delay, left = self.first_delay, self.in_flight.left_behind()
         while True:
             try:
                 with self.app.app_context():
-                    for key in self.in_flight.left_behind():
-                        count_failure(key, None, DIED)
+                    while left:  # each counted once, even if the database fails halfway
+                        count_failure(left[-1], None, DIED)
+                        left.pop()
                     self.in_flight.clear()
                     self.failures = known_failures()
                 return True
@@ -271,7 +268,7 @@ class Store:
         tally = Counter(tally or {})
         with self.app.app_context(), write_transactions():
             try:
-                outgoing = self._store(batch, tally)
+                outgoing = store_batch(batch, tally, self.policy_cache)
                 if forget:
                     forget_failure(forget)
                 db.session.commit()
@@ -282,31 +279,6 @@ class Store:
             finally:
                 db.session.remove()
 
-    def _store(self, batch: list[Inbound], tally: Counter) -> Outgoing:
-        prepared: list[Prepared] = []
-        for message in batch:
-            try:
-                prepared.append(prepare(message.topic, message.payload))
-            except Rejected as exc:
-                dead_letter(message.topic, message.payload, exc)
-                tally[f"dead_letter:{exc.reason}"] += 1
-        by_code, by_device = _gates(prepared)
-        accepted: list[tuple[Prepared, Arrival]] = []
-        for item in prepared:
-            gate = by_device.get(item.device_sn) if item.device_sn else by_code.get(item.gate_code)
-            if gate is None:
-                rejected = unknown_gate(item)
-                dead_letter(item.topic, item.payload, rejected)
-                tally[f"dead_letter:{rejected.reason}"] += 1
-            else:
-                accepted.append((item, Arrival(gate, item.read, item.source)))
-        results = record_plate_events([arrival for _, arrival in accepted], self.policy_cache, gates_locked=True)
-        outgoing: Outgoing = []
-        for (item, arrival), ingested in zip(accepted, results, strict=True):
-            tally[ingested.outcome] += 1
-            outgoing.extend(respond(item, arrival.gate.code, ingested.answer()))
-        return outgoing
-
 
 DIED = "存储进程在存储该消息时退出 / the store process died while storing this message"
 
@@ -315,33 +287,6 @@ def _rollback() -> None:
     """Roll back, even on a connection that is already gone."""
     with contextlib.suppress(Exception):
         db.session.rollback()
-
-
-def _gates(prepared: list[Prepared]) -> tuple[dict[str, Gate], dict[str, Gate]]:
-    """The enabled gates a batch names, by code and by camera serial, with their firms, locked for
-    the batch, in at most two queries."""
-    codes = sorted({p.gate_code for p in prepared if p.gate_code})
-    devices = sorted({p.device_sn for p in prepared if p.device_sn})
-    by_code, by_device = {}, {}
-    if codes:
-        by_code = {g.code: g for g in db.session.scalars(_gates_by_code(), {"codes": codes})}
-    if devices:
-        by_device = {g.device_sn: g for g in db.session.scalars(_gates_by_device(), {"devices": devices})}
-    return by_code, by_device
-
-
-@prebuilt
-def _gates_by_code(dialect: str):
-    return _enabled_gates(one_of(Gate.code, "codes", dialect))
-
-
-@prebuilt
-def _gates_by_device(dialect: str):
-    return _enabled_gates(one_of(Gate.device_sn, "devices", dialect))
-
-
-def _enabled_gates(condition):
-    return lock_gates(select(Gate).options(joinedload(Gate.firm)).where(condition, Gate.active))
 
 
 def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:

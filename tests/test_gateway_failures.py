@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+import gateway.batches as batches
 import gateway.consumer as consumer
 from gateway.consumer import Inbound, Store
 from gateway.failures import MAX_FAILURES, InFlight, Kind, failure_kind, message_key
@@ -51,7 +52,7 @@ class Poisoned:
 
     def __init__(self, error: Exception):
         self.error, self.calls = error, 0
-        self.real = consumer.record_plate_events
+        self.real = batches.record_plate_events
 
     def __call__(self, arrivals, *args, **kwargs):
         if any(a.read["plate"] == POISON for a in arrivals):
@@ -103,7 +104,7 @@ def test_failure_kinds(error, kind):
 
 def test_a_message_the_database_refuses_is_a_dead_letter_and_the_batch_goes_on(app, store, gate, monkeypatch):
     poisoned = Poisoned(db_error(psycopg.errors.CharacterNotInRepertoire, "invalid byte sequence: 0x00"))
-    monkeypatch.setattr(consumer, "record_plate_events", poisoned)
+    monkeypatch.setattr(batches, "record_plate_events", poisoned)
     batch = [inbound(gate, 1), inbound(gate, 2, POISON), inbound(gate, 3)]
     stored = store.store_until_done(batch, threading.Event())
     assert [mid for mid, *_ in stored.messages] == [1, 2, 3]  # all acknowledged: none is lost
@@ -115,7 +116,7 @@ def test_a_message_the_database_refuses_is_a_dead_letter_and_the_batch_goes_on(a
 
 def test_a_failure_no_class_explains_is_counted_then_dead_lettered(app, store, gate, monkeypatch):
     poisoned = Poisoned(db_error(psycopg.errors.InternalError_, "something odd"))
-    monkeypatch.setattr(consumer, "record_plate_events", poisoned)
+    monkeypatch.setattr(batches, "record_plate_events", poisoned)
     stored = store.store_until_done([inbound(gate, 1, POISON), inbound(gate, 2)], threading.Event())
     assert len(stored.messages) == 2 and count(PlateEvent) == 1
     assert poisoned.calls == 1 + MAX_FAILURES  # the batch, then the message alone until the limit
@@ -126,7 +127,7 @@ def test_a_failure_no_class_explains_is_counted_then_dead_lettered(app, store, g
 
 def test_an_unavailable_database_keeps_the_batch_until_it_is_back(app, store, gate, monkeypatch):
     failures = iter([db_error(psycopg.errors.AdminShutdown)] * 3)
-    real = consumer.record_plate_events
+    real = batches.record_plate_events
 
     def flaky(arrivals, *args, **kwargs):
         error = next(failures, None)
@@ -134,7 +135,7 @@ def test_an_unavailable_database_keeps_the_batch_until_it_is_back(app, store, ga
             raise error
         return real(arrivals, *args, **kwargs)
 
-    monkeypatch.setattr(consumer, "record_plate_events", flaky)
+    monkeypatch.setattr(batches, "record_plate_events", flaky)
     monkeypatch.setattr(consumer, "database_answers", lambda: False)  # down: no strike against the batch
     stored = store.store_until_done([inbound(gate, 1), inbound(gate, 2)], threading.Event())
     assert stored.tally["db_retries"] == 3 and stored.tally["created"] == 2
@@ -142,7 +143,7 @@ def test_an_unavailable_database_keeps_the_batch_until_it_is_back(app, store, ga
 
 
 def test_stopping_while_the_database_is_down_acknowledges_nothing(app, store, gate, monkeypatch):
-    monkeypatch.setattr(consumer, "record_plate_events", Poisoned(db_error(psycopg.errors.AdminShutdown)))
+    monkeypatch.setattr(batches, "record_plate_events", Poisoned(db_error(psycopg.errors.AdminShutdown)))
     monkeypatch.setattr(consumer, "database_answers", lambda: False)
     stop = threading.Event()
     threading.Timer(0.2, stop.set).start()
@@ -157,7 +158,7 @@ def test_a_message_a_dead_store_process_left_in_flight_is_dead_lettered_after_a_
     poison = inbound(gate, 1, POISON)
     marker = InFlight(tmp_path / "gateway.inflight")
     poisoned = Poisoned(RuntimeError("never reached"))
-    monkeypatch.setattr(consumer, "record_plate_events", poisoned)
+    monkeypatch.setattr(batches, "record_plate_events", poisoned)
     for restart in range(1, MAX_FAILURES + 1):
         marker.mark([message_key(poison.topic, poison.payload), "not-a-key"])  # then the process died
         store = Store(app, in_flight=marker)
@@ -194,7 +195,7 @@ def test_a_value_postgresql_itself_refuses_is_a_dead_letter(app, store, gate, mo
     on the real write path, dead-letters that message alone."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite stores a NUL in text")
-    real = consumer.prepare
+    real = batches.prepare
 
     def careless(topic, payload):
         prepared = real(topic, payload)
@@ -202,7 +203,7 @@ def test_a_value_postgresql_itself_refuses_is_a_dead_letter(app, store, gate, mo
             prepared.read["lane"] = "车道\x001"
         return prepared
 
-    monkeypatch.setattr(consumer, "prepare", careless)
+    monkeypatch.setattr(batches, "prepare", careless)
     stored = store.store_until_done([inbound(gate, 1), inbound(gate, 2, POISON), inbound(gate, 3)], threading.Event())
     assert len(stored.messages) == 3 and count(PlateEvent) == 2
     [letter] = db.session.scalars(select(DeadLetter)).all()
