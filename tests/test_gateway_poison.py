@@ -23,7 +23,7 @@ POISON = [
     ("a number for the lane", json.dumps(gate_event(6) | {"lane": 99999999999999999999})),
     ("an infinite confidence", json.dumps(gate_event(7)).replace('"confidence": 0.9', '"confidence": 1e999')),
     ("nested 30,000 levels deep", DEEP),
-    ("not UTF-8", b'\xff\xfe{"plate": 1}'),
+    ("not UTF-8", b'{"plate": "\xc3\x28"}'),
 ]
 # Reads whose text or clock is wrong in a way the gateway mends: each is a pass.
 KEPT = [

@@ -66,6 +66,13 @@ def test_json_parsing_fails_only_as_bad_json(data):
         jsonio.loads(data)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-32"])
+def test_json_in_every_encoding_json_allows_is_read(encoding):
+    """Camera middleware writes a BOM, or UTF-16: the gateway reads what Python's json would."""
+    document = {"plate": "晋H12345", "lane": "1"}
+    assert jsonio.loads(json.dumps(document, ensure_ascii=False).encode(encoding)) == document
+
+
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | ANY_TEXT,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(ANY_TEXT, children, max_size=4),

@@ -34,10 +34,12 @@ def too_deep(value, max_depth: int = MAX_DEPTH) -> bool:
 
 def loads(data: str | bytes, max_depth: int = MAX_DEPTH):
     """json.loads, refusing documents nested deeper than `max_depth` (JSONDecodeError, a ValueError)."""
-    try:
-        text = data if isinstance(data, str) else data.decode("utf-8")
+    encoding = "utf-8" if isinstance(data, str) else json.detect_encoding(data)
+    try:  # bytes as json.loads reads them: UTF-8 (with or without a BOM), UTF-16 or UTF-32
+        text = data if isinstance(data, str) else data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise json.JSONDecodeError(f"not UTF-8: {exc.reason}", " ", exc.start) from None
+        name = encoding.upper().removesuffix("-SIG")
+        raise json.JSONDecodeError(f"not {name}: {exc.reason}", " ", exc.start) from None
     message = f"JSON nested deeper than {max_depth} levels"
     try:
         value = json.loads(text)
