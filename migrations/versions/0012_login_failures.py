@@ -25,7 +25,6 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures')),
     )
     op.create_index('ix_login_failures_address_at', 'login_failures', ['address', 'at'], unique=False)
-    op.create_index('ix_login_failures_username_at', 'login_failures', ['username', 'at'], unique=False)
     op.create_index(op.f('ix_login_failures_at'), 'login_failures', ['at'], unique=False)
 
 

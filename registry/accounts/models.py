@@ -43,10 +43,7 @@ class LoginFailure(db.Model):
     """A failed page login, kept as long as the longest rate window (accounts/login_limits.py)."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (
-        Index("ix_login_failures_address_at", "address", "at"),
-        Index("ix_login_failures_username_at", "username", "at"),
-    )
+    __table_args__ = (Index("ix_login_failures_address_at", "address", "at"),)  # every count is per address
 
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(45))  # IPv4 or IPv6
