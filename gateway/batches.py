@@ -15,6 +15,7 @@ from registry.compliance.facts import PolicyCache
 from registry.events.ingest import Arrival, lock_gates, record_plate_events
 from registry.extensions import db
 from registry.gates.models import Gate
+from registry.gates.services import note_heartbeats
 
 
 def store_batch(batch: list, tally: Counter, policy_cache: PolicyCache) -> Outgoing:
@@ -29,14 +30,23 @@ def store_batch(batch: list, tally: Counter, policy_cache: PolicyCache) -> Outgo
             tally[f"dead_letter:{exc.reason}"] += 1
     by_code, by_device = _gates(prepared)
     accepted: list[tuple[Prepared, Arrival]] = []
+    seen: dict[int, Gate] = {}
     for item in prepared:
         gate = by_device.get(item.device_sn) if item.device_sn else by_code.get(item.gate_code)
+        if item.heartbeat:
+            if gate is None:
+                tally["heartbeat:unknown_device"] += 1  # counted, not kept: a camera not yet bound to a gate
+            else:
+                seen[gate.id] = gate
+                tally["heartbeat"] += 1
+            continue
         if gate is None:
             rejected = unknown_gate(item)
             dead_letter(item.topic, item.payload, rejected)
             tally[f"dead_letter:{rejected.reason}"] += 1
         else:
             accepted.append((item, Arrival(gate, item.read, item.source)))
+    note_heartbeats(list(seen.values()))
     results = record_plate_events([arrival for _, arrival in accepted], policy_cache, gates_locked=True)
     outgoing: Outgoing = []
     for (item, arrival), ingested in zip(accepted, results, strict=True):

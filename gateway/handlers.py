@@ -22,8 +22,7 @@ from registry.events.vendors import alarminfoplate
 from registry.extensions import db
 
 EVENTS_TOPIC = "gates/+/events"
-IVS_RESULT_TOPIC = "device/+/message/up/ivs_result"
-TOPICS = (EVENTS_TOPIC, IVS_RESULT_TOPIC)
+TOPICS = (EVENTS_TOPIC, *alarminfoplate.subscriptions())  # both AlarmInfoPlate layouts, results and heartbeats
 Outgoing = list[tuple[str, bytes]]
 
 
@@ -37,18 +36,24 @@ class Rejected(Exception):
 
 @dataclass
 class Prepared:
-    """A message parsed into a read, waiting for its gate (by code or by camera serial)."""
+    """A message parsed into a read (or a heartbeat, with no read), waiting for its gate (by code or
+    by camera serial)."""
 
     topic: str
     payload: bytes
     source: str
-    read: dict
+    read: dict | None
     gate_code: str | None = None
     device_sn: str | None = None
+    camera_topic: alarminfoplate.Topic | None = None
+
+    @property
+    def heartbeat(self) -> bool:
+        return self.read is None
 
 
 def source_of(topic: str) -> str:
-    return "alarminfoplate" if topic_matches_sub(IVS_RESULT_TOPIC, topic) else "mqtt"
+    return "mqtt" if topic_matches_sub(EVENTS_TOPIC, topic) else "alarminfoplate"
 
 
 def dead_letter(topic: str, payload: bytes, error: Exception | str) -> None:
@@ -81,16 +86,27 @@ def validated_read(data: dict) -> dict:
 
 
 def prepare(topic: str, payload: bytes) -> Prepared:
-    """Parse and validate one message (gates/{code}/events or device/{sn}/message/up/ivs_result)."""
+    """Parse and validate one message: gates/{code}/events, or an AlarmInfoPlate camera's ivs_result or
+    keep_alive in either topic layout. Anything else on a subscribed topic is Rejected (a dead letter)."""
     if topic_matches_sub(EVENTS_TOPIC, topic):
         return Prepared(topic, payload, "mqtt", validated_read(load_json(payload)), gate_code=topic.split("/")[1])
+    camera = alarminfoplate.parse_topic(topic)
+    if camera is None or camera.way != "up" or camera.name not in alarminfoplate.UP_NAMES:
+        raise Rejected("topic", f"未知主题 / a topic no camera protocol uses: {topic}")
+    if camera.name == "keep_alive":
+        if len(payload) > current_app.config["MAX_EVENT_BYTES"]:
+            raise Rejected("oversize", f"消息过大 / payload of {len(payload)} bytes exceeds MAX_EVENT_BYTES")
+        return Prepared(topic, payload, "alarminfoplate", None, device_sn=camera.serial, camera_topic=camera)
     message = load_json(payload)
     config = current_app.config
     try:
         read, _ = alarminfoplate.to_read(message, config["ALARMINFOPLATE_COLOURS"], config["ALARMINFOPLATE_DIRECTIONS"])
     except alarminfoplate.NotAPlateResult as exc:
         raise Rejected("schema", str(exc)) from None
-    return Prepared(topic, payload, "alarminfoplate", validated_read(read), device_sn=topic.split("/")[1])
+    read["device"] = read["device"] or camera.serial
+    return Prepared(
+        topic, payload, "alarminfoplate", validated_read(read), device_sn=camera.serial, camera_topic=camera
+    )
 
 
 def unknown_gate(prepared: Prepared) -> Rejected:
@@ -105,14 +121,18 @@ def unknown_gate(prepared: Prepared) -> Rejected:
 
 
 def verdict_message(answer: dict) -> bytes:
-    keys = ("event_id", "plate", "decision", "findings", "display", "id", "outcome")
+    keys = ("event_id", "plate", "no_plate", "decision", "findings", "display", "id", "outcome")
     return json.dumps({k: answer[k] for k in keys}, ensure_ascii=False).encode()
 
 
 def respond(prepared: Prepared, gate_code: str, answer: dict) -> Outgoing:
-    """The verdict for the gate's display, and for AlarmInfoPlate cameras the barrier pulse on pass."""
+    """The verdict for the gate's display, and for AlarmInfoPlate cameras the barrier pulse on the
+    layout the camera itself uses, on pass, for a vehicle at the gate now: never for a record from the
+    camera's offline store (that vehicle is long gone). A resend gets it again: the first may never
+    have gone out (the gateway stopped between commit and publish)."""
     outgoing = [(f"gates/{gate_code}/verdicts", verdict_message(answer))]
-    if prepared.device_sn and answer["decision"] == "pass":
-        command = alarminfoplate.gpio_command(prepared.device_sn, prepared.read["event_id"])
-        outgoing.append((f"device/{prepared.device_sn}/message/down/gpio_out", json.dumps(command).encode()))
+    camera = prepared.camera_topic
+    if camera and not prepared.read.get("backlog") and answer["decision"] == "pass":
+        command = alarminfoplate.gpio_command(camera.serial, answer["event_id"])
+        outgoing.append((camera.down("gpio_out"), json.dumps(command).encode()))
     return outgoing

@@ -9,6 +9,7 @@ STORED = Counter("gateway_passes_stored_total", "reads that became a new pass")
 DUPLICATES = Counter("gateway_duplicates_total", "resent reads answered from the stored pass")
 MERGED = Counter("gateway_reads_merged_total", "reads merged into an existing pass")
 DEAD_LETTERED = Counter("gateway_dead_letters_total", "messages stored as dead letters", ["reason"])
+HEARTBEATS = Counter("gateway_heartbeats_total", "camera keep-alives, by whether a gate has the camera", ["device"])
 DB_RETRIES = Counter("gateway_database_retries_total", "batches retried because the database failed")
 LATENCY = Histogram(
     "gateway_processing_seconds",

@@ -17,6 +17,12 @@ from gateway.mqtt import MqttTransport, Subscription
 log = logging.getLogger(__name__)
 
 
+def _kind(topic: str) -> str:
+    """A metric label of bounded cardinality: gates, or the camera message's name (ivs_result...)."""
+    parts = topic.split("/")
+    return "gates" if parts[0] == "gates" else parts[-1][:30]
+
+
 class Gateway:
     def __init__(self, app, worker: str = "process", transport_factory=MqttTransport):
         self.app = app
@@ -50,7 +56,7 @@ class Gateway:
 
     def _receive(self, message, generation: int) -> None:
         """Runs on paho's network thread: only hand the message over, never touch the database."""
-        metrics.RECEIVED.labels(message.topic.split("/")[0]).inc()
+        metrics.RECEIVED.labels(_kind(message.topic)).inc()
         self.inbox.put(Inbound(message.topic, message.payload, message.mid, message.qos, generation))
         self.waiting += 1
         metrics.QUEUE_DEPTH.set(self.waiting)
@@ -107,6 +113,8 @@ class Gateway:
         metrics.DUPLICATES.inc(tally["duplicate"])
         metrics.MERGED.inc(tally["merged"])
         metrics.DB_RETRIES.inc(tally["db_retries"])
+        metrics.HEARTBEATS.labels("known").inc(tally["heartbeat"])
+        metrics.HEARTBEATS.labels("unknown").inc(tally["heartbeat:unknown_device"])
         for key, count in tally.items():
             if key.startswith("dead_letter:"):
                 metrics.DEAD_LETTERED.labels(key.split(":", 1)[1]).inc(count)

@@ -205,6 +205,20 @@ class Config:
             {"0": None, "1": "blue", "2": "yellow", "3": "white", "4": "black", "5": "green", "6": "yellow_green"},
         )
         self.ALARMINFOPLATE_DIRECTIONS = _json(env, "ALARMINFOPLATE_DIRECTIONS", {"3": "out", "4": "in"})
+        # Dahua ITC: direction words by lower-cased value, and whether `UTC` is the local wall clock
+        # counted as UTC (what field captures show); both unconfirmed, so settings.
+        self.DAHUA_DIRECTIONS = _json(
+            env, "DAHUA_DIRECTIONS", {"obverse": "in", "approach": "in", "reverse": "out", "leave": "out"}
+        )
+        self.DAHUA_UTC_IS_LOCAL = _bool(env, "DAHUA_UTC_IS_LOCAL", True)
+        # Pictures sent by reference are fetched only from these hosts (comma-separated; empty: never).
+        self.PICTURE_FETCH_HOSTS = [
+            h.strip().lower() for h in (env.get("PICTURE_FETCH_HOSTS") or "").split(",") if h.strip()
+        ]
+        self.PICTURE_FETCH_TIMEOUT_SECONDS = _int(env, "PICTURE_FETCH_TIMEOUT_SECONDS", 10, 1, 120)
+        self.PICTURE_FETCH_ATTEMPTS = _int(env, "PICTURE_FETCH_ATTEMPTS", 5, 1, 100)
+        # HJ 1321-2023: a gate delivers at least 95 % of its records (per mille, so that it is an integer).
+        self.DELIVERY_TARGET_PERMILLE = _int(env, "DELIVERY_TARGET_PERMILLE", 950, 0, 1000)
 
     def as_flask(self) -> dict:
         """The settings in the shape Flask and its extensions read."""

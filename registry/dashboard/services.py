@@ -12,6 +12,7 @@ from registry.dashboard.liveness import is_silent, parse_hours
 from registry.events.models import DeadLetter, Decision, PlateEvent, Verdict, Violation
 from registry.extensions import db
 from registry.firms.models import Firm
+from registry.gates.delivery import delivery
 from registry.gates.models import Gate
 
 DAYS = 30
@@ -60,7 +61,8 @@ def top_rules(now, limit: int = 5) -> list[tuple[str, int]]:
 
 
 def gate_liveness(now) -> list[dict]:
-    """Every active gate with its last pass, flagged when silent during working hours."""
+    """Every active gate with its last pass and heartbeat, flagged when silent during working hours,
+    and its delivery rate yesterday and today."""
     config = current_app.config
     threshold = timedelta(minutes=config["GATE_SILENT_MINUTES"])
     hours = parse_hours(config["WORKING_HOURS"])
@@ -75,21 +77,28 @@ def gate_liveness(now) -> list[dict]:
         .scalar_subquery()
     )
     gates = db.session.execute(
-        select(Gate.code, Gate.name, Firm.name, last_pass, wrong_clock)
+        select(Gate.code, Gate.name, Firm.name, last_pass, wrong_clock, Gate.last_seen_at)
         .join(Firm, Gate.firm_id == Firm.id)
         .where(Gate.active)
         .order_by(Firm.name, Gate.code)
     )
+    today = local_date(now)
+    target = config["DELIVERY_TARGET_PERMILLE"] / 1000
+    days = {(d.gate, d.day): d for d in delivery(today - timedelta(days=1), today, target)}
     rows = []
-    for code, name, firm, seen, camera_time in gates:
+    for code, name, firm, seen, camera_time, heartbeat in gates:
+        alive = max((t for t in (seen, heartbeat) if t is not None), default=None)
         rows.append(
             {
                 "code": code,
                 "name": name,
                 "firm": firm,
                 "last": seen,
-                "silent": is_silent(seen, now, threshold, hours, LOCAL_TZ),
+                "heartbeat": heartbeat,
+                "silent": is_silent(alive, now, threshold, hours, LOCAL_TZ),
                 "camera_time": camera_time,
+                "yesterday": days.get((code, today - timedelta(days=1))),
+                "today": days.get((code, today)),
             }
         )
     return rows

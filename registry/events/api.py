@@ -58,6 +58,8 @@ def events_query(args: dict, firm_id: int | None = None):
         query = query.where(Gate.firm_id == args["firm_id"])
     if args.get("plate"):
         query = query.where(PlateEvent.plate == normalise_plate(args["plate"]))
+    if args.get("no_plate") is not None:
+        query = query.where((PlateEvent.plate == "") if args["no_plate"] else (PlateEvent.plate != ""))
     if args.get("decision"):
         query = query.join(Verdict).where(Verdict.decision == args["decision"])
     if args.get("from_"):

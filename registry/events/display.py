@@ -16,6 +16,11 @@ def control_status(decision: str, findings: list[dict]) -> str:
     return "合规"
 
 
+NO_PLATE_TEXT = "无牌车"
+
+
 def led_text(plate: str, stage: str | None, decision: str, findings: list[dict]) -> str:
+    if not plate:
+        return f"{NO_PLATE_TEXT} {control_status(decision, findings)} {ACTIONS[decision]}"
     stage_text = stage_name_zh(stage) if stage else "阶段未知"
     return f"{plate} {stage_text} {control_status(decision, findings)} {ACTIONS[decision]}"

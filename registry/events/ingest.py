@@ -5,7 +5,9 @@
   pass is judged and stored at the time of receipt, and the camera's own time is kept beside it;
 - one pass, one record: reads of the same vehicle at the same gate and direction within the merge
   window, including reads one look-alike character apart, merge into one pass that keeps the
-  best-confidence read and counts the reads.
+  best-confidence read and counts the reads; no-plate reads (无牌车) are never merged: nothing says
+  two of them are the same vehicle;
+- an event id longer than the column is stored by a digest of it, so its resend is still recognised.
 
 Reads are taken in batches (the MQTT gateway commits hundreds at once; HTTP sends a batch of
 one): the facts for the whole batch are looked up in a handful of queries and written in one flush.
@@ -13,6 +15,7 @@ one): the facts for the whole batch are looked up in a handful of queries and wr
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,12 +26,8 @@ from registry.common.time import utcnow
 from registry.compliance.facts import Facts, PolicyCache
 from registry.events.candidates import recent_passes, stored_reads
 from registry.events.display import led_text
-from registry.events.judging import judge, store_images
-from registry.events.models import (
-    Direction,
-    PlateEvent,
-    PlateRead,
-)
+from registry.events.judging import judge, store_images, store_references
+from registry.events.models import EVENT_ID_LENGTH, Direction, PlateEvent, PlateRead
 from registry.events.pictures import take_pictures
 from registry.events.writing import ChildRows, NewPass, NewPasses, write_batch
 from registry.extensions import db
@@ -42,7 +41,7 @@ class Arrival:
 
     gate: Gate
     read: dict
-    source: str  # mqtt, http, hikvision, hikvision-resend, alarminfoplate
+    source: str  # mqtt, http, hikvision, hikvision-resend, alarminfoplate, dahua
 
 
 @dataclass
@@ -61,7 +60,8 @@ class Ingested:
         return {
             "id": self.plate_event.id,
             "event_id": self.event_id,
-            "plate": self.plate_event.plate,
+            "plate": self.plate_event.plate or None,
+            "no_plate": not self.plate_event.plate,
             "decision": verdict.decision.value,
             "findings": verdict.findings,
             "policy_ids": verdict.policy_ids,
@@ -87,14 +87,17 @@ def record_plate_events(
     if not arrivals:
         return []
     received = utcnow()
-    arrivals = checked_clocks(arrivals, received)
+    arrivals = checked_clocks(with_stored_ids(arrivals), received)
     gates = {a.gate.id: a.gate for a in arrivals}
     if not gates_locked:
         db.session.execute(lock_gates(select(Gate.id).where(Gate.id.in_(sorted(gates)))))
     stored = stored_reads(arrivals)
     passes = recent_passes(arrivals)
     facts = Facts(policy_cache)
-    facts.preload({normalise_plate(a.read["plate"]) for a in arrivals}, [a.read["captured_at"] for a in arrivals])
+    facts.preload(
+        {normalise_plate(a.read["plate"]) for a in arrivals if a.read["plate"]},
+        [a.read["captured_at"] for a in arrivals],
+    )
     window = timedelta(seconds=current_app.config["MERGE_WINDOW_SECONDS"])
     children, new_passes = ChildRows(), NewPasses()
     results = []
@@ -102,12 +105,13 @@ def record_plate_events(
         for arrival in arrivals:
             gate, read = arrival.gate, arrival.read
             key = (gate.id, read["event_id"])
+            camera_id = read.get("camera_event_id", read["event_id"])
             if key in stored:
-                results.append(Ingested(stored[key], read["event_id"], "duplicate"))
+                results.append(Ingested(stored[key], camera_id, "duplicate"))
                 continue
-            plate = normalise_plate(read["plate"])
+            plate = normalise_plate(read["plate"]) if read["plate"] else ""
             pictures = take_pictures(read.get("images") or {})
-            plate_event = passes.same_pass(gate.id, read, plate, window)
+            plate_event = passes.same_pass(gate.id, read, plate, window) if plate else None
             if plate_event is None:
                 plate_event = NewPass(
                     gate_id=gate.id,
@@ -116,6 +120,7 @@ def record_plate_events(
                     captured_at=read["captured_at"],
                     received_at=received,
                     camera_time=read.get("camera_time"),
+                    time_source=read.get("time_source", "camera"),
                     **_read_fields(read, plate),
                 )
                 new_passes.add(plate_event)
@@ -136,7 +141,11 @@ def record_plate_events(
                 {
                     "gate_id": gate.id,
                     "event_id": read["event_id"],
-                    "plate_raw": read["plate"],
+                    "plate_raw": read["plate"] or "",
+                    "plate_sent": read.get("plate_sent"),
+                    "device": read.get("device"),
+                    "sequence": read.get("sequence"),
+                    "backlog": bool(read.get("backlog")),
                     "plate_color": _colour(read),
                     "confidence": read["confidence"],
                     "captured_at": read["captured_at"],
@@ -145,8 +154,9 @@ def record_plate_events(
                 },
             )
             store_images(plate_event, pictures, children)
+            store_references(plate_event, read.get("picture_refs") or {}, children)
             stored[key] = plate_event
-            results.append(Ingested(plate_event, read["event_id"], outcome))
+            results.append(Ingested(plate_event, camera_id, outcome))
     db.session.flush()  # merges into stored passes
     write_batch(new_passes, children)
     return results
@@ -163,10 +173,35 @@ def checked_clocks(arrivals: list[Arrival], received: datetime) -> list[Arrival]
     for arrival in arrivals:
         claimed = arrival.read["captured_at"]
         if clock_is_wrong(claimed, received, ahead, behind):
-            read = arrival.read | {"captured_at": received, "camera_time": claimed.isoformat()[:40]}
+            read = arrival.read | {
+                "captured_at": received,
+                "camera_time": claimed.isoformat()[:40],
+                "time_source": "receiver",
+            }
             arrival = Arrival(arrival.gate, read, arrival.source)
         checked.append(arrival)
     return checked
+
+
+def stored_event_id(event_id: str) -> str:
+    """The id as stored: whole up to the column's length, else `sha256:` and its digest (deterministic)."""
+    if len(event_id) <= EVENT_ID_LENGTH:
+        return event_id
+    return "sha256:" + hashlib.sha256(event_id.encode()).hexdigest()
+
+
+def with_stored_ids(arrivals: list[Arrival]) -> list[Arrival]:
+    """The arrivals, those with an id too long to store carrying its digest (and the camera's id)."""
+    return [
+        a
+        if len(a.read["event_id"]) <= EVENT_ID_LENGTH
+        else Arrival(
+            a.gate,
+            a.read | {"event_id": stored_event_id(a.read["event_id"]), "camera_event_id": a.read["event_id"]},
+            a.source,
+        )
+        for a in arrivals
+    ]
 
 
 def clock_is_wrong(claimed: datetime, received: datetime, ahead: timedelta, behind: timedelta) -> bool:
@@ -186,7 +221,7 @@ def _colour(read: dict) -> PlateColour | None:
 
 def _read_fields(read: dict, plate: str) -> dict:
     return {
-        "plate_raw": read["plate"],
+        "plate_raw": read["plate"] or "",
         "plate": plate,
         "plate_color": _colour(read),
         "confidence": read["confidence"],

@@ -121,3 +121,21 @@ def store_images(plate_event: PlateEvent, pictures: list[PassPicture], children:
             }
             | analysis_columns(picture.analysis),
         )
+
+
+def store_references(plate_event: PlateEvent, references: dict[str, str], children: ChildRows) -> None:
+    """Pictures sent by path or URL: a record of each, with the address, waiting for the fetcher."""
+    for kind, reference in references.items():
+        children.add(
+            PassImage,
+            plate_event,
+            {
+                "kind": kind,
+                "sha256": None,
+                "size": 0,
+                "valid": False,
+                "reference": reference,
+                "fetch_attempts": 0,
+                "created_at": utcnow(),
+            },
+        )

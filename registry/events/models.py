@@ -3,7 +3,19 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
@@ -40,6 +52,12 @@ class ViolationStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
+EVENT_ID_LENGTH = 128  # longer camera ids are stored by digest (registry.events.ingest.stored_event_id)
+# Declared 128 on PostgreSQL; SQLite enforces no length, and its tables keep their declared 64, which
+# only a table copy could change (and a copy would drop the evidence triggers of migration 0005).
+EVENT_ID = String(64).with_variant(String(EVENT_ID_LENGTH), "postgresql")
+
+
 class PlateEvent(db.Model):
     __tablename__ = "plate_events"
     __table_args__ = (
@@ -50,9 +68,9 @@ class PlateEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # looked up by gate through the two indexes that lead with gate_id (above)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"))
-    event_id: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(EVENT_ID)
     plate_raw: Mapped[str] = mapped_column(String(32))
-    plate: Mapped[str] = mapped_column(String(32), index=True)  # normalised
+    plate: Mapped[str] = mapped_column(String(32), index=True)  # normalised; empty for a no-plate read (无牌车)
     plate_color: Mapped[PlateColour | None] = mapped_column(enum_type(PlateColour, "plate_color"))
     direction: Mapped[Direction] = mapped_column(enum_type(Direction, "direction"))
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -70,12 +88,20 @@ class PlateEvent(db.Model):
     # The camera's own time (ISO 8601, as read) when it was too far from the time of receipt to be true
     # (CAMERA_CLOCK_*): the pass then carries the time of receipt. Null: the camera's time was used.
     camera_time: Mapped[str | None] = mapped_column(String(40))
+    # Where captured_at came from: camera (its result), envelope (its message's timestamp, the result
+    # had none) or receiver (no time, or a wrong clock). No server default in the model (see above).
+    time_source: Mapped[str] = mapped_column(String(10), default="camera")
 
     gate: Mapped[Gate] = relationship()
     vehicle: Mapped[Vehicle | None] = relationship()
     verdict: Mapped["Verdict"] = relationship(back_populates="plate_event", uselist=False)
     reads: Mapped[list["PlateRead"]] = relationship(back_populates="plate_event", order_by="PlateRead.id")
     images: Mapped[list["PassImage"]] = relationship(back_populates="plate_event", order_by="PassImage.id")
+
+    @property
+    def no_plate(self) -> bool:
+        """A read of a vehicle without a plate (无牌车): stored with an empty plate."""
+        return not self.plate
 
 
 class PlateRead(db.Model):
@@ -84,18 +110,25 @@ class PlateRead(db.Model):
     Unique on (gate, event_id): a resent event is found here and creates nothing."""
 
     __tablename__ = "plate_reads"
-    __table_args__ = (UniqueConstraint("gate_id", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("gate_id", "event_id"),
+        Index("ix_plate_reads_gate_id_captured_at", "gate_id", "captured_at"),  # delivery per gate and day
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), index=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"))
-    event_id: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(EVENT_ID)
     plate_raw: Mapped[str] = mapped_column(String(32))
+    plate_sent: Mapped[str | None] = mapped_column(String(64))  # the plate as sent, when it came base64
+    device: Mapped[str | None] = mapped_column(String(64))  # the camera's serial, where it says
+    sequence: Mapped[int | None] = mapped_column(BigInteger)  # the camera's record number (plateid)
+    backlog: Mapped[bool] = mapped_column(Boolean, default=False)  # from the camera's offline store
     plate_color: Mapped[PlateColour | None] = mapped_column(enum_type(PlateColour, "plate_color"))
     confidence: Mapped[float | None] = mapped_column(Float)
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    source: Mapped[str] = mapped_column(String(20))  # mqtt, http, hikvision, alarminfoplate
+    source: Mapped[str] = mapped_column(String(20))  # mqtt, http, hikvision, alarminfoplate, dahua
 
     plate_event: Mapped[PlateEvent] = relationship(back_populates="reads")
 
@@ -104,11 +137,23 @@ class PassImage(db.Model):
     """A picture sent with a read, stored by content (SHA-256); invalid ones are kept as a record."""
 
     __tablename__ = "pass_images"
+    __table_args__ = (  # the fetcher's queue: references not yet downloaded
+        Index(
+            "ix_pass_images_to_fetch",
+            "id",
+            postgresql_where=text("reference IS NOT NULL AND sha256 IS NULL"),
+            sqlite_where=text("reference IS NOT NULL AND sha256 IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # plate, vehicle
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    # A picture the camera sent by path or URL: kept as the evidence's address; the fetcher (off unless
+    # PICTURE_FETCH_HOSTS lists hosts) downloads it, and then it is stored by SHA-256 like a pushed one.
+    reference: Mapped[str | None] = mapped_column(String(1000))
+    fetch_attempts: Mapped[int] = mapped_column(Integer, default=0)
     size: Mapped[int] = mapped_column(Integer)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)

@@ -60,6 +60,7 @@ class NewPass:
     measured_colour: str | None = None
     colour_disagrees: bool = False
     camera_time: str | None = None
+    time_source: str = "camera"
     id: int | None = None
     verdict: NewVerdict = field(default_factory=NewVerdict)
 

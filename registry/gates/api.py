@@ -1,14 +1,21 @@
 """REST: /api/v1/firms/{id}/gates and /api/v1/gates."""
 
+from datetime import timedelta
+
+from flask import current_app
 from flask.views import MethodView
 
-from registry.accounts.auth import EDITORS, FIRM_READERS, current_actor, own_firm_id, require_role
+from registry.accounts.auth import EDITORS, FIRM_READERS, READERS, current_actor, own_firm_id, require_role
 from registry.common.pagination import PageArgsSchema, page_envelope, paginate
 from registry.common.rest import Blueprint
+from registry.common.time import local_date, utcnow
 from registry.extensions import db
 from registry.firms.services import get_firm, visible_firm
 from registry.gates import services
+from registry.gates.delivery import delivery
 from registry.gates.schemas import (
+    DeliveryArgsSchema,
+    DeliverySchema,
     GateInputSchema,
     GateQueryArgsSchema,
     GateSchema,
@@ -51,6 +58,20 @@ class FirmGates(MethodView):
         gate, secret = services.create_gate(current_actor(), get_firm(firm_id), **data)
         db.session.commit()
         return _GateWithSecret(gate, secret)
+
+
+@blp.route("/gates/delivery")
+class GateDelivery(MethodView):
+    @require_role(*READERS)
+    @blp.arguments(DeliveryArgsSchema, location="query")
+    @blp.response(200, DeliverySchema(many=True))
+    def get(self, args):
+        """Delivery per gate and local day (HJ 1321-2023: at least 95 %): reads, the gaps in the cameras'
+        record numbers, the rate, and whether the gate was silent."""
+        last = args.get("to") or local_date(utcnow())
+        first = args.get("from_") or last - timedelta(days=6)
+        target = current_app.config["DELIVERY_TARGET_PERMILLE"] / 1000
+        return delivery(first, last, target, [args["gate"]] if args.get("gate") else None)
 
 
 @blp.route("/gates")

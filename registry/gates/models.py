@@ -1,9 +1,11 @@
 """Video gates (视频门禁) at firms' entrances; each authenticates with its own secret."""
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.common.models import Timestamps
+from registry.common.models import Timestamps, UTCDateTime
 from registry.extensions import db
 from registry.firms.models import Firm
 
@@ -21,5 +23,7 @@ class Gate(Timestamps, db.Model):
     mqtt_password_hash: Mapped[str | None] = mapped_column(String(255))
     # Serial number of a camera that talks the AlarmInfoPlate MQTT protocol (device/{sn}/...).
     device_sn: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The last heartbeat (keep-alive) of its camera, or the last pass, whichever came later.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     firm: Mapped[Firm] = relationship(back_populates="gates")

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import os
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -11,6 +12,7 @@ from registry.accounts.auth import own_firm_id
 from registry.accounts.services import hash_secret, new_secret
 from registry.audit.services import record_change
 from registry.common.services import add_audited, change_audited, ensure_unique, not_found
+from registry.common.time import utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
@@ -106,3 +108,15 @@ def gates_query(args: dict):
         if key in args:
             query = query.where(getattr(Gate, key) == args[key])
     return query
+
+
+HEARTBEAT_WRITE_INTERVAL = timedelta(seconds=60)
+
+
+def note_heartbeats(gates: list[Gate], at: datetime | None = None) -> None:
+    """Their cameras said they are alive (a keep-alive): the gates' last-seen time, written at most once
+    a minute per gate so that a camera's heartbeat every 10 s does not become a write every 10 s."""
+    at = at or utcnow()
+    for gate in gates:
+        if gate.last_seen_at is None or at - gate.last_seen_at >= HEARTBEAT_WRITE_INTERVAL:
+            gate.last_seen_at = at

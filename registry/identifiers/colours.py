@@ -57,3 +57,15 @@ def plate_colour(value) -> PlateColour | None:
     if word not in WORDS:
         raise UnknownColour(f"unknown plate colour {value!r}")
     return WORDS[word]
+
+
+def vendor_colour(value, codes: dict | None = None) -> str | None:
+    """A camera's colour value in the internal words, by the vendor's own code table when it has one;
+    None for a value no table knows (the colour is unknown, the pass is kept)."""
+    if codes is not None and str(value) in codes:
+        return codes[str(value)]
+    try:
+        colour = plate_colour(value)
+    except UnknownColour:
+        return None
+    return colour.value if colour else None

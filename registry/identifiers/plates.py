@@ -19,6 +19,9 @@ _PATTERNS = (
     re.compile(r"^使[0-9]{6}$"),  # embassy
 )
 _SEPARATORS = re.compile(r"[\s·•.\-_]")
+# What cameras send for a vehicle without a plate (无牌车): AlarmInfoPlate `_无_`, Hikvision and Dahua
+# words. Not a plate, and never normalised into one (`UNKNOWN` would become the plate-like `UNKN0WN`).
+NO_PLATE_WORDS = frozenset({"_无_", "无", "无牌", "无牌车", "无车牌", "无号牌", "noplate", "nonplate", "no plate"})
 
 
 class PlateColour(StrEnum):
@@ -52,6 +55,28 @@ def normalise_plate(text: str) -> str:
 def is_valid_plate(plate: str) -> bool:
     """True when normalised text has the shape of a Chinese plate."""
     return any(p.match(plate) for p in _PATTERNS)
+
+
+def is_no_plate(text: str | None) -> bool:
+    """True for a read that says the vehicle carries no plate (an empty read included)."""
+    if text is None:
+        return True
+    word = without_format_characters(text).strip()
+    return not word or word.lower() in NO_PLATE_WORDS
+
+
+def is_plausible_read(text: str) -> bool:
+    """Text a camera could have read off a plate: a valid plate once normalised, or a no-plate word.
+    Decides whether a base64-looking plate field really was base64 (`QjI4ODRTQ1A=` is B2884SCP)."""
+    return is_no_plate(text) or is_valid_plate(normalise_plate(text)) or _looks_like_a_plate(text)
+
+
+_PLATE_LIKE = re.compile(f"^[{PROVINCES}使领警学挂港澳A-Z0-9·.\\s-]{{5,12}}$")
+
+
+def _looks_like_a_plate(text: str) -> bool:
+    """Plate-shaped characters (foreign or partly read plates included), not binary noise."""
+    return bool(_PLATE_LIKE.match(unicodedata.normalize("NFKC", text).upper()))
 
 
 def is_new_energy_plate(plate: str) -> bool:

@@ -77,3 +77,27 @@ def analyse_pending_command(limit):
             break
         done += count
     click.echo(f"已分析 / analysed: {done}")
+
+
+@pictures_cli.command("fetch")
+@click.option("--watch", type=float, default=0, help="每隔若干秒再取一次 / keep fetching, every N seconds")
+@click.option("--limit", type=int, default=20, show_default=True)
+def fetch_command(watch, limit):
+    """Download pictures cameras sent by reference, from PICTURE_FETCH_HOSTS only."""
+    from flask import current_app
+
+    from registry.events.fetching import download, pictures_to_fetch, record_fetches
+
+    if not current_app.config["PICTURE_FETCH_HOSTS"]:
+        raise click.ClickException("PICTURE_FETCH_HOSTS 为空，不下载 / is empty: fetching is off")
+    while True:
+        waiting = pictures_to_fetch(limit)
+        db.session.rollback()  # no transaction stays open over the downloads
+        stored = record_fetches(download(waiting)) if waiting else 0
+        db.session.commit()
+        if waiting:
+            click.echo(f"{stored}/{len(waiting)} 张已下载 / fetched")
+        if not watch:
+            return
+        if len(waiting) < limit:
+            time.sleep(watch)

@@ -78,6 +78,15 @@ class PictureQualityParams(StrictSchema):
     min_plate_width = ma.fields.Integer(strict=True, validate=at_least(0))
 
 
+class NoPlateParams(StrictSchema):
+    severity = Text(
+        load_default="review",
+        validate=ma.validate.OneOf(
+            ["deny", "review", "info"], error="应为 deny、review 或 info / deny, review or info."
+        ),
+    )
+
+
 PARAMS_BY_RULE = {
     "SCOPE": ScopeParams,
     "STAGE_INFERENCE": StageInferenceParams,
@@ -90,6 +99,7 @@ PARAMS_BY_RULE = {
     "NEV_MISMATCH": NevMismatchParams,
     "UNREADABLE_PLATE": Params,
     "PICTURE_QUALITY": PictureQualityParams,
+    "NO_PLATE": NoPlateParams,
 }
 RULES = tuple(PARAMS_BY_RULE)
 

@@ -64,6 +64,10 @@ def evaluate(
     """The verdict for one read; deterministic, no I/O."""
     ev = _Evaluation(policies, read)
     plate = normalise_plate(read.plate)
+    if not plate:  # a vehicle without a plate (无牌车): what happens is policy data
+        for policy in ev.policies("NO_PLATE"):
+            ev.add(policy, policy.params.get("severity", "review"), msg.no_plate())
+        return ev.verdict(plate, None, False)
     if not is_valid_plate(plate):
         for policy in ev.policies("UNREADABLE_PLATE"):
             ev.add(policy, "review", msg.unreadable(read.plate))

@@ -19,6 +19,10 @@ def unreadable(raw: str) -> tuple[str, str]:
     return (f"号牌“{raw}”无法识别为有效号牌，需人工复核", f"'{raw}' is not a valid Chinese plate: manual review")
 
 
+def no_plate() -> tuple[str, str]:
+    return ("无牌车（未识别到号牌），需人工核验", "a vehicle without a plate: a person checks it")
+
+
 def unregistered(plate: str, colour: str | None) -> tuple[str, str]:
     return (
         f"{COLOURS_ZH.get(colour, '')}车辆 {plate} 未在平台登记，需人工复核",

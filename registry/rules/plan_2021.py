@@ -134,6 +134,16 @@ POLICIES = [
         "effective_to": None,
         "clause": "图片质量不足以作为处罚依据 / a picture too poor to fine on",
     },
+    {
+        "id": 13,
+        "rule": "NO_PLATE",
+        # A vehicle without a plate (无牌车): a person checks it at the gate. Data: `deny` or `info` if the
+        # bureau decides otherwise.
+        "params": {"severity": "review"},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "无牌车不得通行，需人工核验 / a vehicle without a plate is checked by a person",
+    },
 ]
 
 

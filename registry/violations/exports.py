@@ -96,7 +96,7 @@ def violation_rows(actor, args: dict):
             status.value,
             rule,
             severity.value,
-            plate,
+            plate or NO_PLATE_ZH,
             colour.value if colour else "",
             _local(at),
             direction.value,
@@ -134,7 +134,10 @@ LEDGER_COLUMNS = [
     ("车队名称", "fleet"),  # char 100
     ("门禁编码", "gate"),
     ("判定结果", "decision"),
+    ("时间来源", "time_source"),  # 相机 / 消息时间 / 接收时间: a time that is not the camera's is marked
 ]
+TIME_SOURCES_ZH = {"camera": "相机", "envelope": "消息时间（相机未给抓拍时间）", "receiver": "平台接收时间"}
+NO_PLATE_ZH = "无牌车"
 
 
 def ledger_rows(firm_id: int, start, end, base_url: str):
@@ -150,6 +153,7 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
             Verdict.emission_stage,
             Gate.code,
             Verdict.decision,
+            PlateEvent.time_source,
         )
         .join(Gate, PlateEvent.gate_id == Gate.id)
         .join(Verdict, Verdict.plate_event_id == PlateEvent.id)
@@ -158,13 +162,14 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
         .order_by(PlateEvent.captured_at, PlateEvent.id)
     )
     result = db.session.execute(query.execution_options(yield_per=CHUNK, stream_results=True))
-    for seq, (pass_id, at, direction, plate, registered, vin, engine_no, stage, gate, decision) in enumerate(result, 1):
+    for seq, row in enumerate(result, 1):
+        pass_id, at, direction, plate, registered, vin, engine_no, stage, gate, decision, time_source = row
         yield [
             seq,
             _local(at, "%Y%m%d %H%M%S"),
             "进厂" if direction.value == "in" else "出厂",
             f"{base_url}/api/v1/events/{pass_id}",
-            plate,
+            plate or NO_PLATE_ZH,
             registered.strftime("%Y%m%d") if registered else "",
             vin or "",
             engine_no or "",
@@ -175,6 +180,7 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
             "",
             gate,
             decision.value,
+            TIME_SOURCES_ZH.get(time_source, time_source),
         ]
 
 

@@ -11,6 +11,7 @@ SORTS = ["captured_at", "-captured_at", "created_at", "-created_at", "plate", "-
 
 class ViolationQueryArgsSchema(ma.Schema):
     plate = Text(metadata={"description": "exact, after normalisation"})
+    no_plate = ma.fields.Boolean(metadata={"description": "true: only vehicles without a plate (无牌车); false: none"})
     plate_prefix = Text(metadata={"description": "e.g. 晋H for every Xinzhou plate"})
     firm_id = db_id()
     gate = Text(metadata={"description": "gate code"})
@@ -54,7 +55,8 @@ class ViolationSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime()
     pass_id = ma.fields.Integer(attribute="plate_event_id")
     pass_url = ma.fields.Function(lambda v: f"/api/v1/events/{v.plate_event_id}")
-    plate = ma.fields.Function(lambda v: v.plate_event.plate)
+    plate = ma.fields.Function(lambda v: v.plate_event.plate or None)
+    no_plate = ma.fields.Function(lambda v: v.plate_event.no_plate)
     plate_color = ma.fields.Function(lambda v: v.plate_event.plate_color and v.plate_event.plate_color.value)
     captured_at = ma.fields.Function(lambda v: v.plate_event.captured_at.isoformat())
     direction = ma.fields.Function(lambda v: v.plate_event.direction.value)

@@ -51,6 +51,8 @@ def apply_filters(query, actor: User, args: dict):
         query = query.where(Gate.firm_id == args["firm_id"])
     if args.get("plate"):
         query = query.where(PlateEvent.plate == normalise_plate(args["plate"]))
+    if args.get("no_plate") is not None:
+        query = query.where((PlateEvent.plate == "") if args["no_plate"] else (PlateEvent.plate != ""))
     if args.get("plate_prefix"):
         prefix = normalise_plate(args["plate_prefix"])
         query = query.where(PlateEvent.plate.startswith(prefix, autoescape=True))

@@ -7,10 +7,12 @@ the camera uploads again after an outage: stored as the historical pass it is, n
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 
 from defusedxml import ElementTree
 
 from registry.common import jsonio
+from registry.events.vendors.common import derived_event_id
 
 DIRECTIONS = {"forward": "in", "reverse": "out"}
 PLATE_PICTURES = {"licenseplatepicture.jpg"}
@@ -68,6 +70,19 @@ def picture_kind(name: str) -> str | None:
     return None
 
 
+def _references(alert: dict) -> dict:
+    """Pictures a cloud-connected camera sends by URL (`pictureInfoList.pictureInfo[].pictureURL`)."""
+    listed = (alert.get("pictureInfoList") or {}).get("pictureInfo") if isinstance(alert, dict) else None
+    listed = listed if isinstance(listed, list) else [listed] if isinstance(listed, dict) else []
+    references = {}
+    for info in listed:
+        url = str(info.get("pictureURL") or info.get("picURL") or "").strip() if isinstance(info, dict) else ""
+        kind = picture_kind(str(info.get("fileName") or "")) if url else None
+        if kind:
+            references.setdefault(kind, url)
+    return references
+
+
 def to_read(alert: dict, pictures: dict[str, bytes]) -> tuple[dict, bool]:
     """(the native read, whether the camera marked it a retransmission); a field of a type no
     firmware sends is NotAnAnprEvent."""
@@ -89,15 +104,21 @@ def _to_read(alert: dict, pictures: dict[str, bytes]) -> tuple[dict, bool]:
         kind = picture_kind(name)
         if kind and kind not in images:
             images[kind] = base64.b64encode(data).decode()
+    plate = str(anpr.get("licensePlate") or "").strip()
+    moment = str(alert.get("dateTime") or "").strip()
     read = {
-        "event_id": str(alert.get("UUID") or "").strip(),
-        "plate": str(anpr.get("licensePlate") or "").strip(),
+        "event_id": str(alert.get("UUID") or "").strip()
+        or derived_event_id("hikvision", alert.get("deviceID") or alert.get("macAddress"), moment, plate),
+        "plate": plate,  # a no-plate word stays as sent: the schema makes it a no-plate read
         "plate_color": anpr.get("plateColor") or None,
         "direction": DIRECTIONS.get(str(anpr.get("direction", "")).lower(), "in"),
-        "captured_at": alert.get("dateTime"),
+        "captured_at": moment or datetime.now(UTC).isoformat(),
+        "time_source": "camera" if moment else "receiver",
         "confidence": float(confidence) / 100 if str(confidence or "").strip() else None,
         "lane": str(alert.get("channelID") or "")[:20] or None,
         "vehicle_type": anpr.get("vehicleType") or None,
         "images": images,
+        "picture_refs": _references(alert),
+        "device": str(alert.get("deviceID") or alert.get("macAddress") or "")[:64] or None,
     }
     return read, _truthy(alert.get("isDataRetransmission", "false"))
