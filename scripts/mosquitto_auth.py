@@ -35,6 +35,8 @@ def gateway_acl(user: str) -> list[str]:
         "topic readwrite gateway/status",
         "topic read device/+/message/up/#",
         "topic write device/+/message/down/#",
+        "topic read +/device/message/up/#",  # the other AlarmInfoPlate layout ({sn}/device/...)
+        "topic write +/device/message/down/#",
         "",
     ]
 
@@ -45,6 +47,8 @@ def gate_acl(gate: Gate) -> list[str]:
         lines += [
             f"topic write device/{gate.device_sn}/message/up/#",
             f"topic read device/{gate.device_sn}/message/down/#",
+            f"topic write {gate.device_sn}/device/message/up/#",
+            f"topic read {gate.device_sn}/device/message/down/#",
         ]
     return [*lines, ""]
 

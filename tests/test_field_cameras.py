@@ -399,3 +399,28 @@ def test_fetcher_downloads_only_from_listed_hosts_with_limits(client, gate, app,
         assert server.calls.count("/large.jpg") == app.config["PICTURE_FETCH_ATTEMPTS"]  # retried, then given up
     finally:
         server.close()
+
+
+def test_every_kind_of_resend_is_recognised(client, gate):
+    """The R3 payload (no ids at all), a TrafficJunction event and an ITSAPI upload, each sent twice
+    with its keys in another order: one read each."""
+    now = int(datetime.now(UTC).timestamp())
+    r3 = field_fixture("vzenith_r3_ivs_result.json")
+    r3["timestamp"] = now
+    result_of(r3)["timeStamp"] = {"Timeval": {"sec": now}}
+    event = field_fixture("dahua_trafficjunction.json")
+    data = event["params"]["eventList"][0]["Data"]
+    data["RealUTC"], data["UTC"] = now, now + 8 * 3600
+    del data["LocaleTime"]
+    sends = [
+        (f"/api/v1/gates/{gate[0].code}/alarm-info-plate", r3["payload"]),
+        (f"/api/v1/gates/{gate[0].code}/dahua", event),
+        (f"/api/v1/gates/{gate[0].code}/dahua", field_fixture("dahua_itsapi.json") | {"Extra": 1}),
+    ]
+    for seed in (1, 2):
+        for url, body in sends:
+            answer = client.post(url, json=shuffled(body, random.Random(seed)), headers=gate[1])
+            assert answer.status_code == 200, answer.get_json()
+    assert count(PlateRead) == 3
+    # the ITSAPI fixture's picture fields hold no picture: kept as invalid pictures, the pass stored
+    assert count(PassImage, PassImage.valid.is_(False), PassImage.error.is_not(None)) == 2

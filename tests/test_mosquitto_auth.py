@@ -12,6 +12,7 @@ import threading
 import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
+from sqlalchemy import text
 
 from tests.support.databases import ROOT, empty_database
 from tests.support.gateway import LiveDistrict
@@ -55,6 +56,9 @@ def publish_reason(client, topic: str) -> int:
 def test_gates_publish_only_to_their_own_topics(tmp_path):
     with empty_database(tmp_path) as url:
         district = LiveDistrict(url, tmp_path)
+        mine, other = sorted(district.gate_secrets)[:2]
+        with district.engine.begin() as connection:  # an AlarmInfoPlate camera at this gate
+            connection.execute(text("UPDATE gates SET device_sn = 'cam-0001' WHERE code = :code"), {"code": mine})
         out = tmp_path / "auth"
         result = subprocess.run(
             [sys.executable, "scripts/mosquitto_auth.py", "--out", str(out), "--gateway-password", "gw-secret-123"],
@@ -77,12 +81,15 @@ def test_gates_publish_only_to_their_own_topics(tmp_path):
     )
     broker.start()
     try:
-        mine, other = sorted(district.gate_secrets)[:2]
         gate, _ = connect(broker, mine, district.gate_secrets[mine])
         assert gate is not None
         assert publish_reason(gate, f"gates/{mine}/events") in ACCEPTED
         assert publish_reason(gate, f"gates/{other}/events") == NOT_AUTHORIZED
         assert publish_reason(gate, f"gates/{mine}/verdicts") == NOT_AUTHORIZED
+        for topic in ("device/cam-0001/message/up/ivs_result", "cam-0001/device/message/up/ivs_result"):
+            assert publish_reason(gate, topic) in ACCEPTED, topic  # both AlarmInfoPlate layouts
+        for topic in ("device/cam-9999/message/up/ivs_result", "cam-9999/device/message/up/ivs_result"):
+            assert publish_reason(gate, topic) == NOT_AUTHORIZED, topic  # not its camera
         gate.loop_stop()
         gate.disconnect()
 
@@ -93,6 +100,8 @@ def test_gates_publish_only_to_their_own_topics(tmp_path):
         gateway, _ = connect(broker, "registry-gateway", "gw-secret-123")
         assert gateway is not None
         assert publish_reason(gateway, f"gates/{mine}/verdicts") in ACCEPTED
+        for topic in ("device/cam-0001/message/down/gpio_out", "cam-0001/device/message/down/gpio_out"):
+            assert publish_reason(gateway, topic) in ACCEPTED, topic
         gateway.loop_stop()
         gateway.disconnect()
     finally:

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from registry.events.vendors.common import derived_event_id
+from registry.events.vendors.common import derived_event_id, picture_text, wrong_types_as
 from registry.identifiers.colours import vendor_colour
 from registry.identifiers.plates import is_plausible_read, is_valid_plate, normalise_plate
 
@@ -161,7 +161,7 @@ def _pictures(envelope: dict, result: dict) -> tuple[dict, dict]:
             if _REFERENCE.match(value) and not value.startswith("/9j/"):  # "/9j/" opens a base64 JPEG
                 references.setdefault(kind, value)
             else:
-                inline.setdefault(kind, value)
+                inline.setdefault(kind, picture_text(value))
     return inline, references
 
 
@@ -176,18 +176,9 @@ def _event_id(envelope: dict, result: dict, serial, sent_plate: str, moment: dat
     return derived_event_id("alarminfoplate", serial, envelope.get("id"), sent_plate, moment, without_pictures)
 
 
+@wrong_types_as(NotAPlateResult, "AlarmInfoPlate")
 def to_read(message: dict, colours: dict, directions: dict) -> tuple[dict, str | None]:
-    """(the native read, the camera serial number) from an HTTP push or an MQTT ivs_result; a field
-    of a type no firmware sends (a list for the confidence, text for the seconds) is NotAPlateResult."""
-    try:
-        return _to_read(message, colours, directions)
-    except (TypeError, ValueError, AttributeError, OverflowError, OSError) as exc:
-        if isinstance(exc, NotAPlateResult):
-            raise
-        raise NotAPlateResult(f"AlarmInfoPlate 字段类型有误 / a field has the wrong type: {exc}") from None
-
-
-def _to_read(message: dict, colours: dict, directions: dict) -> tuple[dict, str | None]:
+    """(the native read, the camera serial number) from an HTTP push or an MQTT ivs_result."""
     envelope, alarm, result = _plate_result(message)
     serial = str(alarm.get("serialno") or envelope.get("sn") or "").strip() or None
     sent = result.get("license")

@@ -1,7 +1,10 @@
 """What every vendor format shares."""
 
+import base64
+import binascii
 import hashlib
 import json
+from functools import wraps
 
 
 def derived_event_id(*parts) -> str:
@@ -9,3 +12,33 @@ def derived_event_id(*parts) -> str:
     time of receipt): the same message, resent, always gives the same id."""
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
     return f"d-{digest[:40]}"
+
+
+def picture_text(value: str) -> str:
+    """A vendor's inline picture as base64 for the read. Text that is not base64 becomes the base64 of
+    itself: the picture is then stored as an invalid one with the reason, and the pass is kept (a
+    camera resends a refused push for ever, and never with a better picture)."""
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return base64.b64encode(value.encode("utf-8", "replace")).decode()
+    return value
+
+
+def wrong_types_as(error: type[ValueError], vendor: str):
+    """A mapping whose field of a type no firmware sends (a list for the confidence, text for the
+    seconds) raises `error` naming the field's problem, not a TypeError that would be a 500."""
+
+    def decorate(mapping):
+        @wraps(mapping)
+        def call(*args):
+            try:
+                return mapping(*args)
+            except (TypeError, ValueError, AttributeError, OverflowError, OSError) as exc:
+                if isinstance(exc, error):
+                    raise
+                raise error(f"{vendor} 字段类型有误 / a field has the wrong type: {exc}") from None
+
+        return call
+
+    return decorate

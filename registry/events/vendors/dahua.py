@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from registry.events.vendors.common import derived_event_id
+from registry.events.vendors.common import derived_event_id, picture_text, wrong_types_as
 from registry.identifiers.colours import vendor_colour
 
 TRAFFIC_CODES = {"trafficjunction", "trafficgate", "trafficsnapshot", "trafficmanualsnap", "trafficparking"}
@@ -123,7 +123,7 @@ def _box(value) -> list[int] | None:
 def _content(picture) -> str | None:
     if isinstance(picture, dict):
         picture = picture.get("Content") or picture.get("Data")
-    return picture.strip() if isinstance(picture, str) and picture.strip() else None
+    return picture_text(picture.strip()) if isinstance(picture, str) and picture.strip() else None
 
 
 def _reference(picture) -> str | None:
@@ -134,17 +134,9 @@ def _reference(picture) -> str | None:
     return None
 
 
+@wrong_types_as(NotADahuaEvent, "大华 Dahua")
 def to_read(document: dict, pictures: dict[str, bytes], settings: dict) -> tuple[dict, str]:
     """(the native read, which format it was: itsapi or event); NotADahuaEvent when neither."""
-    try:
-        return _to_read(document, pictures, settings)
-    except (TypeError, ValueError, AttributeError, OverflowError, OSError) as exc:
-        if isinstance(exc, NotADahuaEvent):
-            raise
-        raise NotADahuaEvent(f"大华字段类型有误 / a field has the wrong type: {exc}") from None
-
-
-def _to_read(document: dict, pictures: dict[str, bytes], settings: dict) -> tuple[dict, str]:
     if not isinstance(document, dict):
         raise NotADahuaEvent("not a JSON object")
     tz = ZoneInfo(settings["TIMEZONE"])

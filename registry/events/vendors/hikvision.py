@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from defusedxml import ElementTree
 
 from registry.common import jsonio
-from registry.events.vendors.common import derived_event_id
+from registry.events.vendors.common import derived_event_id, wrong_types_as
 
 DIRECTIONS = {"forward": "in", "reverse": "out"}
 PLATE_PICTURES = {"licenseplatepicture.jpg"}
@@ -83,18 +83,9 @@ def _references(alert: dict) -> dict:
     return references
 
 
+@wrong_types_as(NotAnAnprEvent, "ANPR")
 def to_read(alert: dict, pictures: dict[str, bytes]) -> tuple[dict, bool]:
-    """(the native read, whether the camera marked it a retransmission); a field of a type no
-    firmware sends is NotAnAnprEvent."""
-    try:
-        return _to_read(alert, pictures)
-    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
-        if isinstance(exc, NotAnAnprEvent):
-            raise
-        raise NotAnAnprEvent(f"ANPR 字段类型有误 / a field has the wrong type: {exc}") from None
-
-
-def _to_read(alert: dict, pictures: dict[str, bytes]) -> tuple[dict, bool]:
+    """(the native read, whether the camera marked it a retransmission)."""
     if str(alert.get("eventType", "")).upper() != "ANPR":
         raise NotAnAnprEvent(f"eventType is {alert.get('eventType')!r}, not ANPR")
     anpr = alert.get("ANPR") or {}
