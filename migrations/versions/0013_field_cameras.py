@@ -46,7 +46,6 @@ def upgrade():
             op.alter_column(table, 'event_id', type_=sa.String(length=128), existing_type=sa.String(length=64))
     for column in READ_COLUMNS:
         op.add_column('plate_reads', column)
-    op.create_index('ix_plate_reads_gate_id_captured_at', 'plate_reads', ['gate_id', 'captured_at'], unique=False)
     op.add_column('pass_images', sa.Column('reference', sa.String(length=1000), nullable=True))
     op.add_column('pass_images', sa.Column('fetch_attempts', sa.Integer(), server_default='0', nullable=False))
     op.create_index(
@@ -81,7 +80,6 @@ def downgrade():
     op.drop_index('ix_pass_images_to_fetch', table_name='pass_images')
     op.drop_column('pass_images', 'fetch_attempts')
     op.drop_column('pass_images', 'reference')
-    op.drop_index('ix_plate_reads_gate_id_captured_at', table_name='plate_reads')
     for column in reversed(READ_COLUMNS):
         op.drop_column('plate_reads', column.name)
     if postgres:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 
 from registry.common.time import local_day_bounds
-from registry.events.models import PlateRead
+from registry.events.models import PlateEvent, PlateRead
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
@@ -84,24 +84,26 @@ def delivery(first: date, last: date, target: float, gate_codes: list[str] | Non
 
 
 def _day_counts(gate_ids: list[int], day: date) -> dict[int, tuple[int, int, int, datetime | None]]:
-    """(reads, numbered reads, missing numbers, last read) per gate for one local day."""
+    """(reads, numbered reads, missing numbers, last read) per gate for one local day. A read counts on
+    the day of its pass, found through the passes' time index."""
     start, end = local_day_bounds(day)
-    in_day = (PlateRead.gate_id.in_(gate_ids), PlateRead.captured_at >= start, PlateRead.captured_at < end)
+    of_day = (
+        select(PlateRead.gate_id, PlateRead.device, PlateRead.sequence, PlateRead.received_at)
+        .join(PlateEvent, PlateEvent.id == PlateRead.plate_event_id)
+        .where(PlateEvent.gate_id.in_(gate_ids), PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
+        .subquery()
+    )
     totals = {
         gate_id: (reads, last)
         for gate_id, reads, last in db.session.execute(
-            select(PlateRead.gate_id, func.count(PlateRead.id), func.max(PlateRead.received_at))
-            .where(*in_day)
-            .group_by(PlateRead.gate_id)
+            select(of_day.c.gate_id, func.count(), func.max(of_day.c.received_at)).group_by(of_day.c.gate_id)
         )
     }
     step = (
-        PlateRead.sequence
-        - func.lag(PlateRead.sequence).over(
-            partition_by=(PlateRead.gate_id, PlateRead.device), order_by=PlateRead.sequence
-        )
+        of_day.c.sequence
+        - func.lag(of_day.c.sequence).over(partition_by=(of_day.c.gate_id, of_day.c.device), order_by=of_day.c.sequence)
     ).label("step")
-    numbered = select(PlateRead.gate_id, step).where(*in_day, PlateRead.sequence.is_not(None)).subquery()
+    numbered = select(of_day.c.gate_id, step).where(of_day.c.sequence.is_not(None)).subquery()
     gaps = db.session.execute(
         select(
             numbered.c.gate_id,

@@ -1,0 +1,280 @@
+"""The registry at city scale: load N passes into the tables the migrations create, then time the
+requests bureau and police make, through the API and pages under gunicorn.
+
+    .venv/bin/python scripts/bench_scale.py                         # 20 M passes over 24 months
+    .venv/bin/python scripts/bench_scale.py --passes 2000000        # a smaller district
+    .venv/bin/python scripts/bench_scale.py --reuse bench_scale_x   # measure again, no load
+
+The load is SQL on the server (INSERT ... SELECT over generate_series, chunk by chunk), with the skew of
+real traffic: gates and plates drawn by a power law (a few gates and trucks far more frequent than the
+rest), passes spread over the months, 12 % of verdicts deny or review and one violation each, a tenth of
+those confirmed. Then VACUUM ANALYZE. Each request is timed `--repeat` times (fewer when one takes over
+10 s) and reported as p50/p95; the database is kept (its name is printed) for --reuse.
+PostgreSQL only: the scale question is PostgreSQL's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+CHUNK = 1_000_000
+SLOW = 10.0  # seconds: a request this slow is timed three times, not --repeat
+
+
+def say(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def flask(url: str, folder: Path, *args: str) -> None:
+    env = os.environ | {"DATABASE_URL": url, "FLASK_APP": "wsgi", "INSTANCE_PATH": str(folder)}
+    subprocess.run([sys.executable, "-m", "flask", *args], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+LOAD = {
+    "firms": """
+        INSERT INTO firms (name, industry, annual_freight_tonnes, in_planning_area, performance_grade,
+                           region, created_at, updated_at)
+        SELECT '规模测试企业' || i, (ARRAY['steel','cement','coking','power','chemical'])[1 + i % 5],
+               (i % 7) * 500000, i % 3 = 0, (ARRAY['A','B','C','D'])[1 + i % 4], NULL, now(), now()
+        FROM generate_series(1, :firms) i""",
+    "gates": """
+        INSERT INTO gates (firm_id, name, code, secret_hash, active, created_at, updated_at)
+        SELECT (SELECT min(id) FROM firms WHERE name LIKE '规模测试企业%') + (i % :firms), '门' || i,
+               'S' || lpad(i::text, 5, '0'), 'x', true, now(), now()
+        FROM generate_series(0, :gates - 1) i""",
+    "vehicles": """
+        INSERT INTO vehicles (plate, plate_color, fuel_type, emission_stage, registration_date,
+                              vehicle_class, created_at, updated_at)
+        SELECT '晋K' || lpad(i::text, 5, '0'), 'yellow', 'diesel', (ARRAY['3','4','5','6','6','6'])[1 + i % 6],
+               date '2015-01-01' + (i % 3000), 'heavy_truck', now(), now()
+        FROM generate_series(0, :plates - 1) i""",
+}
+PASSES = """
+    INSERT INTO plate_events (gate_id, event_id, plate_raw, plate, plate_color, direction, captured_at,
+                              received_at, confidence, read_count, vehicle_id, colour_disagrees, time_source)
+    SELECT :g0 + s.g, 'b' || s.i, '晋K' || lpad(s.v::text, 5, '0'), '晋K' || lpad(s.v::text, 5, '0'),
+           'yellow', CASE WHEN s.i % 2 = 0 THEN 'in' ELSE 'out' END, s.at, s.at + interval '2 seconds', 0.93,
+           1, :v0 + s.v, false, 'camera'
+    FROM (SELECT i, floor(:gates * power(random(), 2))::int AS g, floor(:plates * power(random(), 3))::int AS v,
+                 now() - (random() * :days) * interval '1 day' AS at
+          FROM generate_series(:first, :last) i) s"""
+CHILDREN = [
+    """INSERT INTO plate_reads (plate_event_id, gate_id, event_id, plate_raw, plate_color, confidence,
+                                captured_at, received_at, source, backlog)
+       SELECT id, gate_id, event_id, plate_raw, plate_color, confidence, captured_at, received_at, 'mqtt', false
+       FROM plate_events WHERE id BETWEEN :low AND :high""",
+    """INSERT INTO verdicts (plate_event_id, decision, findings, policy_ids, stage_inferred, emission_stage,
+                             evaluated_at)
+       SELECT id, CASE WHEN id % 100 < 88 THEN 'pass' WHEN id % 100 < 95 THEN 'deny' ELSE 'review' END,
+              CASE WHEN id % 100 < 88 THEN '[]'::jsonb ELSE jsonb_build_array(jsonb_build_object(
+                  'rule', (ARRAY['FREIGHT_STAGE','STAGGERED_TRANSPORT','PHASE_OUT','UNREGISTERED_VEHICLE'])[1 + id % 4],
+                  'severity', CASE WHEN id % 100 < 95 THEN 'deny' ELSE 'review' END,
+                  'message_zh', '规模测试', 'message_en', 'scale test', 'clause', '', 'policy_id', 1)) END,
+              '[1, 2, 3]'::jsonb, false, '5', captured_at
+       FROM plate_events WHERE id BETWEEN :low AND :high""",
+    """INSERT INTO violations (plate_event_id, rule, severity, status, context, created_at, updated_at)
+       SELECT id, (ARRAY['FREIGHT_STAGE','STAGGERED_TRANSPORT','PHASE_OUT','UNREGISTERED_VEHICLE'])[1 + id % 4],
+              CASE WHEN id % 100 < 95 THEN 'deny' ELSE 'review' END,
+              CASE WHEN id % 10 = 0 THEN 'confirmed' ELSE 'open' END, '{}'::jsonb, captured_at, captured_at
+       FROM plate_events WHERE id BETWEEN :low AND :high AND id % 100 >= 88""",
+]
+
+
+def load(url: str, args) -> None:
+    engine = create_engine(url)
+    params = {"firms": args.firms, "gates": args.gates, "plates": args.plates, "days": args.months * 30.4}
+    with engine.begin() as connection:
+        for table, sql in LOAD.items():
+            connection.execute(text(sql), params)
+            say(f"{table} loaded")
+        params["g0"] = connection.execute(text("SELECT min(id) FROM gates WHERE code LIKE 'S%'")).scalar()
+        params["v0"] = connection.execute(text("SELECT min(id) FROM vehicles WHERE plate LIKE '晋K%'")).scalar()
+        # violations of staggered transport name an alert of their own, in force over the whole span
+        connection.execute(
+            text(
+                "INSERT INTO alerts (level, region, starts_at, ends_at, document_no, created_at, updated_at) "
+                "SELECT 'orange', NULL, now() - interval '800 days', now(), '规模测试', now(), now()"
+            )
+        )
+    for first in range(1, args.passes + 1, CHUNK):
+        last = min(first + CHUNK - 1, args.passes)
+        with engine.begin() as connection:
+            low = connection.execute(text("SELECT coalesce(max(id), 0) + 1 FROM plate_events")).scalar()
+            connection.execute(text(PASSES), params | {"first": first, "last": last})
+            high = connection.execute(text("SELECT max(id) FROM plate_events")).scalar()
+            for sql in CHILDREN:
+                connection.execute(text(sql), {"low": low, "high": high})
+            connection.execute(
+                text(
+                    "UPDATE violations SET alert_id = (SELECT max(id) FROM alerts) "
+                    "WHERE rule = 'STAGGERED_TRANSPORT' AND plate_event_id BETWEEN :low AND :high"
+                ),
+                {"low": low, "high": high},
+            )
+        say(f"{last:,} passes loaded")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+    say("VACUUM ANALYZE done")
+    engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def samples(engine) -> dict:
+    """Values the requests filter by: a frequent and a rare plate, a busy gate and its firm, a month."""
+    with engine.connect() as connection:
+        one = lambda sql: connection.execute(text(sql)).scalar()  # noqa: E731
+        return {
+            "frequent": one("SELECT plate FROM plate_events WHERE plate = '晋K00000' LIMIT 1") or "晋K00000",
+            "rare": one(
+                "SELECT '晋K' || lpad(((SELECT count(*) FROM vehicles WHERE plate LIKE '晋K%') - 1)::text, 5, '0')"
+            ),
+            "gate": one("SELECT code FROM gates WHERE code LIKE 'S%' ORDER BY id LIMIT 1"),
+            "firm": one("SELECT firm_id FROM gates WHERE code LIKE 'S%' ORDER BY id LIMIT 1"),
+        }
+
+
+def requests_to_time(found: dict) -> list[tuple[str, str]]:
+    today = datetime.now(UTC).date()
+    month = (today - timedelta(days=60)).isoformat(), (today - timedelta(days=30)).isoformat()
+    v, e = "/api/v1/violations", "/api/v1/events"
+    return [
+        ("violations page 1", v),
+        ("violations rule+alert_level", f"{v}?rule=STAGGERED_TRANSPORT&alert_level=orange"),
+        ("violations status=open sort=plate", f"{v}?status=open&sort=plate"),
+        ("violations page 1000", f"{v}?page=1000"),
+        ("violations frequent plate", f"{v}?plate={found['frequent']}"),
+        ("violations firm, one month", f"{v}?firm_id={found['firm']}&from={month[0]}&to={month[1]}"),
+        ("violations rare plate", f"{v}?plate={found['rare']}"),
+        ("events page 1", e),
+        ("events page 1000", f"{e}?page=1000"),
+        ("events gate, one month", f"{e}?gate={found['gate']}&from={month[0]}&to={month[1]}"),
+        ("events rare plate", f"{e}?plate={found['rare']}"),
+        ("ledger, one month (CSV)", f"/api/v1/firms/{found['firm']}/ledger.csv?from={month[0]}&to={month[1]}"),
+        ("/dashboard page", "/dashboard"),
+        ("/violations page", "/violations"),
+    ]
+
+
+def timed(session: requests.Session, url: str, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = session.get(url, timeout=300)
+        times.append(time.perf_counter() - started)
+        response.raise_for_status()
+        if times[-1] > SLOW and len(times) >= 3:
+            break
+    return sorted(times)
+
+
+def report(name: str, times: list[float]) -> None:
+    p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
+    print(f"{name:<38} {p50:>7.0f}ms {p95:>7.0f}ms  {len(times)}", flush=True)
+
+
+def percentile(times: list[float], q: float) -> float:
+    return times[min(len(times) - 1, round(q * (len(times) - 1)))]
+
+
+def measure(url: str, folder: Path, repeat: int) -> None:
+    credentials = json.loads((folder / "demo.json").read_text(encoding="utf-8"))
+    port = free_port()
+    env = os.environ | {"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "FLASK_APP": "wsgi"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--timeout", "300"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                requests.get(f"{base}/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        session = requests.Session()
+        token = credentials["api_tokens"].get("demo-bureau") or next(iter(credentials["api_tokens"].values()))
+        session.headers["Authorization"] = f"Bearer {token}"
+        login = session.get(f"{base}/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+        password = credentials["page_passwords"]["demo-bureau"]
+        session.post(f"{base}/login", data={"csrf_token": csrf, "username": "demo-bureau", "password": password})
+        engine = create_engine(url)
+        found = samples(engine)
+        engine.dispose()
+        print(f"{'request':<38} {'p50':>9} {'p95':>9}  runs")
+        for name, path in requests_to_time(found):
+            times = timed(session, base + path, repeat)
+            report(name, times)
+        gate_secret = next(iter(credentials["gate_secrets"].items()))
+        ingest = []
+        for i in range(repeat):
+            event = {"event_id": f"bench-{uuid.uuid4().hex}", "plate": "晋K00001", "plate_color": "yellow",
+                     "direction": "in", "captured_at": datetime.now(UTC).isoformat(), "confidence": 0.9}  # fmt: skip
+            started = time.perf_counter()
+            answer = requests.post(
+                f"{base}/api/v1/gates/{gate_secret[0]}/events",
+                json=event,
+                headers={"Authorization": f"Bearer {gate_secret[1]}"},
+                timeout=60,
+            )
+            ingest.append(time.perf_counter() - started)
+            answer.raise_for_status()
+            time.sleep(0.05 * (i % 2))
+        ingest.sort()
+        report("HTTP ingest (new pass)", ingest)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passes", type=int, default=20_000_000)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--gates", type=int, default=600)
+    parser.add_argument("--plates", type=int, default=100_000)
+    parser.add_argument("--firms", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument("--reuse", help="a database this script loaded before: measure only")
+    args = parser.parse_args()
+    name = args.reuse or f"bench_scale_{uuid.uuid4().hex[:8]}"
+    url = f"{args.server}/{name}"
+    folder = Path(tempfile.gettempdir()) / name
+    if not args.reuse:
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        started = time.monotonic()
+        flask(url, folder, "db", "upgrade")
+        flask(url, folder, "demo", "seed", "--credentials", str(folder / "demo.json"))
+        load(url, args)
+        say(f"loaded in {time.monotonic() - started:.0f} s; database {name}, instance {folder}")
+    measure(url, folder, args.repeat)
+    print(f"database: {name} (drop it with: dropdb -h 127.0.0.1 -U postgres {name})")
+
+
+if __name__ == "__main__":
+    main()
