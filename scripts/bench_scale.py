@@ -97,7 +97,7 @@ CHILDREN = [
 
 
 def load(url: str, args) -> None:
-    engine = create_engine(url)
+    engine = engine_for(url)
     params = {"firms": args.firms, "gates": args.gates, "plates": args.plates, "days": args.months * 30.4}
     with engine.begin() as connection:
         for table, sql in LOAD.items():
@@ -132,6 +132,10 @@ def load(url: str, args) -> None:
         connection.execute(text("VACUUM ANALYZE"))
     say("VACUUM ANALYZE done")
     engine.dispose()
+
+
+def engine_for(url: str):
+    return create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
 
 
 def free_port() -> int:
@@ -212,7 +216,7 @@ def measure(url: str, folder: Path, repeat: int) -> None:
             try:
                 requests.get(f"{base}/healthz", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.5)
         session = requests.Session()
         token = credentials["api_tokens"].get("demo-bureau") or next(iter(credentials["api_tokens"].values()))
@@ -221,7 +225,7 @@ def measure(url: str, folder: Path, repeat: int) -> None:
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
         password = credentials["page_passwords"]["demo-bureau"]
         session.post(f"{base}/login", data={"csrf_token": csrf, "username": "demo-bureau", "password": password})
-        engine = create_engine(url)
+        engine = engine_for(url)
         found = samples(engine)
         engine.dispose()
         print(f"{'request':<38} {'p50':>9} {'p95':>9}  runs")
