@@ -424,3 +424,13 @@ def test_every_kind_of_resend_is_recognised(client, gate):
     assert count(PlateRead) == 3
     # the ITSAPI fixture's picture fields hold no picture: kept as invalid pictures, the pass stored
     assert count(PassImage, PassImage.valid.is_(False), PassImage.error.is_not(None)) == 2
+
+
+def test_a_result_without_a_license_is_refused_not_taken_for_a_vehicle_without_a_plate(client, gate):
+    push = _http_push("晋H20001", 1, datetime.now(UTC))
+    del push["AlarmInfoPlate"]["result"]["PlateResult"]["license"]
+    answer = post_aip(client, gate, push)
+    assert answer.status_code == 422 and "license" in answer.get_json()["message"]
+    empty = _http_push("", 2, datetime.now(UTC))  # an empty license: the camera saw no plate
+    assert post_aip(client, gate, empty).get_json()["Response_AlarmInfoPlate"]["content"].startswith("无牌车")
+    assert count(PlateEvent) == 1

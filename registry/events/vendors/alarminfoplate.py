@@ -181,6 +181,8 @@ def to_read(message: dict, colours: dict, directions: dict) -> tuple[dict, str |
     """(the native read, the camera serial number) from an HTTP push or an MQTT ivs_result."""
     envelope, alarm, result = _plate_result(message)
     serial = str(alarm.get("serialno") or envelope.get("sn") or "").strip() or None
+    if "license" not in result:  # an empty license is a no-plate read; none at all is not a plate result
+        raise NotAPlateResult("PlateResult 缺少 license / the PlateResult has no license field")
     sent = result.get("license")
     plate, encoded = plate_text(sent)
     moment, time_source = _moment(envelope, result)
