@@ -151,7 +151,8 @@ def register_commands(app: Flask) -> None:
     from registry.gates.cli import gates_cli
     from registry.pictures.cli import pictures_cli
     from registry.retention.cli import retention_cli
+    from registry.statistics.cli import statistics_cli
     from registry.vehicles.cli import vehicles_cli
 
-    for group in (users_cli, gates_cli, vehicles_cli, demo_cli, retention_cli, pictures_cli):
+    for group in (users_cli, gates_cli, vehicles_cli, demo_cli, retention_cli, pictures_cli, statistics_cli):
         app.cli.add_command(group)

@@ -150,6 +150,8 @@ class Config:
         self.SQLITE_BUSY_TIMEOUT_SECONDS = _int(env, "SQLITE_BUSY_TIMEOUT_SECONDS", 15, 1, 600)
         self.PORT = _int(env, "PORT", 8000, 1, 65535)
         self.API_PER_PAGE_MAX = _int(env, "API_PER_PAGE_MAX", 500, 1, 10_000)
+        # A list's total is counted up to this many rows (registry.common.pagination).
+        self.COUNT_CAP = _int(env, "COUNT_CAP", 10_000, 100, 10_000_000)
         self.TIMEZONE = env.get("TIMEZONE") or "Asia/Shanghai"
         self.GATEWAY_CLIENT_ID = env.get("GATEWAY_CLIENT_ID") or "registry-gateway"
         self.GATEWAY_SHARED_GROUP = env.get("GATEWAY_SHARED_GROUP") or None

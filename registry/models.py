@@ -27,4 +27,5 @@ from registry.machinery.models import (  # noqa: F401
     ZoneRule,
 )
 from registry.policies.models import Policy  # noqa: F401
+from registry.statistics.models import DailyPasses, DailyViolations  # noqa: F401
 from registry.vehicles.models import Vehicle  # noqa: F401

@@ -31,7 +31,7 @@ def stored_pass(gate, event_id: str, **overrides) -> NewPass:
     new_pass.verdict.decision = "pass"
     passes = NewPasses()
     passes.add(new_pass)
-    write_batch(passes, ChildRows())
+    write_batch(passes, ChildRows(), {gate.id: gate.firm_id})
     return new_pass
 
 

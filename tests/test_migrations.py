@@ -3,8 +3,10 @@
 Runs `flask db` in a subprocess against a database of its own, as an operator would.
 """
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from tests.support.databases import empty_database as own_database
 from tests.support.databases import flask_cli
@@ -65,3 +67,112 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_empties(empty_database
 
     again = flask_db(empty_database, "upgrade")
     assert again.returncode == 0, again.stderr
+
+
+PASSES = 3000
+
+
+def _load_passes_at_0013(url: str) -> None:
+    """A district as it stood before 0014: passes, verdicts, violations (some confirmed, some naming an
+    alert), written with the columns of that revision."""
+    engine = create_engine(url)
+    postgres = engine.dialect.name == "postgresql"
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def at(moment: datetime):
+        return moment if postgres else moment.replace(tzinfo=None)
+
+    now = at(start)
+    with engine.begin() as connection:
+        run = lambda sql, rows: connection.execute(text(sql), rows)  # noqa: E731
+        run(
+            "INSERT INTO firms (id, name, industry, annual_freight_tonnes, in_planning_area, performance_grade, "
+            "created_at, updated_at) VALUES (:id, :name, 'steel', 2000000, true, 'B', :now, :now)",
+            [{"id": i, "name": f"企业{i}", "now": now} for i in (1, 2)],
+        )
+        run(
+            "INSERT INTO gates (id, firm_id, name, code, secret_hash, active, created_at, updated_at) "
+            "VALUES (:id, :firm, :name, :code, 'x', true, :now, :now)",
+            [{"id": i, "firm": 1 + i % 2, "name": f"门{i}", "code": f"G{i}", "now": now} for i in (1, 2, 3)],
+        )
+        run(
+            "INSERT INTO alerts (id, level, starts_at, ends_at, created_at, updated_at) "
+            "VALUES (1, 'orange', :s, :e, :s, :s)",
+            {"s": now, "e": at(start + timedelta(days=3))},
+        )
+        passes, verdicts, violations = [], [], []
+        for i in range(1, PASSES + 1):
+            moment = at(start + timedelta(minutes=7 * i))  # some 15 days, across local midnights
+            passes.append({"id": i, "gate": 1 + i % 3, "event": f"e{i}", "plate": f"晋K{i % 50:05d}", "at": moment})
+            decision = "deny" if i % 5 == 0 else "pass"
+            verdicts.append({"pass": i, "decision": decision, "at": moment})
+            if decision == "deny":
+                violations.append(
+                    {
+                        "pass": i,
+                        "rule": "STAGGERED_TRANSPORT" if i % 10 == 0 else "PHASE_OUT",
+                        "status": "confirmed" if i % 15 == 0 else "open",
+                        "alert": 1 if i % 10 == 0 else None,
+                        "at": moment,
+                    }
+                )
+        run(
+            "INSERT INTO plate_events (id, gate_id, event_id, plate_raw, plate, plate_color, direction, "
+            "captured_at, received_at, confidence, read_count, colour_disagrees, time_source) "
+            "VALUES (:id, :gate, :event, :plate, :plate, 'yellow', 'in', :at, :at, 0.9, 1, false, 'camera')",
+            passes,
+        )
+        run(
+            "INSERT INTO verdicts (plate_event_id, decision, findings, policy_ids, stage_inferred, evaluated_at) "
+            "VALUES (:pass, :decision, '[]', '[1]', false, :at)",
+            verdicts,
+        )
+        run(
+            "INSERT INTO violations (plate_event_id, rule, severity, status, alert_id, created_at, updated_at) "
+            "VALUES (:pass, :rule, 'deny', :status, :alert, :at, :at)",
+            violations,
+        )
+    engine.dispose()
+
+
+def test_the_city_scale_migration_runs_on_a_database_that_holds_passes(empty_database):
+    """0014 on stored passes: violations get their pass's columns, the daily counts equal the passes,
+    the evidence guards still hold, and (PostgreSQL) the ids are 64-bit."""
+    assert flask_db(empty_database, "upgrade", "0013").returncode == 0
+    _load_passes_at_0013(empty_database)
+    up = flask_db(empty_database, "upgrade")
+    assert up.returncode == 0, up.stderr
+    engine = create_engine(empty_database)
+    try:
+        with engine.connect() as connection:
+            one = lambda sql: connection.execute(text(sql)).scalar()  # noqa: E731
+            assert one("SELECT count(*) FROM violations") == PASSES // 5
+            assert (
+                one(
+                    "SELECT count(*) FROM violations v JOIN plate_events pe ON pe.id = v.plate_event_id "
+                    "JOIN gates g ON g.id = pe.gate_id WHERE v.captured_at = pe.captured_at AND v.gate_id = pe.gate_id "
+                    "AND v.firm_id = g.firm_id AND v.plate = pe.plate"
+                )
+                == PASSES // 5
+            )
+            assert one("SELECT count(*) FROM violations WHERE alert_level = 'orange'") == PASSES // 10
+            assert one("SELECT sum(passes) FROM daily_passes") == PASSES
+            assert one("SELECT sum(passes) FROM daily_passes WHERE decision = 'deny'") == PASSES // 5
+            assert one("SELECT sum(violations) FROM daily_violations") == PASSES // 5
+            assert one("SELECT count(DISTINCT day) FROM daily_passes") >= 14
+            if engine.dialect.name == "postgresql":
+                types = connection.execute(
+                    text(
+                        "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+                        "WHERE column_name IN ('id', 'plate_event_id') AND table_name IN "
+                        "('plate_events', 'plate_reads', 'pass_images', 'verdicts', 'violations')"
+                    )
+                ).all()
+                assert len(types) == 9 and {t for _, t in types} == {"bigint"}, types
+        for refused in ("DELETE FROM violations WHERE status = 'confirmed'", "DELETE FROM plate_events WHERE id = 15"):
+            with pytest.raises(Exception, match="confirmed violations and their evidence"), engine.begin() as c:
+                c.execute(text(refused))
+    finally:
+        engine.dispose()
+    down = flask_db(empty_database, "downgrade", "0013")
+    assert down.returncode == 0, down.stderr

@@ -12,6 +12,8 @@ A plain ALTER TABLE (not a batch copy) keeps SQLite's evidence triggers on viola
 from alembic import op
 import sqlalchemy as sa
 
+from migrations import sqlite_guards
+
 
 # revision identifiers, used by Alembic.
 revision = '0011'
@@ -39,4 +41,10 @@ def downgrade():
     op.drop_index(op.f('ix_violations_alert_id'), table_name='violations')
     if op.get_bind().dialect.name != 'sqlite':
         op.drop_constraint(op.f('fk_violations_alert_id_alerts'), 'violations', type_='foreignkey')
-    op.drop_column('violations', 'alert_id')
+        op.drop_column('violations', 'alert_id')
+        return
+    # Since 0014 copied the table, the reference is a table constraint that SQLite's DROP COLUMN refuses.
+    sqlite_guards.dropped()
+    with op.batch_alter_table('violations') as batch:
+        batch.drop_column('alert_id')
+    sqlite_guards.restored()

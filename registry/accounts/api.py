@@ -14,7 +14,7 @@ from registry.accounts.schemas import (
     UserSchema,
     UserUpdateSchema,
 )
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.common.services import get_or_404
 from registry.extensions import db
@@ -64,7 +64,7 @@ class Users(MethodView):
     @blp.response(200, page_envelope(UserSchema, "UserPage"))
     def get(self, args):
         """Every user."""
-        return paginate(select(User).order_by(User.username), args["page"], args["per_page"])
+        return page_of(select(User).order_by(User.username), args)
 
     @require_role(Role.ADMIN)
     @blp.arguments(UserInputSchema)

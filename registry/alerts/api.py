@@ -12,7 +12,7 @@ from registry.alerts.schemas import (
     ExemptionInputSchema,
     ExemptionSchema,
 )
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.extensions import db
 
@@ -30,7 +30,7 @@ class Alerts(MethodView):
     @blp.response(200, page_envelope(AlertSchema, "AlertPage"))
     def get(self, args):
         """Alerts, newest first; `active=true` for those in force now."""
-        return paginate(services.alerts_query(args), args["page"], args["per_page"])
+        return page_of(services.alerts_query(args), args)
 
     @require_role(*EDITORS)
     @blp.arguments(AlertInputSchema)

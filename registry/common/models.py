@@ -3,11 +3,16 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import BigInteger, DateTime, Enum, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from registry.common.time import utcnow
+
+# The ids (and references to them) of the tables that grow with passes: 64-bit on PostgreSQL (a
+# city's reads exhaust 32 bits within about four years); SQLite's INTEGER PRIMARY KEY is 64-bit
+# already, and only that spelling makes it the row id.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def enum_type(enum_cls: type[StrEnum], name: str) -> Enum:

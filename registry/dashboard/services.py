@@ -1,6 +1,5 @@
 """What the bureau dashboard shows, each from one query."""
 
-from collections import Counter
 from datetime import timedelta
 
 from flask import current_app
@@ -9,55 +8,60 @@ from sqlalchemy import func, select
 from registry.alerts.services import covering
 from registry.common.time import LOCAL_TZ, local_date, utcnow
 from registry.dashboard.liveness import is_silent, parse_hours
-from registry.events.models import DeadLetter, Decision, PlateEvent, Verdict, Violation
+from registry.events.models import DeadLetter, PlateEvent, Severity, Violation
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.delivery import delivery
 from registry.gates.models import Gate
+from registry.statistics.models import DailyViolations
 
 DAYS = 30
 
 
+def _last_days(now) -> tuple:
+    today = local_date(now)
+    return today - timedelta(days=DAYS - 1), today
+
+
 def violations_per_day(now) -> list[tuple]:
     """(local date, count) for each of the last 30 days, oldest first, zeros included."""
-    since = now - timedelta(days=DAYS)
-    moments = db.session.scalars(
-        select(PlateEvent.captured_at)
-        .join(Violation, Violation.plate_event_id == PlateEvent.id)
-        .where(PlateEvent.captured_at >= since)
+    first, today = _last_days(now)
+    rows = db.session.execute(
+        select(DailyViolations.day, func.sum(DailyViolations.violations))
+        .where(DailyViolations.day >= first)
+        .group_by(DailyViolations.day)
     )
-    counts = Counter(local_date(m) for m in moments)
-    today = local_date(now)
+    counts = {day: int(n) for day, n in rows}
     return [(day, counts.get(day, 0)) for day in (today - timedelta(days=n) for n in range(DAYS - 1, -1, -1))]
 
 
 def top_firms(now, limit: int = 5) -> list[tuple[str, int]]:
-    since = now - timedelta(days=DAYS)
+    first, _ = _last_days(now)
+    total = func.sum(DailyViolations.violations)
     query = (
-        select(Firm.name, func.count(Violation.id))
-        .select_from(Violation)
-        .join(PlateEvent, Violation.plate_event_id == PlateEvent.id)
-        .join(Gate, PlateEvent.gate_id == Gate.id)
-        .join(Firm, Gate.firm_id == Firm.id)
-        .where(PlateEvent.captured_at >= since)
-        .group_by(Firm.name)
-        .order_by(func.count(Violation.id).desc(), Firm.name)
+        select(Firm.name, total)
+        .join(Firm, DailyViolations.firm_id == Firm.id)
+        .where(DailyViolations.day >= first)
+        .group_by(Firm.id, Firm.name)
+        .having(total > 0)
+        .order_by(total.desc(), Firm.name)
         .limit(limit)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(name, int(n)) for name, n in db.session.execute(query)]
 
 
 def top_rules(now, limit: int = 5) -> list[tuple[str, int]]:
-    since = now - timedelta(days=DAYS)
+    first, _ = _last_days(now)
+    total = func.sum(DailyViolations.violations)
     query = (
-        select(Violation.rule, func.count(Violation.id))
-        .join(PlateEvent, Violation.plate_event_id == PlateEvent.id)
-        .where(PlateEvent.captured_at >= since)
-        .group_by(Violation.rule)
-        .order_by(func.count(Violation.id).desc(), Violation.rule)
+        select(DailyViolations.rule, total)
+        .where(DailyViolations.day >= first)
+        .group_by(DailyViolations.rule)
+        .having(total > 0)
+        .order_by(total.desc(), DailyViolations.rule)
         .limit(limit)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(rule, int(n)) for rule, n in db.session.execute(query)]
 
 
 def gate_liveness(now) -> list[dict]:
@@ -105,13 +109,17 @@ def gate_liveness(now) -> list[dict]:
 
 
 def recent_denies(limit: int = 10):
-    return db.session.scalars(
-        select(PlateEvent)
-        .join(Verdict, Verdict.plate_event_id == PlateEvent.id)
-        .where(Verdict.decision == Decision.DENY)
-        .order_by(PlateEvent.received_at.desc(), PlateEvent.id.desc())
-        .limit(limit)
+    """The latest denied passes: a deny is a pass with a violation of severity deny, found newest first
+    through that index (never by scanning verdicts)."""
+    pass_ids = db.session.scalars(
+        select(Violation.plate_event_id)
+        .where(Violation.severity == Severity.DENY)
+        .order_by(Violation.captured_at.desc(), Violation.id.desc())
+        .limit(limit * 5)  # a pass with several denying findings has several rows
     ).all()
+    wanted = list(dict.fromkeys(pass_ids))[:limit]
+    passes = {p.id: p for p in db.session.scalars(select(PlateEvent).where(PlateEvent.id.in_(wanted)))}
+    return [passes[i] for i in wanted if i in passes]
 
 
 def dead_letters(now, limit: int = 5):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
 from registry.accounts.models import Role
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.common.services import get_or_404, not_found
 from registry.common.time import local_day_bounds
@@ -76,7 +76,7 @@ class Events(MethodView):
     @blp.response(200, page_envelope(PassSchema, "PassPage"))
     def get(self, args):
         """Passes with their verdicts, newest first; `from`/`to` are local dates (inclusive). A firm sees its own."""
-        return paginate(events_query(args, own_firm_id(current_actor())), args["page"], args["per_page"])
+        return page_of(events_query(args, own_firm_id(current_actor())), args)
 
 
 @blp.route("/events/<int:event_id>")
@@ -126,4 +126,4 @@ class DeadLetters(MethodView):
     def get(self, args):
         """Messages that could not become passes, newest first, with the reason."""
         query = select(DeadLetter).order_by(DeadLetter.received_at.desc(), DeadLetter.id.desc())
-        return paginate(query, args["page"], args["per_page"])
+        return page_of(query, args)

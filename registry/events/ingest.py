@@ -158,7 +158,7 @@ def record_plate_events(
             stored[key] = plate_event
             results.append(Ingested(plate_event, camera_id, outcome))
     db.session.flush()  # merges into stored passes
-    write_batch(new_passes, children)
+    write_batch(new_passes, children, {gate_id: gate.firm_id for gate_id, gate in gates.items()})
     return results
 
 

@@ -27,6 +27,8 @@ def judge(
     A pass this batch created (a NewPass) is written by the batch itself; a stored one goes through the
     session."""
     stored = not isinstance(plate_event, NewPass)
+    if stored:
+        children.daily.rejudging(plate_event, gate.firm_id)
     colour = plate_event.plate_color.value if plate_event.plate_color else None
     check = check_read(plate_event.plate_raw, colour, gate.firm, plate_event.captured_at, facts)
     if pictures and (needs_colour(check) or check.verdict.decision == "deny"):
@@ -48,26 +50,40 @@ def judge(
     verdict.alert_id = result.alert_ids[0] if result.alert_ids else None
     if stored:
         db.session.add(verdict)
-    _raise_violations(plate_event, gate, check, children, stored)
+    _raise_violations(plate_event, gate, check, facts, children, stored)
 
 
-def _raise_violations(plate_event: PlateEvent, gate: Gate, check: Check, children: ChildRows, stored: bool) -> None:
+COUNTED_BY = (Violation.captured_at, Violation.gate_id, Violation.firm_id, Violation.rule, Violation.alert_level)
+
+
+def _raise_violations(
+    plate_event: PlateEvent | NewPass, gate: Gate, check: Check, facts: Facts, children: ChildRows, stored: bool
+) -> None:
     children.drop(Violation, plate_event)  # re-judged after a better read: its open violations go
     if stored:
-        db.session.execute(
-            delete(Violation).where(Violation.plate_event_id == plate_event.id, Violation.status == "open")
+        removed = db.session.execute(
+            delete(Violation)
+            .where(Violation.plate_event_id == plate_event.id, Violation.status == "open")
+            .returning(*COUNTED_BY)
         )
+        children.daily.violations_removed(removed.all())
     findings = [f for f in check.verdict.findings if f.severity in ("deny", "review")]
     if not findings:
         return
     context = _context(gate, check)
+    levels = {a.id: a.level for a in facts.alerts_at(plate_event.captured_at)} if check.verdict.alert_ids else {}
     for finding in findings:
         children.add(
             Violation,
             plate_event,
             {
                 "rule": finding.rule,
+                "captured_at": plate_event.captured_at,
+                "gate_id": gate.id,
+                "firm_id": gate.firm_id,
+                "plate": plate_event.plate,
                 "alert_id": finding.alert_id,
+                "alert_level": levels.get(finding.alert_id),
                 "severity": Severity(finding.severity),
                 "status": ViolationStatus.OPEN,
                 "context": context,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.accounts.models import User
 from registry.alerts.models import Alert
 from registry.audit.models import JSONDocument
-from registry.common.models import Timestamps, UTCDateTime, enum_type
+from registry.common.models import BigId, Timestamps, UTCDateTime, enum_type
 from registry.common.time import utcnow
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -63,17 +63,20 @@ class PlateEvent(db.Model):
     __table_args__ = (
         UniqueConstraint("gate_id", "event_id"),
         Index("ix_plate_events_gate_id_received_at", "gate_id", "received_at"),  # a gate's last pass
+        # Lists walk these in their order (time, then id) and stop at a page: keyset pagination.
+        Index("ix_plate_events_captured_at_id", "captured_at", "id"),
+        Index("ix_plate_events_plate_captured_at", "plate", "captured_at", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # looked up by gate through the two indexes that lead with gate_id (above)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"))
     event_id: Mapped[str] = mapped_column(EVENT_ID)
     plate_raw: Mapped[str] = mapped_column(String(32))
-    plate: Mapped[str] = mapped_column(String(32), index=True)  # normalised; empty for a no-plate read (无牌车)
+    plate: Mapped[str] = mapped_column(String(32))  # normalised; empty for a no-plate read (无牌车)
     plate_color: Mapped[PlateColour | None] = mapped_column(enum_type(PlateColour, "plate_color"))
     direction: Mapped[Direction] = mapped_column(enum_type(Direction, "direction"))
-    captured_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confidence: Mapped[float | None] = mapped_column(Float)
     lane: Mapped[str | None] = mapped_column(String(20))
@@ -114,8 +117,8 @@ class PlateRead(db.Model):
     # (plate_events.captured_at); one more index here cost the gateway a quarter of its drain rate.
     __table_args__ = (UniqueConstraint("gate_id", "event_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plate_event_id: Mapped[int] = mapped_column(BigId, ForeignKey("plate_events.id"), index=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"))
     event_id: Mapped[str] = mapped_column(EVENT_ID)
     plate_raw: Mapped[str] = mapped_column(String(32))
@@ -145,8 +148,8 @@ class PassImage(db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plate_event_id: Mapped[int] = mapped_column(BigId, ForeignKey("plate_events.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # plate, vehicle
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     # A picture the camera sent by path or URL: kept as the evidence's address; the fetcher (off unless
@@ -207,8 +210,8 @@ class StoreFailure(db.Model):
 class Verdict(db.Model):
     __tablename__ = "verdicts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), unique=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plate_event_id: Mapped[int] = mapped_column(BigId, ForeignKey("plate_events.id"), unique=True)
     decision: Mapped[Decision] = mapped_column(enum_type(Decision, "decision"), index=True)
     findings: Mapped[list] = mapped_column(JSONDocument, default=list)
     policy_ids: Mapped[list] = mapped_column(JSONDocument, default=list)
@@ -221,16 +224,47 @@ class Verdict(db.Model):
     alert: Mapped["Alert | None"] = relationship()
 
 
-class Violation(Timestamps, db.Model):
-    __tablename__ = "violations"
+def _by_time(name: str, *lead: str, **where) -> Index:
+    """An index that leads with a filter and ends with the time and id a list is sorted by."""
+    return Index(f"ix_violations_{name}", *lead, "captured_at", "id", **where)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plate_event_id: Mapped[int] = mapped_column(ForeignKey("plate_events.id"), index=True)
-    rule: Mapped[str] = mapped_column(String(32), index=True)
+
+class Violation(Timestamps, db.Model):
+    """A finding of a pass for review. It carries what searches filter and sort by (the pass's time,
+    gate, firm, plate and the alert's level, copied when it is raised) so that a search reads one
+    index of this table, never the passes."""
+
+    __tablename__ = "violations"
+    __table_args__ = (
+        _by_time("captured_at"),
+        _by_time("status_time", "status"),
+        _by_time("rule_time", "rule"),
+        _by_time("severity_time", "severity"),
+        _by_time("firm_time", "firm_id"),
+        _by_time("gate_time", "gate_id"),
+        _by_time("plate_time", "plate"),
+        _by_time(
+            "level_time",
+            "alert_level",
+            postgresql_where=text("alert_level IS NOT NULL"),
+            sqlite_where=text("alert_level IS NOT NULL"),
+        ),
+        Index("ix_violations_created_at_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plate_event_id: Mapped[int] = mapped_column(BigId, ForeignKey("plate_events.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(32))
     severity: Mapped[Severity] = mapped_column(enum_type(Severity, "severity"))
     status: Mapped[ViolationStatus] = mapped_column(
-        enum_type(ViolationStatus, "violation_status"), default=ViolationStatus.OPEN, index=True
+        enum_type(ViolationStatus, "violation_status"), default=ViolationStatus.OPEN
     )
+    # Of the pass, as it was when the violation was raised (a re-judged pass raises its violations again).
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"))
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
+    plate: Mapped[str] = mapped_column(String(32))  # empty for a vehicle without a plate
+    alert_level: Mapped[str | None] = mapped_column(String(10))  # of alert_id: yellow, orange, red
     # The vehicle and firm as they were at the moment of the pass.
     context: Mapped[dict | None] = mapped_column(JSONDocument)
     note: Mapped[str | None] = mapped_column(Text)

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from registry.accounts.auth import EDITORS, FIRM_READERS, current_actor, require_role
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.extensions import db
 from registry.firms import services
@@ -28,7 +28,7 @@ class Firms(MethodView):
     @blp.response(200, page_envelope(FirmSchema, "FirmPage"))
     def get(self, args):
         """List firms, filtered and paginated (a firm user: its own)."""
-        return paginate(services.firms_query(args, current_actor()), args["page"], args["per_page"])
+        return page_of(services.firms_query(args, current_actor()), args)
 
     @require_role(*EDITORS)
     @blp.arguments(FirmInputSchema)

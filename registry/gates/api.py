@@ -6,7 +6,7 @@ from flask import current_app
 from flask.views import MethodView
 
 from registry.accounts.auth import EDITORS, FIRM_READERS, READERS, current_actor, own_firm_id, require_role
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.common.time import local_date, utcnow
 from registry.extensions import db
@@ -48,7 +48,7 @@ class FirmGates(MethodView):
     def get(self, args, firm_id):
         """The gates of one firm (a firm user: its own)."""
         visible_firm(current_actor(), firm_id)
-        return paginate(services.gates_query({"firm_id": firm_id}), args["page"], args["per_page"])
+        return page_of(services.gates_query({"firm_id": firm_id}), args)
 
     @require_role(*EDITORS)
     @blp.arguments(GateInputSchema)
@@ -84,7 +84,7 @@ class Gates(MethodView):
         own = own_firm_id(current_actor())
         if own is not None:
             args = args | {"firm_id": own}
-        return paginate(services.gates_query(args), args["page"], args["per_page"])
+        return page_of(services.gates_query(args), args)
 
 
 @blp.route("/gates/<code>")

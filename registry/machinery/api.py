@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from registry.accounts.auth import current_actor, require_role
 from registry.accounts.models import Role
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.extensions import db
 from registry.machinery import exports, inspections, photos, services
@@ -50,7 +50,7 @@ class MachineryList(MethodView):
     @blp.response(200, page_envelope(MachinerySchema, "MachineryPage"))
     def get(self, args):
         """List machinery: a construction unit sees its own, the bureau all (status=pending is the review queue)."""
-        return paginate(services.machinery_query(current_actor(), args), args["page"], args["per_page"])
+        return page_of(services.machinery_query(current_actor(), args), args)
 
     @require_role(*OWNERS)
     @blp.arguments(MachineryInputSchema)
@@ -190,7 +190,7 @@ class Inspections(MethodView):
         """A machine's inspections, newest first."""
         machinery = services.get_by_code(registration_code)
         services.get_machinery_for(current_actor(), machinery.id)
-        return paginate(inspections.inspections_query(machinery), args["page"], args["per_page"])
+        return page_of(inspections.inspections_query(machinery), args)
 
 
 @blp.route("/machinery.<any(csv, xlsx):fmt>", methods=["GET"])

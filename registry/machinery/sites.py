@@ -101,4 +101,8 @@ def declare(actor: User, site: Site, data: dict) -> SiteDeclaration:
 
 
 def declarations_query(site: Site):
-    return select(SiteDeclaration).where(SiteDeclaration.site_id == site.id).order_by(SiteDeclaration.valid_from.desc())
+    return (
+        select(SiteDeclaration)
+        .where(SiteDeclaration.site_id == site.id)
+        .order_by(SiteDeclaration.valid_from.desc(), SiteDeclaration.id.desc())
+    )

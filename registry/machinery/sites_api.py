@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from registry.accounts.auth import current_actor, require_role
 from registry.accounts.models import Role
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.common.services import get_or_404
 from registry.extensions import db
@@ -38,7 +38,7 @@ class Units(MethodView):
         unit_id = own_unit_id(current_actor())
         if unit_id is not None:
             query = query.where(ConstructionUnit.id == unit_id)
-        return paginate(query, args["page"], args["per_page"])
+        return page_of(query, args)
 
     @require_role(*BUREAU)
     @blp.arguments(UnitInputSchema)
@@ -65,7 +65,7 @@ class Sites(MethodView):
     @blp.response(200, page_envelope(SiteSchema, "SitePage"))
     def get(self, args):
         """Sites: a construction unit sees its own."""
-        return paginate(sites.sites_query(current_actor()), args["page"], args["per_page"])
+        return page_of(sites.sites_query(current_actor()), args)
 
     @require_role(*OWNERS)
     @blp.arguments(SiteInputSchema)
@@ -93,7 +93,7 @@ class Declarations(MethodView):
     def get(self, args, site_id):
         """The machines declared at a site."""
         site = sites.get_site_for(current_actor(), site_id)
-        return paginate(sites.declarations_query(site), args["page"], args["per_page"])
+        return page_of(sites.declarations_query(site), args)
 
     @require_role(*OWNERS)
     @blp.arguments(DeclarationInputSchema)

@@ -36,6 +36,7 @@ bp = Blueprint("machinery_pages", __name__, url_prefix="/machinery")
 OWNERS = (*services.BUREAU, Role.CONSTRUCTION)
 VIEWERS = (*services.READERS, Role.CONSTRUCTION)
 FORM_FIELDS = list(MachineryInputSchema().fields)
+PAGING = ("page", "cursor")
 
 
 @bp.app_context_processor
@@ -61,9 +62,10 @@ def _form_data() -> dict:
 @page_roles(*VIEWERS)
 def own_list():
     """A unit's own machines (with overdue flags); the bureau's and police's view of all."""
-    args = MachineryQueryArgsSchema().load({k: v for k, v in request.args.items() if v and k != "page"})
+    args = MachineryQueryArgsSchema().load({k: v for k, v in request.args.items() if v and k not in PAGING})
     page = request.args.get("page", 1, type=int)
-    listing = paginate(services.machinery_query(current_user, args), max(page, 1), 50)
+    cursor = request.args.get("cursor") or None
+    listing = paginate(services.machinery_query(current_user, args), max(page, 1), 50, cursor)
     overdue = paginate(services.machinery_query(current_user, {"overdue": True}), 1, 1)["total"]
     return render_template("machinery/list.html", listing=listing, args=args, page=page, overdue=overdue)
 
@@ -72,7 +74,7 @@ def own_list():
 @page_roles(*services.BUREAU)
 def export(fmt):
     """The filtered list as a file, for the bureau."""
-    args = MachineryQueryArgsSchema().load({k: v for k, v in request.args.items() if v and k != "page"})
+    args = MachineryQueryArgsSchema().load({k: v for k, v in request.args.items() if v and k not in PAGING})
     return exports.machinery_export(services.machinery_query(current_user, args), fmt)
 
 
@@ -83,7 +85,7 @@ def review_queue():
     query = services.machinery_query(current_user, {"status": MachineryStatus.PENDING})
     query = query.order_by(None).order_by(Machinery.id)
     page = request.args.get("page", 1, type=int)
-    listing = paginate(query, max(page, 1), 50)
+    listing = paginate(query, max(page, 1), 50, request.args.get("cursor") or None)
     overdue = paginate(services.machinery_query(current_user, {"overdue": True}), 1, 1)["total"]
     return render_template("machinery/review.html", listing=listing, overdue=overdue, page=page)
 

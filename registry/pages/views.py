@@ -1,7 +1,7 @@
 """The home page and the offline API docs assets."""
 
 import swagger_ui_bundle
-from flask import Blueprint, current_app, render_template, request, send_from_directory
+from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
 
 from registry.common.i18n import LANGUAGES, current_language, t
 from registry.common.time import LOCAL_TZ
@@ -18,6 +18,24 @@ def language():
 def localtime(moment) -> str:
     """An aware moment as local wall-clock time, e.g. 2026-11-28 09:30."""
     return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@bp.app_template_global()
+def next_page_url(listing: dict) -> str | None:
+    """This page's address with its filters and the cursor of the listing's next page."""
+    if not listing or not listing.get("next_cursor"):
+        return None
+    args = {k: v for k, v in request.args.items() if k not in ("page", "cursor")}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, cursor=listing["next_cursor"])
+
+
+@bp.app_template_global()
+def found(listing: dict, unit_zh: str = "条", unit_en: str = "found") -> str:
+    """共 12 条 / 12 found; past the count's cap: 超过 10000 条 / more than 10000 found."""
+    total = listing["total"]
+    if listing.get("total_exact", True):
+        return t(f"共 {total} {unit_zh}", f"{total} {unit_en}")
+    return t(f"超过 {total} {unit_zh}", f"more than {total} {unit_en}")
 
 
 @bp.after_app_request

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.extensions import db
 from registry.policies import services
@@ -23,7 +23,7 @@ class Policies(MethodView):
     @blp.response(200, page_envelope(PolicySchema, "PolicyPage"))
     def get(self, args):
         """Current policy versions, optionally only those in force on a local date."""
-        return paginate(services.policies_query(args), args["page"], args["per_page"])
+        return page_of(services.policies_query(args), args)
 
     @require_role(*EDITORS)
     @blp.arguments(PolicyInputSchema)

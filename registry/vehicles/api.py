@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, require_role
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.extensions import db
 from registry.vehicles import services
@@ -28,7 +28,7 @@ class Vehicles(MethodView):
     @blp.response(200, page_envelope(VehicleSchema, "VehiclePage"))
     def get(self, args):
         """List vehicles, filtered and paginated."""
-        return paginate(services.vehicles_query(args), args["page"], args["per_page"])
+        return page_of(services.vehicles_query(args), args)
 
     @require_role(*EDITORS)
     @blp.arguments(VehicleInputSchema)

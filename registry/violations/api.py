@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
 from registry.accounts.models import Role
-from registry.common.pagination import PageArgsSchema, page_envelope, paginate
+from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.common.services import get_or_404, not_found
 from registry.common.time import local_day_bounds
@@ -30,7 +30,7 @@ class Violations(MethodView):
     @blp.response(200, page_envelope(ViolationSchema, "ViolationPage"))
     def get(self, args):
         """Search violations; `from`/`to` are local dates (inclusive). A firm sees its own."""
-        return paginate(services.violations_query(current_actor(), args), args["page"], args["per_page"])
+        return page_of(services.violations_query(current_actor(), args), args)
 
 
 @blp.route("/violations/<int:violation_id>")

@@ -31,7 +31,10 @@ def _args() -> tuple[dict, dict | None]:
 def search():
     args, errors = _args()
     page = max(request.args.get("page", 1, type=int), 1)
-    listing = paginate(services.violations_query(current_user, args), page, 50) if not errors else None
+    cursor = request.args.get("cursor") or None
+    listing = None
+    if not errors:
+        listing, errors = submit(lambda: paginate(services.violations_query(current_user, args), page, 50, cursor))
     return render_template("violations/search.html", listing=listing, form=request.args, errors=errors, page=page)
 
 

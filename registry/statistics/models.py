@@ -1,0 +1,34 @@
+"""Passes per day, gate and decision; violations per day, gate, rule and alert level.
+
+A dashboard, an alert's evaluation or a ledger's totals read these days, not the passes: a month of a
+city is some 40 thousand rows here against 40 million passes. The day is the local date of the pass."""
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.extensions import db
+
+
+class DailyPasses(db.Model):
+    __tablename__ = "daily_passes"
+    __table_args__ = (Index("ix_daily_passes_firm_day", "firm_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"), primary_key=True)
+    decision: Mapped[str] = mapped_column(String(6), primary_key=True)  # pass, deny, review
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))  # the gate's firm
+    passes: Mapped[int] = mapped_column(Integer)
+
+
+class DailyViolations(db.Model):
+    __tablename__ = "daily_violations"
+    __table_args__ = (Index("ix_daily_violations_firm_day", "firm_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(32), primary_key=True)
+    alert_level: Mapped[str] = mapped_column(String(10), primary_key=True)  # "" when no alert
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
+    violations: Mapped[int] = mapped_column(Integer)
