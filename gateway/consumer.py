@@ -43,11 +43,13 @@ from registry.common.heap import freeze_startup_objects
 from registry.compliance.facts import PolicyCache
 from registry.events.pictures import analyse_waiting, pictures_to_analyse, record_analyses
 from registry.extensions import db, write_transactions
+from registry.partitions.services import ensure_configured
 
 log = logging.getLogger(__name__)
 BATCH_MAX = 500
 BACKOFF_MAX = 15.0
 ANALYSIS_IDLE_SECONDS = 5.0  # with no pictures waiting for analysis, look again after this long
+PARTITIONS_EVERY = 6 * 3600.0  # seconds between looks for months to partition
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Store:
         self.analysis_due = 0.0  # monotonic time of the next look for pictures to analyse
         self.in_flight = in_flight or InFlight(None)
         self.failures: dict[str, int] | None = None  # messages counted in store_failures, by key
+        self.partitions_due = 0.0  # monotonic time of the next look for months to partition
 
     def prepare(self, stop) -> bool:
         """Count what a store process that died left in flight, and learn the messages counted so far;
@@ -109,6 +112,7 @@ class Store:
                         left.pop()
                     self.in_flight.clear()
                     self.failures = known_failures()
+                self.keep_partitions()
                 return True
             except DBAPIError as exc:
                 log.warning("database failed (%s); waiting %.1fs to start storing", exc.__class__.__name__, delay)
@@ -236,6 +240,22 @@ class Store:
         with self.app.app_context():
             return database_answers()
 
+    def keep_partitions(self) -> None:
+        """Make the months to come on PostgreSQL (at start, then every PARTITIONS_EVERY seconds while
+        idle): a pass whose month is missing still lands in the DEFAULT partition, but should not."""
+        if time.monotonic() < self.partitions_due:
+            return
+        self.partitions_due = time.monotonic() + PARTITIONS_EVERY
+        with self.app.app_context():
+            try:
+                made = ensure_configured()
+                db.session.commit()
+                if made.created or made.skipped:
+                    log.info("partitions: made %s, could not make %s", made.created, made.skipped)
+            except DBAPIError as exc:
+                _rollback()
+                log.warning("could not make the months ahead (%s); trying again later", describe(exc))
+
     def analyse_pending(self) -> int:
         """While no messages wait: analyse pictures the rules did not need at ingest (colour, quality),
         outside any transaction, then store the results in a short one. When there were none, look
@@ -316,6 +336,7 @@ def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:
             if stored is not None:
                 done.put(stored)
         else:
+            store.keep_partitions()
             store.analyse_pending()
     if orphaned():
         # Nobody reads `done` any more, and this process holds its reading end too, so the pipe never

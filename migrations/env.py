@@ -1,6 +1,7 @@
 """Alembic environment: the registry's engine and metadata, from the Flask app in context."""
 
 import logging
+import re
 from logging.config import fileConfig
 
 from alembic import context
@@ -15,6 +16,29 @@ db = current_app.extensions["migrate"].db
 config.set_main_option(
     "sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%")
 )
+
+
+# What monthly partitioning (migration 0015, PostgreSQL only) makes differ from the models, which
+# describe the tables as SQLite keeps them: the months' partitions are tables of their own; a child's
+# reference to its pass is made month by month, not on the partitioned table; unique keys carry the
+# month. registry.partitions documents the layout and tests/test_partitions.py checks it.
+PARTITIONED = {"plate_events", "verdicts", "plate_reads", "pass_images", "violations"}
+PARTITION = re.compile(r"^(%s)_(y\d{4}m\d{2}|default)$" % "|".join(sorted(PARTITIONED)))
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    if db.engine.dialect.name != "postgresql":
+        return True
+    if type_ == "table":
+        return not (reflected and name and PARTITION.match(name))
+    table = getattr(getattr(obj, "table", None), "name", None) or getattr(getattr(obj, "parent", None), "name", None)
+    if table not in PARTITIONED:
+        return True
+    if type_ == "unique_constraint":
+        return False
+    if type_ == "foreign_key_constraint":
+        return obj.referred_table.name != "plate_events"
+    return True
 
 
 def run_migrations_offline():
@@ -35,6 +59,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("include_object", include_object)
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
         with context.begin_transaction():

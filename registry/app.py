@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 from registry.accounts.auth import BEARER_SCHEME
 from registry.common.errors import register_errorhandlers
 from registry.common.jsonio import JSONProvider
+from registry.common.replica import REPLICA, remember_writes
 from registry.common.text import UNSAFE_IN_LINE
 from registry.config import INSTANCE_DIR, PROJECT_ROOT, Config
 from registry.extensions import api, csrf, db, login_manager, mark_write_requests, migrate
@@ -74,8 +75,11 @@ def register_extensions(app: Flask) -> None:
             "connect_args", {}
         )
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if app.config.get("DATABASE_READ_URL"):
+        app.config["SQLALCHEMY_BINDS"] = {REPLICA: {"url": app.config["DATABASE_READ_URL"], "pool_pre_ping": True}}
     db.init_app(app)
     mark_write_requests(app)
+    remember_writes(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     app.config.setdefault("API_SPEC_OPTIONS", {"security": [{"bearerAuth": []}]})
     api.init_app(app)
@@ -149,10 +153,20 @@ def register_commands(app: Flask) -> None:
     from registry.accounts.cli import users_cli
     from registry.demo.cli import demo_cli
     from registry.gates.cli import gates_cli
+    from registry.partitions.cli import partitions_cli
     from registry.pictures.cli import pictures_cli
     from registry.retention.cli import retention_cli
     from registry.statistics.cli import statistics_cli
     from registry.vehicles.cli import vehicles_cli
 
-    for group in (users_cli, gates_cli, vehicles_cli, demo_cli, retention_cli, pictures_cli, statistics_cli):
+    for group in (
+        users_cli,
+        gates_cli,
+        vehicles_cli,
+        demo_cli,
+        retention_cli,
+        pictures_cli,
+        statistics_cli,
+        partitions_cli,
+    ):
         app.cli.add_command(group)

@@ -141,6 +141,10 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = database_url(
             env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'registry.sqlite3'}"
         )
+        # A streaming replica for searches, exports and the dashboard (registry.common.replica).
+        read = env.get("DATABASE_READ_URL")
+        self.DATABASE_READ_URL = database_url(read, "DATABASE_READ_URL") if read else None
+        self.PRIMARY_AFTER_WRITE_SECONDS = _int(env, "PRIMARY_AFTER_WRITE_SECONDS", 10, 0, 3600)
         self.MQTT_URL = env.get("MQTT_URL") or "mqtt://127.0.0.1:1883"
         self.MQTT = MqttSettings.parse(self.MQTT_URL)
         self.SECRET_KEY = env.get("SECRET_KEY") or DEV_SECRET_KEY
@@ -150,6 +154,9 @@ class Config:
         self.SQLITE_BUSY_TIMEOUT_SECONDS = _int(env, "SQLITE_BUSY_TIMEOUT_SECONDS", 15, 1, 600)
         self.PORT = _int(env, "PORT", 8000, 1, 65535)
         self.API_PER_PAGE_MAX = _int(env, "API_PER_PAGE_MAX", 500, 1, 10_000)
+        # Monthly partitions of the passes (PostgreSQL) made ahead of time and kept behind today's month.
+        self.PARTITION_MONTHS_AHEAD = _int(env, "PARTITION_MONTHS_AHEAD", 3, 1, 24)
+        self.PARTITION_MONTHS_BEHIND = _int(env, "PARTITION_MONTHS_BEHIND", 2, 0, 36)
         # A list's total is counted up to this many rows (registry.common.pagination).
         self.COUNT_CAP = _int(env, "COUNT_CAP", 10_000, 100, 10_000_000)
         self.TIMEZONE = env.get("TIMEZONE") or "Asia/Shanghai"

@@ -13,6 +13,7 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from registry.common.replica import RoutingSession
 from registry.common.rest import Api
 
 NAMING_CONVENTION = {
@@ -28,7 +29,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})  # reads may go to a replica
 migrate = Migrate(render_as_batch=True)  # SQLite alters tables by copying them
 api = Api()
 login_manager = LoginManager()  # pages: a session cookie after a password login

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.events.models import PlateEvent, PlateRead, Verdict
 from registry.events.writing import (
     COPY_FROM_ROWS,
+    PASS_KEYS,
     ChildRows,
     NewPass,
     NewPasses,
@@ -38,7 +39,7 @@ def stored_pass(gate, event_id: str, **overrides) -> NewPass:
 @pytest.mark.parametrize(("record", "model"), [(NewPass, PlateEvent), (NewVerdict, Verdict)])
 def test_batch_records_carry_every_column_of_their_table(record, model):
     """A column added to the model but not to the record would never be written for new passes."""
-    columns = {c.key for c in model.__table__.columns} - {"plate_event_id"}
+    columns = {c.key for c in model.__table__.columns} - set(PASS_KEYS)  # the writer adds these
     if record is NewVerdict:
         columns -= {"id"}  # a verdict's id comes from its sequence
     assert columns <= {f.name for f in fields(record)}
@@ -51,7 +52,13 @@ def test_rows_lacking_a_column_take_its_python_default_or_null(make_firm):
     new_pass = stored_pass(gate, "w-1", confidence=None, read_count=2)
     assert new_pass.id is not None
     before = datetime.now(UTC)
-    read = {"plate_event_id": new_pass.id, "gate_id": gate.id, "captured_at": MOMENT, "source": "mqtt"}
+    read = {
+        "plate_event_id": new_pass.id,
+        "pass_at": MOMENT,
+        "gate_id": gate.id,
+        "captured_at": MOMENT,
+        "source": "mqtt",
+    }
     rows = [
         read | {"event_id": "w-1", "plate_raw": "晋H20001", "confidence": 0.8, "received_at": MOMENT},
         read | {"event_id": "w-2", "plate_raw": "晋H2OOO1"},
@@ -72,7 +79,13 @@ def test_a_read_stored_twice_raises_the_integrity_error_sqlalchemy_would(make_fi
     answers by retrying the batch (and then finds the read stored), whatever path wrote the rows."""
     gate, _ = create_gate(None, make_firm(name="电厂"), "南门")
     new_pass = stored_pass(gate, "d-0")
-    read = {"plate_event_id": new_pass.id, "gate_id": gate.id, "plate_raw": "晋H20001", "source": "mqtt"}
+    read = {
+        "plate_event_id": new_pass.id,
+        "pass_at": MOMENT,
+        "gate_id": gate.id,
+        "plate_raw": "晋H20001",
+        "source": "mqtt",
+    }
     rows = [read | {"event_id": f"d-{i}", "captured_at": new_pass.captured_at} for i in range(count - 1)]
     with pytest.raises(IntegrityError):
         insert_tables(db.session.connection(), [(PlateRead.__table__, [*rows, rows[0]])])

@@ -70,18 +70,9 @@ def gate_liveness(now) -> list[dict]:
     config = current_app.config
     threshold = timedelta(minutes=config["GATE_SILENT_MINUTES"])
     hours = parse_hours(config["WORKING_HOURS"])
-    # One index look-up per gate (plate_events gate_id, received_at), not a scan of every pass ever stored.
-    last_pass = select(func.max(PlateEvent.received_at)).where(PlateEvent.gate_id == Gate.id).scalar_subquery()
-    # The camera's own time on the gate's latest pass, when its clock was wrong: the clock needs setting.
-    wrong_clock = (
-        select(PlateEvent.camera_time)
-        .where(PlateEvent.gate_id == Gate.id)
-        .order_by(PlateEvent.received_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    # The gate's row holds its last pass and that pass's camera clock (kept by ingest): one row per gate.
     gates = db.session.execute(
-        select(Gate.code, Gate.name, Firm.name, last_pass, wrong_clock, Gate.last_seen_at)
+        select(Gate.code, Gate.name, Firm.name, Gate.last_pass_at, Gate.last_camera_time, Gate.last_seen_at)
         .join(Firm, Gate.firm_id == Firm.id)
         .where(Gate.active)
         .order_by(Firm.name, Gate.code)

@@ -40,7 +40,7 @@ def judge(
                 plate_event.plate_raw, colour, gate.firm, plate_event.captured_at, facts, facts_of_picture
             )
     plate_event.vehicle_id = check.vehicle.id if check.vehicle is not None else None
-    verdict = plate_event.verdict or Verdict(plate_event=plate_event)
+    verdict = plate_event.verdict or Verdict(plate_event=plate_event, pass_at=plate_event.captured_at)
     result = check.verdict
     verdict.decision = Decision(result.decision)
     verdict.findings = [f.as_dict() for f in result.findings]

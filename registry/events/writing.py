@@ -87,10 +87,16 @@ class ChildRows:
 
     def tables(self) -> list[tuple[Table, list[dict]]]:
         """The rows to insert per table, once the passes have their ids."""
-        return [
-            (model.__table__, [values | {"plate_event_id": pe.id} for pe, many in by_pass.values() for values in many])
-            for model, by_pass in self.rows.items()
-        ]
+        return [(model.__table__, list(_rows_of(model, by_pass))) for model, by_pass in self.rows.items()]
+
+
+def _rows_of(model: type, by_pass: dict):
+    """Each row with its pass's id and, where the table is partitioned by the pass's month, its time."""
+    partitioned = "pass_at" in model.__table__.c
+    for pe, many in by_pass.values():
+        keys = {"plate_event_id": pe.id, "pass_at": pe.captured_at} if partitioned else {"plate_event_id": pe.id}
+        for values in many:
+            yield values | keys
 
 
 class NewPasses:
@@ -123,8 +129,15 @@ class NewPasses:
         verdicts = Verdict.__table__
         return [
             *tables,
-            (verdicts, [row_of(verdicts, p.verdict, False) | {"plate_event_id": p.id} for p in self.passes]),
+            (verdicts, [row_of(verdicts, p.verdict, False) | _pass_keys(p) for p in self.passes]),
         ]
+
+
+PASS_KEYS = ("plate_event_id", "pass_at")
+
+
+def _pass_keys(new_pass: NewPass) -> dict:
+    return {"plate_event_id": new_pass.id, "pass_at": new_pass.captured_at}
 
 
 def write_batch(new_passes: NewPasses, children: ChildRows, firm_of_gate: dict[int, int]) -> None:
@@ -137,11 +150,11 @@ def write_batch(new_passes: NewPasses, children: ChildRows, firm_of_gate: dict[i
 
 
 def row_of(table: Table, record, with_key: bool = True) -> dict:
-    """A record's values for the table's columns (plate_event_id is added by the caller)."""
+    """A record's values for the table's columns (the pass's keys are added by the caller)."""
     return {
         column.key: getattr(record, column.key)
         for column in table.columns
-        if not (column.primary_key and not with_key) and column.key != "plate_event_id"
+        if not (column.primary_key and not with_key) and column.key not in PASS_KEYS
     }
 
 

@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from registry.accounts.auth import EDITORS, FIRM_READERS, READERS, current_actor, own_firm_id, require_role
 from registry.common.pagination import PageArgsSchema, page_envelope, page_of
+from registry.common.replica import reads_from_replica
 from registry.common.rest import Blueprint
 from registry.common.time import local_date, utcnow
 from registry.extensions import db
@@ -65,6 +66,7 @@ class GateDelivery(MethodView):
     @require_role(*READERS)
     @blp.arguments(DeliveryArgsSchema, location="query")
     @blp.response(200, DeliverySchema(many=True))
+    @reads_from_replica
     def get(self, args):
         """Delivery per gate and local day (HJ 1321-2023: at least 95 %): reads, the gaps in the cameras'
         record numbers, the rate, and whether the gate was silent."""

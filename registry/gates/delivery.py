@@ -93,23 +93,18 @@ def _day_counts(gate_ids: list[int], day: date) -> dict[int, tuple[int, int, int
         .where(PlateEvent.gate_id.in_(gate_ids), PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
         .subquery()
     )
-    totals = {
-        gate_id: (reads, last)
-        for gate_id, reads, last in db.session.execute(
-            select(of_day.c.gate_id, func.count(), func.max(of_day.c.received_at)).group_by(of_day.c.gate_id)
-        )
-    }
     step = (
         of_day.c.sequence
         - func.lag(of_day.c.sequence).over(partition_by=(of_day.c.gate_id, of_day.c.device), order_by=of_day.c.sequence)
     ).label("step")
-    numbered = select(of_day.c.gate_id, step).where(of_day.c.sequence.is_not(None)).subquery()
-    gaps = db.session.execute(
+    stepped = select(of_day, step).subquery()  # one pass over the day's reads: totals and gaps together
+    rows = db.session.execute(
         select(
-            numbered.c.gate_id,
+            stepped.c.gate_id,
             func.count(),
-            func.coalesce(func.sum(case((numbered.c.step.between(2, MAX_GAP), numbered.c.step - 1), else_=0)), 0),
-        ).group_by(numbered.c.gate_id)
+            func.count(stepped.c.sequence),
+            func.coalesce(func.sum(case((stepped.c.step.between(2, MAX_GAP), stepped.c.step - 1), else_=0)), 0),
+            func.max(stepped.c.received_at),
+        ).group_by(stepped.c.gate_id)
     )
-    counted = {gate_id: (int(got), int(missing)) for gate_id, got, missing in gaps}
-    return {gate_id: (reads, *counted.get(gate_id, (0, 0)), last) for gate_id, (reads, last) in totals.items()}
+    return {gate_id: (reads, numbered, int(missing), last) for gate_id, reads, numbered, missing, last in rows}

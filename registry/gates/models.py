@@ -25,5 +25,10 @@ class Gate(Timestamps, db.Model):
     device_sn: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The last heartbeat (keep-alive) of its camera, or the last pass, whichever came later.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept by ingest with each batch (the gate's row is locked for it anyway), so that the dashboard
+    # reads a gate's liveness here rather than probing every month of its passes: when its last pass
+    # arrived, and that pass's own camera time when the camera's clock was wrong (None when right).
+    last_pass_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_camera_time: Mapped[str | None] = mapped_column(String(40))
 
     firm: Mapped[Firm] = relationship(back_populates="gates")

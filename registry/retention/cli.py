@@ -36,6 +36,9 @@ def run_command(image_months, ledger_months, dry_run):
     click.echo(f"  过车图片 / pass pictures captured before {report.images_cutoff}: {report.images_purged}")
     click.echo(f"  图片文件 / picture files: {report.files_deleted} ({report.bytes_freed / 1048576:.1f} MiB)")
     click.echo(f"  台账记录 / ledger rows (passes) captured before {report.ledger_cutoff}: {report.passes_deleted}")
+    if report.months_retired:
+        months = ", ".join(f"{m:%Y-%m}" for m in report.months_retired)
+        click.echo(f"  按月整体删除 / whole months dropped (partitions): {months}")
     click.echo(f"保留（已确认违规的证据）/ kept as evidence of confirmed violations: {report.kept_as_evidence} passes")
     if report.missing_files:
         click.echo(f"文件已不存在 / files already missing: {len(report.missing_files)}")

@@ -5,6 +5,11 @@
 - Passes captured before the ledger cut-off (default 24 months, never less) go with their reads,
   verdicts, pictures and open or dismissed violations.
 - Nothing of a pass with a confirmed violation is touched (the database refuses it as well: migration 0005).
+
+On PostgreSQL the passes are kept by month (registry.partitions): every whole month before the ledger
+cut-off is retired at once, its partitions dropped and its evidence kept, in seconds whatever the
+month holds; only passes no month partition holds (the DEFAULT partitions) go row by row. A dry run
+counts by aggregate (the daily counts, one count of the pictures) rather than walking rows.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 
 from registry.common.time import local_day_bounds, today_local, utcnow
 from registry.events.models import PassImage, PlateEvent, PlateRead, Verdict, Violation, ViolationStatus
 from registry.extensions import db
 from registry.machinery.models import MachineryPhoto
+from registry.partitions.months import add_months
+from registry.partitions.services import is_partitioned, retire
+from registry.partitions.services import months as partition_months
 from registry.pictures.store import image_path
 
 CHUNK = 500
@@ -36,6 +44,7 @@ class Report:
     passes_deleted: int = 0
     kept_as_evidence: int = 0
     dry_run: bool = False
+    months_retired: list[date] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
 
 
@@ -58,12 +67,51 @@ def run_retention(image_months: int, ledger_months: int, folder: Path, dry_run: 
     report = Report(months_before(today, image_months), months_before(today, ledger_months), dry_run=dry_run)
     images_before = local_day_bounds(report.images_cutoff)[0]
     ledger_before = local_day_bounds(report.ledger_cutoff)[0]
-    report.kept_as_evidence = db.session.scalar(
-        select(db.func.count(PlateEvent.id)).where(PlateEvent.captured_at < images_before, confirmed(PlateEvent.id))
+    report.kept_as_evidence = db.session.scalar(  # through the violations' (status, time) index
+        select(db.func.count(Violation.plate_event_id.distinct())).where(
+            Violation.status == ViolationStatus.CONFIRMED, Violation.captured_at < images_before
+        )
     )
-    _purge_images(report, images_before, folder)
+    if dry_run:
+        _count_images(report, images_before)
+    else:
+        _purge_images(report, images_before, folder)
+    if is_partitioned():
+        ledger_before = _retire_months(report, report.ledger_cutoff, folder)
     _delete_passes(report, ledger_before, folder)
     return report
+
+
+def _count_images(report: Report, before: datetime) -> None:
+    """What a run would purge, by one aggregate: pictures, their distinct contents and their bytes
+    (files another kept row shares are counted too: an upper bound)."""
+    pictures, contents, size = db.session.execute(
+        select(func.count(), func.count(PassImage.sha256.distinct()), func.coalesce(func.sum(PassImage.size), 0))
+        .join(PlateEvent, PassImage.plate_event_id == PlateEvent.id)
+        .where(
+            PlateEvent.captured_at < before,
+            PassImage.purged_at.is_(None),
+            PassImage.sha256.is_not(None),
+            ~confirmed(PlateEvent.id),
+        )
+    ).one()
+    report.images_purged, report.files_deleted, report.bytes_freed = pictures, contents, int(size)
+
+
+def _retire_months(report: Report, cutoff: date, folder: Path) -> datetime:
+    """Retire every month that ends before the cut-off; each month is its own transaction. Returns the
+    moment before which passes are still to be deleted row by row: those of no month's partition."""
+    have = partition_months()
+    for month in [m for m in have if add_months(m, 1) <= cutoff]:
+        retired = retire(month, dry_run=report.dry_run)
+        report.passes_deleted += retired.passes - retired.kept
+        report.months_retired.append(month)
+        if not report.dry_run:
+            db.session.commit()
+            _delete_unused_files(report, set(retired.files), folder, exclude_ids=[])
+    first = local_day_bounds(have[0])[0] if have else None
+    before = local_day_bounds(cutoff)[0]
+    return min(before, first) if first else before
 
 
 def _purge_images(report: Report, before: datetime, folder: Path) -> None:

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
 from registry.accounts.models import Role
 from registry.common.pagination import PageArgsSchema, page_envelope, page_of
+from registry.common.replica import reads_from_replica
 from registry.common.rest import Blueprint
 from registry.common.services import get_or_404, not_found
 from registry.common.time import local_day_bounds
@@ -28,6 +29,7 @@ class Violations(MethodView):
     @require_role(*READERS, Role.FIRM)
     @blp.arguments(ViolationListArgs, location="query")
     @blp.response(200, page_envelope(ViolationSchema, "ViolationPage"))
+    @reads_from_replica
     def get(self, args):
         """Search violations; `from`/`to` are local dates (inclusive). A firm sees its own."""
         return page_of(services.violations_query(current_actor(), args), args)
@@ -57,6 +59,7 @@ class ViolationById(MethodView):
 @require_role(*READERS, Role.FIRM)
 @blp.arguments(ViolationQueryArgsSchema, location="query")
 @blp.response(200, description="the search's result as CSV (UTF-8) or XLSX, streamed")
+@reads_from_replica
 def export(args, fmt):
     """Export the violations the same filters find."""
     return exports.violations_export(current_actor(), args, fmt)
@@ -66,6 +69,7 @@ def export(args, fmt):
 @require_role(*READERS, Role.FIRM)
 @blp.arguments(LedgerArgsSchema, location="query")
 @blp.response(200, description="the gate ledger (MEE 2020 table 3 layout) for a range of local dates")
+@reads_from_replica
 def ledger(args, firm_id, fmt):
     """A firm's electronic gate ledger (门禁电子台账) for `from`..`to` (local dates, inclusive)."""
     actor = current_actor()

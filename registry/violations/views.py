@@ -6,9 +6,11 @@ from marshmallow import ValidationError
 
 from registry.accounts.auth import FIRM_READERS, READERS
 from registry.accounts.views import page_roles
+from registry.common.errors import DomainError
 from registry.common.forms import flatten, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
+from registry.common.replica import reads_from_replica
 from registry.events.evidence import evidence_jpeg, image_file
 from registry.events.models import ViolationStatus
 from registry.violations import exports, services
@@ -28,18 +30,23 @@ def _args() -> tuple[dict, dict | None]:
 
 @bp.get("")
 @page_roles(*FIRM_READERS)
+@reads_from_replica
 def search():
     args, errors = _args()
     page = max(request.args.get("page", 1, type=int), 1)
     cursor = request.args.get("cursor") or None
     listing = None
     if not errors:
-        listing, errors = submit(lambda: paginate(services.violations_query(current_user, args), page, 50, cursor))
+        try:
+            listing = paginate(services.violations_query(current_user, args), page, 50, cursor)
+        except DomainError as exc:  # a cursor that is not one
+            errors = {exc.field or "_": [exc.message]}
     return render_template("violations/search.html", listing=listing, form=request.args, errors=errors, page=page)
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
 @page_roles(*FIRM_READERS)
+@reads_from_replica
 def export(fmt):
     args, errors = _args()
     if errors:
