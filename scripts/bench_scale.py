@@ -83,7 +83,7 @@ PASSES = """
            1, :v0 + s.v, false, 'camera'
     FROM (SELECT i, floor(:gates * power(random(), 2))::int AS g, floor(:plates * power(random(), 3))::int AS v,
                  now() - (random() * :days) * interval '1 day' AS at
-          FROM generate_series(:first, :last) i) s"""
+          FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) i) s"""
 CHILDREN = [
     """INSERT INTO plate_reads (plate_event_id, pass_at, gate_id, event_id, plate_raw, plate_color, confidence,
                                 captured_at, received_at, source, backlog)
@@ -156,7 +156,8 @@ def load(url: str, args) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("SET maintenance_work_mem = '1GB'"))
         for name, definition in indexes:
-            connection.execute(text(definition))
+            # a partitioned table's index reads "ON ONLY", which would build no partition's index
+            connection.execute(text(definition.replace(" ON ONLY ", " ON ")))
             say(f"index {name} built")
         connection.execute(text("VACUUM ANALYZE"))
     say("VACUUM ANALYZE done")

@@ -13,6 +13,7 @@ from registry.dashboard.services import top_firms, top_rules, violations_per_day
 from registry.events.ingest import Arrival, record_plate_events
 from registry.events.models import PlateEvent, Verdict, Violation
 from registry.events.schemas import GateEventSchema
+from registry.events.writing import COPY_FROM_ROWS
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.gates.services import create_gate
@@ -132,6 +133,20 @@ def test_counts_hold_for_reads_merged_within_one_batch(app, make_firm, make_vehi
     results = record_plate_events(arrivals)
     db.session.commit()
     assert [r.outcome for r in results] == ["created", "merged", "created", "merged", "created"]
+    assert stored_counts() == recount()
+    large = [  # past COPY_FROM_ROWS: the rows go by COPY, the counts after them
+        Arrival(
+            gate,
+            GateEventSchema().load(
+                {"event_id": f"c-{n}", "plate": f"晋H{n % 7}{n:04d}", "plate_color": "yellow", "direction": "in",
+                 "captured_at": f"2022-03-{8 + n % 3:02d}T1{n % 10}:00:00+08:00", "confidence": 0.9}
+            ),
+            "mqtt",
+        )
+        for n in range(COPY_FROM_ROWS + 20)
+    ]  # fmt: skip
+    record_plate_events(large)
+    db.session.commit()
     assert stored_counts() == recount()
 
 

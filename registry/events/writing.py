@@ -145,8 +145,11 @@ def write_batch(new_passes: NewPasses, children: ChildRows, firm_of_gate: dict[i
     counts they change."""
     connection = db.session.connection()
     children.daily.count(new_passes.passes, children.of(Violation), firm_of_gate)
-    insert_tables(connection, [*new_passes.take_ids(connection), *children.tables()])
-    children.daily.write(connection)
+    postgres = connection.dialect.name == "postgresql"
+    upserts = children.daily.statements() if postgres else []
+    insert_tables(connection, [*new_passes.take_ids(connection), *children.tables()], upserts)
+    if not postgres:
+        children.daily.write(connection)
 
 
 def row_of(table: Table, record, with_key: bool = True) -> dict:
@@ -158,11 +161,14 @@ def row_of(table: Table, record, with_key: bool = True) -> dict:
     }
 
 
-def insert_tables(connection: Connection, tables: list[tuple[Table, list[dict]]]) -> None:
+def insert_tables(
+    connection: Connection, tables: list[tuple[Table, list[dict]]], then: list[tuple[str, list[tuple]]] = ()
+) -> None:
     """Insert rows into tables in order. On PostgreSQL a large batch goes by COPY, table by table,
     and a small one as INSERTs in one pipeline (one round trip for all); elsewhere one executemany per
     table. A column some rows lack takes its Python default (evaluated per row) or NULL; server
-    defaults of columns no row names apply as usual."""
+    defaults of columns no row names apply as usual. `then`: statements in the driver's own terms
+    (PostgreSQL only) that follow in the same pipeline: the daily counts' upserts."""
     tables = [(table, _complete(table, rows)) for table, rows in tables if rows]
     if connection.dialect.name != "postgresql":
         for table, rows in tables:
@@ -178,6 +184,9 @@ def insert_tables(connection: Connection, tables: list[tuple[Table, list[dict]]]
                 with driver.cursor().copy(statement) as copy:
                     for row in values:
                         copy.write_row(row)
+            with driver.pipeline():
+                for statement, values in then:
+                    driver.cursor().executemany(statement, values)
             return
         with driver.pipeline():
             cursor = driver.cursor()
@@ -185,6 +194,8 @@ def insert_tables(connection: Connection, tables: list[tuple[Table, list[dict]]]
                 columns, values = _db_values(dialect, table, rows)
                 marks = ", ".join(["%s"] * len(rows[0]))
                 statement = f"INSERT INTO {_quote(dialect, table.name)} ({columns}) VALUES ({marks})"
+                cursor.executemany(statement, values)
+            for statement, values in then:
                 cursor.executemany(statement, values)
     except dialect.loaded_dbapi.Error as exc:
         # Raise what SQLAlchemy raises for the same failure (IntegrityError for a read another gateway

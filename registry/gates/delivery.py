@@ -91,6 +91,8 @@ def _day_counts(gate_ids: list[int], day: date) -> dict[int, tuple[int, int, int
         select(PlateRead.gate_id, PlateRead.device, PlateRead.sequence, PlateRead.received_at)
         .join(PlateEvent, PlateEvent.id == PlateRead.plate_event_id)
         .where(PlateEvent.gate_id.in_(gate_ids), PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
+        # the reads' own copy of their pass's time: only that day's month of plate_reads is read
+        .where(PlateRead.pass_at >= start, PlateRead.pass_at < end, PlateRead.pass_at == PlateEvent.captured_at)
         .subquery()
     )
     step = (

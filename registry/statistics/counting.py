@@ -43,6 +43,15 @@ class DailyCounts:
             key = (row["captured_at"], row["gate_id"], row["firm_id"], row["rule"], row["alert_level"])
             self.violations[_violation_key(*key)] += 1
 
+    def statements(self) -> list[tuple[str, list[tuple]]]:
+        """The upserts as SQL for the driver (PostgreSQL), to go in the batch's own pipeline."""
+        found = []
+        for table, counts in (("daily_passes", self.passes), ("daily_violations", self.violations)):
+            rows = [(*key, n) for key, n in sorted(counts.items()) if n]
+            if rows:
+                found.append((UPSERT[table], rows))
+        return found
+
     def write(self, connection: Connection) -> None:
         _upsert(connection, DailyPasses, ("day", "gate_id", "decision", "firm_id"), "passes", self.passes)
         _upsert(
@@ -52,6 +61,20 @@ class DailyCounts:
             "violations",
             self.violations,
         )
+
+
+UPSERT = {
+    "daily_passes": (
+        "INSERT INTO daily_passes (day, gate_id, decision, firm_id, passes) VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (day, gate_id, decision) DO UPDATE SET passes = daily_passes.passes + excluded.passes, "
+        "firm_id = excluded.firm_id"
+    ),
+    "daily_violations": (
+        "INSERT INTO daily_violations (day, gate_id, rule, alert_level, firm_id, violations) "
+        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (day, gate_id, rule, alert_level) "
+        "DO UPDATE SET violations = daily_violations.violations + excluded.violations, firm_id = excluded.firm_id"
+    ),
+}
 
 
 def _pass_key(plate_event, firm_id: int) -> tuple:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from registry.alerts.models import Alert
 from registry.common.exports import table_response
-from registry.common.time import LOCAL_TZ, today_local
+from registry.common.time import LOCAL_TZ, local_day_bounds, today_local
 from registry.events.models import PlateEvent, Verdict, Violation, finding_for
 from registry.extensions import db
 from registry.firms.models import Firm
@@ -63,13 +63,23 @@ def violation_rows(actor, args: dict):
             Violation.reviewed_at,
             Violation.note,
         )
-        .join(PlateEvent, Violation.plate_event_id == PlateEvent.id)
+        # joined on the partition keys as well (the pass's time, copied on each row), so that each month
+        # of violations meets the same month of passes and verdicts
+        .join(
+            PlateEvent,
+            (Violation.plate_event_id == PlateEvent.id) & (PlateEvent.captured_at == Violation.captured_at),
+        )
         .join(Gate, PlateEvent.gate_id == Gate.id)
         .join(Firm, Gate.firm_id == Firm.id)
-        .join(Verdict, Verdict.plate_event_id == PlateEvent.id)
+        .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == Violation.captured_at))
         .outerjoin(Alert, Violation.alert_id == Alert.id)
     )
     flat = apply_filters(flat, actor, args).order_by(*ordering(args))
+    for column in (PlateEvent.captured_at, Verdict.pass_at):  # the same days, for each table's months
+        if args.get("from_"):
+            flat = flat.where(column >= local_day_bounds(args["from_"])[0])
+        if args.get("to"):
+            flat = flat.where(column < local_day_bounds(args["to"])[1])
     result = db.session.execute(flat.execution_options(yield_per=CHUNK, stream_results=True))
     for row in result:
         (
@@ -156,9 +166,12 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
             PlateEvent.time_source,
         )
         .join(Gate, PlateEvent.gate_id == Gate.id)
-        .join(Verdict, Verdict.plate_event_id == PlateEvent.id)
+        # the verdict's copy of its pass's time, bounded too: only the range's months of verdicts are read
+        .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == PlateEvent.captured_at))
         .outerjoin(Vehicle, PlateEvent.vehicle_id == Vehicle.id)
-        .where(Gate.firm_id == firm_id, PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
+        .where(PlateEvent.gate_id.in_(select(Gate.id).where(Gate.firm_id == firm_id)))
+        .where(PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
+        .where(Verdict.pass_at >= start, Verdict.pass_at < end)
         .order_by(PlateEvent.captured_at, PlateEvent.id)
     )
     result = db.session.execute(query.execution_options(yield_per=CHUNK, stream_results=True))
