@@ -82,17 +82,25 @@ def run_retention(image_months: int, ledger_months: int, folder: Path, dry_run: 
     return report
 
 
+def _images_to_purge(query, before: datetime):
+    """Pictures still on disk of passes captured before `before`, none a confirmed violation's
+    evidence; bounded by the pictures' own copy of the time too, so that only those months are read."""
+    return query.join(PlateEvent, PassImage.plate_event_id == PlateEvent.id).where(
+        PlateEvent.captured_at < before,
+        PassImage.pass_at < before,
+        PassImage.purged_at.is_(None),
+        PassImage.sha256.is_not(None),
+        ~confirmed(PlateEvent.id),
+    )
+
+
 def _count_images(report: Report, before: datetime) -> None:
     """What a run would purge, by one aggregate: pictures, their distinct contents and their bytes
     (files another kept row shares are counted too: an upper bound)."""
     pictures, contents, size = db.session.execute(
-        select(func.count(), func.count(PassImage.sha256.distinct()), func.coalesce(func.sum(PassImage.size), 0))
-        .join(PlateEvent, PassImage.plate_event_id == PlateEvent.id)
-        .where(
-            PlateEvent.captured_at < before,
-            PassImage.purged_at.is_(None),
-            PassImage.sha256.is_not(None),
-            ~confirmed(PlateEvent.id),
+        _images_to_purge(
+            select(func.count(), func.count(PassImage.sha256.distinct()), func.coalesce(func.sum(PassImage.size), 0)),
+            before,
         )
     ).one()
     report.images_purged, report.files_deleted, report.bytes_freed = pictures, contents, int(size)
@@ -115,18 +123,8 @@ def _retire_months(report: Report, cutoff: date, folder: Path) -> datetime:
 
 
 def _purge_images(report: Report, before: datetime, folder: Path) -> None:
-    query = (
-        select(PassImage.id, PassImage.sha256, PassImage.size)
-        .join(PlateEvent, PassImage.plate_event_id == PlateEvent.id)
-        .where(
-            PlateEvent.captured_at < before,
-            PassImage.purged_at.is_(None),
-            PassImage.sha256.is_not(None),
-            ~confirmed(PlateEvent.id),
-        )
-        .order_by(PassImage.id)
-        .limit(CHUNK)
-    )
+    query = _images_to_purge(select(PassImage.id, PassImage.sha256, PassImage.size), before)
+    query = query.order_by(PassImage.id).limit(CHUNK)
     last_id = 0
     while rows := db.session.execute(query.where(PassImage.id > last_id)).all():
         last_id = rows[-1][0]
