@@ -153,3 +153,12 @@ def test_retention_drops_a_whole_month_and_keeps_its_evidence(client, runner, ga
     assert "ledger rows (passes) captured before" in again.output
     with pytest.raises(IntegrityError), db.session.begin_nested():  # the guards hold on the new month
         db.session.execute(text("DELETE FROM violations WHERE id = :id"), {"id": evidence[0].id})
+
+
+def test_the_daily_job_makes_months_and_analyses_the_partitioned_tables(runner, client, gate):
+    post(client, gate, "a-1", today_local())
+    done = runner.invoke(args=["partitions", "ensure"])
+    assert done.exit_code == 0, done.output
+    assert "analysed" in done.output and f"{today_local():%Y-%m}" in done.output
+    analysed = db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'plate_events'"))
+    assert analysed >= 1  # a partitioned table has no statistics (-1) until ANALYZE

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from registry.common.time import today_local
 from registry.extensions import db
-from registry.partitions.services import ensure_around, is_partitioned, months
+from registry.partitions.services import analyze_parents, ensure_around, is_partitioned, months
 
 partitions_cli = AppGroup("partitions", help="按月分区 / Monthly partitions of the passes (PostgreSQL).")
 
@@ -14,8 +14,12 @@ partitions_cli = AppGroup("partitions", help="按月分区 / Monthly partitions 
 @partitions_cli.command("ensure")
 @click.option("--ahead", type=click.IntRange(1, 24), help="提前建立的月数 / months ahead (PARTITION_MONTHS_AHEAD)")
 @click.option("--behind", type=click.IntRange(0, 36), help="向前补建的月数 / months behind (PARTITION_MONTHS_BEHIND)")
-def ensure_command(ahead, behind):
-    """Make the partitions of the months around today that lack them (run daily; the gateway does at start)."""
+@click.option(
+    "--analyze/--no-analyze", default=True, help="同时分析分区表 / also ANALYZE the partitioned tables (default)"
+)
+def ensure_command(ahead, behind, analyze):
+    """Make the partitions of the months around today that lack them, and ANALYZE the partitioned tables
+    (run daily: autovacuum never analyzes a partitioned table; the gateway makes months at start too)."""
     if not is_partitioned():
         click.echo("此数据库不分区（SQLite）/ this database keeps plain tables: nothing to do")
         return
@@ -25,6 +29,10 @@ def ensure_command(ahead, behind):
         ahead or config["PARTITION_MONTHS_AHEAD"],
     )  # fmt: skip
     db.session.commit()
+    if analyze:
+        analyze_parents()
+        db.session.commit()
+        click.echo("已更新统计信息 / the partitioned tables analysed")
     for month in result.created:
         click.echo(f"已建立 / created {month:%Y-%m}")
     for month, reason in result.skipped:

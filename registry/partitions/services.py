@@ -125,6 +125,12 @@ def _retired(partition: str) -> bool:
     return found == RETIRED
 
 
+def analyze_parents() -> None:
+    """ANALYZE the partitioned tables themselves: autovacuum analyzes each month but never a
+    partitioned parent, whose statistics the planner uses for joins and for queries over all months."""
+    db.session.execute(text("ANALYZE " + ", ".join(table for table, _ in TABLES)))
+
+
 def ensure_configured() -> Ensured:
     """ensure_around today with PARTITION_MONTHS_BEHIND and _AHEAD."""
     config = current_app.config
