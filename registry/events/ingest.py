@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 
 from registry.common.time import utcnow
 from registry.compliance.facts import Facts, PolicyCache
@@ -158,22 +158,20 @@ def record_plate_events(
             stored[key] = plate_event
             results.append(Ingested(plate_event, camera_id, outcome))
     db.session.flush()  # merges into stored passes
-    write_batch(new_passes, children, {gate_id: gate.firm_id for gate_id, gate in gates.items()})
-    note_last_passes(arrivals, received)
+    write_batch(
+        new_passes,
+        children,
+        {gate_id: gate.firm_id for gate_id, gate in gates.items()},
+        last_passes(arrivals, received),
+    )
     return results
 
 
-def note_last_passes(arrivals: list[Arrival], received: datetime) -> None:
-    """Each gate's last pass and its camera's clock, on the gate's row (locked by the batch already):
-    what the dashboard's liveness reads, instead of every month of passes."""
+def last_passes(arrivals: list[Arrival], received: datetime) -> list[tuple[datetime, str | None, int]]:
+    """(time of receipt, the camera's wrong clock or None, gate id) of each gate's last read in the
+    batch, for the gate's row: what the dashboard's liveness reads, instead of every month of passes."""
     last = {a.gate.id: a.read.get("camera_time") for a in arrivals}
-    table = Gate.__table__
-    db.session.connection().execute(
-        update(table)
-        .where(table.c.id == bindparam("gate"))
-        .values(last_pass_at=received, last_camera_time=bindparam("camera_time")),
-        [{"gate": gate_id, "camera_time": camera_time} for gate_id, camera_time in sorted(last.items())],
-    )
+    return [(received, camera_time, gate_id) for gate_id, camera_time in sorted(last.items())]
 
 
 def checked_clocks(arrivals: list[Arrival], received: datetime) -> list[Arrival]:

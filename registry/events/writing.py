@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 
-from sqlalchemy import Column, Connection, Table, insert, text
+from sqlalchemy import Column, Connection, Table, bindparam, insert, text, update
 from sqlalchemy.exc import DBAPIError
 
 from registry.common.time import utcnow
 from registry.events.models import Decision, Direction, PlateEvent, Verdict, Violation
 from registry.extensions import db
+from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour
 from registry.statistics.counting import DailyCounts
 
@@ -134,22 +135,40 @@ class NewPasses:
 
 
 PASS_KEYS = ("plate_event_id", "pass_at")
+LAST_PASS = "UPDATE gates SET last_pass_at = %s, last_camera_time = %s WHERE id = %s"
 
 
 def _pass_keys(new_pass: NewPass) -> dict:
     return {"plate_event_id": new_pass.id, "pass_at": new_pass.captured_at}
 
 
-def write_batch(new_passes: NewPasses, children: ChildRows, firm_of_gate: dict[int, int]) -> None:
-    """Write a batch's new passes, their verdicts, the rows hanging off every pass and the daily
-    counts they change."""
+def write_batch(
+    new_passes: NewPasses,
+    children: ChildRows,
+    firm_of_gate: dict[int, int],
+    last_passes: list[tuple] = (),
+) -> None:
+    """Write a batch's new passes, their verdicts, the rows hanging off every pass, the daily counts
+    they change and each gate's last pass (`last_passes`: (time, the camera's wrong clock or None,
+    gate id); the gates' rows are locked by the batch already). On PostgreSQL all of it goes in one
+    pipeline."""
     connection = db.session.connection()
     children.daily.count(new_passes.passes, children.of(Violation), firm_of_gate)
-    postgres = connection.dialect.name == "postgresql"
-    upserts = children.daily.statements() if postgres else []
-    insert_tables(connection, [*new_passes.take_ids(connection), *children.tables()], upserts)
-    if not postgres:
+    gates = list(last_passes)
+    if connection.dialect.name != "postgresql":
+        insert_tables(connection, [*new_passes.take_ids(connection), *children.tables()])
         children.daily.write(connection)
+        if gates:
+            table = Gate.__table__
+            connection.execute(
+                update(table)
+                .where(table.c.id == bindparam("gate"))
+                .values(last_pass_at=bindparam("at"), last_camera_time=bindparam("camera_time")),
+                [{"at": at, "camera_time": camera_time, "gate": gate} for at, camera_time, gate in gates],
+            )
+        return
+    then = [*children.daily.statements(), *([(LAST_PASS, gates)] if gates else [])]
+    insert_tables(connection, [*new_passes.take_ids(connection), *children.tables()], then)
 
 
 def row_of(table: Table, record, with_key: bool = True) -> dict:
