@@ -35,6 +35,7 @@ from registry.events.models import PlateEvent, Verdict, Violation  # noqa: E402
 from registry.extensions import db  # noqa: E402
 from registry.firms.models import Firm  # noqa: E402
 from registry.gates.services import create_gate  # noqa: E402
+from registry.policies.sets import ensure, set_id_of  # noqa: E402
 from scripts.benchdb import fresh_database  # noqa: E402
 
 FINDING = {
@@ -58,6 +59,8 @@ def seed(n: int) -> str:
     db.session.commit()
     start = datetime.now(UTC) - timedelta(minutes=n)
     context = {"firm": {"id": firm.id, "name": firm.name}, "policy_ids": [1, 5], "gate": gate.code}
+    policy_set = set_id_of([1, 5])
+    ensure(db.session, [policy_set])
     for first in range(0, n, 10_000):
         ids = range(first + 1, min(first + 10_000, n) + 1)
         db.session.execute(
@@ -85,9 +88,10 @@ def seed(n: int) -> str:
                 {
                     "id": i,
                     "plate_event_id": i,
+                    "pass_at": start + timedelta(minutes=i),
                     "decision": "deny",
-                    "findings": [FINDING],
-                    "policy_ids": [1, 5],
+                    "stored_findings": [FINDING],
+                    "policy_set_id": policy_set,
                     "stage_inferred": False,
                     "emission_stage": "5",
                     "evaluated_at": start,
@@ -100,6 +104,10 @@ def seed(n: int) -> str:
             [
                 {
                     "plate_event_id": i,
+                    "captured_at": start + timedelta(minutes=i),
+                    "gate_id": gate.id,
+                    "firm_id": firm.id,
+                    "plate": f"晋H{i % 100000:05d}",
                     "rule": "CLEAN_TRANSPORT",
                     "severity": "deny",
                     "status": "open",

@@ -37,6 +37,10 @@ import requests
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from registry.policies.sets import set_id_of  # noqa: E402
+
 CHUNK = 1_000_000
 SLOW = 10.0  # seconds: a request this slow is timed three times, not --repeat
 
@@ -84,20 +88,21 @@ PASSES = """
     FROM (SELECT i, floor(:gates * power(random(), 2))::int AS g, floor(:plates * power(random(), 3))::int AS v,
                  now() - (random() * :days) * interval '1 day' AS at
           FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) i) s"""
+POLICIES = [1, 2, 3]  # the policy set every loaded verdict names
 CHILDREN = [
     """INSERT INTO plate_reads (plate_event_id, pass_at, gate_id, event_id, plate_raw, plate_color, confidence,
                                 captured_at, received_at, source, backlog)
        SELECT id, captured_at, gate_id, event_id, plate_raw, plate_color, confidence, captured_at, received_at,
               'mqtt', false
        FROM plate_events WHERE id BETWEEN :low AND :high""",
-    """INSERT INTO verdicts (plate_event_id, pass_at, decision, findings, policy_ids, stage_inferred,
+    """INSERT INTO verdicts (plate_event_id, pass_at, decision, findings, policy_set_id, stage_inferred,
                              emission_stage, evaluated_at)
        SELECT id, captured_at, CASE WHEN id % 100 < 88 THEN 'pass' WHEN id % 100 < 95 THEN 'deny' ELSE 'review' END,
-              CASE WHEN id % 100 < 88 THEN '[]'::jsonb ELSE jsonb_build_array(jsonb_build_object(
+              CASE WHEN id % 100 < 88 THEN NULL ELSE jsonb_build_array(jsonb_build_object(
                   'rule', (ARRAY['FREIGHT_STAGE','STAGGERED_TRANSPORT','PHASE_OUT','UNREGISTERED_VEHICLE'])[1 + id % 4],
                   'severity', CASE WHEN id % 100 < 95 THEN 'deny' ELSE 'review' END,
                   'message_zh', '规模测试', 'message_en', 'scale test', 'clause', '', 'policy_id', 1)) END,
-              '[1, 2, 3]'::jsonb, false, '5', captured_at
+              :policy_set, false, '5', captured_at
        FROM plate_events WHERE id BETWEEN :low AND :high""",
     """INSERT INTO violations (plate_event_id, rule, severity, status, context, created_at, updated_at,
                                captured_at, gate_id, firm_id, plate, alert_id, alert_level)
@@ -142,6 +147,11 @@ def load(url: str, args) -> None:
                 "SELECT 'orange', NULL, now() - interval '800 days', now(), '规模测试', now(), now() RETURNING id"
             )
         ).scalar()
+        policy_set = set_id_of(POLICIES)
+        connection.execute(
+            text("INSERT INTO policy_sets (id, policy_ids) VALUES (:id, CAST(:ids AS jsonb)) ON CONFLICT DO NOTHING"),
+            {"id": policy_set, "ids": json.dumps(POLICIES)},
+        )
     for first in range(1, args.passes + 1, CHUNK):
         last = min(first + CHUNK - 1, args.passes)
         with engine.begin() as connection:
@@ -151,7 +161,7 @@ def load(url: str, args) -> None:
             connection.execute(text(PASSES), params | {"first": first, "last": last})
             high = connection.execute(text("SELECT max(id) FROM plate_events")).scalar()
             for sql in CHILDREN:
-                connection.execute(text(sql), {"low": low, "high": high, "alert": alert})
+                connection.execute(text(sql), {"low": low, "high": high, "alert": alert, "policy_set": policy_set})
         say(f"{last:,} passes loaded")
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("SET maintenance_work_mem = '1GB'"))

@@ -3,11 +3,13 @@
 Runs `flask db` in a subprocess against a database of its own, as an operator would.
 """
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from registry.policies.sets import set_id_of
 from tests.support.databases import empty_database as own_database
 from tests.support.databases import flask_cli
 
@@ -32,6 +34,7 @@ EXPECTED_TABLES = {
     "plate_reads",
     "pass_images",
     "dead_letters",
+    "policy_sets",
 }
 
 
@@ -105,7 +108,9 @@ def _load_passes_at_0013(url: str) -> None:
             moment = at(start + timedelta(minutes=7 * i))  # some 15 days, across local midnights
             passes.append({"id": i, "gate": 1 + i % 3, "event": f"e{i}", "plate": f"晋K{i % 50:05d}", "at": moment})
             decision = "deny" if i % 5 == 0 else "pass"
-            verdicts.append({"pass": i, "decision": decision, "at": moment})
+            findings = '[{"rule": "PHASE_OUT", "severity": "deny"}]' if decision == "deny" else "[]"
+            policies = "[1, 5]" if i % 2 else "[1]"
+            verdicts.append({"pass": i, "decision": decision, "at": moment, "findings": findings, "policies": policies})
             if decision == "deny":
                 violations.append(
                     {
@@ -124,7 +129,7 @@ def _load_passes_at_0013(url: str) -> None:
         )
         run(
             "INSERT INTO verdicts (plate_event_id, decision, findings, policy_ids, stage_inferred, evaluated_at) "
-            "VALUES (:pass, :decision, '[]', '[1]', false, :at)",
+            "VALUES (:pass, :decision, :findings, :policies, false, :at)",
             verdicts,
         )
         run(
@@ -160,6 +165,14 @@ def test_the_city_scale_migration_runs_on_a_database_that_holds_passes(empty_dat
             assert one("SELECT sum(passes) FROM daily_passes WHERE decision = 'deny'") == PASSES // 5
             assert one("SELECT sum(violations) FROM daily_violations") == PASSES // 5
             assert one("SELECT count(DISTINCT day) FROM daily_passes") >= 14
+            # 0016: the two policy lists became two sets; only denies keep findings
+            assert one("SELECT count(*) FROM policy_sets") == 2
+            assert one("SELECT count(DISTINCT policy_set_id) FROM verdicts WHERE policy_set_id IS NOT NULL") == 2
+            assert one("SELECT count(*) FROM verdicts WHERE findings IS NULL") == PASSES - PASSES // 5
+            assert one("SELECT count(*) FROM verdicts WHERE decision = 'deny' AND findings IS NOT NULL") == PASSES // 5
+            sets = dict(connection.execute(text("SELECT id, policy_ids FROM policy_sets")).all())
+            ids = {i: v if isinstance(v, list) else json.loads(v) for i, v in sets.items()}
+            assert {set_id_of(v) for v in ids.values()} == set(ids) and sorted(ids.values()) == [[1], [1, 5]]
             if engine.dialect.name == "postgresql":
                 types = connection.execute(
                     text(
@@ -176,3 +189,13 @@ def test_the_city_scale_migration_runs_on_a_database_that_holds_passes(empty_dat
         engine.dispose()
     down = flask_db(empty_database, "downgrade", "0013")
     assert down.returncode == 0, down.stderr
+    engine = create_engine(empty_database)
+    try:
+        with engine.connect() as connection:
+            back = connection.execute(text("SELECT policy_ids, findings FROM verdicts WHERE plate_event_id = 5")).one()
+            assert [json.loads(v) if isinstance(v, str) else v for v in back] == [
+                [1, 5],
+                [{"rule": "PHASE_OUT", "severity": "deny"}],
+            ]
+    finally:
+        engine.dispose()

@@ -11,6 +11,8 @@ from registry.common.time import utcnow
 from registry.extensions import db
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+# The same, where Python's None is SQL NULL (no value stored) rather than the JSON document `null`.
+OptionalJSONDocument = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class AuditEntry(db.Model):

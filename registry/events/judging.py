@@ -10,6 +10,7 @@ from registry.events.pictures import PassPicture, analyse_best, analysis_columns
 from registry.events.writing import ChildRows, NewPass
 from registry.extensions import db
 from registry.gates.models import Gate
+from registry.policies.sets import ensure, set_id_of
 
 
 def judge(
@@ -44,11 +45,12 @@ def judge(
     result = check.verdict
     verdict.decision = Decision(result.decision)
     verdict.findings = [f.as_dict() for f in result.findings]
-    verdict.policy_ids = list(result.policy_ids)
+    verdict.policy_set_id = set_id_of(result.policy_ids)
     verdict.stage_inferred = result.stage_inferred
     verdict.emission_stage = result.stage
     verdict.alert_id = result.alert_ids[0] if result.alert_ids else None
     if stored:
+        ensure(db.session, [verdict.policy_set_id])  # before the verdict names it (flushed by what follows)
         db.session.add(verdict)
     _raise_violations(plate_event, gate, check, facts, children, stored)
 

@@ -20,12 +20,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
 from registry.alerts.models import Alert
-from registry.audit.models import JSONDocument
+from registry.audit.models import JSONDocument, OptionalJSONDocument
 from registry.common.models import BigId, Timestamps, UTCDateTime, enum_type
 from registry.common.time import utcnow
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour
+from registry.policies.sets import policy_ids_of
 from registry.vehicles.models import Vehicle
 
 
@@ -171,7 +172,7 @@ class PassImage(db.Model):
     # What registry.pictures measured (at ingest when the rules needed it, else soon after).
     colour: Mapped[str | None] = mapped_column(String(16))
     colour_confidence: Mapped[float | None] = mapped_column(Float)
-    plate_box: Mapped[list | None] = mapped_column(JSONDocument)  # [x, y, w, h]
+    plate_box: Mapped[list | None] = mapped_column(OptionalJSONDocument)  # [x, y, w, h]
     sharpness: Mapped[float | None] = mapped_column(Float)
     brightness: Mapped[float | None] = mapped_column(Float)
     overexposed: Mapped[float | None] = mapped_column(Float)
@@ -217,8 +218,10 @@ class Verdict(db.Model):
     plate_event_id: Mapped[int] = mapped_column(BigId, ForeignKey("plate_events.id"), unique=True)
     pass_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the pass's captured_at: its month's partition
     decision: Mapped[Decision] = mapped_column(enum_type(Decision, "decision"), index=True)
-    findings: Mapped[list] = mapped_column(JSONDocument, default=list)
-    policy_ids: Mapped[list] = mapped_column(JSONDocument, default=list)
+    # What most passes would store with every row is kept out of it: no findings is NULL, and the
+    # policies the verdict was judged under are a set shared by every verdict judged under them.
+    stored_findings: Mapped[list | None] = mapped_column("findings", OptionalJSONDocument)
+    policy_set_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("policy_sets.id"))
     stage_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     emission_stage: Mapped[str | None] = mapped_column(String(1))  # the stage the rules used
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
@@ -226,6 +229,18 @@ class Verdict(db.Model):
 
     plate_event: Mapped[PlateEvent] = relationship(back_populates="verdict")
     alert: Mapped["Alert | None"] = relationship()
+
+    @property
+    def findings(self) -> list:
+        return self.stored_findings or []
+
+    @findings.setter
+    def findings(self, findings: list) -> None:
+        self.stored_findings = list(findings) or None
+
+    @property
+    def policy_ids(self) -> list[int]:
+        return policy_ids_of(self.policy_set_id)
 
 
 def _by_time(name: str, *lead: str, **where) -> Index:

@@ -20,6 +20,7 @@ from registry.events.models import Decision, Direction, PlateEvent, Verdict, Vio
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour
+from registry.policies.sets import ENSURE_SQL, ensure_rows, policy_ids_of, to_ensure
 from registry.statistics.counting import DailyCounts
 
 # Rows in a batch from which COPY (two round trips per table, little work per row) beats a pipeline of
@@ -35,11 +36,15 @@ class NewVerdict:
 
     decision: Decision | None = None
     findings: list = field(default_factory=list)
-    policy_ids: list = field(default_factory=list)
+    policy_set_id: int | None = None
     stage_inferred: bool = False
     emission_stage: str | None = None
     alert_id: int | None = None
     evaluated_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def policy_ids(self) -> list[int]:
+        return policy_ids_of(self.policy_set_id)
 
 
 @dataclass(slots=True, eq=False)
@@ -130,12 +135,21 @@ class NewPasses:
         verdicts = Verdict.__table__
         return [
             *tables,
-            (verdicts, [row_of(verdicts, p.verdict, False) | _pass_keys(p) for p in self.passes]),
+            (verdicts, [_verdict_row(verdicts, p) for p in self.passes]),
         ]
 
 
 PASS_KEYS = ("plate_event_id", "pass_at")
 LAST_PASS = "UPDATE gates SET last_pass_at = %s, last_camera_time = %s WHERE id = %s"
+
+
+def _verdict_row(verdicts: Table, new_pass: NewPass) -> dict:
+    """No findings (most passes) is stored as NULL, as Verdict.findings does."""
+    return (
+        row_of(verdicts, new_pass.verdict, False)
+        | {"findings": new_pass.verdict.findings or None}
+        | _pass_keys(new_pass)
+    )
 
 
 def _pass_keys(new_pass: NewPass) -> dict:
@@ -155,7 +169,10 @@ def write_batch(
     connection = db.session.connection()
     children.daily.count(new_passes.passes, children.of(Violation), firm_of_gate)
     gates = list(last_passes)
+    policy_sets = to_ensure(db.session, [p.verdict.policy_set_id for p in new_passes.passes])
     if connection.dialect.name != "postgresql":
+        if policy_sets:
+            ensure_rows(connection, policy_sets)
         insert_tables(connection, [*new_passes.take_ids(connection), *children.tables()])
         children.daily.write(connection)
         if gates:
@@ -167,8 +184,9 @@ def write_batch(
                 [{"at": at, "camera_time": camera_time, "gate": gate} for at, camera_time, gate in gates],
             )
         return
+    first = [(ENSURE_SQL, policy_sets)] if policy_sets else []
     then = [*children.daily.statements(), *([(LAST_PASS, gates)] if gates else [])]
-    insert_tables(connection, [*new_passes.take_ids(connection), *children.tables()], then)
+    insert_tables(connection, [*new_passes.take_ids(connection), *children.tables()], then, first)
 
 
 def row_of(table: Table, record, with_key: bool = True) -> dict:
@@ -181,13 +199,17 @@ def row_of(table: Table, record, with_key: bool = True) -> dict:
 
 
 def insert_tables(
-    connection: Connection, tables: list[tuple[Table, list[dict]]], then: list[tuple[str, list[tuple]]] = ()
+    connection: Connection,
+    tables: list[tuple[Table, list[dict]]],
+    then: list[tuple[str, list[tuple]]] = (),
+    first: list[tuple[str, list[tuple]]] = (),
 ) -> None:
     """Insert rows into tables in order. On PostgreSQL a large batch goes by COPY, table by table,
     and a small one as INSERTs in one pipeline (one round trip for all); elsewhere one executemany per
     table. A column some rows lack takes its Python default (evaluated per row) or NULL; server
     defaults of columns no row names apply as usual. `then`: statements in the driver's own terms
-    (PostgreSQL only) that follow in the same pipeline: the daily counts' upserts."""
+    (PostgreSQL only) that follow in the same pipeline: the daily counts' upserts; `first`: such
+    statements that go before the rows (the policy sets their verdicts name)."""
     tables = [(table, _complete(table, rows)) for table, rows in tables if rows]
     if connection.dialect.name != "postgresql":
         for table, rows in tables:
@@ -197,6 +219,10 @@ def insert_tables(
     statement = None
     try:
         if sum(len(rows) for _, rows in tables) >= COPY_FROM_ROWS:
+            if first:
+                with driver.pipeline():
+                    for statement, values in first:
+                        driver.cursor().executemany(statement, values)
             for table, rows in tables:
                 columns, values = _db_values(dialect, table, rows)
                 statement = f"COPY {_quote(dialect, table.name)} ({columns}) FROM STDIN"
@@ -209,6 +235,8 @@ def insert_tables(
             return
         with driver.pipeline():
             cursor = driver.cursor()
+            for statement, values in first:
+                cursor.executemany(statement, values)
             for table, rows in tables:
                 columns, values = _db_values(dialect, table, rows)
                 marks = ", ".join(["%s"] * len(rows[0]))

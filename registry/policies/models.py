@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.audit.models import JSONDocument
@@ -25,3 +25,15 @@ class Policy(Timestamps, db.Model):
     # Set when a revision replaced this row: it stays, unchanged, for the verdicts that used it.
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PolicySet(db.Model):
+    """The policies one verdict was judged under, stored once for every verdict judged under the same
+    ones (a district has a handful of such sets at any time; a pass names its set, not the list)."""
+
+    __tablename__ = "policy_sets"
+
+    # Derived from the policies it holds (registry.policies.sets.set_id_of), so that a writer names a
+    # set without asking the database which id it has.
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    policy_ids: Mapped[list] = mapped_column(JSONDocument)

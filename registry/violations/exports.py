@@ -58,7 +58,7 @@ def violation_rows(actor, args: dict):
             Firm.name,
             Verdict.emission_stage,
             Alert.level,
-            Verdict.findings,
+            Verdict.stored_findings,
             Violation.alert_id,
             Violation.reviewed_at,
             Violation.note,
