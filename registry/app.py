@@ -99,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
     from registry.accounts.views import bp as accounts_pages
     from registry.alerts.api import blp as alerts_api
     from registry.alerts.views import bp as alert_pages
+    from registry.cases.api import blp as cases_api
+    from registry.cases.views import bp as case_pages
     from registry.compliance.api import blp as checks_api
     from registry.dashboard.views import bp as dashboard_pages
     from registry.events.api import blp as events_api
@@ -113,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.machinery.sites_api import blp as sites_api
     from registry.machinery.views import bp as machinery_pages
     from registry.pages.views import bp as pages
+    from registry.pickers.views import bp as pickers
     from registry.policies.api import blp as policies_api
     from registry.vehicles.api import blp as vehicles_api
     from registry.violations.api import blp as violations_api
@@ -131,12 +134,15 @@ def register_blueprints(app: Flask) -> None:
         sites_api,
         machinery_data_api,
         violations_api,
+        cases_api,
         accounts_api,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     page_blueprints = (
         pages,
+        pickers,
+        case_pages,
         accounts_pages,
         machinery_pages,
         site_pages,

@@ -3,6 +3,7 @@
 from registry.accounts.models import ApiToken, LoginFailure, User  # noqa: F401
 from registry.alerts.models import Alert, Exemption  # noqa: F401
 from registry.audit.models import AuditEntry  # noqa: F401
+from registry.cases.models import Case  # noqa: F401
 from registry.events.models import (  # noqa: F401
     DeadLetter,
     PassImage,

@@ -87,9 +87,9 @@ def test_police_confirm_and_export_and_the_bureau_sees_an_alert_deny(product):
             police.locator("#export-csv").click()
         path = download.value.path()
         exported = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-        assert exported[0][4] == "号牌号码 (plate)"
+        assert exported[0][4] == "号牌号码"
         assert {row[4] for row in exported[1:]} == {"晋H40001"} and len(exported) - 1 == rows.count()
-        assert "confirmed" in {row[1] for row in exported[1:]}
+        assert "已确认" in {row[1] for row in exported[1:]}
         download.value.save_as(str(ARTIFACTS / "violations-3-export.csv"))
 
         # The bureau ends the demo's alert, sees a China VI truck pass at a grade-D cement works, issues an
@@ -97,8 +97,11 @@ def test_police_confirm_and_export_and_the_bureau_sees_an_alert_deny(product):
         bureau = browser.new_context(**DESK).new_page()
         log_in(bureau, product.base, "demo-bureau", product.passwords["demo-bureau"])
         follow(bureau, "预警")
-        while bureau.get_by_role("button", name="解除").count():
-            press(bureau, "解除")
+        asked = []  # ending an alert is asked for confirmation first
+        bureau.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        while bureau.get_by_role("button", name="解除预警").count():
+            press(bureau, "解除预警")
+        assert asked and all("提前解除" in message for message in asked)
         publish(product, cement_gate, "cam-3", "晋H10001")
         bureau.goto(f"{product.base}/dashboard")
         expect(bureau.locator("#alerts")).to_contain_text("当前无重污染天气预警")

@@ -240,10 +240,10 @@ def test_exports_parse_back_to_the_same_rows(client, bureau, approved, unit_user
     as_csv = client.get("/api/v1/machinery.csv", headers=bureau)
     assert as_csv.status_code == 200 and as_csv.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"))))
-    assert rows[0][0] == "登记编码 (registration_code)" and len(rows) == 3
+    assert rows[0][0] == "登记编码" and len(rows) == 3
     as_xlsx = client.get("/api/v1/machinery.xlsx?status=approved", headers=bureau)
     sheet = load_workbook(io.BytesIO(as_xlsx.data), read_only=True).active
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert table[0] == rows[0] and len(table) == 2
-    assert table[1][0] == machine["registration_code"] and table[1][3] == "excavator"
+    assert table[1][0] == machine["registration_code"] and table[1][3] == "挖掘机"
     assert client.get("/api/v1/machinery.csv", headers=headers).status_code == 403

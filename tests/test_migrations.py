@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "pass_images",
     "dead_letters",
     "policy_sets",
+    "cases",
 }
 
 
@@ -170,6 +171,18 @@ def test_the_city_scale_migration_runs_on_a_database_that_holds_passes(empty_dat
             assert one("SELECT count(DISTINCT policy_set_id) FROM verdicts WHERE policy_set_id IS NOT NULL") == 2
             assert one("SELECT count(*) FROM verdicts WHERE findings IS NULL") == PASSES - PASSES // 5
             assert one("SELECT count(*) FROM verdicts WHERE decision = 'deny' AND findings IS NOT NULL") == PASSES // 5
+            # 0017: one case per pass with violations, carrying the pass's time, firm and rules
+            assert one("SELECT count(*) FROM cases") == PASSES // 5
+            assert (
+                one(
+                    "SELECT count(*) FROM cases c JOIN violations v ON v.plate_event_id = c.plate_event_id "
+                    "AND v.captured_at = c.captured_at AND v.firm_id = c.firm_id AND c.rules = v.rule"
+                )
+                == PASSES // 5
+            )
+            assert one("SELECT count(*) FROM cases WHERE decision = 'deny'") == PASSES // 5
+            confirmed = len([i for i in range(1, PASSES + 1) if i % 15 == 0])
+            assert one("SELECT count(*) FROM cases WHERE status = 'confirmed'") == confirmed
             sets = dict(connection.execute(text("SELECT id, policy_ids FROM policy_sets")).all())
             ids = {i: v if isinstance(v, list) else json.loads(v) for i, v in sets.items()}
             assert {set_id_of(v) for v in ids.values()} == set(ids) and sorted(ids.values()) == [[1], [1, 5]]

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from registry.cases.models import Case
 from registry.common.time import today_local
 from registry.events.models import PassImage, PlateEvent, PlateRead, Verdict, Violation, ViolationStatus
 from registry.extensions import db
@@ -55,7 +56,7 @@ def test_the_months_around_today_are_partitioned_with_their_references():
     this_month = today_local().replace(day=1)
     assert {add_months(this_month, n) for n in range(-2, 4)} <= set(months())
     references = set(db.session.scalars(text("SELECT conname FROM pg_constraint WHERE conname LIKE 'fk\\_%\\_pass'")))
-    for table in ("verdicts", "plate_reads", "pass_images", "violations"):
+    for table in ("verdicts", "plate_reads", "pass_images", "violations", "cases"):
         assert f"fk_{partition_name(table, this_month)}_pass" in references
         assert f"fk_{table}_default_pass" in references
     key = db.session.scalar(
@@ -76,6 +77,7 @@ def test_a_pass_and_what_hangs_off_it_land_in_its_month(client, gate):
     for model, table in ((PlateRead, "plate_reads"), (Verdict, "verdicts"), (PassImage, "pass_images")):
         assert partition_of(model, answer["id"]) == partition_name(table, day.replace(day=1))
     assert partition_of(Violation, answer["id"]) == partition_name("violations", day.replace(day=1))
+    assert partition_of(Case, answer["id"]) == partition_name("cases", day.replace(day=1))
 
 
 def test_a_pass_no_month_holds_is_kept_in_the_default_partition(client, gate, bureau):
@@ -146,6 +148,8 @@ def test_retention_drops_a_whole_month_and_keeps_its_evidence(client, runner, ga
     assert kept.verdict is not None and kept.reads and kept.images
     assert partition_of(PlateEvent, ids[0]) == partition_name("plate_events", month)
     assert db.session.get(Violation, evidence[0].id).status == ViolationStatus.CONFIRMED
+    assert db.session.get(Case, ids[0]).status == ViolationStatus.CONFIRMED  # the case is evidence too
+    assert db.session.scalar(select(func.count()).select_from(Case).where(Case.plate_event_id.in_(ids))) == 1
     assert f"fk_{partition_name('plate_reads', month)}_pass" in set(
         db.session.scalars(text("SELECT conname FROM pg_constraint WHERE conname LIKE 'fk\\_%\\_pass'"))
     )

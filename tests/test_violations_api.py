@@ -12,6 +12,7 @@ from sqlalchemy import select
 from registry.audit.models import AuditEntry
 from registry.common.time import LOCAL_TZ
 from registry.extensions import db
+from registry.labels import LABELS
 
 ALL = {"per_page": 500}
 
@@ -128,7 +129,12 @@ def test_review_is_once_audited_and_police_may_do_it(client, bureau, auth, distr
         select(AuditEntry).where(AuditEntry.entity == "violation", AuditEntry.entity_id == first["id"])
     )
     assert entry.action == "review" and entry.before == {"status": "open", "note": None}
-    assert entry.after == {"status": "confirmed", "note": "现场核实"} and entry.actor_label.startswith("police")
+    assert entry.after == {"status": "confirmed", "note": "现场核实", "case": first["pass_id"]}
+    assert entry.actor_label.startswith("police")
+    case_entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.entity == "case", AuditEntry.entity_id == first["pass_id"])
+    )
+    assert case_entry.after == {"status": "confirmed", "note": "现场核实"}
     assert search(client, bureau, status="confirmed")["total"] == 1
 
 
@@ -148,19 +154,61 @@ def test_a_firm_sees_only_its_own_violations_passes_and_pictures(client, bureau,
     )
 
 
+def as_text(cell) -> str:
+    """An XLSX cell as the CSV writes it (date cells in the column's layout)."""
+    if isinstance(cell, datetime):
+        return cell.strftime("%Y-%m-%d %H:%M:%S")
+    return "" if cell is None else str(cell)
+
+
 def test_exports_parse_back_to_the_search_result(client, bureau, district):
     expected = search(client, bureau, plate_prefix="晋H", sort="captured_at")["items"]
     as_csv = client.get("/api/v1/violations.csv?plate_prefix=晋H&sort=captured_at", headers=bureau)
     assert as_csv.status_code == 200 and "attachment" in as_csv.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["编号 (id)", "状态 (status)", "规则 (rule)", "严重程度 (severity)", "号牌号码 (plate)"]
+    assert rows[0][:5] == ["编号", "状态", "规则", "严重程度", "号牌号码"]
     assert [int(r[0]) for r in rows[1:]] == [v["id"] for v in expected]
     assert [r[4] for r in rows[1:]] == [v["plate"] for v in expected]
     as_xlsx = client.get("/api/v1/violations.xlsx?plate_prefix=晋H&sort=captured_at", headers=bureau)
     sheet = load_workbook(io.BytesIO(as_xlsx.data), read_only=True).active
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert table[0] == rows[0]
-    assert [[str(c) if c is not None else "" for c in row] for row in table[1:]] == rows[1:]
+    assert [[as_text(c) for c in row] for row in table[1:]] == rows[1:]
+
+
+def test_the_xlsx_export_has_date_cells_labels_and_the_reviewer(client, bureau, auth, district):
+    """What an officer opens in Excel: words not codes, real date-times, who reviewed and when, a frozen
+    header row and columns wide enough to read; English with ?lang=en."""
+    first = search(client, bureau, plate_prefix="晋H", sort="captured_at")["items"][0]
+    police = auth("police")
+    reviewed = client.patch(
+        f"/api/v1/violations/{first['id']}", json={"status": "confirmed", "note": "属实"}, headers=police
+    )
+    assert reviewed.status_code == 200
+    answer = client.get("/api/v1/violations.xlsx?plate_prefix=晋H&sort=captured_at", headers=bureau)
+    book = load_workbook(io.BytesIO(answer.data))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    assert sheet.title == "违规记录" and sheet.freeze_panes == "A2" and all(c.font.bold for c in sheet[1])
+    assert all(sheet.column_dimensions[letter].width >= 7 for letter in "ABCDEFGHIJKLMNOP")
+    column = {title: header.index(title) for title in header}
+    row = [c for c in sheet[2]]
+    time = row[column["过车时间"]]
+    assert time.is_date and time.number_format == "yyyy-mm-dd hh:mm:ss"
+    assert time.value.strftime("%Y-%m-%dT%H:%M") == datetime.fromisoformat(first["captured_at"]).astimezone(
+        LOCAL_TZ
+    ).strftime("%Y-%m-%dT%H:%M")
+    assert row[column["状态"]].value == "已确认" and row[column["复核备注"]].value == "属实"
+    assert row[column["复核人"]].value == reviewed.get_json()["reviewed_by"]
+    assert row[column["复核时间"]].is_date
+    codes = {"open", "confirmed", "deny", "review", "in", "out", "yellow", "blue", "FREIGHT_STAGE", "PHASE_OUT"}
+    values = {c.value for r in sheet.iter_rows(min_row=2) for c in r}
+    assert not values & codes
+    rules = {r[column["规则"]].value for r in sheet.iter_rows(min_row=2)}
+    assert rules and rules <= {label for label, _ in LABELS["rule"].values()}
+    english = load_workbook(io.BytesIO(client.get("/api/v1/violations.xlsx?lang=en", headers=bureau).data)).active
+    assert [c.value for c in english[1]][:3] == ["id", "status", "rule"]
+    assert {c.value for c in english["B"][1:]} <= {"open", "confirmed", "dismissed"}
 
 
 def test_the_gate_ledger_in_the_mee_layout(client, bureau, district):
@@ -231,4 +279,13 @@ def test_with_two_alerts_in_force_each_violation_names_its_own(client, bureau, m
         assert sorted(found["alerts_in_force"]) == sorted(ids.values())
     with client.get("/api/v1/violations.csv?plate=晋H30001&alert_level=red", headers=bureau) as exported:
         rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
-    assert [row["预警级别 (alert_level)"] for row in rows] == ["red"]
+    assert [row["预警级别"] for row in rows] == ["红色预警"]
+
+
+def test_the_api_keeps_codes_and_adds_the_readers_words(client, bureau, district):
+    item = search(client, bureau, plate_prefix="晋H")["items"][0]
+    assert item["status"] == "open" and item["status_label"] == "待处理"
+    assert item["rule_label"] and item["rule_label"] != item["rule"]
+    assert item["decision_label"] in {"禁止通行", "待人工复核"}
+    english = client.get(f"/api/v1/violations/{item['id']}?lang=en", headers=bureau).get_json()
+    assert english["status_label"] == "open" and english["rule"] == item["rule"]

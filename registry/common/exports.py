@@ -1,34 +1,72 @@
 """Tables for download as CSV or XLSX, written row by row so that a long export runs in flat memory.
 
+Rows hold Python values: a date-time (local, naive) or a date becomes a real date cell in XLSX and text
+in the column's layout in CSV; text is written as it is. Headers and labels follow the reader's language.
+
 CSV is streamed as it is produced (UTF-8 with a byte-order mark, so that Excel opens Chinese text
 correctly). XLSX is a zip archive and cannot be streamed before it is complete: openpyxl's write-only
-mode writes rows to a temporary file as they come, and that file is then streamed.
+mode writes rows to a temporary file as they come, and that file is then streamed. Its header row is
+bold and frozen, and each column has its width.
 """
 
 import csv
 import io
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from urllib.parse import quote
 
 from flask import Response, stream_with_context
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from registry.common.i18n import t
 
 CHUNK = 64 * 1024
+DATE_TIME = ("%Y-%m-%d %H:%M:%S", "yyyy-mm-dd hh:mm:ss")
+DAY = ("%Y-%m-%d", "yyyy-mm-dd")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export: its title in both languages, its width in characters (XLSX), and how a
+    date-time in it is written: as text in CSV (strftime) and as a date cell's format in XLSX."""
+
+    zh: str
+    en: str
+    width: float = 12
+    layout: tuple[str, str] = DATE_TIME
+
+    @property
+    def title(self) -> str:
+        return t(self.zh, self.en)
 
 
 def _disposition(filename: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Response:
+def _as_text(value, column: Column):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(column.layout[0])
+    if isinstance(value, date):
+        return value.strftime(DAY[0])
+    return value
+
+
+def csv_response(filename: str, columns: list[Column], rows: Iterable[list]) -> Response:
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write("\ufeff")
-        writer.writerow(header)
+        writer.writerow([column.title for column in columns])
         for row in rows:
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow([_as_text(value, column) for value, column in zip(row, columns, strict=True)])
             if buffer.tell() > CHUNK:
                 yield buffer.getvalue().encode()
                 buffer.seek(0)
@@ -42,12 +80,29 @@ def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Resp
     )
 
 
-def xlsx_response(filename: str, sheet: str, header: list[str], rows: Iterable[list]) -> Response:
+def _cell(worksheet, value, column: Column):
+    if isinstance(value, datetime | date):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = column.layout[1] if isinstance(value, datetime) else DAY[1]
+        return cell
+    return value
+
+
+def xlsx_response(filename: str, sheet: str, columns: list[Column], rows: Iterable[list]) -> Response:
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
+    worksheet.freeze_panes = "A2"
+    for number, column in enumerate(columns, 1):
+        worksheet.column_dimensions[get_column_letter(number)].width = column.width
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(worksheet, value=column.title)
+        cell.font = bold
+        header.append(cell)
     worksheet.append(header)
     for row in rows:
-        worksheet.append(row)
+        worksheet.append([_cell(worksheet, value, column) for value, column in zip(row, columns, strict=True)])
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the generator once streamed)
     workbook.save(spool)
     spool.seek(0)
@@ -64,8 +119,8 @@ def xlsx_response(filename: str, sheet: str, header: list[str], rows: Iterable[l
     )
 
 
-def table_response(fmt: str, filename: str, sheet: str, header: list[str], rows: Iterable[list]) -> Response:
+def table_response(fmt: str, filename: str, sheet: str, columns: list[Column], rows: Iterable[list]) -> Response:
     """The table as `fmt` (csv or xlsx), named `filename` without its extension."""
     if fmt == "csv":
-        return csv_response(f"{filename}.csv", header, rows)
-    return xlsx_response(f"{filename}.xlsx", sheet, header, rows)
+        return csv_response(f"{filename}.csv", columns, rows)
+    return xlsx_response(f"{filename}.xlsx", sheet, columns, rows)

@@ -54,7 +54,7 @@ def submit(action: Callable[[], object]) -> tuple[object, dict[str, list[str]] |
         return None, flatten(exc.messages)
     except DomainError as exc:
         db.session.rollback()
-        return None, {exc.field or "_": [exc.message]}
+        return None, {exc.field or "_": [in_reader_language(exc.message)]}
 
 
 def field_error(errors: dict | None, field: str) -> Markup:
@@ -62,3 +62,8 @@ def field_error(errors: dict | None, field: str) -> Markup:
     if not errors or field not in errors:
         return Markup("")
     return Markup('<span class="field-error" role="alert">{}</span>').format("；".join(errors[field]))
+
+
+def errors_besides(errors: dict | None, *fields: str) -> list[str]:
+    """The messages of a form's errors that belong to none of the fields it shows them beside."""
+    return [message for field, messages in (errors or {}).items() if field not in fields for message in messages]

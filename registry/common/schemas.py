@@ -31,12 +31,21 @@ for _field, _messages in _FIELD_MESSAGES.items():
     _field.default_error_messages = {**_field.default_error_messages, **_messages}
 
 
+class _Length(ma.validate.Length):
+    """A length, with a message a person understands: an empty required field is "必填", not a range."""
+
+    def __call__(self, value):
+        if self.min and len(value) == 0:
+            raise ma.ValidationError("必填，不能为空 / Required: may not be empty.")
+        return super().__call__(value)
+
+
 def length(max_length: int, min_length: int = 0) -> ma.validate.Length:
-    return ma.validate.Length(
-        min=min_length,
-        max=max_length,
-        error=f"长度应在 {min_length} 到 {max_length} 之间 / Length must be between {min_length} and {max_length}.",
-    )
+    if min_length == 0:
+        error = f"最多 {max_length} 个字符 / At most {max_length} characters."
+    else:
+        error = f"长度应在 {min_length} 到 {max_length} 之间 / Length must be between {min_length} and {max_length}."
+    return _Length(min=min_length, max=max_length, error=error)
 
 
 def at_least(low, high=None) -> ma.validate.Range:

@@ -80,7 +80,9 @@ USERS = [
     ("demo-bureau", "bureau"),
     ("demo-police", "police"),
     ("demo-site", "construction"),  # the site manager of the demo construction unit
+    ("demo-firm", "firm"),  # the gate office of FIRM_USER_FIRM: sees its own passes and violations
 ]
+FIRM_USER_FIRM = "忻州市华电热电有限公司"
 
 
 def nameplate_photo(text: str) -> bytes:

@@ -116,7 +116,8 @@ def seed_users(unit: ConstructionUnit) -> tuple[dict[str, User], dict[str, str],
     users, tokens, passwords = {}, {}, {}
     for username, role in data.USERS:
         unit_id = unit.id if role == "construction" else None
-        user = create_user(None, username, Role(role), construction_unit_id=unit_id)
+        firm_id = db.session.scalar(select(Firm.id).where(Firm.name == data.FIRM_USER_FIRM)) if role == "firm" else None
+        user = create_user(None, username, Role(role), firm_id=firm_id, construction_unit_id=unit_id)
         passwords[username] = secrets.token_urlsafe(12)
         set_password(None, user, passwords[username])
         tokens[username] = issue_token(None, user, name="demo")

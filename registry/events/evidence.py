@@ -11,6 +11,7 @@ from registry.common.i18n import t
 from registry.common.services import not_found
 from registry.common.time import LOCAL_TZ
 from registry.events.models import PlateEvent
+from registry.labels import words
 from registry.pictures.analysis import VEHICLE, analyse
 from registry.pictures.evidence import annotate
 from registry.pictures.store import image_path, load_stored, thumbnail
@@ -40,9 +41,6 @@ def thumbnail_file(plate_event: PlateEvent, image_id: int) -> Path:
     return small
 
 
-DECISIONS = {"pass": ("允许通行", "pass"), "deny": ("禁止通行", "deny"), "review": ("待人工复核", "review")}
-
-
 def evidence_jpeg(plate_event: PlateEvent) -> bytes:
     """The vehicle picture (or the plate crop) with the plate boxed and the pass written on it."""
     pictures = [i for i in plate_event.images if i.valid and i.sha256 and i.purged_at is None]
@@ -58,9 +56,13 @@ def evidence_jpeg(plate_event: PlateEvent) -> bytes:
     decision = verdict.decision.value
     when = plate_event.captured_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S")
     gate = plate_event.gate
-    zh, en = DECISIONS[decision]
+    stage = words("stage", verdict.emission_stage) or "排放阶段不明"
+    rules = "、".join(
+        dict.fromkeys(words("rule", f.get("rule")) for f in verdict.findings if f.get("severity") == "deny")
+    )
     lines = [
-        f"{plate_event.plate}  {zh} / {en}  ·  排放阶段 {verdict.emission_stage or '未知'}",
+        f"{plate_event.plate or '无牌车'}  {words('decision', decision)}  ·  {stage}",
+        *([rules] if rules else []),
         f"门禁 {gate.code} {gate.name} · {gate.firm.name}",
         f"{when}（北京时间）· 过车记录 #{plate_event.id}",
     ]

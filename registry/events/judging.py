@@ -2,6 +2,7 @@
 
 from sqlalchemy import delete
 
+from registry.cases.opening import open_case
 from registry.common.time import utcnow
 from registry.compliance.facts import Facts
 from registry.compliance.services import Check, check_read
@@ -70,10 +71,11 @@ def _raise_violations(
         )
         children.daily.violations_removed(removed.all())
     findings = [f for f in check.verdict.findings if f.severity in ("deny", "review")]
+    context = _context(gate, check) if findings else None
+    levels = {a.id: a.level for a in facts.alerts_at(plate_event.captured_at)} if check.verdict.alert_ids else {}
+    open_case(plate_event, gate, Decision(check.verdict.decision), findings, levels, context, children, stored)
     if not findings:
         return
-    context = _context(gate, check)
-    levels = {a.id: a.level for a in facts.alerts_at(plate_event.captured_at)} if check.verdict.alert_ids else {}
     for finding in findings:
         children.add(
             Violation,

@@ -11,6 +11,7 @@ from registry.compliance.schemas import FindingSchema
 from registry.events.models import Decision
 from registry.identifiers.colours import UnknownColour, plate_colour
 from registry.identifiers.plates import is_no_plate
+from registry.labels import label
 from registry.vehicles.schemas import PlateReadField
 
 IMAGE_KINDS = ("plate", "vehicle")
@@ -174,6 +175,7 @@ class PassSchema(ma.Schema):
     read_count = ma.fields.Integer()
     vehicle_id = ma.fields.Integer(allow_none=True)
     decision = ma.fields.Function(lambda e: e.verdict.decision.value)
+    decision_label = ma.fields.Function(lambda e: label("decision", e.verdict.decision))
     findings = ma.fields.Function(lambda e: e.verdict.findings, metadata={"description": "see FindingSchema"})
     policy_ids = ma.fields.Function(lambda e: e.verdict.policy_ids)
     stage_inferred = ma.fields.Function(lambda e: e.verdict.stage_inferred)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from registry.accounts.auth import own_firm_id
 from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404, not_found
+from registry.extensions import db
 from registry.firms.models import Firm
 from registry.firms.schemas import FirmSchema
 
@@ -52,3 +53,10 @@ def firms_query(args: dict, actor=None):
         if key in args:
             query = query.where(getattr(Firm, key) == args[key])
     return query
+
+
+def firm_ids_named(text: str) -> list[int]:
+    """The firms a picker's value names: by credit code, else by exact name (names need not be unique)."""
+    text = text.strip()
+    by_code = db.session.scalars(select(Firm.id).where(Firm.credit_code == text.upper())).all()
+    return by_code or db.session.scalars(select(Firm.id).where(Firm.name == text)).all()

@@ -1,42 +1,42 @@
-"""The bureau's machinery list as CSV or XLSX."""
+"""The bureau's machinery list as CSV or XLSX, in the reader's language."""
 
 from sqlalchemy.orm import joinedload
 
-from registry.common.exports import table_response
+from registry.common.exports import Column, table_response
+from registry.common.i18n import t
 from registry.common.time import today_local
 from registry.extensions import db
 from registry.machinery.deadlines import is_overdue
 from registry.machinery.models import Machinery
+from registry.machinery.names import NAMES
 
 COLUMNS = [
-    ("登记编码", "registration_code", lambda m: m.registration_code),
-    ("状态", "status", lambda m: m.status.value),
-    ("所属单位", "unit", lambda m: m.unit.name),
-    ("机械类型", "machine_type", lambda m: m.machine_type.value),
-    ("型号", "model", lambda m: m.model),
-    ("生产厂家", "manufacturer", lambda m: m.manufacturer),
-    ("机械环保代码", "pin", lambda m: m.pin),
-    ("发动机型号", "engine_model", lambda m: m.engine_model),
-    ("发动机编号", "engine_no", lambda m: m.engine_no),
-    ("额定功率(kW)", "rated_power_kw", lambda m: float(m.rated_power_kw)),
-    ("燃料", "fuel_type", lambda m: m.fuel_type.value),
-    ("排放阶段", "emission_stage", lambda m: m.emission_stage.value),
-    ("生产日期", "production_date", lambda m: m.production_date.isoformat() if m.production_date else None),
-    ("购置日期", "acquisition_date", lambda m: m.acquisition_date.isoformat() if m.acquisition_date else None),
-    ("后处理装置", "aftertreatment", lambda m: m.aftertreatment),
-    ("逾期未登记", "registration_overdue", lambda m: "是 yes" if is_overdue(m) else "否 no"),
+    (Column("登记编码", "registration code", 18), lambda m: m.registration_code),
+    (Column("状态", "status", 9), lambda m: NAMES(m.status)),
+    (Column("所属单位", "construction unit", 24), lambda m: m.unit.name),
+    (Column("机械类型", "machine type", 10), lambda m: NAMES(m.machine_type)),
+    (Column("型号", "model", 14), lambda m: m.model),
+    (Column("生产厂家", "manufacturer", 20), lambda m: m.manufacturer),
+    (Column("机械环保代码", "PIN", 20), lambda m: m.pin),
+    (Column("发动机型号", "engine model", 14), lambda m: m.engine_model),
+    (Column("发动机编号", "engine number", 16), lambda m: m.engine_no),
+    (Column("额定功率（kW）", "rated power (kW)", 12), lambda m: float(m.rated_power_kw)),
+    (Column("燃料", "fuel", 8), lambda m: NAMES(m.fuel_type)),
+    (Column("排放阶段", "emission stage", 10), lambda m: NAMES(m.emission_stage)),
+    (Column("生产日期", "production date", 12), lambda m: m.production_date),
+    (Column("购置日期", "acquisition date", 12), lambda m: m.acquisition_date),
+    (Column("后处理装置", "after-treatment", 16), lambda m: m.aftertreatment),
+    (Column("逾期未登记", "registration overdue", 10), lambda m: t("是", "yes") if is_overdue(m) else t("否", "no")),
 ]
-
-
-def header() -> list[str]:
-    return [f"{zh} ({key})" for zh, key, _ in COLUMNS]
 
 
 def rows(query):
     result = db.session.scalars(query.options(joinedload(Machinery.unit)).execution_options(yield_per=500))
     for machinery in result:
-        yield [value(machinery) for _, _, value in COLUMNS]
+        yield [value(machinery) for _, value in COLUMNS]
 
 
 def machinery_export(query, fmt: str):
-    return table_response(fmt, f"machinery-{today_local().isoformat()}", "machinery", header(), rows(query))
+    columns = [column for column, _ in COLUMNS]
+    filename = f"machinery-{today_local().isoformat()}"
+    return table_response(fmt, filename, t("非道路移动机械", "machinery"), columns, rows(query))

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from registry.accounts.models import Role
 from registry.accounts.views import page_roles
-from registry.common.forms import field_error, submit
+from registry.common.forms import submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.common.time import with_local_offset
@@ -46,7 +46,6 @@ def machinery_names():
         "is_overdue": is_overdue,
         "registration_days": registration_days,
         "history_name": history_name,
-        "field_error": field_error,
         "machine_types": list(MachineType),
         "fuels": list(MachineFuel),
         "stages": list(MachineStage),

@@ -3,15 +3,30 @@
 import swagger_ui_bundle
 from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
 
+from registry.common.forms import errors_besides, field_error, in_reader_language
 from registry.common.i18n import LANGUAGES, current_language, t
 from registry.common.time import LOCAL_TZ
+from registry.labels import label, labels_of
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.app_context_processor
 def language():
-    return {"lang": current_language(), "t": t}
+    return {
+        "lang": current_language(),
+        "t": t,
+        "label": label,
+        "labels_of": labels_of,
+        "field_error": field_error,
+        "errors_besides": errors_besides,
+    }
+
+
+@bp.app_template_filter("one_language")
+def one_language(message) -> str:
+    """A stored message that carries both languages ("中文 / English"), in the reader's."""
+    return in_reader_language(str(message)) if message else ""
 
 
 @bp.app_template_filter("localtime")

@@ -32,6 +32,7 @@ CHILDREN = (
     ("plate_reads", "pass_at"),
     ("pass_images", "pass_at"),
     ("violations", "captured_at"),
+    ("cases", "captured_at"),
 )
 TABLES = (PARENT, *CHILDREN)
 

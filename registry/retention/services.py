@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, exists, func, select, update
 
+from registry.cases.models import Case
 from registry.common.time import local_day_bounds, today_local, utcnow
 from registry.events.models import PassImage, PlateEvent, PlateRead, Verdict, Violation, ViolationStatus
 from registry.extensions import db
@@ -154,7 +155,7 @@ def _delete_passes(report: Report, before: datetime, folder: Path) -> None:
             )
         ).all()
         if not report.dry_run:
-            for model in (PassImage, PlateRead, Violation, Verdict):
+            for model in (PassImage, PlateRead, Violation, Case, Verdict):
                 db.session.execute(delete(model).where(model.plate_event_id.in_(ids)))
             db.session.execute(delete(PlateEvent).where(PlateEvent.id.in_(ids)))
         shas = {sha for _, sha in images if sha}

@@ -4,46 +4,53 @@ Rows are read with a server-side cursor in chunks (`yield_per`) as plain column 
 they are read, so a 100,000-row export runs in flat memory (scripts/bench_exports.py measures it).
 """
 
+from datetime import datetime
+
 from sqlalchemy import select
 
+from registry.accounts.models import User
 from registry.alerts.models import Alert
-from registry.common.exports import table_response
+from registry.common.exports import Column, table_response
+from registry.common.i18n import current_language, t
 from registry.common.time import LOCAL_TZ, local_day_bounds, today_local
 from registry.events.models import PlateEvent, Verdict, Violation, finding_for
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
+from registry.labels import label
 from registry.vehicles.models import Vehicle
 from registry.violations.services import apply_filters, ordering
 
 CHUNK = 1000
 
 
-def _local(moment, layout: str = "%Y-%m-%d %H:%M:%S") -> str:
-    return moment.astimezone(LOCAL_TZ).strftime(layout) if moment else ""
+def _local(moment) -> datetime | None:
+    """An aware moment as the district's wall-clock time, for a date cell (XLSX) or text (CSV)."""
+    return moment.astimezone(LOCAL_TZ).replace(tzinfo=None) if moment else None
 
 
 VIOLATION_COLUMNS = [
-    ("编号", "id"),
-    ("状态", "status"),
-    ("规则", "rule"),
-    ("严重程度", "severity"),
-    ("号牌号码", "plate"),
-    ("号牌颜色", "plate_color"),
-    ("过车时间", "captured_at"),
-    ("方向", "direction"),
-    ("门禁编码", "gate"),
-    ("企业", "firm"),
-    ("排放阶段", "emission_stage"),
-    ("预警级别", "alert_level"),
-    ("说明", "message"),
-    ("复核时间", "reviewed_at"),
-    ("复核备注", "note"),
+    Column("编号", "id", 10),
+    Column("状态", "status", 9),
+    Column("规则", "rule", 22),
+    Column("严重程度", "severity", 9),
+    Column("号牌号码", "plate", 12),
+    Column("号牌颜色", "plate colour", 9),
+    Column("过车时间", "time of the pass", 20),
+    Column("方向", "direction", 7),
+    Column("门禁", "gate", 18),
+    Column("企业", "firm", 28),
+    Column("排放阶段", "emission stage", 10),
+    Column("预警级别", "alert level", 11),
+    Column("说明", "why", 48),
+    Column("复核人", "reviewed by", 12),
+    Column("复核时间", "reviewed at", 20),
+    Column("复核备注", "review note", 30),
 ]
 
 
 def violation_rows(actor, args: dict):
-    """The violations the search finds, as flat rows, streamed."""
+    """The violations the search finds, as flat rows in the reader's language, streamed."""
     flat = (
         select(
             Violation.id,
@@ -54,12 +61,14 @@ def violation_rows(actor, args: dict):
             PlateEvent.plate_color,
             PlateEvent.captured_at,
             PlateEvent.direction,
+            Gate.name,
             Gate.code,
             Firm.name,
             Verdict.emission_stage,
             Alert.level,
             Verdict.stored_findings,
             Violation.alert_id,
+            User.username,
             Violation.reviewed_at,
             Violation.note,
         )
@@ -73,6 +82,7 @@ def violation_rows(actor, args: dict):
         .join(Firm, Gate.firm_id == Firm.id)
         .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == Violation.captured_at))
         .outerjoin(Alert, Violation.alert_id == Alert.id)
+        .outerjoin(User, Violation.reviewed_by_id == User.id)
     )
     flat = apply_filters(flat, actor, args).order_by(*ordering(args))
     for column in (PlateEvent.captured_at, Verdict.pass_at):  # the same days, for each table's months
@@ -80,71 +90,56 @@ def violation_rows(actor, args: dict):
             flat = flat.where(column >= local_day_bounds(args["from_"])[0])
         if args.get("to"):
             flat = flat.where(column < local_day_bounds(args["to"])[1])
+    message = "message_en" if current_language() == "en" else "message_zh"
     result = db.session.execute(flat.execution_options(yield_per=CHUNK, stream_results=True))
     for row in result:
-        (
-            vid,
-            status,
-            rule,
-            severity,
-            plate,
-            colour,
-            at,
-            direction,
-            gate,
-            firm,
-            stage,
-            level,
-            findings,
-            alert_id,
-            reviewed,
-            note,
-        ) = row
-        message = finding_for(findings, rule, alert_id).get("message_zh", "")
+        (vid, status, rule, severity, plate, colour, at, direction, gate_name, gate_code, firm, stage, level,
+         findings, alert_id, reviewer, reviewed, note) = row  # fmt: skip
         yield [
             vid,
-            status.value,
-            rule,
-            severity.value,
-            plate or NO_PLATE_ZH,
-            colour.value if colour else "",
+            label("violation_status", status),
+            label("rule", rule),
+            label("severity", severity),
+            plate or t(NO_PLATE_ZH, "no plate"),
+            label("plate_colour", colour),
             _local(at),
-            direction.value,
-            gate,
+            label("direction", direction),
+            f"{gate_name}（{gate_code}）",
             firm,
-            stage or "",
-            level.value if level else "",
-            message,
+            label("stage", stage),
+            label("alert_level", level),
+            finding_for(findings, rule, alert_id).get(message, ""),
+            reviewer or "",
             _local(reviewed),
             note or "",
         ]
 
 
 def violations_export(actor, args: dict, fmt: str):
-    header = [f"{zh} ({key})" for zh, key in VIOLATION_COLUMNS]
     filename = f"violations-{today_local().isoformat()}"
-    return table_response(fmt, filename, "violations", header, violation_rows(actor, args))
+    return table_response(fmt, filename, t("违规记录", "violations"), VIOLATION_COLUMNS, violation_rows(actor, args))
 
 
 # MEE 2020 mobile-source guide, table 3 (DOMAIN.md 4): one row per vehicle pass. Cargo, quantity and
 # fleet are not reported by gate cameras; the columns are kept (empty) so the layout is the ministry's.
+LEDGER_TIME = ("%Y%m%d %H%M%S", "yyyymmdd hhmmss")  # the guide's layout, as text (CSV) or a date cell (XLSX)
 LEDGER_COLUMNS = [
-    ("序号", "seq"),
-    ("进出厂时间", "time"),  # yyyymmdd HHmmss
-    ("进出厂方向", "direction"),
-    ("车辆照片", "photo"),
-    ("车牌号码", "plate"),  # char 10
-    ("注册登记日期", "registration_date"),
-    ("车辆识别代号（VIN）", "vin"),  # char 17
-    ("发动机号码", "engine_no"),  # char 32
-    ("排放阶段", "emission_stage"),  # char 1: 0-6, D
-    ("随车清单/行驶证", "documents"),
-    ("货物名称", "cargo"),  # char 32
-    ("运输量（吨）", "tonnes"),  # num 4,1
-    ("车队名称", "fleet"),  # char 100
-    ("门禁编码", "gate"),
-    ("判定结果", "decision"),
-    ("时间来源", "time_source"),  # 相机 / 消息时间 / 接收时间: a time that is not the camera's is marked
+    Column("序号", "no.", 8),
+    Column("进出厂时间", "time in or out", 17, LEDGER_TIME),
+    Column("进出厂方向", "direction", 8),
+    Column("车辆照片", "vehicle photo", 40),
+    Column("车牌号码", "plate", 12),  # char 10
+    Column("注册登记日期", "registration date", 12, ("%Y%m%d", "yyyymmdd")),
+    Column("车辆识别代号（VIN）", "VIN", 20),  # char 17
+    Column("发动机号码", "engine number", 16),  # char 32
+    Column("排放阶段", "emission stage", 9),  # char 1: 0-6, D (the guide's codes)
+    Column("随车清单/行驶证", "documents", 14),
+    Column("货物名称", "cargo", 14),  # char 32
+    Column("运输量（吨）", "tonnes", 10),  # num 4,1
+    Column("车队名称", "fleet", 20),  # char 100
+    Column("门禁", "gate", 18),
+    Column("判定结果", "decision", 11),
+    Column("时间来源", "time source", 16),  # a time that is not the camera's is marked
 ]
 TIME_SOURCES_ZH = {"camera": "相机", "envelope": "消息时间（相机未给抓拍时间）", "receiver": "平台接收时间"}
 NO_PLATE_ZH = "无牌车"
@@ -161,6 +156,7 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
             Vehicle.vin,
             Vehicle.engine_no,
             Verdict.emission_stage,
+            Gate.name,
             Gate.code,
             Verdict.decision,
             PlateEvent.time_source,
@@ -176,14 +172,14 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
     )
     result = db.session.execute(query.execution_options(yield_per=CHUNK, stream_results=True))
     for seq, row in enumerate(result, 1):
-        pass_id, at, direction, plate, registered, vin, engine_no, stage, gate, decision, time_source = row
+        pass_id, at, direction, plate, registered, vin, engine_no, stage, gate, code, decision, time_source = row
         yield [
             seq,
-            _local(at, "%Y%m%d %H%M%S"),
-            "进厂" if direction.value == "in" else "出厂",
+            _local(at),
+            label("direction", direction),
             f"{base_url}/api/v1/events/{pass_id}",
-            plate or NO_PLATE_ZH,
-            registered.strftime("%Y%m%d") if registered else "",
+            plate or t(NO_PLATE_ZH, "no plate"),
+            datetime.combine(registered, datetime.min.time()) if registered else None,
             vin or "",
             engine_no or "",
             stage or "",
@@ -191,13 +187,13 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
             "",
             "",
             "",
-            gate,
-            decision.value,
-            TIME_SOURCES_ZH.get(time_source, time_source),
+            f"{gate}（{code}）",
+            label("decision", decision),
+            t(TIME_SOURCES_ZH.get(time_source, time_source), label("time_source", time_source)),
         ]
 
 
 def ledger_export(firm: Firm, start_day, end_day, bounds, fmt: str, base_url: str):
-    header = [f"{zh} ({key})" for zh, key in LEDGER_COLUMNS]
     filename = f"gate-ledger-{firm.id}-{start_day.isoformat()}-{end_day.isoformat()}"
-    return table_response(fmt, filename, "ledger", header, ledger_rows(firm.id, bounds[0], bounds[1], base_url))
+    rows = ledger_rows(firm.id, bounds[0], bounds[1], base_url)
+    return table_response(fmt, filename, t("门禁电子台账", "gate ledger"), LEDGER_COLUMNS, rows)

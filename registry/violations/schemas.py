@@ -5,6 +5,7 @@ import marshmallow as ma
 from registry.alerts.models import AlertLevel
 from registry.common.schemas import Day, StrictSchema, Text, db_id, enum_field, optional_text
 from registry.events.models import Severity, ViolationStatus
+from registry.labels import label
 
 SORTS = ["captured_at", "-captured_at", "created_at", "-created_at", "plate", "-plate", "id", "-id"]
 
@@ -14,6 +15,7 @@ class ViolationQueryArgsSchema(ma.Schema):
     no_plate = ma.fields.Boolean(metadata={"description": "true: only vehicles without a plate (无牌车); false: none"})
     plate_prefix = Text(metadata={"description": "e.g. 晋H for every Xinzhou plate"})
     firm_id = db_id()
+    firm = Text(metadata={"description": "the firm's name or 统一社会信用代码 (a picker's value)"})
     gate = Text(metadata={"description": "gate code"})
     rule = Text()
     severity = ma.fields.Enum(Severity, by_value=True)
@@ -41,11 +43,19 @@ class AlertRefSchema(ma.Schema):
     document_no = ma.fields.String(allow_none=True)
 
 
+def labelled(kind: str, code_of):
+    """The reader's word for a code (Accept-Language or ?lang=), beside the code a program reads."""
+    return ma.fields.Function(lambda v: label(kind, code_of(v)), metadata={"description": f"label of the {kind}"})
+
+
 class ViolationSchema(ma.Schema):
     id = ma.fields.Integer()
     rule = ma.fields.String()
+    rule_label = labelled("rule", lambda v: v.rule)
     severity = ma.fields.Function(lambda v: v.severity.value)
+    severity_label = labelled("severity", lambda v: v.severity)
     status = ma.fields.Function(lambda v: v.status.value)
+    status_label = labelled("violation_status", lambda v: v.status)
     message_zh = ma.fields.Function(lambda v: v.finding.get("message_zh"))
     message_en = ma.fields.Function(lambda v: v.finding.get("message_en"))
     clause = ma.fields.Function(lambda v: v.finding.get("clause"))
@@ -63,7 +73,9 @@ class ViolationSchema(ma.Schema):
     gate = ma.fields.Function(lambda v: v.plate_event.gate.code)
     firm_id = ma.fields.Function(lambda v: v.plate_event.gate.firm_id)
     decision = ma.fields.Function(lambda v: v.plate_event.verdict.decision.value)
+    decision_label = labelled("decision", lambda v: v.plate_event.verdict.decision)
     emission_stage = ma.fields.Function(lambda v: v.plate_event.verdict.emission_stage)
+    emission_stage_label = labelled("stage", lambda v: v.plate_event.verdict.emission_stage)
     images = ma.fields.Function(lambda v: ImageLinkSchema(many=True).dump(v.plate_event.images))
     vehicle = ma.fields.Function(lambda v: (v.context or {}).get("vehicle"), metadata={"description": "as at the pass"})
     firm = ma.fields.Function(lambda v: (v.context or {}).get("firm"), metadata={"description": "as at the pass"})

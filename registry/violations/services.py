@@ -6,14 +6,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from registry.accounts.auth import own_firm_id
 from registry.accounts.models import User
 from registry.audit.services import record_change
+from registry.cases.services import case_of, review_case
 from registry.common.errors import Conflict
 from registry.common.i18n import t
 from registry.common.services import not_found
-from registry.common.time import local_day_bounds, utcnow
+from registry.common.time import local_day_bounds
 from registry.events.models import PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
+from registry.firms.services import firm_ids_named
 from registry.gates.models import Gate
 from registry.identifiers.plates import normalise_plate
+from registry.labels import label
 
 # sort -> the columns a list is ordered by, each ending with the id; every one matches an index
 # (registry.events.models.Violation) so that a page is a walk of one index, at any depth.
@@ -47,6 +50,8 @@ def apply_filters(query, actor: User, args: dict):
         query = query.where(Violation.firm_id == firm_id)
     if args.get("firm_id"):
         query = query.where(Violation.firm_id == args["firm_id"])
+    if args.get("firm"):
+        query = query.where(Violation.firm_id.in_(firm_ids_named(args["firm"])))
     if args.get("plate"):
         query = query.where(Violation.plate == normalise_plate(args["plate"]))
     if args.get("no_plate") is not None:
@@ -88,22 +93,16 @@ def get_violation_for(actor: User, violation_id: int) -> Violation:
 
 
 def review_violation(actor: User, violation: Violation, status: ViolationStatus, note: str | None) -> Violation:
-    """open -> confirmed or dismissed, once, with a note; audited with before and after."""
-    if violation.status != ViolationStatus.OPEN:
+    """Review the violation's case: every finding of its pass is confirmed or dismissed at once."""
+    case = case_of(violation)
+    if case is None or violation.status != ViolationStatus.OPEN:
+        shown = label("violation_status", violation.status)
         raise Conflict(
-            t(
-                f"该记录已处理（{violation.status.value}），不能再次更改",
-                f"the violation was already reviewed ({violation.status.value})",
-            ),
-            "status",
+            t(f"该记录已处理（{shown}），不能再次更改", f"the violation was already reviewed ({shown})"), "status"
         )
-    if status == ViolationStatus.OPEN:
-        raise Conflict(t("请选择确认或驳回", "choose confirmed or dismissed"), "status")
     before = {"status": violation.status.value, "note": violation.note}
-    violation.status, violation.note = status, note
-    violation.reviewed_by_id, violation.reviewed_at = actor.id, utcnow()
-    db.session.flush()
-    record_change(
-        actor, "review", "violation", violation.id, before=before, after={"status": status.value, "note": note}
-    )
+    review_case(actor, case, status, note)
+    db.session.refresh(violation)
+    after = {"status": status.value, "note": note, "case": case.plate_event_id}
+    record_change(actor, "review", "violation", violation.id, before=before, after=after)
     return violation

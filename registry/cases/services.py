@@ -1,0 +1,133 @@
+"""Searching and reviewing cases. A firm user sees only its own gates' cases. Reviewing a case
+confirms or dismisses every finding of its pass at once; its violations take the same review."""
+
+from sqlalchemy import false, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from registry.accounts.auth import own_firm_id
+from registry.accounts.models import User
+from registry.audit.services import record_change
+from registry.cases.models import Case
+from registry.common.errors import Conflict
+from registry.common.i18n import t
+from registry.common.services import not_found
+from registry.common.time import local_day_bounds, utcnow
+from registry.events.models import PlateEvent, Violation, ViolationStatus
+from registry.extensions import db
+from registry.firms.services import firm_ids_named
+from registry.gates.models import Gate
+from registry.identifiers.plates import normalise_plate
+from registry.labels import label
+
+# sort -> the columns a list is ordered by, each ending with the pass; each matches an index.
+ORDER = {
+    "captured_at": (Case.captured_at, Case.plate_event_id),
+    "plate": (Case.plate, Case.captured_at, Case.plate_event_id),
+}
+
+
+def cases_query(actor: User, args: dict):
+    """Cases matching the filters, with what their rows show loaded alongside (by id, after the page)."""
+    query = select(Case).options(
+        selectinload(Case.plate_event).joinedload(PlateEvent.gate),
+        selectinload(Case.plate_event).selectinload(PlateEvent.images),
+        joinedload(Case.reviewed_by),
+    )
+    return apply_filters(query, actor, args).order_by(*ordering(args))
+
+
+def apply_filters(query, actor: User, args: dict):
+    """The queue's filters, on the cases' own columns (a rule: a case with a violation of that rule)."""
+    own = own_firm_id(actor)
+    if own is not None:
+        query = query.where(Case.firm_id == own)
+    if args.get("firm_id"):
+        query = query.where(Case.firm_id == args["firm_id"])
+    if args.get("firm"):
+        query = query.where(Case.firm_id.in_(firm_ids_named(args["firm"])))
+    if args.get("plate"):
+        query = query.where(Case.plate == normalise_plate(args["plate"]))
+    if args.get("no_plate") is not None:
+        query = query.where((Case.plate == "") if args["no_plate"] else (Case.plate != ""))
+    if args.get("gate"):
+        gate_id = db.session.scalar(select(Gate.id).where(Gate.code == args["gate"]))
+        query = query.where(Case.gate_id == gate_id if gate_id is not None else false())
+    for key in ("status", "alert_level", "decision"):
+        if args.get(key):
+            query = query.where(getattr(Case, key) == args[key])
+    start = local_day_bounds(args["from_"])[0] if args.get("from_") else None
+    end = local_day_bounds(args["to"])[1] if args.get("to") else None
+    if start:
+        query = query.where(Case.captured_at >= start)
+    if end:
+        query = query.where(Case.captured_at < end)
+    if args.get("rule"):
+        ruled = select(Violation.plate_event_id).where(Violation.rule == args["rule"])
+        if start:  # the same months of violations as of cases
+            ruled = ruled.where(Violation.captured_at >= start)
+        if end:
+            ruled = ruled.where(Violation.captured_at < end)
+        query = query.where(Case.plate_event_id.in_(ruled))
+    return query
+
+
+def ordering(args: dict) -> tuple:
+    sort = args.get("sort") or "-captured_at"
+    columns = ORDER[sort.lstrip("-")]
+    return tuple(c.desc() if sort.startswith("-") else c.asc() for c in columns)
+
+
+def get_case_for(actor: User, case_id: int) -> Case:
+    case = db.session.scalar(
+        select(Case)
+        .where(Case.plate_event_id == case_id)
+        .options(selectinload(Case.plate_event).selectinload(PlateEvent.images), selectinload(Case.violations))
+    )
+    own = own_firm_id(actor)
+    if case is None or (own is not None and case.firm_id != own):
+        raise not_found("案件", "case")
+    return case
+
+
+def case_of(violation: Violation) -> Case | None:
+    return db.session.scalar(
+        select(Case).where(Case.plate_event_id == violation.plate_event_id, Case.captured_at == violation.captured_at)
+    )
+
+
+def review_case(actor: User, case: Case, status: ViolationStatus, note: str | None) -> Case:
+    """open -> confirmed or dismissed, once, with a note, for every finding of the pass; audited."""
+    if case.status != ViolationStatus.OPEN:
+        shown = label("violation_status", case.status)
+        raise Conflict(
+            t(f"该案件已处理（{shown}），不能再次更改", f"the case was already reviewed ({shown})"), "status"
+        )
+    if status == ViolationStatus.OPEN:
+        raise Conflict(t("请选择确认或驳回", "choose confirmed or dismissed"), "status")
+    before = {"status": case.status.value, "note": case.note}
+    now = utcnow()
+    case.status, case.note, case.reviewed_by_id, case.reviewed_at = status, note, actor.id, now
+    db.session.execute(
+        update(Violation)
+        .where(
+            Violation.plate_event_id == case.plate_event_id,
+            Violation.captured_at == case.captured_at,
+            Violation.status == ViolationStatus.OPEN,
+        )
+        .values(status=status, note=note, reviewed_by_id=actor.id, reviewed_at=now, updated_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+    after = {"status": status.value, "note": note}
+    record_change(actor, "review", "case", case.plate_event_id, before=before, after=after)
+    return case
+
+
+def next_open_case(actor: User, after: Case) -> int | None:
+    """The open case after this one in the queue's order (newest first), for review one after another."""
+    query = apply_filters(select(Case.plate_event_id), actor, {"status": ViolationStatus.OPEN})
+    query = query.where(
+        (Case.captured_at < after.captured_at)
+        | ((Case.captured_at == after.captured_at) & (Case.plate_event_id < after.plate_event_id))
+    )
+    return db.session.scalar(query.order_by(*ordering({})).limit(1))

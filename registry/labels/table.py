@@ -1,0 +1,161 @@
+"""Every code a person reads, with its Chinese and English words: the one table of labels that pages,
+exports, evidence pictures and the API's `*_label` fields use. Pure data, no Flask.
+
+A kind names a vocabulary (a column's enum, or a family of codes such as rules). A code missing from
+its kind is shown as it is, and the page walk in tests/test_browser_pages.py fails on any raw code
+of this table it finds on a page."""
+
+from registry.machinery.rules import STAGE_NAMES as MACHINE_STAGES
+from registry.rules.stages import STAGE_NAMES_EN, STAGE_NAMES_ZH
+
+LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "rule": {
+        "FREIGHT_STAGE": ("大宗运输排放阶段", "freight firms' emission stage"),
+        "CLEAN_TRANSPORT": ("电力焦化清洁运输", "clean transport (power and coking)"),
+        "PHASE_OUT": ("国三及以下柴油货车淘汰", "China III diesel phase-out"),
+        "STAGGERED_TRANSPORT": ("重污染天气错峰运输", "staggered transport on alert days"),
+        "UNREGISTERED_VEHICLE": ("未登记车辆", "unregistered vehicle"),
+        "UNREADABLE_PLATE": ("号牌无法识别", "unreadable plate"),
+        "NO_PLATE": ("无牌车", "vehicle without a plate"),
+        "STAGE_UNKNOWN": ("排放阶段不明", "emission stage unknown"),
+        "STAGE_INFERENCE": ("排放阶段推定", "emission stage inferred"),
+        "NEV_MISMATCH": ("新能源号牌不符", "new-energy plate mismatch"),
+        "PICTURE_QUALITY": ("图片质量", "picture quality"),
+        "SCOPE": ("管控车辆范围", "vehicles in scope"),
+    },
+    "violation_status": {
+        "open": ("待处理", "open"),
+        "confirmed": ("已确认", "confirmed"),
+        "dismissed": ("已驳回", "dismissed"),
+    },
+    "decision": {
+        "pass": ("允许通行", "pass"),
+        "deny": ("禁止通行", "deny"),
+        "review": ("待人工复核", "review"),
+    },
+    "severity": {
+        "deny": ("禁止", "deny"),
+        "review": ("待复核", "review"),
+        "info": ("提示", "information"),
+    },
+    "plate_colour": {
+        "blue": ("蓝牌", "blue"),
+        "yellow": ("黄牌", "yellow"),
+        "yellow_green": ("黄绿牌", "yellow-green"),
+        "green": ("绿牌", "green"),
+        "white": ("白牌", "white"),
+        "black": ("黑牌", "black"),
+    },
+    "direction": {"in": ("进厂", "in"), "out": ("出厂", "out")},
+    "stage": {code: (STAGE_NAMES_ZH[code], STAGE_NAMES_EN[code]) for code in STAGE_NAMES_ZH},
+    "stage_source": {
+        "declared": ("自报", "declared"),
+        "verified": ("已核实", "verified"),
+        "inferred": ("按注册日期推定", "inferred from the registration date"),
+    },
+    "fuel": {
+        "diesel": ("柴油", "diesel"),
+        "gas": ("燃气", "gas"),
+        "gasoline": ("汽油", "petrol"),
+        "electric": ("电动", "electric"),
+        "hybrid": ("混合动力", "hybrid"),
+        "hydrogen": ("氢燃料", "hydrogen"),
+    },
+    "vehicle_class": {
+        "heavy_truck": ("重型货车", "heavy truck"),
+        "medium_truck": ("中型货车", "medium truck"),
+        "light_truck": ("轻型货车", "light truck"),
+        "tractor": ("牵引车", "tractor unit"),
+        "special": ("专项作业车", "special vehicle"),
+        "other": ("其他", "other"),
+    },
+    "industry": {
+        "power": ("电力", "power"),
+        "coking": ("焦化", "coking"),
+        "steel": ("钢铁", "steel"),
+        "cement": ("水泥", "cement"),
+        "casting": ("铸造", "casting"),
+        "nonferrous": ("有色金属", "non-ferrous metals"),
+        "chemical": ("化工", "chemicals"),
+        "coal": ("煤炭", "coal"),
+        "building_materials": ("建材", "building materials"),
+        "logistics": ("物流", "logistics"),
+        "other": ("其他", "other"),
+    },
+    "grade": {
+        "A": ("A级", "grade A"),
+        "B": ("B级", "grade B"),
+        "C": ("C级", "grade C"),
+        "D": ("D级", "grade D"),
+        "leading": ("引领性", "leading"),
+        "unrated": ("未评级", "not graded"),
+    },
+    "alert_level": {
+        "yellow": ("黄色预警", "yellow alert"),
+        "orange": ("橙色预警", "orange alert"),
+        "red": ("红色预警", "red alert"),
+    },
+    "role": {
+        "admin": ("系统管理员", "administrator"),
+        "bureau": ("生态环境局", "environment bureau"),
+        "police": ("公安交警", "traffic police"),
+        "firm": ("企业", "firm"),
+        "construction": ("施工单位", "construction unit"),
+    },
+    "time_source": {
+        "camera": ("相机时间", "camera's clock"),
+        "envelope": ("消息时间", "message time"),
+        "receiver": ("接收时间", "time of receipt"),
+    },
+    "picture_kind": {"plate": ("号牌图", "plate picture"), "vehicle": ("车辆图", "vehicle picture")},
+    "machine_type": {
+        "excavator": ("挖掘机", "excavator"),
+        "loader": ("装载机", "loader"),
+        "bulldozer": ("推土机", "bulldozer"),
+        "crane": ("起重机", "crane"),
+        "roller": ("压路机", "roller"),
+        "paver": ("摊铺机", "paver"),
+        "grader": ("平地机", "grader"),
+        "forklift": ("叉车", "forklift"),
+        "pile_driver": ("打桩机", "pile driver"),
+        "other": ("其他", "other"),
+    },
+    "machine_fuel": {
+        "diesel": ("柴油", "diesel"),
+        "electric": ("电动", "electric"),
+        "gas": ("燃气", "gas"),
+        "hybrid": ("混合动力", "hybrid"),
+    },
+    "machine_stage": dict(MACHINE_STAGES),
+    "machinery_status": {
+        "pending": ("待审核", "pending"),
+        "approved": ("已登记", "registered"),
+        "rejected": ("已退回", "returned"),
+        "retired": ("已注销", "retired"),
+    },
+    "inspection_result": {"pass": ("合格", "pass"), "fail": ("不合格", "fail")},
+    "photo_kind": {
+        "nameplate": ("机械铭牌", "machine nameplate"),
+        "engine_nameplate": ("发动机铭牌", "engine nameplate"),
+        "label": ("环保信息标签", "environmental label"),
+    },
+    "history_action": {
+        "registered": ("申报登记", "registered"),
+        "resubmitted": ("修改后重新申报", "resubmitted"),
+        "approved": ("审核通过，发放登记编码", "approved, code issued"),
+        "rejected": ("退回", "returned"),
+        "transferred": ("转移", "transferred"),
+        "retired": ("注销", "retired"),
+    },
+}
+
+
+def words(kind: str, code, lang: str = "zh") -> str:
+    """The word for a code in a language; the code itself when the table has none; empty for None."""
+    if code is None:
+        return ""
+    key = getattr(code, "value", code)
+    pair = LABELS.get(kind, {}).get(str(key))
+    if pair is None:
+        return str(key)
+    return pair[1] if lang == "en" else pair[0]
