@@ -185,7 +185,10 @@ def test_public_verification_shows_no_personal_data(client, approved):
     assert body["valid"] is True and body["status"] == "approved"
     assert body["machine_type"] == "excavator" and body["emission_stage"] == "4"
     assert body["owner_unit"] and body["latest_inspection"] is None
-    assert not {"contact_name", "contact_phone", "engine_no", "pin"} & set(body)
+    # what an inspector compares with the machine in front of them (issue 16), never contact data
+    assert body["model"] == machine["model"] and body["engine_no"] == machine["engine_no"]
+    assert body["issued_on"] and body["site_today"] is None
+    assert not {"contact_name", "contact_phone", "pin"} & set(body)
     unknown = client.get("/api/v1/machinery/verify/NO-SUCH-CODE")
     assert unknown.status_code == 404 and unknown.get_json()["valid"] is False
 

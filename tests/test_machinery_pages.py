@@ -147,6 +147,9 @@ def test_public_verification_page_needs_no_login(app, approved):
     assert "VALID" in english and "excavator" in english
     unknown = client.get("/verify/NOPE?lang=zh")
     assert unknown.status_code == 404 and "无效" in unknown.get_data(as_text=True)
+    code = machine["registration_code"]
+    spaced = client.get(f"/verify/{code[:6]} {code[6:10]}-{code[10:].lower()}").get_data(as_text=True)
+    assert "有效" in spaced and machine["model"] in spaced and "今日未登记进场" in spaced
     assert client.get(f"/verify?code={machine['registration_code']}").status_code == 302
 
 

@@ -1,7 +1,10 @@
 """Sites, declarations before entry (进场登记), smoke inspections against the limit table kept as data."""
 
+from datetime import timedelta
+
 import pytest
 
+from registry.common.time import today_local
 from registry.machinery import rules
 
 NOW = "2026-11-20T10:00:00+08:00"
@@ -188,3 +191,22 @@ def test_site_refusals_are_a_pure_function():
         "stage_barred",
         "failed_inspection",
     ]
+
+
+def test_verification_names_the_site_of_today_and_shows_the_nameplate(app, client, approved, site):
+    """An inspector at a site gate scans the label: the model, engine number, the nameplate photo and
+    the site the machine is declared for today tell them it is the machine in front of them."""
+    machine, headers = approved()
+    code = machine["registration_code"]
+    today = today_local()
+    place = site(headers, name="七一路改造工程")
+    answer = declare(client, headers, place["id"], code, today.isoformat(), (today + timedelta(days=30)).isoformat())
+    assert answer.status_code == 201, answer.get_json()
+    verified = client.get(f"/api/v1/machinery/verify/{code}").get_json()
+    assert verified["site_today"] == "七一路改造工程" and verified["nameplate_photo"] is True
+    public = app.test_client()
+    page = public.get(f"/verify/{code}").get_data(as_text=True)
+    assert "七一路改造工程" in page and machine["engine_no"] in page and f"/verify/{code}/nameplate.jpg" in page
+    with public.get(f"/verify/{code}/nameplate.jpg") as photo:
+        assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    assert public.get("/verify/NOPE/nameplate.jpg").status_code == 404

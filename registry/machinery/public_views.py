@@ -1,12 +1,13 @@
 """Public pages: verify a registration code (no login), and the printable label with its QR code."""
 
 import segno
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from registry.accounts.views import page_roles
-from registry.machinery import services
+from registry.machinery import photos, services
+from registry.machinery.models import MachineryStatus, PhotoKind
 from registry.machinery.verification import verify
 
 bp = Blueprint("public_pages", __name__)
@@ -25,6 +26,16 @@ def verify_page(registration_code):
     """What an inspector sees after scanning a label: valid or not, no personal data."""
     answer = verify(registration_code)
     return render_template("machinery/verify.html", answer=answer), 200 if answer["status"] else 404
+
+
+@bp.get("/verify/<typed:registration_code>/nameplate.jpg")
+def nameplate(registration_code):
+    """The nameplate photo's thumbnail of an approved registration, for the inspector to compare."""
+    machinery = services.machinery_by_code(registration_code)
+    if machinery is None or machinery.status != MachineryStatus.APPROVED:
+        abort(404)
+    path, content_type = photos.photo_file(machinery, PhotoKind.NAMEPLATE.value, small=True)
+    return send_file(path, mimetype=content_type, max_age=3600)
 
 
 @bp.get("/machinery/<int:machinery_id>/label")
