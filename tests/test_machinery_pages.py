@@ -188,3 +188,44 @@ def test_the_unit_page_flags_machines_overdue_for_registration(browser_for):
     post(client, "/machinery/new", FORM | {"acquisition_date": "2024-01-01"})
     page = client.get("/machinery").get_data(as_text=True)
     assert "有 1 台机械购置已超过 30 天仍未取得登记编码" in page and "逾期未登记" in page
+
+
+def test_three_photos_in_one_form_keep_the_good_ones_and_name_the_bad_one(browser_for):
+    client, _ = browser_for(Role.CONSTRUCTION)
+    created = post(client, "/machinery/new", FORM)
+    machine_id = int(created.headers["Location"].rstrip("/").split("/")[-1])
+    answer = post(
+        client,
+        f"/machinery/{machine_id}/photos",
+        {
+            "nameplate": (io.BytesIO(picture(seed=1)), "a.jpg"),
+            "engine_nameplate": (io.BytesIO(b"not a picture at all"), "b.jpg"),
+            "label": (io.BytesIO(picture(seed=3)), "c.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "已上传 2 张照片" in page
+    assert "只接受 JPEG 或 PNG" in page and "only JPEG" not in page  # beside its field, in one language
+    detail = client.get(f"/machinery/{machine_id}").get_data(as_text=True)
+    assert detail.count("已上传，可替换") == 2 and "待上传" in detail
+    assert "注销" not in detail.split("办理记录")[0]  # a pending machine has nothing to retire
+
+
+def test_a_site_manager_picks_from_the_units_own_approved_machines(browser_for, approved):
+    client, _ = browser_for(Role.CONSTRUCTION)
+    site_url = post(client, "/sites", {"name": "物流园二期", "address": "豆罗镇"}).headers["Location"]
+    others, _ = approved(emission_stage="4")  # another unit's machine is never offered
+    own = post(client, "/machinery/new", FORM).headers["Location"]  # own, but still pending
+    page = client.get(site_url).get_data(as_text=True)
+    assert '<select name="registration_code"' in page and "本单位还没有审核通过的机械" in page
+    assert others["registration_code"] not in page
+    assert client.get("/pick/machinery?q=").get_json() == []  # the picker: own approved machines only
+    assert own.rstrip("/").split("/")[-1].isdigit()
+    officer, _ = browser_for(Role.BUREAU)
+    found = officer.get(f"/pick/machinery?q={others['model']}").get_json()
+    code = others["registration_code"]
+    assert {"value": code, "label": f"{others['model']} · {code}"} in found
+    assert 'data-pick="/pick/machinery"' in officer.get(site_url).get_data(as_text=True)
+    firms = officer.get("/pick/firms?q=").get_json()
+    assert isinstance(firms, list)

@@ -7,7 +7,10 @@ from registry.accounts.views import page_roles
 from registry.common.forms import submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
+from registry.extensions import db
+from registry.machinery import services as machinery_services
 from registry.machinery import sites as services
+from registry.machinery.models import MachineryStatus
 from registry.machinery.services import BUREAU, OWN_UNIT, READERS, all_units
 from registry.machinery.site_schemas import DeclarationInputSchema, SiteInputSchema
 
@@ -44,6 +47,10 @@ def site(site_id):
             flash(t("进场登记成功", "Machine declared at this site"))
             return redirect(url_for(".site", site_id=site.id))
     declarations = paginate(services.declarations_query(site), 1, 200)
+    # a site manager picks from the unit's own approved machines; the bureau searches every machine
+    own = machinery_services.own_unit_id(current_user) is not None
+    approved = {"status": MachineryStatus.APPROVED}
+    machines = db.session.scalars(machinery_services.machinery_query(current_user, approved)).all() if own else None
     return render_template(
-        "machinery/site.html", site=site, declarations=declarations, errors=errors, form=form
+        "machinery/site.html", site=site, declarations=declarations, errors=errors, form=form, machines=machines
     ), 422 if errors else 200

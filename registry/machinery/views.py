@@ -146,17 +146,30 @@ def detail(machinery_id, errors=None, status=200):
 @bp.post("/<int:machinery_id>/photos")
 @page_roles(*OWNERS)
 def upload_photo(machinery_id):
+    """The three photos in one form, each in a file field named by its kind (a camera on a phone); or
+    one photo as `kind` and `file`. Each good photo is kept; a bad one is named beside its field."""
     machinery = services.get_machinery_for(current_user, machinery_id)
-    upload = request.files.get("file")
-    kind = request.form.get("kind", "")
-    if kind not in {k.value for k in PhotoKind}:
-        return detail(machinery_id, {"file": [t("请选择照片类别", "Choose which photo this is")]}, 422)
-    if upload is None or not upload.filename:
-        return detail(machinery_id, {"file": [t("请选择照片文件", "Choose a photo file")]}, 422)
-    _, errors = submit(lambda: photos.add_photo(current_user, machinery, PhotoKind(kind), upload.read()))
+    uploads = {k: request.files.get(k.value) for k in PhotoKind}
+    if request.form.get("kind"):
+        if request.form["kind"] not in {k.value for k in PhotoKind}:
+            return detail(machinery_id, {"file": [t("请选择照片类别", "Choose which photo this is")]}, 422)
+        uploads = {PhotoKind(request.form["kind"]): request.files.get("file")}
+    chosen = {kind: upload for kind, upload in uploads.items() if upload is not None and upload.filename}
+    if not chosen:
+        return detail(machinery_id, {"file": [t("请选择或拍摄照片", "Choose or take a photo")]}, 422)
+    errors, stored = {}, []
+    for kind, upload in chosen.items():
+        data = upload.read()
+        _, failed = submit(lambda kind=kind, data=data: photos.add_photo(current_user, machinery, kind, data))
+        if failed:
+            errors[kind.value] = [message for messages in failed.values() for message in messages]
+        else:
+            stored.append(kind)
     if errors:
-        return detail(machinery_id, errors, 422)
-    flash(t("照片已上传", "Photo uploaded"))
+        if stored:
+            flash(t(f"已上传 {len(stored)} 张照片", f"{len(stored)} photo(s) uploaded"))
+        return detail(machinery_id, errors | ({"file": errors[next(iter(errors))]} if len(chosen) == 1 else {}), 422)
+    flash(t(f"照片已上传（{len(stored)} 张）", f"Photo(s) uploaded ({len(stored)})"))
     return redirect(url_for(".detail", machinery_id=machinery_id))
 
 
