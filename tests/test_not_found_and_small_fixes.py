@@ -57,9 +57,11 @@ def test_a_registration_code_is_found_however_it_is_typed(app, approved, typed):
 def test_the_end_alert_button_has_a_colour_of_its_own(client, browser_for, bureau):
     with client.get("/static/site.css") as answer:
         css = answer.get_data(as_text=True)
-    rule = next(line for line in css.splitlines() if line.startswith("button.link {"))
-    assert "color: #0b5394" in rule  # white (from button) on a white table before
+    rule = next(line for line in css.splitlines() if line.startswith("button.danger {"))
+    assert "background: #b42318" in rule  # a red button: white text on red, never white on a white table
     alert = {"level": "orange", "starts_at": "2026-01-01T00:00:00+08:00", "ends_at": "2099-01-01T00:00:00+08:00"}
     assert client.post("/api/v1/alerts", json=alert, headers=bureau).status_code == 201
     page, _ = browser_for(Role.BUREAU)
-    assert 'class="link" type="submit">解除</button>' in page.get("/alerts").get_data(as_text=True)
+    shown = page.get("/alerts").get_data(as_text=True)
+    assert 'class="small danger" type="submit" id="end-alert-1">解除预警</button>' in shown
+    assert "data-confirm=" in shown  # asked for confirmation before it is sent

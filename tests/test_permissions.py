@@ -116,6 +116,7 @@ def world(client, make_user, make_firm, make_vehicle, approved, register):
         "user_id": users["police"].id,
         "vehicle_id": vehicle.id,
         "violation_id": violation_id,
+        "case_id": event["id"],  # a case is its pass
     }
     return {"headers": headers, "secret": secret, "values": values, "spare_ids": spare_ids}
 

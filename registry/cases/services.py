@@ -131,3 +131,17 @@ def next_open_case(actor: User, after: Case) -> int | None:
         | ((Case.captured_at == after.captured_at) & (Case.plate_event_id < after.plate_event_id))
     )
     return db.session.scalar(query.order_by(*ordering({})).limit(1))
+
+
+def related_passes(case: Case) -> list[int]:
+    """The passes its findings compare this one with (a cloned plate's other read)."""
+    findings = case.plate_event.verdict.findings if case.plate_event.verdict else []
+    return list(dict.fromkeys(f["related_pass_id"] for f in findings if f.get("related_pass_id")))
+
+
+def related_pass(case: Case, pass_id: int) -> PlateEvent:
+    """A pass a finding of this case names; any other is not found."""
+    found = db.session.get(PlateEvent, pass_id) if pass_id in related_passes(case) else None
+    if found is None:
+        raise not_found("过车记录", "pass")
+    return found

@@ -47,7 +47,8 @@ def queue():
 @page_roles(*FIRM_READERS)
 def detail(case_id, errors=None, status=200):
     case = services.get_case_for(current_user, case_id)
-    return render_template("cases/detail.html", case=case, errors=errors), status
+    others = [services.related_pass(case, pass_id) for pass_id in services.related_passes(case)]
+    return render_template("cases/detail.html", case=case, errors=errors, others=others), status
 
 
 @bp.post("/<int:case_id>/review")
@@ -74,6 +75,14 @@ def image(case_id, image_id):
     case = services.get_case_for(current_user, case_id)
     path, content_type = image_file(case.plate_event, image_id)
     return send_file(path, mimetype=content_type, max_age=3600)
+
+
+@bp.get("/<int:case_id>/related/<int:pass_id>/evidence.jpg")
+@page_roles(*READERS)
+def related_evidence(case_id, pass_id):
+    """The other pass a cloned-plate finding compares this one with (any firm's: police and bureau)."""
+    case = services.get_case_for(current_user, case_id)
+    return Response(evidence_jpeg(services.related_pass(case, pass_id)), mimetype="image/jpeg")
 
 
 @bp.get("/<int:case_id>/evidence.jpg")

@@ -11,6 +11,8 @@ from sqlalchemy import bindparam, select
 from registry.alerts.models import Alert, Exemption
 from registry.alerts.services import alert_facts, covering
 from registry.common.statements import one_of, prebuilt
+from registry.common.time import local_date
+from registry.compliance.sightings import passes_at_placed_gates, window_of
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.identifiers.plates import is_valid_plate, lookalike_plates
@@ -87,6 +89,9 @@ class Facts:
         self._exempted: dict[str, set[int]] | None = None
         self._of_vehicles: dict[int, VehicleFacts] = {}
         self._of_firms: dict[int, FirmFacts] = {}
+        # the batch's plates' passes at gates with coordinates, around the batch (CLONED_PLATE)
+        self._placed: dict[str, list[tuple]] | None = None
+        self._placed_span: tuple[datetime, datetime] | None = None
 
     def preload(self, plates: set[str], moments: list[datetime]) -> None:
         """Load what `plates` read at `moments` will need, in four queries."""
@@ -103,6 +108,25 @@ class Facts:
                 ids = [a.id for a in self._alerts]
                 for plate, alert_id in db.session.execute(_exemptions(), {"plates": sorted(valid), "alert_ids": ids}):
                     self._exempted[plate].add(alert_id)
+            self._preload_placed(valid, first, last)
+
+    def _preload_placed(self, plates: set[str], first: datetime, last: datetime) -> None:
+        policies = [p for day in {local_date(first), local_date(last)} for p in self.policies(day)]
+        window = window_of(policies)
+        if window is None or not plates:
+            return
+        self._placed = defaultdict(list)
+        self._placed_span = (first - window, last + window)
+        for row in passes_at_placed_gates(sorted(plates), *self._placed_span):
+            self._placed[row[1]].append(row)
+
+    def placed_passes(self, plate: str, start: datetime, end: datetime) -> list[tuple] | None:
+        """The plate's passes at gates with coordinates between start and end, when the batch loaded
+        them (None: not loaded, ask the database)."""
+        span = self._placed_span
+        if self._placed is None or span is None or start < span[0] or end > span[1]:
+            return None
+        return self._placed.get(plate, [])
 
     def _load_vehicles(self, plates: set[str]) -> None:
         missing = [p for p in plates if p not in self._vehicles]

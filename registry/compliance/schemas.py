@@ -16,6 +16,9 @@ class FindingSchema(ma.Schema):
     policy_id = ma.fields.Integer(allow_none=True)
     note = ma.fields.String()
     alert_id = ma.fields.Integer(metadata={"description": "the alert a staggered-transport finding is about"})
+    related_pass_id = ma.fields.Integer(
+        metadata={"description": "the other pass a cloned-plate finding (CLONED_PLATE) compares this one with"}
+    )
 
 
 class VerdictSchema(ma.Schema):

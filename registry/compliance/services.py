@@ -5,7 +5,9 @@ from datetime import datetime
 
 from registry.common.time import local_date
 from registry.compliance.facts import Facts
+from registry.compliance.sightings import sightings_for, window_of
 from registry.firms.models import Firm
+from registry.gates.models import Gate
 from registry.identifiers.plates import is_valid_plate, normalise_plate
 from registry.rules import FirmFacts, Picture, Read, VehicleFacts, Verdict, evaluate
 from registry.vehicles.models import Vehicle
@@ -30,10 +32,14 @@ def check_read(
     at: datetime,
     facts: Facts | None = None,
     picture: Picture | None = None,
+    gate: Gate | None = None,
+    pass_id: int | None = None,
 ) -> Check:
     """The verdict for a read of `plate_text` at `firm`'s gate at moment `at`; stores nothing.
 
-    `facts` shares lookups across a batch of reads (gate ingest); alone, it looks up as it goes."""
+    `facts` shares lookups across a batch of reads (gate ingest); alone, it looks up as it goes.
+    `gate` (and the stored pass's id when it is judged again): the plate's other passes are compared
+    with this one for a cloned plate (CLONED_PLATE); without a gate that check is not made."""
     facts = facts or Facts()
     plate = normalise_plate(plate_text)
     valid = is_valid_plate(plate)
@@ -42,13 +48,14 @@ def check_read(
     exempted = facts.exempted(plate, [a.id for a in alerts]) if valid else frozenset()
     of_vehicle = facts.of_vehicle(vehicle) if vehicle else None
     of_firm = facts.of_firm(firm) if firm else None
+    policies = facts.policies(local_date(at))
+    sightings = None
+    window = window_of(policies) if gate is not None and valid else None
+    if window is not None:
+        preloaded = facts.placed_passes(plate, at - window, at + window)
+        sightings = sightings_for(plate, gate, at, pass_id, plate_color, of_vehicle, policies, preloaded)
     verdict = evaluate(
-        Read(plate_text, plate_color, at, picture),
-        of_vehicle,
-        of_firm,
-        alerts,
-        exempted,
-        facts.policies(local_date(at)),
+        Read(plate_text, plate_color, at, picture), of_vehicle, of_firm, alerts, exempted, policies, sightings
     )
     suggestions = facts.registered_lookalikes(plate) if valid and vehicle is None else []
     return Check(verdict, vehicle, suggestions, of_vehicle, of_firm)

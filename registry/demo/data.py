@@ -39,6 +39,17 @@ FIRMS = [
     ),
 ]
 
+# Where each gate stands (WGS-84, approximate, for the demo): the cloned-plate check measures between them.
+GATE_PLACES = {
+    ("忻州市华电热电有限公司", "东门"): (38.4172, 112.7463),
+    ("忻州市华电热电有限公司", "北门"): (38.4215, 112.7431),
+    ("山西忻州焦化集团有限公司", "1号门"): (38.3962, 112.7018),
+    ("忻州市钢铁铸造有限公司", "主门"): (38.3291, 112.6012),
+    ("忻府区恒盛水泥有限公司", "南门"): (38.4721, 112.8304),
+    ("忻州顺达物流有限公司", "入口"): (38.4093, 112.7245),
+    ("忻州绿能新材料有限公司", "大门"): (38.2917, 112.6633),
+}
+
 # plate, colour, stage, fuel, class, registration date, owner, wmi
 VEHICLES = [
     ("晋H10001", "yellow", "6", "diesel", "heavy_truck", "2022-03-15", "忻州顺达运输车队", "LZZ"),

@@ -43,7 +43,8 @@ def seed_firms() -> dict[str, str]:
             },
         )
         for gate_name in gates:
-            gate, secret = create_gate(None, firm, gate_name)
+            latitude, longitude = data.GATE_PLACES.get((name, gate_name), (None, None))
+            gate, secret = create_gate(None, firm, gate_name, latitude=latitude, longitude=longitude)
             gate_secrets[gate.code] = secret
     return gate_secrets
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.common.models import Timestamps, UTCDateTime
@@ -30,5 +30,9 @@ class Gate(Timestamps, db.Model):
     # arrived, and that pass's own camera time when the camera's clock was wrong (None when right).
     last_pass_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_camera_time: Mapped[str | None] = mapped_column(String(40))
+    # Where the gate is (WGS-84 degrees), entered once: the cloned-plate check (CLONED_PLATE) needs the
+    # distance between two gates that read the same plate.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     firm: Mapped[Firm] = relationship(back_populates="gates")

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from registry.common.schemas import Day, StrictSchema, Text, db_id, length, required_text
+from registry.common.schemas import Day, StrictSchema, Text, at_least, db_id, length, required_text
 
 GATE_CODE = ma.validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$",
@@ -21,6 +21,8 @@ class GateSchema(ma.Schema):
     name = ma.fields.String()
     code = ma.fields.String()
     device_sn = ma.fields.String(allow_none=True)
+    latitude = ma.fields.Float(allow_none=True)
+    longitude = ma.fields.Float(allow_none=True)
     active = ma.fields.Boolean()
     last_seen_at = ma.fields.AwareDateTime(allow_none=True, metadata={"description": "the camera's last heartbeat"})
     created_at = ma.fields.AwareDateTime()
@@ -33,16 +35,29 @@ class GateWithSecretSchema(GateSchema):
     )
 
 
+def coordinate(low: float, high: float, what: str) -> ma.fields.Float:
+    return ma.fields.Float(
+        allow_none=True,
+        allow_nan=False,
+        validate=at_least(low, high),
+        metadata={"description": f"{what}, WGS-84 degrees"},
+    )
+
+
 class GateInputSchema(StrictSchema):
     name = required_text(100)
     code = Text(validate=GATE_CODE)
     device_sn = Text(allow_none=True, validate=DEVICE_SN)
+    latitude = coordinate(-90, 90, "latitude")
+    longitude = coordinate(-180, 180, "longitude")
 
 
 class GateUpdateSchema(StrictSchema):
     name = Text(validate=length(100, 1))
     active = ma.fields.Boolean()
     device_sn = Text(allow_none=True, validate=DEVICE_SN)
+    latitude = coordinate(-90, 90, "latitude")
+    longitude = coordinate(-180, 180, "longitude")
 
 
 class GateQueryArgsSchema(ma.Schema):

@@ -59,13 +59,21 @@ def _next_code(firm: Firm) -> str:
 
 
 def create_gate(
-    actor, firm: Firm, name: str, code: str | None = None, device_sn: str | None = None
+    actor,
+    firm: Firm,
+    name: str,
+    code: str | None = None,
+    device_sn: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> tuple[Gate, str]:
     """Add a gate to a firm; return it with its secret, which is stored only as hashes."""
     ensure_unique(Gate, Gate.code, code, "code", "门禁编码", "gate code")
     ensure_unique(Gate, Gate.device_sn, device_sn, "device_sn", "设备序列号", "device serial number")
     secret = new_secret()
-    gate = Gate(firm=firm, name=name, code=code or _next_code(firm), device_sn=device_sn)
+    gate = Gate(
+        firm=firm, name=name, code=code or _next_code(firm), device_sn=device_sn, latitude=latitude, longitude=longitude
+    )
     _set_secret(gate, secret)
     return add_audited(actor, gate, "gate", _snapshot), secret
 
@@ -83,6 +91,8 @@ def _snapshot(gate: Gate) -> dict:
         "code": gate.code,
         "active": gate.active,
         "device_sn": gate.device_sn,
+        "latitude": gate.latitude,
+        "longitude": gate.longitude,
     }
 
 

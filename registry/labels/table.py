@@ -21,6 +21,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "STAGE_INFERENCE": ("排放阶段推定", "emission stage inferred"),
         "NEV_MISMATCH": ("新能源号牌不符", "new-energy plate mismatch"),
         "PICTURE_QUALITY": ("图片质量", "picture quality"),
+        "CLONED_PLATE": ("套牌嫌疑", "suspected cloned plate"),
         "SCOPE": ("管控车辆范围", "vehicles in scope"),
     },
     "violation_status": {

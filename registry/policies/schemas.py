@@ -87,6 +87,22 @@ class NoPlateParams(StrictSchema):
     )
 
 
+class ClonedPlateParams(StrictSchema):
+    """套牌嫌疑: a finding for review or information only, never a deny on its own."""
+
+    max_speed_kmh = ma.fields.Float(required=True, validate=at_least(1, 1000))
+    min_distance_km = ma.fields.Float(load_default=2, validate=at_least(0, 1000))
+    window_hours = ma.fields.Float(load_default=6, validate=at_least(0.1, 72))
+    colour_contradictions = ma.fields.Integer(load_default=3, validate=at_least(2, 1000))
+    colour_window_days = ma.fields.Integer(load_default=30, validate=at_least(1, 365))
+    severity = Text(
+        load_default="review",
+        validate=ma.validate.OneOf(
+            ["review", "info"], error="应为 review 或 info（套牌嫌疑不单独禁止通行） / review or info."
+        ),
+    )
+
+
 PARAMS_BY_RULE = {
     "SCOPE": ScopeParams,
     "STAGE_INFERENCE": StageInferenceParams,
@@ -100,6 +116,7 @@ PARAMS_BY_RULE = {
     "UNREADABLE_PLATE": Params,
     "PICTURE_QUALITY": PictureQualityParams,
     "NO_PLATE": NoPlateParams,
+    "CLONED_PLATE": ClonedPlateParams,
 }
 RULES = tuple(PARAMS_BY_RULE)
 

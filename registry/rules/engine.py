@@ -7,7 +7,18 @@ from collections.abc import Iterable, Sequence
 from registry.common.time import local_date
 from registry.identifiers.plates import is_valid_plate, normalise_plate
 from registry.rules import messages as msg
-from registry.rules.facts import AlertFacts, Finding, FirmFacts, Picture, Policy, Read, VehicleFacts, Verdict
+from registry.rules.cloned import cloned_plate
+from registry.rules.facts import (
+    AlertFacts,
+    Finding,
+    FirmFacts,
+    Picture,
+    Policy,
+    Read,
+    Sightings,
+    VehicleFacts,
+    Verdict,
+)
 from registry.rules.stages import NEW_ENERGY, at_least, at_most, infer_stage
 
 # Used only when no SCOPE policy is in force: the plan's heavy-vehicle scope.
@@ -39,10 +50,17 @@ class _Evaluation:
         return found
 
     def add(
-        self, policy: Policy, severity: str, text: tuple[str, str], note: str | None = None, alert_id: int | None = None
+        self,
+        policy: Policy,
+        severity: str,
+        text: tuple[str, str],
+        note: str | None = None,
+        alert_id: int | None = None,
+        related_pass_id: int | None = None,
     ) -> None:
         zh, en = text
-        self.findings.append(Finding(policy.rule, severity, zh, en, policy.clause, policy.id, note, alert_id))
+        finding = Finding(policy.rule, severity, zh, en, policy.clause, policy.id, note, alert_id, related_pass_id)
+        self.findings.append(finding)
 
     def verdict(self, plate: str, stage: str | None, inferred: bool) -> Verdict:
         _picture_quality(self)
@@ -60,8 +78,10 @@ def evaluate(
     alerts: Sequence[AlertFacts] = (),
     exempted_alert_ids: frozenset[int] | set[int] = frozenset(),
     policies: Iterable[Policy] = (),
+    sightings: Sightings | None = None,
 ) -> Verdict:
-    """The verdict for one read; deterministic, no I/O."""
+    """The verdict for one read; deterministic, no I/O. `sightings`: the plate's other passes, for the
+    cloned-plate check (none given: not checked)."""
     ev = _Evaluation(policies, read)
     plate = normalise_plate(read.plate)
     if not plate:  # a vehicle without a plate (无牌车): what happens is policy data
@@ -76,6 +96,10 @@ def evaluate(
     scope = next(iter(ev.policies("SCOPE")), None)
     scope_params = scope.params if scope else DEFAULT_SCOPE
     colour = _colour(ev, read)
+    if sightings is not None:
+        for policy in ev.policies("CLONED_PLATE"):
+            for text, related in cloned_plate(read, colour, vehicle, sightings, policy.params):
+                ev.add(policy, policy.params.get("severity", "review"), text, related_pass_id=related)
     if vehicle is None:
         if colour in scope_params["plate_colors"]:
             for policy in ev.policies("UNREGISTERED_VEHICLE"):

@@ -30,6 +30,33 @@ class Read:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a gate is: WGS-84 degrees."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """Another pass of the same plate at another gate (the nearest in time within the window)."""
+
+    pass_id: int
+    gate: str  # the gate's name, for the message
+    at: datetime  # aware
+    place: Place | None
+
+
+@dataclass(frozen=True)
+class Sightings:
+    """What the cloned-plate check knows of the plate's other passes."""
+
+    here: Place | None  # the gate of this read
+    elsewhere: Sighting | None = None
+    colour_contradictions: int = 0  # earlier passes in the window read in a colour the registration contradicts
+
+
+@dataclass(frozen=True)
 class VehicleFacts:
     """A registered vehicle as the registry knows it."""
 
@@ -91,6 +118,7 @@ class Finding:
     policy_id: int | None = None
     note: str | None = None  # e.g. EXEMPTED
     alert_id: int | None = None  # the alert a staggered-transport finding is about
+    related_pass_id: int | None = None  # the other pass a cloned-plate finding compares this one with
 
     def as_dict(self) -> dict:
         data = {
@@ -105,6 +133,8 @@ class Finding:
             data["note"] = self.note
         if self.alert_id is not None:
             data["alert_id"] = self.alert_id
+        if self.related_pass_id is not None:
+            data["related_pass_id"] = self.related_pass_id
         return data
 
 

@@ -120,3 +120,20 @@ def picture_quality(problems: list[str]) -> tuple[str, str]:
         f"{zh}，不足以作为处罚依据：禁止通行改为人工复核",
         f"{en}: not good enough to fine on, so the deny becomes a manual review",
     )
+
+
+def cloned_speed(other_gate: str, km: float, minutes: float, speed: float) -> tuple[str, str]:
+    return (
+        f"套牌嫌疑：{minutes:.0f} 分钟前后在相距 {km:.1f} 公里的“{other_gate}”也识别到该号牌，"
+        f"需时速约 {speed:.0f} 公里，货车无法到达",
+        f"suspected cloned plate: also read at '{other_gate}', {km:.1f} km away, {minutes:.0f} min apart "
+        f"(about {speed:.0f} km/h, beyond a truck)",
+    )
+
+
+def cloned_colour(count: int, registered: str, read: str | None) -> tuple[str, str]:
+    return (
+        f"套牌嫌疑：该号牌登记为{COLOURS_ZH.get(registered, registered)}，近期第 {count} 次被识别为"
+        f"{COLOURS_ZH.get(read, read or '其他颜色')}",
+        f"suspected cloned plate: registered {registered}, read {read} for the {count}th time recently",
+    )

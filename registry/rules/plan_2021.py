@@ -144,6 +144,24 @@ POLICIES = [
         "effective_to": None,
         "clause": "无牌车不得通行，需人工核验 / a vehicle without a plate is checked by a person",
     },
+    {
+        "id": 14,
+        "rule": "CLONED_PLATE",
+        # 套牌嫌疑: the same plate read at two gates further apart than a truck covers in the time between
+        # (speed limit of trucks on expressways: 100 km/h), or read again and again in a colour that
+        # contradicts its registration. For review, never a deny on its own. Thresholds are data.
+        "params": {
+            "max_speed_kmh": 100,
+            "min_distance_km": 2,
+            "window_hours": 6,
+            "colour_contradictions": 3,
+            "colour_window_days": 30,
+            "severity": "review",
+        },
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "套牌嫌疑需人工核查，不单独作为禁止通行依据 / a suspected cloned plate is checked by a person",
+    },
 ]
 
 
