@@ -1,0 +1,117 @@
+"""In a real browser at a phone's and a desktop's size: a police officer works through the review queue
+(one case per pass, all its findings at once), a firm's gate office sees its own cases without a review
+form, and the bureau compares the two pictures of a suspected cloned plate. Screenshots go to
+test-artifacts/cases/."""
+
+import base64
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.support.databases import empty_database
+from tests.support.gateway import LiveDistrict
+from tests.support.pictures import real_photo
+from tests.support.web import chromium, screenshot, served_registry
+from tests.test_browser_machinery import log_in
+from tests.test_browser_pages import VIEWPORTS, post_passes
+
+pytestmark = pytest.mark.browser
+FAR_APART = ("忻州市钢铁铸造有限公司", "忻府区恒盛水泥有限公司")  # about 25 km between their gates
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cases")
+    with empty_database(folder) as url:
+        district = LiveDistrict(url, folder)
+        with served_registry(url, folder) as base:
+            district.base = base
+            post_passes(base, district.gate_secrets)
+            photo = base64.b64encode(real_photo("yellow", "whole_vehicle")).decode()
+            now = datetime.now(UTC) - timedelta(hours=1)
+            for minutes, firm in enumerate(FAR_APART):  # one truck at both, a minute apart
+                code = district.scalar(
+                    f"SELECT gates.code FROM gates JOIN firms ON firms.id = gates.firm_id WHERE firms.name = '{firm}'"
+                )
+                body = {
+                    "event_id": f"clone-{minutes}",
+                    "plate": "晋H10003",
+                    "plate_color": "yellow",
+                    "direction": "in",
+                    "captured_at": (now + timedelta(minutes=minutes)).isoformat(),
+                    "confidence": 0.95,
+                    "images": {"vehicle": photo},
+                }
+                headers = {"Authorization": f"Bearer {district.gate_secrets[code]}"}
+                answer = requests.post(f"{base}/api/v1/gates/{code}/events", json=body, headers=headers, timeout=30)
+                assert answer.status_code == 201, answer.text
+            district.cloned_case = answer.json()["id"]
+            yield district
+        district.engine.dispose()
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_the_police_work_through_the_queue(district, viewport):
+    with chromium() as browser:
+        page = browser.new_context(locale="zh-CN", **VIEWPORTS[viewport]).new_page()
+        log_in(page, district.base, "demo-police", district.passwords["demo-police"])
+        page.get_by_role("link", name="案件复核").click()
+        expect(page.get_by_role("heading", name="案件复核")).to_be_visible()
+        cards = page.locator("#cases tbody tr")
+        expect(cards.first).to_contain_text("待处理")
+        before = page.locator("main > p").filter(has_text="共").inner_text()
+        screenshot(page, f"cases/police-{viewport}-1-queue")
+        cards.first.locator("td.card-title a").click()
+        expect(page.locator("#findings")).to_contain_text("违规判定")
+        expect(page.locator("#status")).to_have_text("待处理")
+        first_url = page.url
+        screenshot(page, f"cases/police-{viewport}-2-case")
+        page.get_by_label("备注").fill("现场核对行驶证，属实")
+        page.get_by_role("button", name="确认违规").click()
+        expect(page.get_by_text("案件已确认")).to_be_visible()
+        assert page.url != first_url  # on to the next open case
+        screenshot(page, f"cases/police-{viewport}-3-next-case")
+        page.goto(first_url)
+        expect(page.locator("#status")).to_have_text("已确认")
+        expect(page.locator("#reviewed")).to_contain_text("现场核对行驶证，属实")
+        expect(page.get_by_role("button", name="确认违规")).to_have_count(0)
+        page.goto(f"{district.base}/cases")
+        after = page.locator("main > p").filter(has_text="共").inner_text()
+        assert int(after.split()[1]) == int(before.split()[1]) - 1
+        if viewport == "phone":
+            assert page.evaluate("document.documentElement.scrollWidth") <= 391
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_the_bureau_compares_the_two_pictures_of_a_cloned_plate(district, viewport):
+    with chromium() as browser:
+        page = browser.new_context(locale="zh-CN", **VIEWPORTS[viewport]).new_page()
+        log_in(page, district.base, "demo-bureau", district.passwords["demo-bureau"])
+        page.goto(f"{district.base}/cases?rule=CLONED_PLATE&status=")
+        expect(page.locator("#cases")).to_contain_text("套牌嫌疑")
+        page.goto(f"{district.base}/cases/{district.cloned_case}")
+        compared = page.locator("#compared")
+        expect(compared).to_contain_text("两次识别对比")
+        pictures = compared.locator("img")
+        expect(pictures).to_have_count(2)
+        for index in range(2):  # both pictures load (naturalWidth > 0), not their fallback text
+            assert pictures.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+        screenshot(page, f"cases/bureau-{viewport}-cloned-plate")
+
+
+def test_a_firm_sees_its_own_cases_and_cannot_review_them(district):
+    with chromium() as browser:
+        page = browser.new_context(locale="zh-CN", **VIEWPORTS["phone"]).new_page()
+        log_in(page, district.base, "demo-firm", district.passwords["demo-firm"])
+        page.get_by_role("link", name="本企业案件").click()
+        cards = page.locator("#cases tbody tr")
+        expect(cards.first).to_contain_text("忻州市华电热电有限公司")
+        for firm in page.locator("#cases td[data-label='企业 / 门禁']").all_inner_texts():
+            assert firm.startswith("忻州市华电热电有限公司")
+        cards.first.locator("td.card-title a").click()
+        expect(page.locator("#findings")).to_be_visible()
+        expect(page.locator("#review")).to_have_count(0)
+        expect(page.locator("#compared")).to_have_count(0)
+        screenshot(page, "cases/firm-phone-case")
