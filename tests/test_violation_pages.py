@@ -6,9 +6,12 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select
 
 from registry.accounts.models import Role
+from registry.cases.models import Case
 from registry.dashboard.liveness import in_working_hours, is_silent, parse_hours
+from registry.extensions import db
 from tests.support.pages import PASSWORD, PageClient, csrf_token, post
 
 
@@ -77,7 +80,9 @@ def test_the_dashboard_shows_violations_alerts_gates_and_dead_letters(police, cl
     assert "30 天合计: 1" in page or "30 天合计: 2" in page
     assert "近 30 天每日违规数" in page and 'id="per-day-chart"' in page
     assert "华电热电" in page and "焦化集团" in page  # top firms and gate liveness
-    assert "CLEAN_TRANSPORT" in page or "FREIGHT_STAGE" in page
+    assert ">电力焦化清洁运输</a>" in page or ">大宗运输排放阶段</a>" in page  # top rules, as words
+    open_cases = db.session.scalar(select(func.count()).select_from(Case).where(Case.status == "open"))
+    assert f"共 {open_cases} 件 · 开始复核" in page and open_cases > 0
     assert "门禁在线情况" in page and "无法入库的消息" in page
     assert "当前无重污染天气预警" in page  # the fixture's alert was in 2022
 

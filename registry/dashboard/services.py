@@ -6,9 +6,11 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from registry.alerts.services import covering
+from registry.cases.models import Case
+from registry.common.pagination import capped_count
 from registry.common.time import LOCAL_TZ, local_date, utcnow
 from registry.dashboard.liveness import is_silent, parse_hours
-from registry.events.models import DeadLetter, PlateEvent, Severity, Violation
+from registry.events.models import DeadLetter, PlateEvent, Severity, Violation, ViolationStatus
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.delivery import delivery
@@ -133,4 +135,11 @@ def dashboard() -> dict:
         "gates": gate_liveness(now),
         "denies": recent_denies(),
         "dead_letters": dead_letters(now),
+        "open_cases": open_cases(),
     }
+
+
+def open_cases() -> dict:
+    """The review queue's length (counted up to COUNT_CAP on its status index)."""
+    total, exact = capped_count(select(Case.plate_event_id).where(Case.status == ViolationStatus.OPEN))
+    return {"total": total, "total_exact": exact}
