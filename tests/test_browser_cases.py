@@ -3,19 +3,15 @@
 form, and the bureau compares the two pictures of a suspected cloned plate. Screenshots go to
 test-artifacts/cases/."""
 
-import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
-from tests.support.databases import empty_database
-from tests.support.gateway import LiveDistrict
-from tests.support.pictures import real_photo
-from tests.support.web import chromium, screenshot, served_registry
+from tests.support.demo_day import demo_day, photo, post_read
+from tests.support.web import chromium, screenshot
 from tests.test_browser_machinery import log_in
-from tests.test_browser_pages import VIEWPORTS, post_passes
+from tests.test_browser_pages import VIEWPORTS
 
 pytestmark = pytest.mark.browser
 FAR_APART = ("忻州市钢铁铸造有限公司", "忻府区恒盛水泥有限公司")  # about 25 km between their gates
@@ -23,33 +19,25 @@ FAR_APART = ("忻州市钢铁铸造有限公司", "忻府区恒盛水泥有限�
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cases")
-    with empty_database(folder) as url:
-        district = LiveDistrict(url, folder)
-        with served_registry(url, folder) as base:
-            district.base = base
-            post_passes(base, district.gate_secrets)
-            photo = base64.b64encode(real_photo("yellow", "whole_vehicle")).decode()
-            now = datetime.now(UTC) - timedelta(hours=1)
-            for minutes, firm in enumerate(FAR_APART):  # one truck at both, a minute apart
-                code = district.scalar(
-                    f"SELECT gates.code FROM gates JOIN firms ON firms.id = gates.firm_id WHERE firms.name = '{firm}'"
-                )
-                body = {
-                    "event_id": f"clone-{minutes}",
-                    "plate": "晋H10003",
-                    "plate_color": "yellow",
-                    "direction": "in",
-                    "captured_at": (now + timedelta(minutes=minutes)).isoformat(),
-                    "confidence": 0.95,
-                    "images": {"vehicle": photo},
-                }
-                headers = {"Authorization": f"Bearer {district.gate_secrets[code]}"}
-                answer = requests.post(f"{base}/api/v1/gates/{code}/events", json=body, headers=headers, timeout=30)
-                assert answer.status_code == 201, answer.text
-            district.cloned_case = answer.json()["id"]
-            yield district
-        district.engine.dispose()
+    """The demo day, and one truck read at two gates about 25 km apart a minute apart."""
+    with demo_day(tmp_path_factory.mktemp("cases")) as district:
+        now = datetime.now(UTC) - timedelta(hours=1)
+        for minutes, firm in enumerate(FAR_APART):
+            code = district.scalar(
+                f"SELECT gates.code FROM gates JOIN firms ON firms.id = gates.firm_id WHERE firms.name = '{firm}'"
+            )
+            body = {
+                "event_id": f"clone-{minutes}",
+                "plate": "晋H10003",
+                "plate_color": "yellow",
+                "direction": "in",
+                "captured_at": (now + timedelta(minutes=minutes)).isoformat(),
+                "confidence": 0.95,
+                "images": {"vehicle": photo()},
+            }
+            answer = post_read(district.base, code, district.gate_secrets[code], body)
+        district.cloned_case = answer["id"]
+        yield district
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))

@@ -3,19 +3,14 @@ wider than the screen, no code of the label table (registry.labels) shows as it 
 message carries an English half. Walks the links each user can follow from the home page, on the demo
 district with a day of passes. Screenshots go to test-artifacts/pages/."""
 
-import base64
 import re
-from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-import requests
 
 from registry.labels import LABELS
-from tests.support.databases import empty_database
-from tests.support.gateway import LiveDistrict
-from tests.support.pictures import real_photo
-from tests.support.web import chromium, screenshot, served_registry
+from tests.support.demo_day import demo_day
+from tests.support.web import chromium, screenshot
 from tests.test_browser_machinery import log_in
 
 pytestmark = pytest.mark.browser
@@ -51,49 +46,10 @@ def pattern_of(path: str) -> str:
     return re.sub(r"/\d+", "/N", re.sub(r"/[0-9A-Z]{16,}", "/CODE", path))
 
 
-# Trucks of the demo district (registry.demo.data): China III and II at a power plant, stage unknown,
-# new energy, a through truck, one the registry has never seen, and a read without a plate.
-PLATES = ["晋H40001", "晋H40002", "晋H50002", "晋H00018D", "晋A88888", "晋H77777", "", "晋H20001"]
-
-
-def post_passes(base: str, gate_secrets: dict[str, str]) -> int:
-    """A few hours of passes at every gate over the gate's HTTP endpoint, some with a real photo."""
-    photo = base64.b64encode(real_photo("yellow", "whole_vehicle")).decode()
-    start = datetime.now(UTC) - timedelta(hours=6)
-    posted = 0
-    for g, (code, secret) in enumerate(sorted(gate_secrets.items())):
-        for i, plate in enumerate(PLATES):
-            body = {
-                "event_id": f"walk-{g}-{i}",
-                "plate": plate,
-                "plate_color": "yellow" if plate else None,
-                "direction": "in" if i % 2 else "out",
-                "captured_at": (start + timedelta(minutes=17 * i + g)).isoformat(),
-                "confidence": 0.93,
-            }
-            if i % 3 == 0:
-                body["images"] = {"vehicle": photo}
-            answer = requests.post(
-                f"{base}/api/v1/gates/{code}/events",
-                json=body,
-                headers={"Authorization": f"Bearer {secret}"},
-                timeout=30,
-            )
-            assert answer.status_code in (200, 201), answer.text
-            posted += 1
-    return posted
-
-
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pages")
-    with empty_database(folder) as url:
-        district = LiveDistrict(url, folder)
-        with served_registry(url, folder) as base:
-            district.base = base
-            assert post_passes(base, district.gate_secrets) == len(PLATES) * len(district.gate_secrets)
-            yield district
-        district.engine.dispose()
+    with demo_day(tmp_path_factory.mktemp("pages")) as district:
+        yield district
 
 
 def problems_of(page, url: str, width: int) -> list[str]:

@@ -55,6 +55,5 @@ def upgrade():
 
 def downgrade():
     op.execute("DELETE FROM policies WHERE rule = 'CLONED_PLATE'")
-    with op.batch_alter_table('gates') as batch:
-        batch.drop_column('longitude')
-        batch.drop_column('latitude')
+    op.drop_column('gates', 'longitude')  # in place on SQLite too (3.35+): gates is referenced everywhere
+    op.drop_column('gates', 'latitude')

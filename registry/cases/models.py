@@ -9,14 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
 from registry.audit.models import JSONDocument
-from registry.common.models import BigId, Timestamps, UTCDateTime, enum_type
+from registry.common.models import BigId, Timestamps, UTCDateTime, enum_type, index_by_time
 from registry.events.models import Decision, PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
 
 
 def _by_time(name: str, *lead: str, **where) -> Index:
-    """An index that leads with a filter and ends with the time and pass a list is sorted by."""
-    return Index(f"ix_cases_{name}", *lead, "captured_at", "plate_event_id", **where)
+    return index_by_time("cases", name, *lead, key="plate_event_id", **where)
 
 
 class Case(Timestamps, db.Model):

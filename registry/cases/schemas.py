@@ -2,27 +2,18 @@
 
 import marshmallow as ma
 
-from registry.alerts.models import AlertLevel
-from registry.common.schemas import Day, Text, db_id
-from registry.events.models import Decision, ViolationStatus
+from registry.common.schemas import Text
+from registry.events.models import Decision
 from registry.labels import label
-from registry.violations.schemas import AlertRefSchema, ImageLinkSchema, labelled
+from registry.violations.schemas import AlertRefSchema, ImageLinkSchema, PassFilterArgsSchema, labelled
 
 SORTS = ["captured_at", "-captured_at", "plate", "-plate"]
 
 
-class CaseQueryArgsSchema(ma.Schema):
-    status = ma.fields.Enum(ViolationStatus, by_value=True)
-    plate = Text(metadata={"description": "exact, after normalisation"})
-    no_plate = ma.fields.Boolean(metadata={"description": "true: only vehicles without a plate (无牌车)"})
-    firm_id = db_id()
-    firm = Text(metadata={"description": "the firm's name or 统一社会信用代码 (a picker's value)"})
-    gate = Text(metadata={"description": "gate code"})
-    rule = Text(metadata={"description": "cases with a finding of this rule"})
+class CaseQueryArgsSchema(PassFilterArgsSchema):
+    """The violations' filters (a rule: a case with a finding of that rule), and the decision."""
+
     decision = ma.fields.Enum(Decision, by_value=True)
-    alert_level = ma.fields.Enum(AlertLevel, by_value=True, metadata={"description": "the highest alert"})
-    from_ = Day(data_key="from", metadata={"description": "local date of the pass, inclusive"})
-    to = Day(metadata={"description": "local date of the pass, inclusive"})
     sort = Text(load_default="-captured_at", validate=ma.validate.OneOf(SORTS))
 
 

@@ -1,7 +1,7 @@
 """Searching and reviewing cases. A firm user sees only its own gates' cases. Reviewing a case
 confirms or dismisses every finding of its pass at once; its violations take the same review."""
 
-from sqlalchemy import false, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.accounts.auth import own_firm_id
@@ -11,13 +11,11 @@ from registry.cases.models import Case
 from registry.common.errors import Conflict
 from registry.common.i18n import t
 from registry.common.services import not_found
-from registry.common.time import local_day_bounds, utcnow
+from registry.common.time import utcnow
 from registry.events.models import PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
-from registry.firms.services import firm_ids_named
-from registry.gates.models import Gate
-from registry.identifiers.plates import normalise_plate
 from registry.labels import label
+from registry.violations.filters import by_pass, day_bounds
 
 # sort -> the columns a list is ordered by, each ending with the pass; each matches an index.
 ORDER = {
@@ -37,33 +35,15 @@ def cases_query(actor: User, args: dict):
 
 
 def apply_filters(query, actor: User, args: dict):
-    """The queue's filters, on the cases' own columns (a rule: a case with a violation of that rule)."""
-    own = own_firm_id(actor)
-    if own is not None:
-        query = query.where(Case.firm_id == own)
-    if args.get("firm_id"):
-        query = query.where(Case.firm_id == args["firm_id"])
-    if args.get("firm"):
-        query = query.where(Case.firm_id.in_(firm_ids_named(args["firm"])))
-    if args.get("plate"):
-        query = query.where(Case.plate == normalise_plate(args["plate"]))
-    if args.get("no_plate") is not None:
-        query = query.where((Case.plate == "") if args["no_plate"] else (Case.plate != ""))
-    if args.get("gate"):
-        gate_id = db.session.scalar(select(Gate.id).where(Gate.code == args["gate"]))
-        query = query.where(Case.gate_id == gate_id if gate_id is not None else false())
-    for key in ("status", "alert_level", "decision"):
-        if args.get(key):
-            query = query.where(getattr(Case, key) == args[key])
-    start = local_day_bounds(args["from_"])[0] if args.get("from_") else None
-    end = local_day_bounds(args["to"])[1] if args.get("to") else None
-    if start:
-        query = query.where(Case.captured_at >= start)
-    if end:
-        query = query.where(Case.captured_at < end)
+    """The queue's filters, on the cases' own columns (a rule: a case with a violation of that rule,
+    looked up in the same months of violations)."""
+    query = by_pass(query, Case, actor, args)
+    if args.get("decision"):
+        query = query.where(Case.decision == args["decision"])
     if args.get("rule"):
         ruled = select(Violation.plate_event_id).where(Violation.rule == args["rule"])
-        if start:  # the same months of violations as of cases
+        start, end = day_bounds(args)
+        if start:
             ruled = ruled.where(Violation.captured_at >= start)
         if end:
             ruled = ruled.where(Violation.captured_at < end)

@@ -1,5 +1,7 @@
 """Pages for traffic police and the bureau: the review queue of cases, a case with its evidence, review."""
 
+from functools import partial
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -9,13 +11,13 @@ from registry.accounts.views import page_roles
 from registry.cases import services
 from registry.cases.schemas import CaseQueryArgsSchema
 from registry.common.errors import DomainError
-from registry.common.forms import flatten, submit
+from registry.common.forms import flatten
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.common.replica import reads_from_replica
 from registry.events.evidence import evidence_jpeg, image_file
 from registry.events.models import ViolationStatus
-from registry.violations.schemas import ReviewSchema
+from registry.violations.reviewing import review_from_form
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases")
 FILTERS = tuple(field.data_key or name for name, field in CaseQueryArgsSchema().fields.items())
@@ -55,13 +57,9 @@ def detail(case_id, errors=None, status=200):
 @page_roles(*READERS)
 def review(case_id):
     case = services.get_case_for(current_user, case_id)
-    decision = request.form.get("status", "")
-    if decision not in (ViolationStatus.CONFIRMED.value, ViolationStatus.DISMISSED.value):
-        return detail(case_id, {"status": [t("请选择确认或驳回", "Choose confirm or dismiss")]}, 422)
-    form = {"status": decision, "note": request.form.get("note", "").strip() or None}
-    _, errors = submit(lambda: services.review_case(current_user, case, **ReviewSchema().load(form)))
+    decision, errors, status = review_from_form(request.form, partial(services.review_case, current_user, case))
     if errors:
-        return detail(case_id, errors, 409 if "status" in errors else 422)
+        return detail(case_id, errors, status)
     flash(t("案件已确认", "Case confirmed") if decision == "confirmed" else t("案件已驳回", "Case dismissed"))
     following = services.next_open_case(current_user, case)
     if following is not None:

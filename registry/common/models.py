@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, DateTime, Enum, Integer
+from sqlalchemy import BigInteger, DateTime, Enum, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -53,3 +53,9 @@ class UTCDateTime(TypeDecorator):
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def index_by_time(table: str, name: str, *lead: str, key: str = "id", **where) -> Index:
+    """An index that leads with a list's filter and ends with the time and key it is sorted by, so that
+    a page of a filtered list is one walk of one index (`captured_at` is the pass's time)."""
+    return Index(f"ix_{table}_{name}", *lead, "captured_at", key, **where)

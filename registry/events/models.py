@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.accounts.models import User
 from registry.alerts.models import Alert
 from registry.audit.models import JSONDocument, OptionalJSONDocument
-from registry.common.models import BigId, Timestamps, UTCDateTime, enum_type
+from registry.common.models import BigId, Timestamps, UTCDateTime, enum_type, index_by_time
 from registry.common.time import utcnow
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -244,8 +244,7 @@ class Verdict(db.Model):
 
 
 def _by_time(name: str, *lead: str, **where) -> Index:
-    """An index that leads with a filter and ends with the time and id a list is sorted by."""
-    return Index(f"ix_violations_{name}", *lead, "captured_at", "id", **where)
+    return index_by_time("violations", name, *lead, **where)
 
 
 class Violation(Timestamps, db.Model):

@@ -10,7 +10,9 @@ from registry.labels import label
 SORTS = ["captured_at", "-captured_at", "created_at", "-created_at", "plate", "-plate", "id", "-id"]
 
 
-class ViolationQueryArgsSchema(ma.Schema):
+class PassFilterArgsSchema(ma.Schema):
+    """The filters that violations and cases share: what they carry of their pass."""
+
     plate = Text(metadata={"description": "exact, after normalisation"})
     no_plate = ma.fields.Boolean(metadata={"description": "true: only vehicles without a plate (无牌车); false: none"})
     plate_prefix = Text(metadata={"description": "e.g. 晋H for every Xinzhou plate"})
@@ -18,11 +20,14 @@ class ViolationQueryArgsSchema(ma.Schema):
     firm = Text(metadata={"description": "the firm's name or 统一社会信用代码 (a picker's value)"})
     gate = Text(metadata={"description": "gate code"})
     rule = Text()
-    severity = ma.fields.Enum(Severity, by_value=True)
     status = ma.fields.Enum(ViolationStatus, by_value=True)
     alert_level = ma.fields.Enum(AlertLevel, by_value=True, metadata={"description": "the alert in force"})
     from_ = Day(data_key="from", metadata={"description": "local date of the pass, inclusive"})
     to = Day(metadata={"description": "local date of the pass, inclusive"})
+
+
+class ViolationQueryArgsSchema(PassFilterArgsSchema):
+    severity = ma.fields.Enum(Severity, by_value=True)
     sort = Text(load_default="-captured_at", validate=ma.validate.OneOf(SORTS))
 
 

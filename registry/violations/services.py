@@ -1,6 +1,6 @@
 """Searching and reviewing violations. A firm user sees only its own gates' violations."""
 
-from sqlalchemy import false, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.accounts.auth import own_firm_id
@@ -10,13 +10,10 @@ from registry.cases.services import case_of, review_case
 from registry.common.errors import Conflict
 from registry.common.i18n import t
 from registry.common.services import not_found
-from registry.common.time import local_day_bounds
 from registry.events.models import PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
-from registry.firms.services import firm_ids_named
-from registry.gates.models import Gate
-from registry.identifiers.plates import normalise_plate
 from registry.labels import label
+from registry.violations.filters import by_pass
 
 # sort -> the columns a list is ordered by, each ending with the id; every one matches an index
 # (registry.events.models.Violation) so that a page is a walk of one index, at any depth.
@@ -45,30 +42,10 @@ def violations_query(actor: User, args: dict):
 def apply_filters(query, actor: User, args: dict):
     """The search's filters, on the violations' own columns only: no join to the passes is needed
     to find a page, and each filter has an index that ends with the time."""
-    firm_id = own_firm_id(actor)
-    if firm_id is not None:
-        query = query.where(Violation.firm_id == firm_id)
-    if args.get("firm_id"):
-        query = query.where(Violation.firm_id == args["firm_id"])
-    if args.get("firm"):
-        query = query.where(Violation.firm_id.in_(firm_ids_named(args["firm"])))
-    if args.get("plate"):
-        query = query.where(Violation.plate == normalise_plate(args["plate"]))
-    if args.get("no_plate") is not None:
-        query = query.where((Violation.plate == "") if args["no_plate"] else (Violation.plate != ""))
-    if args.get("plate_prefix"):
-        prefix = normalise_plate(args["plate_prefix"])
-        query = query.where(Violation.plate.startswith(prefix, autoescape=True))
-    if args.get("gate"):
-        gate_id = db.session.scalar(select(Gate.id).where(Gate.code == args["gate"]))
-        query = query.where(Violation.gate_id == gate_id if gate_id is not None else false())
-    for key in ("rule", "severity", "status", "alert_level"):
+    query = by_pass(query, Violation, actor, args)
+    for key in ("rule", "severity"):
         if args.get(key):
             query = query.where(getattr(Violation, key) == args[key])
-    if args.get("from_"):
-        query = query.where(Violation.captured_at >= local_day_bounds(args["from_"])[0])
-    if args.get("to"):
-        query = query.where(Violation.captured_at < local_day_bounds(args["to"])[1])
     return query
 
 

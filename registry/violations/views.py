@@ -1,5 +1,7 @@
 """Pages for traffic police and the bureau: search violations, open one with its evidence, review it."""
 
+from functools import partial
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -7,14 +9,14 @@ from marshmallow import ValidationError
 from registry.accounts.auth import FIRM_READERS, READERS
 from registry.accounts.views import page_roles
 from registry.common.errors import DomainError
-from registry.common.forms import flatten, submit
+from registry.common.forms import flatten
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.common.replica import reads_from_replica
 from registry.events.evidence import evidence_jpeg, image_file
-from registry.events.models import ViolationStatus
 from registry.violations import exports, services
-from registry.violations.schemas import ReviewSchema, ViolationQueryArgsSchema
+from registry.violations.reviewing import review_from_form
+from registry.violations.schemas import ViolationQueryArgsSchema
 
 bp = Blueprint("violation_pages", __name__, url_prefix="/violations")
 FILTERS = tuple(field.data_key or name for name, field in ViolationQueryArgsSchema().fields.items())
@@ -64,14 +66,13 @@ def detail(violation_id, errors=None, status=200):
 @bp.post("/<int:violation_id>/review")
 @page_roles(*READERS)
 def review(violation_id):
+    """Confirm or dismiss a violation: its case, every finding of its pass, at once."""
     violation = services.get_violation_for(current_user, violation_id)
-    decision = request.form.get("status", "")
-    if decision not in (ViolationStatus.CONFIRMED.value, ViolationStatus.DISMISSED.value):
-        return detail(violation_id, {"status": [t("请选择确认或驳回", "Choose confirm or dismiss")]}, 422)
-    form = {"status": decision, "note": request.form.get("note", "").strip() or None}
-    _, errors = submit(lambda: services.review_violation(current_user, violation, **ReviewSchema().load(form)))
+    decision, errors, status = review_from_form(
+        request.form, partial(services.review_violation, current_user, violation)
+    )
     if errors:
-        return detail(violation_id, errors, 409)
+        return detail(violation_id, errors, status)
     flash(t("已确认违规", "Violation confirmed") if decision == "confirmed" else t("已驳回", "Violation dismissed"))
     return redirect(url_for(".detail", violation_id=violation_id))
 
