@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
+from registry.common.statements import one_of, prebuilt
 from registry.events.models import PlateEvent
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -30,10 +31,9 @@ def window_of(policies: list[Policy]) -> timedelta | None:
     return timedelta(hours=max(hours)) if hours else None
 
 
-def passes_at_placed_gates(plates: list[str], start: datetime, end: datetime) -> list[tuple]:
-    """(id, plate, gate id, time, gate name, latitude, longitude) of the plates' passes between start
-    and end at gates with coordinates: one query for a whole batch (registry.compliance.facts)."""
-    query = (
+@prebuilt
+def _placed_passes(dialect: str):
+    return (
         select(
             PlateEvent.id,
             PlateEvent.plate,
@@ -45,14 +45,19 @@ def passes_at_placed_gates(plates: list[str], start: datetime, end: datetime) ->
         )
         .join(Gate, Gate.id == PlateEvent.gate_id)
         .where(
-            PlateEvent.plate.in_(plates),
-            PlateEvent.captured_at >= start,
-            PlateEvent.captured_at <= end,
+            one_of(PlateEvent.plate, "plates", dialect),
+            PlateEvent.captured_at >= bindparam("start"),
+            PlateEvent.captured_at <= bindparam("end"),
             Gate.latitude.is_not(None),
             Gate.longitude.is_not(None),
         )
     )
-    return list(db.session.execute(query))
+
+
+def passes_at_placed_gates(plates: list[str], start: datetime, end: datetime) -> list[tuple]:
+    """(id, plate, gate id, time, gate name, latitude, longitude) of the plates' passes between start
+    and end at gates with coordinates: one prebuilt query for a whole batch (registry.compliance.facts)."""
+    return list(db.session.execute(_placed_passes(), {"plates": plates, "start": start, "end": end}))
 
 
 def sightings_for(
