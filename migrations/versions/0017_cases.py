@@ -6,9 +6,10 @@ Create Date: 2026-12-03
 
 A case's identity is its pass (plate_event_id). It carries what the review queue filters and sorts by
 (the pass's time, gate, firm, plate, the highest alert level, its status) with an index per filter
-ending in (captured_at, plate_event_id), the vehicle and firm as they were (context), and the review.
+ending in (captured_at, plate_event_id), and the review.
 PostgreSQL: partitioned by month of captured_at like violations (migration 0015), one partition per
-month the passes have plus DEFAULT, each month referring to its month of passes. Existing violations
+month the passes have plus DEFAULT, each month referring to its month of passes. The vehicle and firm
+as they were stay on the case's violations (their context), not copied again. Existing violations
 become cases, one per pass: open while any of its violations is open, else confirmed if any was
 confirmed, else dismissed; the latest review's reviewer, time and note.
 """
@@ -34,7 +35,7 @@ FILTERS = {  # index -> leading columns; each ends with (captured_at, plate_even
 LEVELS = "CASE v.alert_level WHEN 'red' THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END"
 BACKFILL = f"""
 INSERT INTO cases (plate_event_id, captured_at, gate_id, firm_id, plate, decision, rules, findings_count,
-                   alert_level, status, context, note, reviewed_by_id, reviewed_at, created_at, updated_at)
+                   alert_level, status, note, reviewed_by_id, reviewed_at, created_at, updated_at)
 SELECT v.plate_event_id, min(v.captured_at), min(v.gate_id), min(v.firm_id), min(v.plate),
        CASE WHEN sum(CASE WHEN v.severity = 'deny' THEN 1 ELSE 0 END) > 0 THEN 'deny' ELSE 'review' END,
        {{rules}},
@@ -43,7 +44,6 @@ SELECT v.plate_event_id, min(v.captured_at), min(v.gate_id), min(v.firm_id), min
        CASE WHEN sum(CASE WHEN v.status = 'open' THEN 1 ELSE 0 END) > 0 THEN 'open'
             WHEN sum(CASE WHEN v.status = 'confirmed' THEN 1 ELSE 0 END) > 0 THEN 'confirmed'
             ELSE 'dismissed' END,
-       (SELECT f.context FROM violations f WHERE f.plate_event_id = v.plate_event_id ORDER BY f.id LIMIT 1),
        (SELECT f.note FROM violations f WHERE f.plate_event_id = v.plate_event_id AND f.reviewed_at IS NOT NULL
         ORDER BY f.reviewed_at DESC LIMIT 1),
        (SELECT f.reviewed_by_id FROM violations f WHERE f.plate_event_id = v.plate_event_id
@@ -79,7 +79,6 @@ def _columns(postgres: bool) -> list:
             ),
             nullable=False,
         ),
-        sa.Column("context", JSON_DOCUMENT, nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("reviewed_by_id", sa.Integer(), nullable=True),
         sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),

@@ -12,8 +12,9 @@ from registry.gates.models import Gate
 LEVELS = ("yellow", "orange", "red")  # ascending: a case carries the highest level its findings are about
 
 
-def open_case(plate_event, gate: Gate, decision: Decision, findings: list, levels: dict, context: dict,
-              children: ChildRows, stored: bool) -> None:  # fmt: skip
+def open_case(
+    plate_event, gate: Gate, decision: Decision, findings: list, levels: dict, children: ChildRows, stored: bool
+) -> None:
     """One open case for the pass's findings. A re-judged pass replaces its open case; a case already
     reviewed stays as it was reviewed."""
     children.drop(Case, plate_event)
@@ -40,7 +41,6 @@ def open_case(plate_event, gate: Gate, decision: Decision, findings: list, level
             "findings_count": len(findings),
             "alert_level": getattr(level, "value", level),
             "status": ViolationStatus.OPEN,
-            "context": context,
             "created_at": utcnow(),
             "updated_at": utcnow(),
         },

@@ -30,6 +30,7 @@ def cases_query(actor: User, args: dict):
         selectinload(Case.plate_event).joinedload(PlateEvent.gate),
         selectinload(Case.plate_event).selectinload(PlateEvent.images),
         joinedload(Case.reviewed_by),
+        selectinload(Case.violations),  # their context: the firm as it was
     )
     return apply_filters(query, actor, args).order_by(*ordering(args))
 

@@ -71,11 +71,11 @@ def _raise_violations(
         )
         children.daily.violations_removed(removed.all())
     findings = [f for f in check.verdict.findings if f.severity in ("deny", "review")]
-    context = _context(gate, check) if findings else None
     levels = {a.id: a.level for a in facts.alerts_at(plate_event.captured_at)} if check.verdict.alert_ids else {}
-    open_case(plate_event, gate, Decision(check.verdict.decision), findings, levels, context, children, stored)
+    open_case(plate_event, gate, Decision(check.verdict.decision), findings, levels, children, stored)
     if not findings:
         return
+    context = _context(gate, check)
     for finding in findings:
         children.add(
             Violation,
