@@ -22,10 +22,10 @@ def open_case(
         db.session.execute(
             delete(Case).where(Case.plate_event_id == plate_event.id, Case.status == ViolationStatus.OPEN)
         )
-        if not findings or db.session.scalar(select(Case.plate_event_id).where(Case.plate_event_id == plate_event.id)):
-            return
     if not findings:
         return
+    if stored and db.session.scalar(select(Case.plate_event_id).where(Case.plate_event_id == plate_event.id)):
+        return  # reviewed already: it stays as it was reviewed
     found = [levels[f.alert_id] for f in findings if levels.get(f.alert_id)]
     level = max(found, key=lambda value: LEVELS.index(getattr(value, "value", value))) if found else None
     children.add(

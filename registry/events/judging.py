@@ -71,7 +71,8 @@ def _raise_violations(
         )
         children.daily.violations_removed(removed.all())
     findings = [f for f in check.verdict.findings if f.severity in ("deny", "review")]
-    levels = {a.id: a.level for a in facts.alerts_at(plate_event.captured_at)} if check.verdict.alert_ids else {}
+    alerted = findings and check.verdict.alert_ids  # the levels matter only to findings about an alert
+    levels = {a.id: a.level for a in facts.alerts_at(plate_event.captured_at)} if alerted else {}
     open_case(plate_event, gate, Decision(check.verdict.decision), findings, levels, children, stored)
     if not findings:
         return
