@@ -76,3 +76,28 @@ def test_the_policy_can_be_made_more_lenient_by_the_bureau(client, bureau, make_
     read(client, taiyuan, "a", "晋H99999", "2026-11-20T10:00:00+08:00")
     second = read(client, xinzhou, "b", "晋H99999", "2026-11-20T10:50:00+08:00")  # 63 km in 50 min: 76 km/h
     assert not [f for f in second["findings"] if f["rule"] == "CLONED_PLATE"]
+
+
+def test_a_registered_truck_read_as_a_saloon_at_every_visit(client, bureau, make_firm, make_vehicle):
+    """The camera's own word for the vehicle (Dahua's SaloonCar, Hikvision's smallCar) against the
+    registration: the third such read within the window is a case for review."""
+    make_vehicle(plate="晋H20002", emission_stage="6", vehicle_class="heavy_truck")
+    gate = gate_at(make_firm, "忻州某钢厂", XINZHOU)
+    words = ["SaloonCar", "truck", "smallCar", "SaloonCar"]
+    answers = [
+        read(client, gate, f"s-{n}", "晋H20002", f"2026-11-{10 + n}T10:00:00+08:00", vehicle_type=word)
+        for n, word in enumerate(words)
+    ]
+    found = [[f for f in a["findings"] if f["rule"] == "CLONED_PLATE"] for a in answers]
+    assert found[:3] == [[], [], []]  # once, not at all (a truck), twice
+    assert len(found[3]) == 1 and "SaloonCar" in found[3][0]["message_zh"] and "第 3 次" in found[3][0]["message_zh"]
+    assert answers[3]["decision"] == "review"
+    assert db.session.get(Case, answers[3]["id"]).rules == "CLONED_PLATE"
+
+
+def test_the_migration_gave_the_policy_the_cameras_words_as_a_new_version(client, bureau):
+    policies = client.get("/api/v1/policies?rule=CLONED_PLATE&include_superseded=true", headers=bureau).get_json()
+    [old] = [p for p in policies["items"] if p["superseded_at"] is not None]
+    [current] = [p for p in policies["items"] if p["superseded_at"] is None]
+    assert (old["version"], current["version"]) == (1, 2) and "not_truck_types" not in old["params"]
+    assert "SaloonCar" in current["params"]["not_truck_types"] and current["params"]["type_contradictions"] == 3

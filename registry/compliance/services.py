@@ -34,12 +34,14 @@ def check_read(
     picture: Picture | None = None,
     gate: Gate | None = None,
     pass_id: int | None = None,
+    vehicle_type: str | None = None,
 ) -> Check:
     """The verdict for a read of `plate_text` at `firm`'s gate at moment `at`; stores nothing.
 
     `facts` shares lookups across a batch of reads (gate ingest); alone, it looks up as it goes.
     `gate` (and the stored pass's id when it is judged again): the plate's other passes are compared
-    with this one for a cloned plate (CLONED_PLATE); without a gate that check is not made."""
+    with this one for a cloned plate (CLONED_PLATE); without a gate that check is not made.
+    `vehicle_type`: the camera's word for the vehicle, which that check compares with the registration."""
     facts = facts or Facts()
     plate = normalise_plate(plate_text)
     valid = is_valid_plate(plate)
@@ -53,9 +55,8 @@ def check_read(
     window = window_of(policies) if gate is not None and valid else None
     if window is not None:
         preloaded = facts.placed_passes(plate, at - window, at + window)
-        sightings = sightings_for(plate, gate, at, pass_id, plate_color, of_vehicle, policies, preloaded)
-    verdict = evaluate(
-        Read(plate_text, plate_color, at, picture), of_vehicle, of_firm, alerts, exempted, policies, sightings
-    )
+        sightings = sightings_for(plate, gate, at, pass_id, plate_color, of_vehicle, policies, preloaded, vehicle_type)
+    read = Read(plate_text, plate_color, at, picture, vehicle_type)
+    verdict = evaluate(read, of_vehicle, of_firm, alerts, exempted, policies, sightings)
     suggestions = facts.registered_lookalikes(plate) if valid and vehicle is None else []
     return Check(verdict, vehicle, suggestions, of_vehicle, of_firm)

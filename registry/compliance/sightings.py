@@ -1,7 +1,8 @@
 """The plate's other passes that the cloned-plate check (CLONED_PLATE) compares a read with: one query
 on the passes' (plate, time) index within the policy's window, made only when the policy is in force
-and the gate has coordinates; a second, counting colour contradictions, only when the read's colour
-contradicts the registration."""
+and the gate has coordinates; another, counting colour contradictions, only when the read's colour
+contradicts the registration; and one counting the passes read as a vehicle that is not a truck, only
+when this read is one."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from registry.common.statements import one_of, prebuilt
 from registry.events.models import PlateEvent
 from registry.extensions import db
 from registry.gates.models import Gate
-from registry.rules.cloned import distance_km
+from registry.rules.cloned import contradicts_class, distance_km, not_a_truck
 from registry.rules.facts import Place, Policy, Sighting, Sightings, VehicleFacts
 
 CANDIDATES = 50  # passes of one plate at other gates within a few hours: a handful; a bound all the same
@@ -69,6 +70,7 @@ def sightings_for(
     vehicle: VehicleFacts | None,
     policies: list[Policy],
     preloaded: list[tuple] | None = None,
+    vehicle_type: str | None = None,
 ) -> Sightings | None:
     """What the check needs, or None when no CLONED_PLATE policy is in force (nothing is read).
     `preloaded`: the plate's passes around `at` (passes_at_placed_gates), when a batch loaded them."""
@@ -77,7 +79,8 @@ def sightings_for(
         return None
     here = place_of(gate)
     contradicts = vehicle is not None and colour is not None and colour != vehicle.plate_color
-    if here is None and not contradicts:  # nothing to compare: the policy is not consulted
+    other_class = contradicts_class(vehicle_type, vehicle, policy.params)
+    if here is None and not contradicts and not other_class:  # nothing to compare: nothing is read
         return None
     elsewhere = None
     if here is not None:
@@ -101,7 +104,27 @@ def sightings_for(
         if pass_id is not None:
             query = query.where(PlateEvent.id != pass_id)
         contradictions = db.session.scalar(query) or 0
-    return Sightings(here, elsewhere, contradictions)
+    types = _not_trucks(plate, at, pass_id, policy) if other_class else 0
+    return Sightings(here, elsewhere, contradictions, types)
+
+
+def _not_trucks(plate: str, at: datetime, pass_id: int | None, policy: Policy) -> int:
+    """Earlier passes of the plate within the policy's window that the camera called a vehicle that is
+    not a truck: counted per word the cameras used (a handful), the words compared as the rule does."""
+    days = timedelta(days=policy.params.get("type_window_days", 30))
+    query = (
+        select(PlateEvent.vehicle_type, func.count())
+        .where(
+            PlateEvent.plate == plate,
+            PlateEvent.captured_at >= at - days,
+            PlateEvent.captured_at <= at,
+            PlateEvent.vehicle_type.is_not(None),
+        )
+        .group_by(PlateEvent.vehicle_type)
+    )
+    if pass_id is not None:
+        query = query.where(PlateEvent.id != pass_id)
+    return sum(count for word, count in db.session.execute(query) if not_a_truck(word, policy.params))
 
 
 def _fastest(candidates: list[tuple], here: Place, at: datetime) -> Sighting | None:

@@ -34,13 +34,16 @@ def judge(
     colour = plate_event.plate_color.value if plate_event.plate_color else None
     pass_id = plate_event.id if stored else None
     at = plate_event.captured_at
-    check = check_read(plate_event.plate_raw, colour, gate.firm, at, facts, gate=gate, pass_id=pass_id)
+    kind = plate_event.vehicle_type
+    check = check_read(plate_event.plate_raw, colour, gate.firm, at, facts, None, gate, pass_id, kind)
     if pictures and (needs_colour(check) or check.verdict.decision == "deny"):
         analysis = analyse_best(list(pictures), plate_box)
         note_colour(plate_event, analysis)
         if analysis is not None:
             facts_of_picture = picture_facts(analysis)
-            check = check_read(plate_event.plate_raw, colour, gate.firm, at, facts, facts_of_picture, gate, pass_id)
+            check = check_read(
+                plate_event.plate_raw, colour, gate.firm, at, facts, facts_of_picture, gate, pass_id, kind
+            )
     plate_event.vehicle_id = check.vehicle.id if check.vehicle is not None else None
     verdict = plate_event.verdict or Verdict(plate_event=plate_event, pass_at=plate_event.captured_at)
     result = check.verdict

@@ -6,6 +6,7 @@ its kind is shown as it is, and the page walk in tests/test_browser_pages.py fai
 of this table it finds on a page."""
 
 from registry.machinery.rules import STAGE_NAMES as MACHINE_STAGES
+from registry.rules.messages import VEHICLE_CLASSES
 from registry.rules.stages import STAGE_NAMES_EN, STAGE_NAMES_ZH
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -62,14 +63,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "hybrid": ("混合动力", "hybrid"),
         "hydrogen": ("氢燃料", "hydrogen"),
     },
-    "vehicle_class": {
-        "heavy_truck": ("重型货车", "heavy truck"),
-        "medium_truck": ("中型货车", "medium truck"),
-        "light_truck": ("轻型货车", "light truck"),
-        "tractor": ("牵引车", "tractor unit"),
-        "special": ("专项作业车", "special vehicle"),
-        "other": ("其他", "other"),
-    },
+    "vehicle_class": VEHICLE_CLASSES,
     "industry": {
         "power": ("电力", "power"),
         "coking": ("焦化", "coking"),

@@ -95,6 +95,15 @@ class ClonedPlateParams(StrictSchema):
     window_hours = ma.fields.Float(load_default=6, validate=at_least(0.1, 72))
     colour_contradictions = ma.fields.Integer(load_default=3, validate=at_least(2, 1000))
     colour_window_days = ma.fields.Integer(load_default=30, validate=at_least(1, 365))
+    # The cameras' words for vehicles that are not goods vehicles (SaloonCar, SUVMPV, 轿车, ...), and the
+    # registered classes such a read contradicts; without the words the sign is not looked for.
+    not_truck_types = ma.fields.List(Text(validate=length(50)), load_default=list)
+    truck_classes = ma.fields.List(
+        Text(validate=ma.validate.OneOf(_values(VehicleClass))),
+        load_default=lambda: ["heavy_truck", "medium_truck", "tractor"],
+    )
+    type_contradictions = ma.fields.Integer(load_default=3, validate=at_least(2, 1000))
+    type_window_days = ma.fields.Integer(load_default=30, validate=at_least(1, 365))
     severity = Text(
         load_default="review",
         validate=ma.validate.OneOf(

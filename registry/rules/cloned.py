@@ -4,10 +4,15 @@ Two signs, each a finding for review (the policy's severity, never a deny on its
 - the same plate read at another gate so far away that the time between the reads would need a speed
   no truck drives (great-circle distance between the gates' coordinates, entered once per gate);
 - the plate read again and again in a colour its registration contradicts (a yellow-plate truck's
-  number on a blue plate, say), `colour_contradictions` times within `colour_window_days`."""
+  number on a blue plate, say), `colour_contradictions` times within `colour_window_days`;
+- the plate of a registered truck (`truck_classes`) read again and again on a vehicle the camera calls
+  something else, a saloon or a bus (`not_truck_types`: the cameras' own words, vendor by vendor, kept
+  as the policy's data because every firmware names its classes differently), `type_contradictions`
+  times within `type_window_days`. Without `not_truck_types` this sign is not looked for."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from math import asin, cos, radians, sin, sqrt
 
@@ -22,6 +27,26 @@ def distance_km(a: Place, b: Place) -> float:
     la1, lo1, la2, lo2 = map(radians, (a.latitude, a.longitude, b.latitude, b.longitude))
     h = sin((la2 - la1) / 2) ** 2 + cos(la1) * cos(la2) * sin((lo2 - lo1) / 2) ** 2
     return 2 * EARTH_KM * asin(min(1.0, sqrt(h)))
+
+
+def body_key(vehicle_type: str) -> str:
+    """A camera's vehicle type compared without case, spaces, dashes, underscores or slashes
+    ("SUV/MPV", "suv_mpv" and "SUVMPV" are one word)."""
+    return re.sub(r"[\s_\-/]+", "", vehicle_type).casefold()
+
+
+def not_a_truck(vehicle_type: str | None, params: Mapping) -> bool:
+    """Whether the camera's vehicle type is one the policy lists as not a goods vehicle."""
+    if not vehicle_type:
+        return False
+    return body_key(vehicle_type) in {body_key(t) for t in params.get("not_truck_types") or ()}
+
+
+def contradicts_class(vehicle_type: str | None, vehicle: VehicleFacts | None, params: Mapping) -> bool:
+    """A registered truck read as something that is not a truck."""
+    if vehicle is None or vehicle.vehicle_class not in (params.get("truck_classes") or ()):
+        return False
+    return not_a_truck(vehicle_type, params)
 
 
 def cloned_plate(
@@ -42,3 +67,7 @@ def cloned_plate(
         count = sightings.colour_contradictions + 1  # this read included
         if count >= params.get("colour_contradictions", 3):
             yield msg.cloned_colour(count, vehicle.plate_color, colour), None
+    if contradicts_class(read.vehicle_type, vehicle, params):
+        count = sightings.type_contradictions + 1
+        if count >= params.get("type_contradictions", 3):
+            yield msg.cloned_type(count, vehicle.vehicle_class, read.vehicle_type), None

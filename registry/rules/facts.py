@@ -27,6 +27,7 @@ class Read:
     plate_color: str | None
     at: datetime  # aware
     picture: Picture | None = None
+    vehicle_type: str | None = None  # the camera's own word for the vehicle's class, as it sent it
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Sightings:
     here: Place | None  # the gate of this read
     elsewhere: Sighting | None = None
     colour_contradictions: int = 0  # earlier passes in the window read in a colour the registration contradicts
+    type_contradictions: int = 0  # earlier passes in the window read as a vehicle that is not a truck
 
 
 @dataclass(frozen=True)

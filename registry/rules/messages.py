@@ -14,6 +14,15 @@ COLOURS_ZH = {
     "black": "黑牌",
 }
 
+VEHICLE_CLASSES = {  # registry.labels shows these words for the vehicle_class codes too
+    "heavy_truck": ("重型货车", "heavy truck"),
+    "medium_truck": ("中型货车", "medium truck"),
+    "light_truck": ("轻型货车", "light truck"),
+    "tractor": ("牵引车", "tractor unit"),
+    "special": ("专项作业车", "special vehicle"),
+    "other": ("其他", "other"),
+}
+
 
 def unreadable(raw: str) -> tuple[str, str]:
     return (f"号牌“{raw}”无法识别为有效号牌，需人工复核", f"'{raw}' is not a valid Chinese plate: manual review")
@@ -131,9 +140,17 @@ def cloned_speed(other_gate: str, km: float, minutes: float, speed: float) -> tu
     )
 
 
+def cloned_type(count: int, registered: str, read: str | None) -> tuple[str, str]:
+    zh, en = VEHICLE_CLASSES.get(registered, (registered, registered))
+    return (
+        f"套牌嫌疑：该号牌登记为{zh}，近期第 {count} 次被抓拍设备识别为“{read}”",
+        f"suspected cloned plate: registered as a {en}, read by the camera as '{read}' {count} times recently",
+    )
+
+
 def cloned_colour(count: int, registered: str, read: str | None) -> tuple[str, str]:
     return (
         f"套牌嫌疑：该号牌登记为{COLOURS_ZH.get(registered, registered)}，近期第 {count} 次被识别为"
         f"{COLOURS_ZH.get(read, read or '其他颜色')}",
-        f"suspected cloned plate: registered {registered}, read {read} for the {count}th time recently",
+        f"suspected cloned plate: registered {registered}, read {read} {count} times recently",
     )

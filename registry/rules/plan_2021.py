@@ -33,6 +33,18 @@ STAGGERED_MATRIX = {
     "D": {"yellow": "all", "orange": "all", "red": "all"},
 }
 
+# What cameras call a vehicle that is not a goods vehicle, in their own words (Hikvision ISAPI
+# vehicleType, Dahua Category, the Chinese names some platforms send): a registered truck's plate read
+# again and again on one of these is a sign of a cloned plate. Compared without case, spaces, dashes,
+# underscores or slashes; the bureau adds a firmware's words by revising the policy.
+NOT_TRUCK_TYPES = [
+    "smallCar", "SUVMPV", "SUV", "MPV", "sedan", "saloon", "SaloonCar", "hatchback", "sportSedan", "microCar",
+    "PassengerCar", "minibus", "Microbus", "mediumBus", "largeBus", "bus", "pickup", "pickupTruck",
+    "motorcycle", "twoWheelVehicle", "threeWheelVehicle", "tricycle", "buggy", "nonMotorVehicle", "NonMotor",
+    "轿车", "小型轿车", "微型轿车", "两厢轿车", "三厢轿车", "轿跑", "小型车", "小型汽车", "小型客车", "中型客车",
+    "大型客车", "客车", "公交车", "面包车", "皮卡", "皮卡车", "摩托车", "二轮车", "三轮车", "非机动车",
+]  # fmt: skip
+
 POLICIES = [
     {
         "id": 1,
@@ -156,6 +168,10 @@ POLICIES = [
             "window_hours": 6,
             "colour_contradictions": 3,
             "colour_window_days": 30,
+            "not_truck_types": NOT_TRUCK_TYPES,
+            "truck_classes": ["heavy_truck", "medium_truck", "tractor"],
+            "type_contradictions": 3,
+            "type_window_days": 30,
             "severity": "review",
         },
         "effective_from": "2000-01-01",
