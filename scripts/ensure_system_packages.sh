@@ -12,6 +12,8 @@ python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$missing python3
 [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
 if [ "${1:-}" = "test" ]; then
     [ -x /usr/bin/chromium ] || missing="$missing chromium"
+    # Chromium's own words (file pickers, date fields) in Chinese, as on a Chinese user's phone.
+    [ -f /usr/lib/chromium/locales/zh-CN.pak ] || missing="$missing chromium-l10n"
 fi
 
 [ -z "$missing" ] && exit 0

@@ -229,3 +229,57 @@ def test_a_site_manager_picks_from_the_units_own_approved_machines(browser_for, 
     assert 'data-pick="/pick/machinery"' in officer.get(site_url).get_data(as_text=True)
     firms = officer.get("/pick/firms?q=").get_json()
     assert isinstance(firms, list)
+
+
+def test_the_bureau_names_a_construction_unit_by_picking_it_not_by_its_number(browser_for, approved):
+    """Registering a machine for a unit, moving it to another and recording a site: the unit is chosen by
+    name or credit code with the server's search; an unknown or ambiguous name is said beside the field."""
+    from registry.machinery.models import ConstructionUnit, Site
+
+    first = ConstructionUnit(name="忻州路桥建设有限公司", credit_code="91140900MA0K12345X")
+    second = ConstructionUnit(name="山西建投第五建筑有限公司", credit_code="91140000110012345A")
+    twins = [ConstructionUnit(name="同名建筑公司"), ConstructionUnit(name="同名建筑公司")]
+    db.session.add_all([first, second, *twins])
+    db.session.commit()
+    client, _ = browser_for(Role.BUREAU)
+
+    form = client.get("/machinery/new").get_data(as_text=True)
+    assert 'name="unit"' in form and 'data-pick="/pick/units"' in form and "unit_id" not in form
+    choices = client.get("/pick/units?q=路桥").get_json()
+    assert choices == [{"value": "91140900MA0K12345X", "label": "忻州路桥建设有限公司（91140900MA0K12345X）"}]
+    assert {c["value"] for c in client.get("/pick/units?q=91140000").get_json()} == {"91140000110012345A"}
+    assert len(client.get("/pick/units?q=同名").get_json()) == 2
+
+    unknown = post(client, "/machinery/new", FORM | {"unit": "没有这家公司"})
+    assert unknown.status_code == 422 and "找不到该施工单位" in unknown.get_data(as_text=True)
+    ambiguous = post(client, "/machinery/new", FORM | {"unit": "同名建筑公司"})
+    assert ambiguous.status_code == 422 and "统一社会信用代码" in ambiguous.get_data(as_text=True)
+    assert 'value="同名建筑公司"' in ambiguous.get_data(as_text=True)  # what was typed stays
+    assert machines() == 0
+
+    created = post(client, "/machinery/new", FORM | {"unit": "91140900ma0k12345x"})  # lower case is fine
+    assert created.status_code == 302, created.get_data(as_text=True)
+    machine = db.session.get(Machinery, int(created.headers["Location"].split("/")[-1]))
+    assert machine.unit_id == first.id
+    by_name = post(client, "/machinery/new", FORM | {"unit": "山西建投第五建筑有限公司", "engine_no": "WD10-0002"})
+    assert by_name.status_code == 302
+
+    machine = db.session.get(Machinery, approved()[0]["id"])
+    detail = client.get(f"/machinery/{machine.id}").get_data(as_text=True)
+    assert 'data-pick="/pick/units"' in detail
+    moved = post(client, f"/machinery/{machine.id}/transfer", {"unit": "山西建投第五建筑有限公司", "note": "转让"})
+    assert moved.status_code == 302
+    db.session.refresh(machine)
+    assert machine.unit_id == second.id
+    refused = post(client, f"/machinery/{machine.id}/transfer", {"unit": ""})
+    assert refused.status_code == 422 and "请选择施工单位" in refused.get_data(as_text=True)
+
+    site = post(client, "/sites", {"name": "滹沱河大桥", "unit": "忻州路桥建设有限公司"})
+    assert site.status_code == 302
+    assert db.session.scalar(select(Site.unit_id).where(Site.name == "滹沱河大桥")) == first.id
+
+
+def test_only_the_bureau_searches_all_construction_units(browser_for):
+    client, _ = browser_for(Role.CONSTRUCTION)
+    assert client.get("/pick/units?q=建筑").status_code == 403
+    assert 'name="unit"' not in client.get("/machinery/new").get_data(as_text=True)

@@ -74,8 +74,25 @@ def get_unit(unit_id: int) -> ConstructionUnit:
     return unit
 
 
-def all_units() -> list[ConstructionUnit]:
-    return list(db.session.scalars(select(ConstructionUnit).order_by(ConstructionUnit.name)))
+def unit_ids_named(text: str) -> list[int]:
+    """The construction units a picker's value names: by credit code, else by exact name (names need not
+    be unique)."""
+    text = text.strip()
+    by_code = db.session.scalars(select(ConstructionUnit.id).where(ConstructionUnit.credit_code == text.upper()))
+    return by_code.all() or db.session.scalars(select(ConstructionUnit.id).where(ConstructionUnit.name == text)).all()
+
+
+def unit_named(text: str) -> int:
+    """The one unit a form's picker names, or a DomainError on the `unit` field saying what to type."""
+    if not text.strip():
+        raise DomainError(t("请选择施工单位", "Choose the construction unit"), "unit")
+    ids = unit_ids_named(text)
+    if not ids:
+        raise DomainError(t("找不到该施工单位，请从列表中选择", "No such construction unit: pick one"), "unit")
+    if len(ids) > 1:
+        same_name = t("有多个同名施工单位，请输入统一社会信用代码", "Several units have this name: type its code")
+        raise DomainError(same_name, "unit")
+    return ids[0]
 
 
 def get_machinery_for(actor: User, machinery_id: int) -> Machinery:

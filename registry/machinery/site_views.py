@@ -11,7 +11,7 @@ from registry.extensions import db
 from registry.machinery import services as machinery_services
 from registry.machinery import sites as services
 from registry.machinery.models import MachineryStatus
-from registry.machinery.services import BUREAU, OWN_UNIT, READERS, all_units
+from registry.machinery.services import BUREAU, OWN_UNIT, READERS, unit_named
 from registry.machinery.site_schemas import DeclarationInputSchema, SiteInputSchema
 
 bp = Blueprint("site_pages", __name__, url_prefix="/sites")
@@ -22,17 +22,24 @@ bp = Blueprint("site_pages", __name__, url_prefix="/sites")
 def sites():
     errors, form = None, {}
     if request.method == "POST":
-        form = {k: v for k, v in request.form.items() if k in ("name", "address", "unit_id") and v}
+        form = {k: v for k, v in request.form.items() if k in ("name", "address") and v}
         form["low_emission_zone"] = request.form.get("low_emission_zone") == "on"
-        site, errors = submit(lambda: services.create_site(current_user, SiteInputSchema().load(form)))
+        unit = request.form.get("unit", "")
+        site, errors = submit(lambda: services.create_site(current_user, _site(form, unit)))
+        form["unit"] = unit
         if not errors:
             flash(t("工地已登记", "Site recorded"))
             return redirect(url_for(".site", site_id=site.id))
     listing = paginate(services.sites_query(current_user), 1, 200)
-    units = all_units() if current_user.role in BUREAU else []
-    return render_template("machinery/sites.html", listing=listing, errors=errors, form=form, units=units), (
-        422 if errors else 200
-    )
+    return render_template("machinery/sites.html", listing=listing, errors=errors, form=form), (422 if errors else 200)
+
+
+def _site(form: dict, unit: str) -> dict:
+    """The site as the form gives it; the bureau names the construction unit with the picker."""
+    data = SiteInputSchema().load(form)
+    if current_user.role in BUREAU:
+        data["unit_id"] = unit_named(unit)
+    return data
 
 
 @bp.route("/<int:site_id>", methods=["GET", "POST"])

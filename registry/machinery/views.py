@@ -95,13 +95,22 @@ def new():
     errors, form = None, {}
     if request.method == "POST":
         form = _form_data()
-        machinery, errors = submit(lambda: services.register_machinery(current_user, MachineryInputSchema().load(form)))
+        machinery, errors = submit(lambda: services.register_machinery(current_user, _registration(form)))
+        form["unit"] = request.form.get("unit", "")
         if not errors:
             flash(
                 t("已提交登记，请上传三张照片后等待审核", "Registered: upload the three photos, then wait for review")
             )
             return redirect(url_for(".detail", machinery_id=machinery.id))
     return render_template("machinery/form.html", form=form, errors=errors, machinery=None), 422 if errors else 200
+
+
+def _registration(form: dict) -> dict:
+    """The machine as the form gives it; the bureau names its construction unit with the picker."""
+    data = MachineryInputSchema().load(form)
+    if services.is_bureau(current_user):
+        data["unit_id"] = services.unit_named(request.form.get("unit", ""))
+    return data
 
 
 @bp.route("/<int:machinery_id>/edit", methods=["GET", "POST"])
@@ -137,7 +146,6 @@ def detail(machinery_id, errors=None, status=200):
             missing=services.missing_photos(machinery),
             inspections=db.session.scalars(inspections.inspections_query(machinery).limit(20)).all(),
             errors=errors,
-            units=services.all_units() if services.is_bureau(current_user) else [],
         ),
         status,
     )
@@ -234,13 +242,12 @@ def retire(machinery_id):
 @bp.post("/<int:machinery_id>/transfer")
 @page_roles(*services.BUREAU)
 def transfer(machinery_id):
-    unit_id = request.form.get("unit_id", type=int)
-    if not unit_id:
-        return detail(machinery_id, {"unit_id": [t("请选择接收单位", "Choose the receiving unit")]}, 422)
-    data = {"unit_id": unit_id, "note": request.form.get("note") or None}
+    unit, note = request.form.get("unit", ""), request.form.get("note") or None
     return _act(
         machinery_id,
-        lambda m: services.transfer_machinery(current_user, m, **TransferSchema().load(data)),
+        lambda m: services.transfer_machinery(
+            current_user, m, **TransferSchema().load({"unit_id": services.unit_named(unit), "note": note})
+        ),
         "已转移",
         "Transferred",
     )

@@ -9,7 +9,7 @@ from registry.extensions import db
 from registry.firms.models import Firm
 from registry.firms.services import firms_query
 from registry.gates.models import Gate
-from registry.machinery.models import MachineryStatus, Site
+from registry.machinery.models import ConstructionUnit, MachineryStatus, Site
 from registry.machinery.services import machinery_query, own_unit_id
 from registry.machinery.sites import sites_query
 
@@ -39,6 +39,18 @@ def gate_choices(actor: User, typed: str) -> list[dict]:
     if typed.strip():
         query = query.where(_holding(typed, Gate.name, Gate.code, Firm.name))
     return [{"value": g.code, "label": f"{g.name} · {firm}"} for g, firm in db.session.execute(query.limit(LIMIT))]
+
+
+def unit_choices(typed: str) -> list[dict]:
+    """Construction units whose name or credit code holds what was typed (for the bureau); the value is
+    the credit code where the unit has one, else its name (a form resolves either)."""
+    query = select(ConstructionUnit).order_by(ConstructionUnit.name, ConstructionUnit.id)
+    if typed.strip():
+        query = query.where(_holding(typed, ConstructionUnit.name, ConstructionUnit.credit_code))
+    return [
+        {"value": u.credit_code or u.name, "label": f"{u.name}（{u.credit_code}）" if u.credit_code else u.name}
+        for u in db.session.scalars(query.limit(LIMIT))
+    ]
 
 
 def site_choices(actor: User, typed: str) -> list[dict]:

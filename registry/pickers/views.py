@@ -28,6 +28,12 @@ def gates():
     return jsonify(services.gate_choices(current_user, _typed()))
 
 
+@bp.get("/units")
+@page_roles(*BUREAU)
+def units():
+    return jsonify(services.unit_choices(_typed()))
+
+
 @bp.get("/sites")
 @page_roles(*BUREAU, *OWN_UNIT)
 def sites():
