@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.common.models import Timestamps, UTCDateTime, enum_type
 from registry.extensions import db
+from registry.pictures.uploads import PhotoColumns
 
 
 class MachineType(StrEnum):
@@ -125,7 +126,7 @@ class Machinery(Timestamps, db.Model):
     inspections: Mapped[list["Inspection"]] = relationship(order_by="Inspection.inspected_at.desc()", viewonly=True)
 
 
-class MachineryPhoto(db.Model):
+class MachineryPhoto(PhotoColumns, db.Model):
     """A photo of the machine's nameplate, engine nameplate or environmental label; one of each kind,
     stored by content (SHA-256) with a thumbnail."""
 
@@ -135,14 +136,6 @@ class MachineryPhoto(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     machinery_id: Mapped[int] = mapped_column(ForeignKey("machinery.id"), index=True)
     kind: Mapped[PhotoKind] = mapped_column(enum_type(PhotoKind, "photo_kind"))
-    sha256: Mapped[str] = mapped_column(String(64))
-    thumbnail_sha256: Mapped[str] = mapped_column(String(64))
-    content_type: Mapped[str] = mapped_column(String(30))
-    size: Mapped[int] = mapped_column(Integer)
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     machinery: Mapped[Machinery] = relationship(back_populates="photos")
 

@@ -1,0 +1,68 @@
+"""A photo a person uploads (a machine's nameplate, a truck's driving licence): checked to be a real
+JPEG or PNG picture within the size limit (type, size, pixel count, decoding), stored by content with
+a thumbnail. The columns it gives are those of every photo table (PhotoColumns)."""
+
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.common.errors import DomainError
+from registry.common.i18n import t
+from registry.common.models import UTCDateTime
+from registry.common.time import utcnow
+from registry.pictures.decoding import ImageRejected, decode
+from registry.pictures.store import image_path, save_content, thumbnail
+
+
+class PhotoColumns:
+    """The stored photo's columns, shared by every table of uploaded photos."""
+
+    sha256: Mapped[str] = mapped_column(String(64))
+    thumbnail_sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(30))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def photo_folder() -> Path:
+    return Path(current_app.config["IMAGE_DIR"])
+
+
+def checked_photo(actor, data: bytes, field: str = "file") -> dict:
+    """Check and store an uploaded photo; its columns' values, or a DomainError on `field` saying why
+    the photo was refused (too large, not a picture, a picture too large to decode)."""
+    limit = current_app.config["MAX_PHOTO_BYTES"]
+    if len(data) > limit:
+        raise DomainError(
+            t(f"照片过大：不能超过 {limit // 1024} KiB", f"photo too large: at most {limit // 1024} KiB"), field
+        )
+    try:
+        image, content_type = decode(data)
+        small = thumbnail(image)
+    except ImageRejected as exc:
+        raise DomainError(str(exc), field) from None
+    folder = photo_folder()
+    height, width = image.shape[:2]
+    return {
+        "sha256": save_content(data, folder),
+        "thumbnail_sha256": save_content(small, folder),
+        "content_type": content_type,
+        "size": len(data),
+        "width": width,
+        "height": height,
+        "uploaded_by_id": getattr(actor, "id", None),
+        "uploaded_at": utcnow(),
+    }
+
+
+def stored_file(photo, small: bool = False) -> tuple[Path, str]:
+    """Where a stored photo (or its thumbnail) is, and its content type."""
+    if small:
+        return image_path(photo_folder(), photo.thumbnail_sha256), "image/jpeg"
+    return image_path(photo_folder(), photo.sha256), photo.content_type
