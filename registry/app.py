@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.cases.views import bp as case_pages
     from registry.compliance.api import blp as checks_api
     from registry.dashboard.views import bp as dashboard_pages
+    from registry.documents.api import blp as documents_api
     from registry.events.api import blp as events_api
     from registry.events.vendor_api import blp as vendors_api
     from registry.firms.api import blp as firms_api
@@ -125,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
         firms_api,
         gates_api,
         vehicles_api,
+        documents_api,
         policies_api,
         alerts_api,
         checks_api,

@@ -4,6 +4,7 @@ from registry.accounts.models import ApiToken, LoginFailure, User  # noqa: F401
 from registry.alerts.models import Alert, Exemption  # noqa: F401
 from registry.audit.models import AuditEntry  # noqa: F401
 from registry.cases.models import Case  # noqa: F401
+from registry.documents.models import VehicleDocument  # noqa: F401
 from registry.events.models import (  # noqa: F401
     DeadLetter,
     PassImage,
@@ -28,5 +29,6 @@ from registry.machinery.models import (  # noqa: F401
     ZoneRule,
 )
 from registry.policies.models import Policy  # noqa: F401
+from registry.registrations.models import VehicleRegistration  # noqa: F401
 from registry.statistics.models import DailyPasses, DailyViolations  # noqa: F401
 from registry.vehicles.models import Vehicle  # noqa: F401

@@ -4,8 +4,8 @@ import marshmallow as ma
 
 from registry.common.schemas import Text
 from registry.events.models import Decision
-from registry.labels import label
-from registry.violations.schemas import AlertRefSchema, ImageLinkSchema, PassFilterArgsSchema, labelled
+from registry.labels import label, labelled
+from registry.violations.schemas import AlertRefSchema, ImageLinkSchema, PassFilterArgsSchema
 
 SORTS = ["captured_at", "-captured_at", "plate", "-plate"]
 

@@ -24,6 +24,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "PICTURE_QUALITY": ("图片质量", "picture quality"),
         "CLONED_PLATE": ("套牌嫌疑", "suspected cloned plate"),
         "SCOPE": ("管控车辆范围", "vehicles in scope"),
+        "DOCUMENT_REVIEW": ("车辆证件审核", "vehicle document review"),
     },
     "violation_status": {
         "open": ("待处理", "open"),
@@ -129,6 +130,21 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "retired": ("已注销", "retired"),
     },
     "inspection_result": {"pass": ("合格", "pass"), "fail": ("不合格", "fail")},
+    "document_kind": {
+        "licence_front": ("行驶证正页", "driving licence, front"),
+        "licence_back": ("行驶证副页", "driving licence, back"),
+        "environmental_list": ("环保信息随车清单", "environmental information list"),
+    },
+    "document_status": {
+        "pending": ("待审核", "pending"),
+        "accepted": ("已核实", "verified"),
+        "rejected": ("不符", "does not match"),
+    },
+    "registration_status": {
+        "pending": ("待审核", "pending"),
+        "approved": ("已通过", "approved"),
+        "rejected": ("已退回", "sent back"),
+    },
     "photo_kind": {
         "nameplate": ("机械铭牌", "machine nameplate"),
         "engine_nameplate": ("发动机铭牌", "engine nameplate"),

@@ -112,6 +112,13 @@ class ClonedPlateParams(StrictSchema):
     )
 
 
+class DocumentReviewParams(StrictSchema):
+    """Who verifies a vehicle's stage against its documents: the bureau always; a firm for the trucks it
+    registered only where the bureau says so."""
+
+    firms_review_own = ma.fields.Boolean(load_default=False)
+
+
 PARAMS_BY_RULE = {
     "SCOPE": ScopeParams,
     "STAGE_INFERENCE": StageInferenceParams,
@@ -122,6 +129,7 @@ PARAMS_BY_RULE = {
     "UNREGISTERED_VEHICLE": Params,
     "STAGE_UNKNOWN": Params,
     "NEV_MISMATCH": NevMismatchParams,
+    "DOCUMENT_REVIEW": DocumentReviewParams,
     "UNREADABLE_PLATE": Params,
     "PICTURE_QUALITY": PictureQualityParams,
     "NO_PLATE": NoPlateParams,

@@ -178,6 +178,15 @@ POLICIES = [
         "effective_to": None,
         "clause": "套牌嫌疑需人工核查，不单独作为禁止通行依据 / a suspected cloned plate is checked by a person",
     },
+    {
+        "id": 16,  # 15 is the second version of CLONED_PLATE (migration 0019)
+        "rule": "DOCUMENT_REVIEW",
+        # Not a gate rule: who verifies a vehicle's stage against its documents (registry.documents).
+        "params": {"firms_review_own": False},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "车辆排放阶段由生态环境局依据随车清单、行驶证核实 / stages are verified against the documents",
+    },
 ]
 
 

@@ -1,12 +1,12 @@
 """Registered road vehicles and their emission stage as the MEE ledger code."""
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, String
+from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registry.common.models import Timestamps, enum_type
+from registry.common.models import Timestamps, UTCDateTime, enum_type
 from registry.extensions import db
 from registry.identifiers.plates import PlateColour
 
@@ -61,4 +61,9 @@ class Vehicle(Timestamps, db.Model):
     fuel_type: Mapped[FuelType] = mapped_column(enum_type(FuelType, "fuel_type"))
     registration_date: Mapped[date | None] = mapped_column(Date)
     vehicle_class: Mapped[VehicleClass] = mapped_column(enum_type(VehicleClass, "vehicle_class"))
-    owner: Mapped[str | None] = mapped_column(String(100), index=True)
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)  # 车队名称 in the ledger
+    # The firm that registered the truck (its own fleet, or a carrier at its gate): it may upload the
+    # truck's documents, and review them where the DOCUMENT_REVIEW policy lets firms.
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"), index=True)
+    stage_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stage_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from registry.common.schemas import Day, StrictSchema, Text, enum_field, length, optional_text
+from registry.common.schemas import Day, StrictSchema, Text, db_id, enum_field, length, optional_text
 from registry.common.text import without_format_characters
 from registry.common.time import today_local
 from registry.identifiers.plates import PlateColour, is_valid_plate, normalise_plate
@@ -65,6 +65,8 @@ class VehicleSchema(ma.Schema):
     registration_date = ma.fields.Date(allow_none=True)
     vehicle_class = ma.fields.Enum(VehicleClass, by_value=True)
     owner = ma.fields.String(allow_none=True)
+    firm_id = ma.fields.Integer(allow_none=True)
+    stage_verified_at = ma.fields.AwareDateTime(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
 
@@ -80,6 +82,7 @@ class VehicleInputSchema(StrictSchema):
     registration_date = Day(allow_none=True)
     vehicle_class = enum_field(VehicleClass, required=True)
     owner = optional_text(100)
+    firm_id = db_id(allow_none=True, metadata={"description": "the firm that registered the truck (its own fleet)"})
 
     @ma.validates("registration_date")
     def _not_in_future(self, value, **_kwargs):

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from registry.common.errors import DomainError
 from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404
+from registry.firms.models import Firm
 from registry.vehicles.models import StageSource, Vehicle
 from registry.vehicles.schemas import VehicleSchema, stage_fuel_problem
 
@@ -17,6 +18,8 @@ def get_vehicle(vehicle_id: int) -> Vehicle:
 
 
 def _ensure_identifiers_free(data: dict, exclude_id=None) -> None:
+    if data.get("firm_id") is not None:
+        get_or_404(Firm, data["firm_id"], "企业", "firm", field="firm_id")
     ensure_unique(Vehicle, Vehicle.plate, data.get("plate"), "plate", "号牌", "plate", exclude_id)
     ensure_unique(Vehicle, Vehicle.vin, data.get("vin"), "vin", "车辆识别代号", "VIN", exclude_id)
 

@@ -5,7 +5,7 @@ import marshmallow as ma
 from registry.alerts.models import AlertLevel
 from registry.common.schemas import Day, StrictSchema, Text, db_id, enum_field, optional_text
 from registry.events.models import Severity, ViolationStatus
-from registry.labels import label
+from registry.labels import labelled
 
 SORTS = ["captured_at", "-captured_at", "created_at", "-created_at", "plate", "-plate", "id", "-id"]
 
@@ -46,11 +46,6 @@ class AlertRefSchema(ma.Schema):
     starts_at = ma.fields.AwareDateTime()
     ends_at = ma.fields.AwareDateTime()
     document_no = ma.fields.String(allow_none=True)
-
-
-def labelled(kind: str, code_of):
-    """The reader's word for a code (Accept-Language or ?lang=), beside the code a program reads."""
-    return ma.fields.Function(lambda v: label(kind, code_of(v)), metadata={"description": f"label of the {kind}"})
 
 
 class ViolationSchema(ma.Schema):
