@@ -86,7 +86,9 @@ def register_extensions(app: Flask) -> None:
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     api.spec.components.security_scheme("gateSecret", BEARER_SCHEME | {"description": "the gate's own secret"})
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default is None: no limit at all
-        app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_EVENT_BYTES"], app.config["MAX_PHOTO_BYTES"]) * 2
+        # a gate event twice over, or three phone photos in one form (machinery, truck registration)
+        photos = 3 * app.config["MAX_PHOTO_BYTES"] + 1024 * 1024
+        app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_EVENT_BYTES"] * 2, photos)
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked for page forms only (accounts/views.py)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the login session
     csrf.init_app(app)
@@ -118,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.pages.views import bp as pages
     from registry.pickers.views import bp as pickers
     from registry.policies.api import blp as policies_api
+    from registry.registrations.views import bp as registration_pages
     from registry.vehicles.api import blp as vehicles_api
     from registry.violations.api import blp as violations_api
     from registry.violations.views import bp as violation_pages
@@ -152,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
         violation_pages,
         alert_pages,
         dashboard_pages,
+        registration_pages,
     )
     for blueprint in (health, *page_blueprints):
         app.register_blueprint(blueprint)

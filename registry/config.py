@@ -190,6 +190,9 @@ class Config:
         # and user name, and per address alone (one address trying many names).
         self.LOGIN_RATE_LIMIT = _rates(env, "LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
         self.LOGIN_ADDRESS_RATE_LIMIT = _rates(env, "LOGIN_ADDRESS_RATE_LIMIT", "20 per minute;100 per hour")
+        # Drivers' self-registrations (no login), counted in the database: per client address and per plate.
+        self.REGISTRATION_ADDRESS_RATE_LIMIT = _rates(env, "REGISTRATION_ADDRESS_RATE_LIMIT", "5 per hour;20 per day")
+        self.REGISTRATION_PLATE_RATE_LIMIT = _rates(env, "REGISTRATION_PLATE_RATE_LIMIT", "3 per day")
         # The session cookie: SameSite=Lax always; Secure when the site is served over HTTPS.
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME") or "http"
         if self.PREFERRED_URL_SCHEME not in ("http", "https"):

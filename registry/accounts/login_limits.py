@@ -5,19 +5,13 @@ address alone (one address trying many user names). Rates are written as `limits
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from limits import parse_many
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 
 from registry.accounts.models import LoginFailure
+from registry.common import rates
 from registry.common.text import printable
 from registry.common.time import utcnow
 from registry.extensions import db
-
-
-def _windows(rates: str) -> list[tuple[int, timedelta]]:
-    return [(item.amount, timedelta(seconds=item.get_expiry())) for item in parse_many(rates)]
 
 
 def _key(username: str) -> str:
@@ -26,24 +20,16 @@ def _key(username: str) -> str:
 
 def retry_after(address: str, username: str, per_name: str, per_address: str) -> int | None:
     """Seconds until another attempt is allowed, or None when one is allowed now."""
-    now, waits = utcnow(), []
-    checks = [(per_name, (LoginFailure.address == address, LoginFailure.username == _key(username)))]
-    checks.append((per_address, (LoginFailure.address == address,)))
-    for rates, conditions in checks:
-        for amount, window in _windows(rates):
-            since = now - window
-            count, oldest = db.session.execute(
-                select(func.count(), func.min(LoginFailure.at)).where(*conditions, LoginFailure.at > since)
-            ).one()
-            if count >= amount:
-                waits.append(max(1, int((oldest + window - now).total_seconds()) + 1))
-    return max(waits) if waits else None
+    by_name = (LoginFailure.address == address, LoginFailure.username == _key(username))
+    return rates.retry_after(
+        [(per_name, LoginFailure.at, by_name), (per_address, LoginFailure.at, (LoginFailure.address == address,))]
+    )
 
 
 def record_failure(address: str, username: str, per_name: str, per_address: str) -> None:
     """Count one failed login, and forget those older than the longest window."""
     now = utcnow()
-    longest = max(window for rates in (per_name, per_address) for _, window in _windows(rates))
+    longest = max(window for limit in (per_name, per_address) for _, window in rates.windows(limit))
     db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - longest))
     db.session.add(LoginFailure(address=address[:45], username=_key(username), at=now))
     db.session.flush()

@@ -32,6 +32,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class TooMany(DomainError):
+    """Too many attempts: `retry_after` seconds until the next is allowed."""
+
+    status = 429
+
+
 class Forbidden(DomainError):
     status = 403
 

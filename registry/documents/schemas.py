@@ -3,7 +3,7 @@
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from registry.common.schemas import Day, StrictSchema, enum_field, optional_text
+from registry.common.schemas import Day, StrictSchema, Text, enum_field, optional_text
 from registry.documents.models import DocumentKind, DocumentStatus
 from registry.labels import labelled
 from registry.vehicles.models import EmissionStage, FuelType
@@ -52,7 +52,7 @@ class StageReviewSchema(StrictSchema):
     """What the reviewer read on the documents. `verified`: the vehicle takes these values and its stage
     is marked verified; `rejected`: the documents do not match (say why in `note`)."""
 
-    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["verified", "rejected"]))
+    decision = Text(required=True, validate=ma.validate.OneOf(["verified", "rejected"]))
     vin = VinField()
     engine_no = optional_text(32)
     registration_date = Day()

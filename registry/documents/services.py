@@ -13,7 +13,7 @@ from registry.common.i18n import t
 from registry.common.time import today_local, utcnow
 from registry.documents.models import DocumentKind, DocumentStatus, VehicleDocument
 from registry.extensions import db
-from registry.pictures.uploads import checked_photo
+from registry.pictures.uploads import CheckedPhoto, check_photo, store_photo
 from registry.policies.services import policies_in_force
 from registry.vehicles.models import StageSource, Vehicle
 from registry.vehicles.services import update_vehicle  # the vehicle's own rules (identifiers, fuel)
@@ -73,10 +73,9 @@ def document_of(vehicle: Vehicle, document_id: int) -> VehicleDocument:
     return document
 
 
-def new_document(actor, kind: DocumentKind, data: bytes, field: str = "file", **owner) -> VehicleDocument:
-    """A checked, stored document photo of a vehicle or a registration (`owner`: vehicle_id= or
-    registration_id=)."""
-    document = VehicleDocument(kind=kind, status=DocumentStatus.PENDING, **owner, **checked_photo(actor, data, field))
+def new_document(actor, kind: DocumentKind, photo: CheckedPhoto, **owner) -> VehicleDocument:
+    """A stored document photo of a vehicle or a registration (`owner`: vehicle_id= or registration_id=)."""
+    document = VehicleDocument(kind=kind, status=DocumentStatus.PENDING, **owner, **store_photo(actor, photo))
     db.session.add(document)
     return document
 
@@ -85,7 +84,7 @@ def add_document(actor, vehicle: Vehicle, kind: DocumentKind, data: bytes) -> Ve
     """Store one document photo; a new photo of a kind is the one in force, awaiting review."""
     if not may_upload(actor, vehicle):
         raise Forbidden(t("只能上传本企业登记车辆的证件", "only the documents of your firm's trucks"))
-    document = new_document(actor, kind, data, vehicle_id=vehicle.id)
+    document = new_document(actor, kind, check_photo(data), vehicle_id=vehicle.id)
     db.session.flush()
     record_change(
         actor,

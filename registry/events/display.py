@@ -11,6 +11,8 @@ def control_status(decision: str, findings: list[dict]) -> str:
         return "应急管控"  # heavy-pollution alert
     if denying:
         return "排放不达标"
+    if any(f["rule"] == "UNREGISTERED_VEHICLE" for f in findings):
+        return "未登记 请扫码登记"  # the gate's QR code (registry.registrations) opens the self-registration
     if decision == "review":
         return "待核验"
     return "合规"

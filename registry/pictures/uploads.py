@@ -2,6 +2,7 @@
 JPEG or PNG picture within the size limit (type, size, pixel count, decoding), stored by content with
 a thumbnail. The columns it gives are those of every photo table (PhotoColumns)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -34,9 +35,20 @@ def photo_folder() -> Path:
     return Path(current_app.config["IMAGE_DIR"])
 
 
-def checked_photo(actor, data: bytes, field: str = "file") -> dict:
-    """Check and store an uploaded photo; its columns' values, or a DomainError on `field` saying why
-    the photo was refused (too large, not a picture, a picture too large to decode)."""
+@dataclass(frozen=True)
+class CheckedPhoto:
+    """A photo that passed the checks, not stored yet."""
+
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+    small: bytes  # its thumbnail, JPEG
+
+
+def check_photo(data: bytes, field: str = "file") -> CheckedPhoto:
+    """Check an uploaded photo without storing it: a DomainError on `field` saying why it was refused
+    (too large, not a picture, a picture too large to decode)."""
     limit = current_app.config["MAX_PHOTO_BYTES"]
     if len(data) > limit:
         raise DomainError(
@@ -47,18 +59,28 @@ def checked_photo(actor, data: bytes, field: str = "file") -> dict:
         small = thumbnail(image)
     except ImageRejected as exc:
         raise DomainError(str(exc), field) from None
-    folder = photo_folder()
     height, width = image.shape[:2]
+    return CheckedPhoto(data, content_type, width, height, small)
+
+
+def store_photo(actor, photo: CheckedPhoto) -> dict:
+    """Store a checked photo and its thumbnail by content; the photo columns' values."""
+    folder = photo_folder()
     return {
-        "sha256": save_content(data, folder),
-        "thumbnail_sha256": save_content(small, folder),
-        "content_type": content_type,
-        "size": len(data),
-        "width": width,
-        "height": height,
+        "sha256": save_content(photo.data, folder),
+        "thumbnail_sha256": save_content(photo.small, folder),
+        "content_type": photo.content_type,
+        "size": len(photo.data),
+        "width": photo.width,
+        "height": photo.height,
         "uploaded_by_id": getattr(actor, "id", None),
         "uploaded_at": utcnow(),
     }
+
+
+def checked_photo(actor, data: bytes, field: str = "file") -> dict:
+    """Check and store an uploaded photo (check_photo, then store_photo)."""
+    return store_photo(actor, check_photo(data, field))
 
 
 def stored_file(photo, small: bool = False) -> tuple[Path, str]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.common.models import Timestamps, UTCDateTime, enum_type
 from registry.documents.models import VehicleDocument
 from registry.extensions import db
+from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour
 from registry.vehicles.models import EmissionStage, FuelType, VehicleClass
 
@@ -44,6 +45,7 @@ class VehicleRegistration(Timestamps, db.Model):
     review_note: Mapped[str | None] = mapped_column(Text)
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id"))  # what it became
 
+    gate: Mapped[Gate | None] = relationship()
     documents: Mapped[list[VehicleDocument]] = relationship(
         primaryjoin="VehicleRegistration.id == VehicleDocument.registration_id",
         foreign_keys="VehicleDocument.registration_id",

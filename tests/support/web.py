@@ -56,7 +56,10 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
+        # Chromium's own words (file pickers, date fields) as on a Chinese phone: chromium-l10n's zh-CN
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"], env={**os.environ, "LANGUAGE": "zh_CN"}
+        )
         try:
             yield browser
         finally:
