@@ -124,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.vehicles.api import blp as vehicles_api
     from registry.violations.api import blp as violations_api
     from registry.violations.views import bp as violation_pages
+    from registry.weighbridge.api import blp as weighbridge_api
 
     blueprints = (
         firms_api,
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         machinery_data_api,
         violations_api,
         cases_api,
+        weighbridge_api,
         accounts_api,
     )
     for blueprint in blueprints:
@@ -170,6 +172,7 @@ def register_commands(app: Flask) -> None:
     from registry.retention.cli import retention_cli
     from registry.statistics.cli import statistics_cli
     from registry.vehicles.cli import vehicles_cli
+    from registry.weighbridge.cli import weighbridge_cli
 
     for group in (
         users_cli,
@@ -180,5 +183,6 @@ def register_commands(app: Flask) -> None:
         pictures_cli,
         statistics_cli,
         partitions_cli,
+        weighbridge_cli,
     ):
         app.cli.add_command(group)

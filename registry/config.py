@@ -193,6 +193,10 @@ class Config:
         # Drivers' self-registrations (no login), counted in the database: per client address and per plate.
         self.REGISTRATION_ADDRESS_RATE_LIMIT = _rates(env, "REGISTRATION_ADDRESS_RATE_LIMIT", "5 per hour;20 per day")
         self.REGISTRATION_PLATE_RATE_LIMIT = _rates(env, "REGISTRATION_PLATE_RATE_LIMIT", "3 per day")
+        # A weighbridge ticket is matched to its plate's pass at the firm nearest in time within this window;
+        # two passes about as near as each other (within the margin) are left for a person to choose.
+        self.WEIGHBRIDGE_WINDOW_MINUTES = _int(env, "WEIGHBRIDGE_WINDOW_MINUTES", 120, 1, 24 * 60)
+        self.WEIGHBRIDGE_AMBIGUOUS_MINUTES = _int(env, "WEIGHBRIDGE_AMBIGUOUS_MINUTES", 5, 0, 24 * 60)
         # The session cookie: SameSite=Lax always; Secure when the site is served over HTTPS.
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME") or "http"
         if self.PREFERRED_URL_SCHEME not in ("http", "https"):

@@ -32,3 +32,4 @@ from registry.policies.models import Policy  # noqa: F401
 from registry.registrations.models import VehicleRegistration  # noqa: F401
 from registry.statistics.models import DailyPasses, DailyViolations  # noqa: F401
 from registry.vehicles.models import Vehicle  # noqa: F401
+from registry.weighbridge.models import WeighTicket  # noqa: F401

@@ -6,6 +6,7 @@ list, and checks each cell: allowed cells must not answer 401/403, refused cells
 
 import base64
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import cv2
@@ -19,6 +20,7 @@ from registry.documents.models import VehicleDocument
 from registry.extensions import db
 from registry.gates.services import create_gate
 from registry.pictures.uploads import checked_photo
+from registry.weighbridge.models import WeighTicket
 from tests.support.photos import picture
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
@@ -66,6 +68,9 @@ def world(client, make_user, make_firm, make_vehicle, approved, register):
     vehicle = make_vehicle(plate="晋H50001", emission_stage="5", firm_id=firm.id)  # the firm's own truck
     document = VehicleDocument(vehicle_id=vehicle.id, kind="licence_front", **checked_photo(None, picture()))
     db.session.add(document)
+    weighed = datetime(2022, 3, 1, 2, 0, tzinfo=UTC)
+    ticket = WeighTicket(firm_id=firm.id, ticket_no="T-1", plate="晋H50001", weighed_at=weighed, net_t=30, cargo="煤")
+    db.session.add(ticket)
     db.session.commit()
     users, headers, spare_tokens = {}, {}, {}
     for role in ROLES[:-1]:
@@ -121,6 +126,7 @@ def world(client, make_user, make_firm, make_vehicle, approved, register):
         "user_id": users["police"].id,
         "vehicle_id": vehicle.id,
         "document_id": document.id,
+        "ticket_id": ticket.id,
         "violation_id": violation_id,
         "case_id": event["id"],  # a case is its pass
     }

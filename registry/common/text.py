@@ -54,3 +54,14 @@ def without_format_characters(value: str) -> str:
 def printable(value: str) -> str:
     """Text for a log line or an error record: anything that may not be stored shown as an escape."""
     return _BAD_NOTE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+
+
+def decode_spreadsheet_text(raw: bytes) -> str | None:
+    """A CSV file's text: UTF-8 (with or without BOM), else GB 18030 as Chinese spreadsheets often save
+    it; None when it is neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

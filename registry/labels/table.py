@@ -130,6 +130,11 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "retired": ("已注销", "retired"),
     },
     "inspection_result": {"pass": ("合格", "pass"), "fail": ("不合格", "fail")},
+    "match_status": {
+        "matched": ("已匹配", "matched"),
+        "ambiguous": ("待人工选择", "to be chosen"),
+        "unmatched": ("未匹配", "unmatched"),
+    },
     "document_kind": {
         "licence_front": ("行驶证正页", "driving licence, front"),
         "licence_back": ("行驶证副页", "driving licence, back"),

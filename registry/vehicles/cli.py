@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from registry.common.text import decode_spreadsheet_text
 from registry.extensions import db
 from registry.vehicles.importing import COLUMNS, import_vehicles, unknown_columns
 
@@ -16,12 +17,9 @@ vehicles_cli = AppGroup("vehicles", help="车辆 / Vehicles.")
 
 def read_text(path: Path) -> str:
     """UTF-8 (with or without BOM), else GB 18030, as Chinese spreadsheets often save."""
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    text = decode_spreadsheet_text(path.read_bytes())
+    if text is not None:
+        return text
     raise click.ClickException(f"无法识别文件编码（应为 UTF-8 或 GBK）/ {path}: not UTF-8 or GBK text")
 
 

@@ -13,6 +13,7 @@ from registry.alerts.models import Alert
 from registry.common.exports import Column, table_response
 from registry.common.i18n import current_language, t
 from registry.common.time import LOCAL_TZ, local_day_bounds, today_local
+from registry.documents.models import VehicleDocument
 from registry.events.models import PlateEvent, Verdict, Violation, finding_for
 from registry.extensions import db
 from registry.firms.models import Firm
@@ -20,6 +21,7 @@ from registry.gates.models import Gate
 from registry.labels import label
 from registry.vehicles.models import Vehicle
 from registry.violations.services import apply_filters, ordering
+from registry.weighbridge.models import WeighTicket
 
 CHUNK = 1000
 
@@ -120,8 +122,9 @@ def violations_export(actor, args: dict, fmt: str):
     return table_response(fmt, filename, t("违规记录", "violations"), VIOLATION_COLUMNS, violation_rows(actor, args))
 
 
-# MEE 2020 mobile-source guide, table 3 (DOMAIN.md 4): one row per vehicle pass. Cargo, quantity and
-# fleet are not reported by gate cameras; the columns are kept (empty) so the layout is the ministry's.
+# MEE 2020 mobile-source guide, table 3 (DOMAIN.md 4): one row per vehicle pass. Cargo and quantity come
+# from the weighbridge ticket matched to the pass (registry.weighbridge), the fleet from the vehicle's
+# owner, the documents from its photos (registry.documents); docs/ledger.md maps every column.
 LEDGER_TIME = ("%Y%m%d %H%M%S", "yyyymmdd hhmmss")  # the guide's layout, as text (CSV) or a date cell (XLSX)
 LEDGER_COLUMNS = [
     Column("序号", "no.", 8),
@@ -146,6 +149,12 @@ NO_PLATE_ZH = "无牌车"
 
 
 def ledger_rows(firm_id: int, start, end, base_url: str):
+    """Table 3's rows: the pass, its vehicle as registered, the link to the vehicle's documents (行驶证,
+    随车清单) where it has any, the cargo and net tonnes of the weighbridge ticket matched to it, and
+    the fleet (the vehicle's owner)."""
+    has_documents = (
+        select(VehicleDocument.id).where(VehicleDocument.vehicle_id == PlateEvent.vehicle_id).exists()
+    ).label("has_documents")
     query = (
         select(
             PlateEvent.id,
@@ -160,8 +169,14 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
             Gate.code,
             Verdict.decision,
             PlateEvent.time_source,
+            PlateEvent.vehicle_id,
+            has_documents,
+            WeighTicket.cargo,
+            WeighTicket.net_t,
+            Vehicle.owner,
         )
         .join(Gate, PlateEvent.gate_id == Gate.id)
+        .outerjoin(WeighTicket, (WeighTicket.firm_id == firm_id) & (WeighTicket.pass_id == PlateEvent.id))
         # the verdict's copy of its pass's time, bounded too: only the range's months of verdicts are read
         .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == PlateEvent.captured_at))
         .outerjoin(Vehicle, PlateEvent.vehicle_id == Vehicle.id)
@@ -172,7 +187,9 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
     )
     result = db.session.execute(query.execution_options(yield_per=CHUNK, stream_results=True))
     for seq, row in enumerate(result, 1):
-        pass_id, at, direction, plate, registered, vin, engine_no, stage, gate, code, decision, time_source = row
+        pass_id, at, direction, plate, registered, vin, engine_no, stage, gate, code, decision, time_source = row[:12]
+        vehicle_id, documented, cargo, tonnes, fleet = row[12:]
+        documents = f"{base_url}/api/v1/vehicles/{vehicle_id}/documents" if documented else ""
         yield [
             seq,
             _local(at),
@@ -183,10 +200,10 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
             vin or "",
             engine_no or "",
             stage or "",
-            "",
-            "",
-            "",
-            "",
+            documents,
+            cargo or "",
+            round(float(tonnes), 1) if tonnes is not None else None,  # num 4,1
+            fleet or "",
             f"{gate}（{code}）",
             label("decision", decision),
             t(TIME_SOURCES_ZH.get(time_source, time_source), label("time_source", time_source)),

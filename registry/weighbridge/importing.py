@@ -1,0 +1,82 @@
+"""A weighbridge's export as tickets: CSV (UTF-8, or GB18030 as Chinese Excel saves it) or XLSX, one
+ticket per row under a header row; the headers in Chinese as the scale software prints them, or the
+API's field names. Times without an offset are local (China Standard Time)."""
+
+import csv
+import io
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+
+from registry.common.errors import DomainError
+from registry.common.i18n import t
+from registry.common.text import decode_spreadsheet_text
+from registry.common.time import LOCAL_TZ
+
+MAX_ROWS = 5000
+HEADERS = {
+    "ticket_no": ("磅单号", "磅单编号", "单号", "流水号", "ticket_no"),
+    "plate": ("车牌号", "车牌号码", "车号", "plate"),
+    "weighed_at": ("过磅时间", "称重时间", "时间", "weighed_at"),
+    "gross_t": ("毛重", "毛重（吨）", "毛重(吨)", "gross_t"),
+    "tare_t": ("皮重", "皮重（吨）", "皮重(吨)", "tare_t"),
+    "net_t": ("净重", "净重（吨）", "净重(吨)", "net_t"),
+    "cargo": ("货物名称", "货名", "物料名称", "cargo"),
+}
+FIELD_OF = {alias.strip().lower(): field for field, aliases in HEADERS.items() for alias in aliases}
+
+
+def _text(data: bytes) -> str:
+    text = decode_spreadsheet_text(data)
+    if text is not None:
+        return text
+    raise DomainError(t("无法识别文件编码，请另存为 UTF-8 CSV", "unknown text encoding: save as UTF-8 CSV"), "file")
+
+
+def _cells(data: bytes, filename: str) -> list[list]:
+    if data[:2] == b"PK":  # an XLSX is a zip file
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except Exception:
+            raise DomainError(t("无法读取该 XLSX 文件", "cannot read this XLSX file"), "file") from None
+        return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
+    return list(csv.reader(io.StringIO(_text(data))))[: MAX_ROWS + 1]
+
+
+def _value(field: str, cell):
+    if cell is None:
+        return None
+    if isinstance(cell, datetime):
+        return (cell if cell.tzinfo else cell.replace(tzinfo=LOCAL_TZ)).isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    text = str(cell).strip()
+    if not text:
+        return None
+    if field == "weighed_at":
+        try:
+            moment = datetime.fromisoformat(text.replace("/", "-"))
+        except ValueError:
+            return text  # the schema says what is wrong with it
+        return (moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)).isoformat()
+    if field in ("gross_t", "tare_t", "net_t"):
+        return text.replace(",", "")
+    return text
+
+
+def ticket_rows(data: bytes, filename: str = "") -> list[dict]:
+    """The file's rows as ticket dicts (unchecked); a DomainError when the file has no usable header."""
+    rows = _cells(data, filename)
+    if not rows:
+        raise DomainError(t("文件为空", "the file is empty"), "file")
+    header = [FIELD_OF.get(str(cell or "").strip().lower()) for cell in rows[0]]
+    missing = [field for field in ("ticket_no", "plate", "weighed_at", "cargo") if field not in header]
+    if missing:
+        names = "、".join(HEADERS[field][0] for field in missing)
+        raise DomainError(t(f"缺少列：{names}", f"missing columns: {', '.join(missing)}"), "file")
+    tickets = []
+    for row in rows[1:]:
+        item = {field: _value(field, cell) for field, cell in zip(header, row, strict=False) if field}
+        if any(value is not None for value in item.values()):
+            tickets.append({key: value for key, value in item.items() if value is not None})
+    return tickets
