@@ -167,6 +167,7 @@ def register_commands(app: Flask) -> None:
     from registry.accounts.cli import users_cli
     from registry.demo.cli import demo_cli
     from registry.gates.cli import gates_cli
+    from registry.ledger.cli import ledger_cli
     from registry.partitions.cli import partitions_cli
     from registry.pictures.cli import pictures_cli
     from registry.retention.cli import retention_cli
@@ -184,5 +185,6 @@ def register_commands(app: Flask) -> None:
         statistics_cli,
         partitions_cli,
         weighbridge_cli,
+        ledger_cli,
     ):
         app.cli.add_command(group)

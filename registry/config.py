@@ -197,6 +197,11 @@ class Config:
         # two passes about as near as each other (within the margin) are left for a person to choose.
         self.WEIGHBRIDGE_WINDOW_MINUTES = _int(env, "WEIGHBRIDGE_WINDOW_MINUTES", 120, 1, 24 * 60)
         self.WEIGHBRIDGE_AMBIGUOUS_MINUTES = _int(env, "WEIGHBRIDGE_AMBIGUOUS_MINUTES", 5, 0, 24 * 60)
+        # The ledger chain: a day is sealed once it is this many days over (a camera's backlog arrives
+        # first); rows arriving later for a sealed day are sealed as an amendment while the day is within
+        # LEDGER_LATE_DAYS.
+        self.LEDGER_SEAL_DELAY_DAYS = _int(env, "LEDGER_SEAL_DELAY_DAYS", 1, 0, 60)
+        self.LEDGER_LATE_DAYS = _int(env, "LEDGER_LATE_DAYS", 35, 1, 400)
         # The session cookie: SameSite=Lax always; Secure when the site is served over HTTPS.
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME") or "http"
         if self.PREFERRED_URL_SCHEME not in ("http", "https"):

@@ -88,21 +88,40 @@ def _cell(worksheet, value, column: Column):
     return value
 
 
-def xlsx_response(filename: str, sheet: str, columns: list[Column], rows: Iterable[list]) -> Response:
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its name, its columns and its rows (any iterable, read once)."""
+
+    name: str
+    columns: list[Column]
+    rows: Iterable[list]
+
+
+def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
+    worksheet = workbook.create_sheet(sheet.name)
     worksheet.freeze_panes = "A2"
-    for number, column in enumerate(columns, 1):
+    for number, column in enumerate(sheet.columns, 1):
         worksheet.column_dimensions[get_column_letter(number)].width = column.width
     bold = Font(bold=True)
     header = []
-    for column in columns:
+    for column in sheet.columns:
         cell = WriteOnlyCell(worksheet, value=column.title)
         cell.font = bold
         header.append(cell)
     worksheet.append(header)
-    for row in rows:
-        worksheet.append([_cell(worksheet, value, column) for value, column in zip(row, columns, strict=True)])
+    for row in sheet.rows:
+        worksheet.append([_cell(worksheet, value, column) for value, column in zip(row, sheet.columns, strict=True)])
+
+
+def xlsx_response(filename: str, sheet: str, columns: list[Column], rows: Iterable[list]) -> Response:
+    return workbook_response(filename, [Sheet(sheet, columns, rows)])
+
+
+def workbook_response(filename: str, sheets: list[Sheet]) -> Response:
+    """An XLSX of several sheets, each with its bold frozen header row and column widths."""
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        _write_sheet(workbook, sheet)
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the generator once streamed)
     workbook.save(spool)
     spool.seek(0)

@@ -9,9 +9,9 @@ from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.replica import reads_from_replica
 from registry.common.rest import Blueprint
 from registry.common.services import get_or_404, not_found
-from registry.common.time import local_day_bounds
 from registry.extensions import db
 from registry.firms.models import Firm
+from registry.ledger.exports import ledger_export
 from registry.violations import exports, services
 from registry.violations.schemas import LedgerArgsSchema, ReviewSchema, ViolationQueryArgsSchema, ViolationSchema
 
@@ -77,8 +77,8 @@ def ledger(args, firm_id, fmt):
     if own is not None and own != firm_id:
         raise not_found("企业", "firm")
     firm = get_or_404(Firm, firm_id, "企业", "firm")
-    bounds = (local_day_bounds(args["from_"])[0], local_day_bounds(args["to"])[1])
-    return exports.ledger_export(firm, args["from_"], args["to"], bounds, fmt, request.host_url.rstrip("/"))
+    base = request.host_url.rstrip("/")
+    return ledger_export(firm, args["from_"], args["to"], fmt, base, args["part"])
 
 
 __all__ = ["PageArgsSchema", "blp"]

@@ -98,3 +98,8 @@ class ReviewSchema(StrictSchema):
 class LedgerArgsSchema(ma.Schema):
     from_ = Day(required=True, data_key="from", metadata={"description": "local date, inclusive"})
     to = Day(required=True, metadata={"description": "local date, inclusive"})
+    part = Text(
+        load_default="3",
+        validate=ma.validate.OneOf(["3", "seals"]),
+        metadata={"description": "CSV: which table (3, or the chain's seals); XLSX has them all, a sheet each"},
+    )

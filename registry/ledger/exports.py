@@ -1,0 +1,165 @@
+"""A firm's electronic gate ledger (门禁电子台账) in the MEE 2020 guide's layout: table 3 (every pass),
+and the chain's seals (台账校验) that let anyone check the rows were not changed (registry.ledger.chain).
+Rows are read with a server-side cursor in chunks and written as they are read (flat memory).
+docs/ledger.md maps every column to its source."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from registry.common.exports import Column, Sheet, csv_response, workbook_response
+from registry.common.i18n import t
+from registry.common.time import local_day_bounds
+from registry.documents.models import VehicleDocument
+from registry.events.models import PlateEvent, Verdict
+from registry.extensions import db
+from registry.firms.models import Firm
+from registry.gates.models import Gate
+from registry.labels import label
+from registry.ledger.chain import moment_text
+from registry.ledger.models import LedgerSeal
+from registry.vehicles.models import Vehicle
+from registry.violations.exports import CHUNK, NO_PLATE_ZH, local_cell
+from registry.weighbridge.models import WeighTicket
+
+# MEE 2020 mobile-source guide, table 3 (DOMAIN.md 4): one row per vehicle pass. Cargo and quantity come
+# from the weighbridge ticket matched to the pass (registry.weighbridge), the fleet from the vehicle's
+# owner, the documents from its photos (registry.documents); docs/ledger.md maps every column.
+LEDGER_TIME = ("%Y%m%d %H%M%S", "yyyymmdd hhmmss")  # the guide's layout, as text (CSV) or a date cell (XLSX)
+LEDGER_COLUMNS = [
+    Column("序号", "no.", 8),
+    Column("进出厂时间", "time in or out", 17, LEDGER_TIME),
+    Column("进出厂方向", "direction", 8),
+    Column("车辆照片", "vehicle photo", 40),
+    Column("车牌号码", "plate", 12),  # char 10
+    Column("注册登记日期", "registration date", 12, ("%Y%m%d", "yyyymmdd")),
+    Column("车辆识别代号（VIN）", "VIN", 20),  # char 17
+    Column("发动机号码", "engine number", 16),  # char 32
+    Column("排放阶段", "emission stage", 9),  # char 1: 0-6, D (the guide's codes)
+    Column("随车清单/行驶证", "documents", 14),
+    Column("货物名称", "cargo", 14),  # char 32
+    Column("运输量（吨）", "tonnes", 10),  # num 4,1
+    Column("车队名称", "fleet", 20),  # char 100
+    Column("门禁", "gate", 18),
+    Column("判定结果", "decision", 11),
+    Column("时间来源", "time source", 16),  # a time that is not the camera's is marked
+]
+TIME_SOURCES_ZH = {"camera": "相机", "envelope": "消息时间（相机未给抓拍时间）", "receiver": "平台接收时间"}
+
+
+def ledger_rows(firm_id: int, start, end, base_url: str):
+    """Table 3's rows: the pass, its vehicle as registered, the link to the vehicle's documents (行驶证,
+    随车清单) where it has any, the cargo and net tonnes of the weighbridge ticket matched to it, and
+    the fleet (the vehicle's owner)."""
+    has_documents = (
+        select(VehicleDocument.id).where(VehicleDocument.vehicle_id == PlateEvent.vehicle_id).exists()
+    ).label("has_documents")
+    query = (
+        select(
+            PlateEvent.id,
+            PlateEvent.captured_at,
+            PlateEvent.direction,
+            PlateEvent.plate,
+            Vehicle.registration_date,
+            Vehicle.vin,
+            Vehicle.engine_no,
+            Verdict.emission_stage,
+            Gate.name,
+            Gate.code,
+            Verdict.decision,
+            PlateEvent.time_source,
+            PlateEvent.vehicle_id,
+            has_documents,
+            WeighTicket.cargo,
+            WeighTicket.net_t,
+            Vehicle.owner,
+        )
+        .join(Gate, PlateEvent.gate_id == Gate.id)
+        .outerjoin(WeighTicket, (WeighTicket.firm_id == firm_id) & (WeighTicket.pass_id == PlateEvent.id))
+        # the verdict's copy of its pass's time, bounded too: only the range's months of verdicts are read
+        .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == PlateEvent.captured_at))
+        .outerjoin(Vehicle, PlateEvent.vehicle_id == Vehicle.id)
+        .where(PlateEvent.gate_id.in_(select(Gate.id).where(Gate.firm_id == firm_id)))
+        .where(PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
+        .where(Verdict.pass_at >= start, Verdict.pass_at < end)
+        .order_by(PlateEvent.captured_at, PlateEvent.id)
+    )
+    result = db.session.execute(query.execution_options(yield_per=CHUNK, stream_results=True))
+    for seq, row in enumerate(result, 1):
+        pass_id, at, direction, plate, registered, vin, engine_no, stage, gate, code, decision, time_source = row[:12]
+        vehicle_id, documented, cargo, tonnes, fleet = row[12:]
+        documents = f"{base_url}/api/v1/vehicles/{vehicle_id}/documents" if documented else ""
+        yield [
+            seq,
+            local_cell(at),
+            label("direction", direction),
+            f"{base_url}/api/v1/events/{pass_id}",
+            plate or t(NO_PLATE_ZH, "no plate"),
+            datetime.combine(registered, datetime.min.time()) if registered else None,
+            vin or "",
+            engine_no or "",
+            stage or "",
+            documents,
+            cargo or "",
+            round(float(tonnes), 1) if tonnes is not None else None,  # num 4,1
+            fleet or "",
+            f"{gate}（{code}）",
+            label("decision", decision),
+            t(TIME_SOURCES_ZH.get(time_source, time_source), label("time_source", time_source)),
+        ]
+
+
+SEAL_COLUMNS = [
+    Column("日期", "day", 11),
+    Column("类型", "kind", 8),
+    Column("接收时间起（UTC）", "received after (UTC)", 28),
+    Column("接收时间止（UTC）", "received until (UTC)", 28),
+    Column("本段行数", "rows", 9),
+    Column("本段摘要", "rows digest", 66),
+    Column("当日行数", "day rows", 9),
+    Column("当日摘要", "day digest", 66),
+    Column("前一摘要", "previous digest", 66),
+    Column("摘要", "digest", 66),
+    Column("封存时间", "sealed at", 20),
+]
+SEAL_KINDS = {"day": ("当日", "day"), "amendment": ("补录", "amendment")}
+
+
+def seal_rows(firm_id: int, start_day, end_day):
+    """The chain's links for the days of the export, in chain order (text exactly as hashed)."""
+    query = (
+        select(LedgerSeal)
+        .where(LedgerSeal.firm_id == firm_id, LedgerSeal.day >= start_day, LedgerSeal.day <= end_day)
+        .order_by(LedgerSeal.id)
+    )
+    for seal in db.session.scalars(query):
+        zh, en = SEAL_KINDS[seal.kind]
+        yield [
+            seal.day.isoformat(),
+            t(zh, en),
+            moment_text(seal.received_after) if seal.received_after else "",
+            moment_text(seal.received_until),
+            seal.row_count,
+            seal.rows_digest,
+            seal.day_count,
+            seal.day_digest,
+            seal.previous_digest,
+            seal.digest,
+            local_cell(seal.sealed_at),
+        ]
+
+
+def ledger_export(firm: Firm, start_day, end_day, fmt: str, base_url: str, part: str = "3"):
+    """XLSX: every table of the ledger, one sheet each, and the seals; CSV: the one `part` asks for."""
+    bounds = (local_day_bounds(start_day)[0], local_day_bounds(end_day)[1])
+    filename = f"gate-ledger-{firm.id}-{start_day.isoformat()}-{end_day.isoformat()}"
+    sheets = {
+        "3": Sheet(
+            t("表3 门禁电子台账", "table 3 gate ledger"), LEDGER_COLUMNS, ledger_rows(firm.id, *bounds, base_url)
+        ),
+        "seals": Sheet(t("台账校验", "seals"), SEAL_COLUMNS, seal_rows(firm.id, start_day, end_day)),
+    }
+    if fmt == "csv":
+        sheet = sheets[part]
+        return csv_response(f"{filename}-{part}.csv" if part != "3" else f"{filename}.csv", sheet.columns, sheet.rows)
+    return workbook_response(f"{filename}.xlsx", list(sheets.values()))
