@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.firms.api import blp as firms_api
     from registry.gates.api import blp as gates_api
     from registry.health.views import bp as health
+    from registry.inplant.api import blp as plant_vehicles_api
     from registry.machinery.api import blp as machinery_api
     from registry.machinery.data_api import blp as machinery_data_api
     from registry.machinery.public_views import bp as public_pages
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         violations_api,
         cases_api,
         weighbridge_api,
+        plant_vehicles_api,
         accounts_api,
     )
     for blueprint in blueprints:

@@ -108,8 +108,13 @@ def test_an_exported_workbook_is_checked_against_its_seals(runner, client, plant
     with client.get(url, headers=bureau) as answer:
         data = answer.data
     book = load_workbook(io.BytesIO(data))
-    assert [sheet.title for sheet in book.worksheets] == ["表3 门禁电子台账", "台账校验"]
-    assert book.worksheets[1].max_row == 4  # a header and a seal a day
+    assert [sheet.title for sheet in book.worksheets] == [
+        "表3 门禁电子台账",
+        "表4 厂内运输车辆",
+        "表5 厂内非道路移动机械",
+        "台账校验",
+    ]
+    assert book.worksheets[-1].max_row == 4  # a header and a seal a day
     firm_id = plant["firm"].id
     assert verify_workbook(data, firm_id).intact
 

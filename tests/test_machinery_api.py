@@ -204,7 +204,11 @@ def test_permissions(client, auth, unit_user, register, approved):
     police = auth("police")
     assert client.get(f"/api/v1/machinery/{machine_id}", headers=police).status_code == 200
     assert client.post("/api/v1/machinery", json=MACHINE, headers=police).status_code == 403
-    assert client.post("/api/v1/machinery", json=MACHINE, headers=auth("firm")).status_code == 403
+    firm = auth("firm")  # registers its own in-plant machinery (ledger table 5), sees no one else's
+    own = client.post("/api/v1/machinery", json=MACHINE | {"pin": None, "engine_no": "F-1"}, headers=firm)
+    assert own.status_code == 201 and own.get_json()["firm_id"] and own.get_json()["unit_id"] is None
+    assert client.get(f"/api/v1/machinery/{machine_id}", headers=firm).status_code == 404
+    assert client.get("/api/v1/machinery", headers=firm).get_json()["total"] == 1
     assert client.get("/api/v1/machinery").status_code == 401
     machine, owner = approved(pin=None, engine_no="E-5")
     inspection = {"k": 0.3, "inspected_at": "2026-11-20T10:00:00+08:00"}

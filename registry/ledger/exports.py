@@ -1,7 +1,8 @@
 """A firm's electronic gate ledger (门禁电子台账) in the MEE 2020 guide's layout: table 3 (every pass),
-and the chain's seals (台账校验) that let anyone check the rows were not changed (registry.ledger.chain).
-Rows are read with a server-side cursor in chunks and written as they are read (flat memory).
-docs/ledger.md maps every column to its source."""
+table 4 (in-plant transport vehicles), table 5 (in-plant non-road machinery), and the chain's seals
+(台账校验) that let anyone check the rows were not changed (registry.ledger.chain). Rows are read with
+a server-side cursor in chunks and written as they are read (flat memory). docs/ledger.md maps every
+column to its source."""
 
 from datetime import datetime
 
@@ -15,9 +16,11 @@ from registry.events.models import PlateEvent, Verdict
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
+from registry.inplant.models import PlantVehicle
 from registry.labels import label
 from registry.ledger.chain import moment_text
 from registry.ledger.models import LedgerSeal
+from registry.machinery.models import Machinery, PhotoKind
 from registry.vehicles.models import Vehicle
 from registry.violations.exports import CHUNK, NO_PLATE_ZH, local_cell
 from registry.weighbridge.models import WeighTicket
@@ -109,6 +112,63 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
         ]
 
 
+# Table 4: in-plant transport vehicles (厂内运输车辆), registry.inplant.
+PLANT_VEHICLE_COLUMNS = [
+    Column("序号", "no.", 8),
+    Column("环保登记编码/内部号牌", "registration code or internal plate", 20),
+    Column("注册登记日期", "registration date", 12, ("%Y%m%d", "yyyymmdd")),
+    Column("车辆识别代号（VIN）", "VIN", 20),
+    Column("发动机号码", "engine number", 16),
+    Column("排放阶段", "emission stage", 9),
+    Column("燃料类型", "fuel", 9),
+    Column("使用状态", "in use", 9),
+]
+# Table 5: in-plant non-road machinery (厂内非道路移动机械): the machinery registry's machines the firm owns.
+PLANT_MACHINERY_COLUMNS = [
+    Column("序号", "no.", 8),
+    Column("环保登记编码", "registration code", 20),  # char 32
+    Column("生产日期", "production date", 12, ("%Y%m%d", "yyyymmdd")),
+    Column("排放阶段", "emission stage", 9),  # 1-4, D, X (no stage)
+    Column("机械环保代码/出厂编号", "machine code (PIN)", 22),  # char 64
+    Column("发动机铭牌", "engine nameplate photo", 40),
+    Column("机械类型", "machine type", 12),
+    Column("登记状态", "status", 10),
+]
+
+
+def plant_vehicle_rows(firm_id: int):
+    query = select(PlantVehicle).where(PlantVehicle.firm_id == firm_id).order_by(PlantVehicle.code, PlantVehicle.id)
+    for seq, vehicle in enumerate(db.session.scalars(query), 1):
+        registered = vehicle.registration_date
+        yield [
+            seq,
+            vehicle.code,
+            datetime.combine(registered, datetime.min.time()) if registered else None,
+            vehicle.vin or "",
+            vehicle.engine_no or "",
+            vehicle.emission_stage.value,
+            label("fuel", vehicle.fuel_type),
+            t("停用", "retired") if vehicle.retired_at else t("在用", "in use"),
+        ]
+
+
+def plant_machinery_rows(firm_id: int, base_url: str):
+    query = select(Machinery).where(Machinery.firm_id == firm_id).order_by(Machinery.id)
+    for seq, machine in enumerate(db.session.scalars(query), 1):
+        produced = machine.production_date
+        nameplate = any(photo.kind == PhotoKind.ENGINE_NAMEPLATE for photo in machine.photos)
+        yield [
+            seq,
+            machine.registration_code or "",
+            datetime.combine(produced, datetime.min.time()) if produced else None,
+            machine.emission_stage.value,
+            machine.pin or machine.engine_no or "",
+            f"{base_url}/api/v1/machinery/{machine.id}/photos/engine_nameplate" if nameplate else "",
+            label("machine_type", machine.machine_type),
+            label("machinery_status", machine.status),
+        ]
+
+
 SEAL_COLUMNS = [
     Column("日期", "day", 11),
     Column("类型", "kind", 8),
@@ -156,6 +216,14 @@ def ledger_export(firm: Firm, start_day, end_day, fmt: str, base_url: str, part:
     sheets = {
         "3": Sheet(
             t("表3 门禁电子台账", "table 3 gate ledger"), LEDGER_COLUMNS, ledger_rows(firm.id, *bounds, base_url)
+        ),
+        "4": Sheet(
+            t("表4 厂内运输车辆", "table 4 in-plant vehicles"), PLANT_VEHICLE_COLUMNS, plant_vehicle_rows(firm.id)
+        ),
+        "5": Sheet(
+            t("表5 厂内非道路移动机械", "table 5 in-plant machinery"),
+            PLANT_MACHINERY_COLUMNS,
+            plant_machinery_rows(firm.id, base_url),
         ),
         "seals": Sheet(t("台账校验", "seals"), SEAL_COLUMNS, seal_rows(firm.id, start_day, end_day)),
     }

@@ -31,8 +31,8 @@ from registry.machinery.verification import verify
 
 blp = Blueprint("machinery", __name__, url_prefix="/api/v1", description="非道路移动机械 Non-road machinery")
 
-OWNERS = (*services.BUREAU, Role.CONSTRUCTION)
-VIEWERS = (*services.READERS, Role.CONSTRUCTION)
+OWNERS = (*services.BUREAU, Role.CONSTRUCTION, Role.FIRM)  # a firm: its in-plant machinery (ledger table 5)
+VIEWERS = (*services.READERS, Role.CONSTRUCTION, Role.FIRM)
 
 
 class MachineryListArgs(MachineryQueryArgsSchema, PageArgsSchema):

@@ -13,7 +13,7 @@ from registry.machinery.names import NAMES
 COLUMNS = [
     (Column("登记编码", "registration code", 18), lambda m: m.registration_code),
     (Column("状态", "status", 9), lambda m: NAMES(m.status)),
-    (Column("所属单位", "construction unit", 24), lambda m: m.unit.name),
+    (Column("所属单位", "construction unit", 24), lambda m: m.owner_name),
     (Column("机械类型", "machine type", 10), lambda m: NAMES(m.machine_type)),
     (Column("型号", "model", 14), lambda m: m.model),
     (Column("生产厂家", "manufacturer", 20), lambda m: m.manufacturer),

@@ -1,15 +1,32 @@
 """Construction units, their sites, machinery registrations, site declarations, inspections."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.common.models import Timestamps, UTCDateTime, enum_type
 from registry.extensions import db
 from registry.pictures.uploads import PhotoColumns
+
+if TYPE_CHECKING:
+    from registry.firms.models import Firm
 
 
 class MachineType(StrEnum):
@@ -93,10 +110,15 @@ class Site(Timestamps, db.Model):
 
 
 class Machinery(Timestamps, db.Model):
+    """A machine registered by its owner: a construction unit, or a firm for its in-plant machinery (厂内
+    非道路移动机械, the gate ledger's table 5). Exactly one of the two owns it."""
+
     __tablename__ = "machinery"
+    __table_args__ = (CheckConstraint("(unit_id IS NULL) <> (firm_id IS NULL)", name="one_owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("construction_units.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("construction_units.id"), index=True)
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"), index=True)
     machine_type: Mapped[MachineType] = mapped_column(enum_type(MachineType, "machine_type"))
     model: Mapped[str] = mapped_column(String(100))
     manufacturer: Mapped[str] = mapped_column(String(200))
@@ -120,10 +142,16 @@ class Machinery(Timestamps, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    unit: Mapped[ConstructionUnit] = relationship()
-    photos: Mapped[list["MachineryPhoto"]] = relationship(back_populates="machinery", order_by="MachineryPhoto.kind")
-    history: Mapped[list["MachineryHistory"]] = relationship(order_by="MachineryHistory.id")
-    inspections: Mapped[list["Inspection"]] = relationship(order_by="Inspection.inspected_at.desc()", viewonly=True)
+    unit: Mapped[ConstructionUnit | None] = relationship()
+    firm: Mapped[Firm | None] = relationship("Firm")
+    photos: Mapped[list[MachineryPhoto]] = relationship(back_populates="machinery", order_by="MachineryPhoto.kind")
+    history: Mapped[list[MachineryHistory]] = relationship(order_by="MachineryHistory.id")
+    inspections: Mapped[list[Inspection]] = relationship(order_by="Inspection.inspected_at.desc()", viewonly=True)
+
+    @property
+    def owner_name(self) -> str:
+        """The owner as a person reads it: the construction unit's name, or the firm's."""
+        return self.unit.name if self.unit is not None else self.firm.name
 
 
 class MachineryPhoto(PhotoColumns, db.Model):
@@ -181,7 +209,7 @@ class SiteDeclaration(Timestamps, db.Model):
     declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     site: Mapped[Site] = relationship()
-    machinery: Mapped["Machinery"] = relationship()
+    machinery: Mapped[Machinery] = relationship()
 
 
 class Inspection(Timestamps, db.Model):

@@ -78,7 +78,10 @@ class MachinerySchema(ma.Schema):
     id = ma.fields.Integer()
     status = ma.fields.Enum(MachineryStatus, by_value=True)
     registration_code = ma.fields.String(allow_none=True)
-    unit = ma.fields.Nested(UnitRefSchema)
+    unit = ma.fields.Nested(UnitRefSchema, allow_none=True)
+    unit_id = ma.fields.Integer(allow_none=True)
+    firm_id = ma.fields.Integer(allow_none=True, metadata={"description": "the owner firm of in-plant machinery"})
+    owner_name = ma.fields.String()
     machine_type = ma.fields.Enum(MachineType, by_value=True)
     model = ma.fields.String()
     manufacturer = ma.fields.String()
@@ -110,6 +113,11 @@ class MachineryInputSchema(StrictSchema):
         strict=True,
         metadata={"description": "owner unit; only the bureau names one, a construction unit registers for itself"},
     )
+    firm_id = db_id(
+        strict=True,
+        metadata={"description": "owner firm (in-plant machinery, ledger table 5); the bureau names one, a firm "
+                  "registers for itself"},
+    )  # fmt: skip
     machine_type = enum_field(MachineType, required=True)
     model = required_text(100)
     manufacturer = required_text(200)
@@ -157,6 +165,7 @@ class MachineryQueryArgsSchema(ma.Schema):
     machine_type = ma.fields.Enum(MachineType, by_value=True)
     emission_stage = ma.fields.Enum(MachineStage, by_value=True)
     unit_id = db_id()
+    firm_id = db_id()
     overdue = ma.fields.Boolean(metadata={"description": "acquired too long ago and still without a code"})
     missing_photos = ma.fields.Boolean(metadata={"description": "at least one of the three photos missing"})
     q = Text(metadata={"description": "part of model, manufacturer, PIN, engine no. or code"})

@@ -7,13 +7,15 @@ own machines; only the bureau approves, rejects, transfers and inspects.
 from flask import current_app
 from sqlalchemy import func, or_, select
 
+from registry.accounts.auth import own_firm_id
 from registry.accounts.models import Role, User
 from registry.audit.services import record_change
 from registry.common.errors import Conflict, DomainError, Forbidden
 from registry.common.i18n import t
-from registry.common.services import ensure_unique, not_found
+from registry.common.services import ensure_unique, get_or_404, not_found
 from registry.common.time import local_date, utcnow
 from registry.extensions import db
+from registry.firms.models import Firm
 from registry.identifiers.registration_codes import compact_code
 from registry.machinery import rules
 from registry.machinery.deadlines import overdue_cutoff
@@ -98,8 +100,12 @@ def unit_named(text: str) -> int:
 def get_machinery_for(actor: User, machinery_id: int) -> Machinery:
     """A machine the actor may see; another unit's machine is simply not found."""
     machinery = db.session.get(Machinery, machinery_id)
-    unit_id = own_unit_id(actor)
-    if machinery is None or (unit_id is not None and machinery.unit_id != unit_id):
+    unit_id, firm_id = own_unit_id(actor), own_firm_id(actor)
+    if (
+        machinery is None
+        or (unit_id is not None and machinery.unit_id != unit_id)
+        or (firm_id is not None and machinery.firm_id != firm_id)
+    ):
         raise not_found("机械", "machinery")
     return machinery
 
@@ -156,12 +162,28 @@ def acting_unit_id(actor: User, requested: int | None) -> int:
     return get_unit(requested).id
 
 
+def acting_owner(actor: User, unit_id: int | None, firm_id: int | None) -> dict:
+    """Who a machine is registered for: a firm user's own firm (in-plant machinery), a construction
+    user's own unit, or the unit or firm the bureau names."""
+    if actor.role == Role.FIRM:
+        if firm_id not in (None, actor.firm_id) or unit_id is not None:
+            raise Forbidden(t("只能为本企业登记", "you may record for your own firm only"), "firm_id")
+        return {"firm_id": actor.firm_id, "unit_id": None}
+    if firm_id is not None and actor.role in BUREAU:
+        if unit_id is not None:
+            raise DomainError(t("施工单位与企业只能选其一", "name a unit or a firm, not both"), "firm_id")
+        return {"firm_id": get_or_404(Firm, firm_id, "企业", "firm", "firm_id").id, "unit_id": None}
+    return {"unit_id": acting_unit_id(actor, unit_id), "firm_id": None}
+
+
 def register_machinery(actor: User, data: dict) -> Machinery:
-    """A construction unit registers a machine for itself (the bureau may for a named unit): pending."""
+    """A construction unit registers a machine for itself, a firm its in-plant machinery (the bureau may
+    for a named unit or firm): pending."""
     data = dict(data)
-    unit_id = acting_unit_id(actor, data.pop("unit_id", None))
+    owner = acting_owner(actor, data.pop("unit_id", None), data.pop("firm_id", None))
+    unit_id = owner["unit_id"]
     _ensure_identifiers_free(data)
-    machinery = Machinery(unit_id=unit_id, status=MachineryStatus.PENDING, **data)
+    machinery = Machinery(**owner, status=MachineryStatus.PENDING, **data)
     db.session.add(machinery)
     db.session.flush()
     _history(actor, machinery, HistoryAction.REGISTERED, to_unit=unit_id)
@@ -172,7 +194,7 @@ def register_machinery(actor: User, data: dict) -> Machinery:
 def update_machinery(actor: User, machinery: Machinery, data: dict) -> Machinery:
     """Correct a registration. The unit may while it is pending or was rejected (a rejected one goes
     back to the queue); after approval only the bureau may."""
-    data = {k: v for k, v in data.items() if k != "unit_id"}
+    data = {k: v for k, v in data.items() if k not in ("unit_id", "firm_id")}
     if machinery.status == MachineryStatus.RETIRED:
         raise Conflict(t("已注销的机械不能修改", "a retired machine cannot be changed"))
     if not is_bureau(actor) and machinery.status == MachineryStatus.APPROVED:
@@ -244,7 +266,7 @@ def transfer_machinery(actor: User, machinery: Machinery, unit_id: int, note: st
     if unit.id == machinery.unit_id:
         raise DomainError(t("机械已属于该单位", "the machine already belongs to this unit"), "unit_id")
     previous = machinery.unit_id
-    machinery.unit_id = unit.id
+    machinery.unit_id, machinery.firm_id = unit.id, None  # a firm's machine sold to a construction unit
     _history(actor, machinery, HistoryAction.TRANSFERRED, note=note, from_unit=previous, to_unit=unit.id)
     db.session.flush()
     record_change(
@@ -284,11 +306,15 @@ def issue_registration_code(now) -> str:
 def machinery_query(actor: User, args: dict):
     """The machines the actor may see, filtered, newest first."""
     query = select(Machinery).order_by(Machinery.id.desc())
-    unit_id = own_unit_id(actor)
+    unit_id, firm_id = own_unit_id(actor), own_firm_id(actor)
     if unit_id is not None:
         query = query.where(Machinery.unit_id == unit_id)
-    elif args.get("unit_id"):
-        query = query.where(Machinery.unit_id == args["unit_id"])
+    elif firm_id is not None:
+        query = query.where(Machinery.firm_id == firm_id)
+    else:
+        for key in ("unit_id", "firm_id"):
+            if args.get(key):
+                query = query.where(getattr(Machinery, key) == args[key])
     for key in ("status", "machine_type", "emission_stage"):
         if args.get(key):
             query = query.where(getattr(Machinery, key) == args[key])

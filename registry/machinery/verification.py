@@ -72,7 +72,7 @@ def verify(code: str) -> dict:
         "engine_no": machinery.engine_no,
         "rated_power_kw": float(machinery.rated_power_kw),
         "issued_on": local_date(machinery.approved_at).isoformat() if machinery.approved_at else None,
-        "owner_unit": machinery.unit.name,
+        "owner_unit": machinery.owner_name,
         "site_today": site_today(machinery) if valid else None,
         "nameplate_photo": valid and any(p.kind == PhotoKind.NAMEPLATE for p in machinery.photos),
         "latest_inspection": None

@@ -100,6 +100,6 @@ class LedgerArgsSchema(ma.Schema):
     to = Day(required=True, metadata={"description": "local date, inclusive"})
     part = Text(
         load_default="3",
-        validate=ma.validate.OneOf(["3", "seals"]),
-        metadata={"description": "CSV: which table (3, or the chain's seals); XLSX has them all, a sheet each"},
+        validate=ma.validate.OneOf(["3", "4", "5", "seals"]),
+        metadata={"description": "CSV: which table (3, 4, 5, or the chain's seals); XLSX has them all, a sheet each"},
     )
