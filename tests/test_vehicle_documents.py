@@ -2,28 +2,19 @@
 against the VIN, engine number, registration date and stage; a review that agrees marks the stage
 verified, and every step is in the audit log. Who may do what follows the DOCUMENT_REVIEW policy."""
 
-import io
-
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from registry.accounts.models import Role
 from registry.audit.models import AuditEntry
 from registry.extensions import db
+from tests.support.machinery import post_file
 from tests.support.photos import picture
 
 VIN = "LZZ5BLSJ1KW123457"  # a valid check digit (GB 16735)
 
 
 def upload(client, headers, vehicle_id, kind, data, filename="licence.jpg"):
-    boundary, body = encode_multipart({"kind": kind, "file": FileStorage(io.BytesIO(data), filename)})
-    return client.post(
-        f"/api/v1/vehicles/{vehicle_id}/documents",
-        data=body,
-        headers=headers,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
+    return post_file(client, f"/api/v1/vehicles/{vehicle_id}/documents", headers, data, filename, kind=kind)
 
 
 def audit(action: str) -> list[AuditEntry]:

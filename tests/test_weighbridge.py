@@ -7,12 +7,11 @@ import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from registry.accounts.models import Role
 from registry.extensions import db
 from registry.gates.services import create_gate
+from tests.support.machinery import post_file
 
 
 @pytest.fixture
@@ -110,13 +109,7 @@ def test_the_same_ticket_twice_is_one_ticket(client, plant):
 
 
 def upload(client, plant, data: bytes, filename: str):
-    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), filename)})
-    return client.post(
-        f"/api/v1/firms/{plant['firm'].id}/weigh-tickets/import",
-        data=body,
-        headers=plant["headers"],
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
+    return post_file(client, f"/api/v1/firms/{plant['firm'].id}/weigh-tickets/import", plant["headers"], data, filename)
 
 
 def test_the_scale_softwares_export_is_imported_as_csv_or_xlsx(client, plant):

@@ -67,3 +67,10 @@ def field_error(errors: dict | None, field: str) -> Markup:
 def errors_besides(errors: dict | None, *fields: str) -> list[str]:
     """The messages of a form's errors that belong to none of the fields it shows them beside."""
     return [message for field, messages in (errors or {}).items() if field not in fields for message in messages]
+
+
+def form_value(value) -> str:
+    """A stored value as a form field shows it: an enum's code, a date in ISO form, empty for nothing."""
+    if value is None:
+        return ""
+    return getattr(value, "value", None) or (value.isoformat() if hasattr(value, "isoformat") else str(value))

@@ -151,3 +151,9 @@ class StrictSchema(ma.Schema):
         if isinstance(data, dict):
             return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
         return data
+
+
+class ThumbnailArgsSchema(ma.Schema):
+    """A stored picture, or its thumbnail with `?thumbnail=true`."""
+
+    thumbnail = ma.fields.Boolean(load_default=False)

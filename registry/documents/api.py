@@ -6,8 +6,9 @@ from flask.views import MethodView
 from registry.accounts.auth import EDITORS, FIRM_READERS, current_actor, require_role
 from registry.accounts.models import Role
 from registry.common.rest import Blueprint
+from registry.common.schemas import ThumbnailArgsSchema
 from registry.documents import services
-from registry.documents.schemas import DocumentSchema, DocumentUploadSchema, PictureArgsSchema, StageReviewSchema
+from registry.documents.schemas import DocumentSchema, DocumentUploadSchema, StageReviewSchema
 from registry.extensions import db
 from registry.pictures.uploads import stored_file
 from registry.vehicles.schemas import VehicleSchema
@@ -39,7 +40,7 @@ class Documents(MethodView):
 
 @blp.route("/<int:vehicle_id>/documents/<int:document_id>/picture", methods=["GET"])
 @require_role(*FIRM_READERS)
-@blp.arguments(PictureArgsSchema, location="query")
+@blp.arguments(ThumbnailArgsSchema, location="query")
 @blp.response(200, description="the photo (JPEG or PNG), or its thumbnail with ?thumbnail=true")
 def picture(args, vehicle_id, document_id):
     """A stored document photo."""

@@ -44,10 +44,6 @@ class DocumentUploadSchema(ma.Schema):
     file = Upload(required=True, metadata={"description": "JPEG or PNG"})
 
 
-class PictureArgsSchema(ma.Schema):
-    thumbnail = ma.fields.Boolean(load_default=False)
-
-
 class StageReviewSchema(StrictSchema):
     """What the reviewer read on the documents. `verified`: the vehicle takes these values and its stage
     is marked verified; `rejected`: the documents do not match (say why in `note`)."""

@@ -10,6 +10,7 @@ from registry.accounts.models import Role
 from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.replica import reads_from_replica
 from registry.common.rest import Blueprint
+from registry.common.schemas import ThumbnailArgsSchema
 from registry.common.services import get_or_404, not_found
 from registry.common.time import local_day_bounds
 from registry.events.auth import require_gate
@@ -22,7 +23,6 @@ from registry.events.schemas import (
     GateEventSchema,
     IngestAnswerSchema,
     PassSchema,
-    ThumbnailArgsSchema,
 )
 from registry.extensions import db
 from registry.gates.models import Gate

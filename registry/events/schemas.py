@@ -216,7 +216,3 @@ class DeadLetterSchema(ma.Schema):
     size = ma.fields.Function(lambda d: len(d.payload))
     error = ma.fields.String()
     received_at = ma.fields.AwareDateTime()
-
-
-class ThumbnailArgsSchema(ma.Schema):
-    thumbnail = ma.fields.Boolean(load_default=False)

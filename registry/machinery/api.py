@@ -7,6 +7,7 @@ from registry.accounts.auth import current_actor, require_role
 from registry.accounts.models import Role
 from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
+from registry.common.schemas import ThumbnailArgsSchema
 from registry.extensions import db
 from registry.machinery import exports, inspections, photos, services
 from registry.machinery.models import PhotoKind
@@ -19,7 +20,6 @@ from registry.machinery.schemas import (
     MachinerySchema,
     MachineryUpdateSchema,
     NoBodySchema,
-    PhotoArgsSchema,
     PhotoSchema,
     PhotoUploadSchema,
     RejectSchema,
@@ -96,7 +96,7 @@ def upload_photo(upload, machinery_id):
 
 @blp.route("/machinery/<int:machinery_id>/photos/<any(nameplate, engine_nameplate, label):kind>", methods=["GET"])
 @require_role(*VIEWERS)
-@blp.arguments(PhotoArgsSchema, location="query")
+@blp.arguments(ThumbnailArgsSchema, location="query")
 @blp.response(200, description="the picture (JPEG or PNG)")
 def download_photo(args, machinery_id, kind):
     """A stored photo, or its thumbnail with `?thumbnail=true`."""

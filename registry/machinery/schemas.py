@@ -178,10 +178,6 @@ class PhotoUploadSchema(ma.Schema):
     file = Upload(required=True, metadata={"description": "JPEG or PNG"})
 
 
-class PhotoArgsSchema(ma.Schema):
-    thumbnail = ma.fields.Boolean(load_default=False)
-
-
 class NoBodySchema(StrictSchema):
     """An action that takes no input."""
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from registry.accounts.models import Role
 from registry.accounts.views import page_roles
-from registry.common.forms import submit
+from registry.common.forms import form_value, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.common.time import with_local_offset
@@ -117,7 +117,7 @@ def _registration(form: dict) -> dict:
 @page_roles(*OWNERS)
 def edit(machinery_id):
     machinery = services.get_machinery_for(current_user, machinery_id)
-    errors, form = None, {key: _shown(getattr(machinery, key, None)) for key in FORM_FIELDS}
+    errors, form = None, {key: form_value(getattr(machinery, key, None)) for key in FORM_FIELDS}
     if request.method == "POST":
         form = _form_data()
         _, errors = submit(
@@ -127,12 +127,6 @@ def edit(machinery_id):
             flash(t("已保存", "Saved"))
             return redirect(url_for(".detail", machinery_id=machinery.id))
     return render_template("machinery/form.html", form=form, errors=errors, machinery=machinery), 422 if errors else 200
-
-
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    return getattr(value, "value", None) or (value.isoformat() if hasattr(value, "isoformat") else str(value))
 
 
 @bp.get("/<int:machinery_id>")

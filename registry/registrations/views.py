@@ -10,7 +10,7 @@ from sqlalchemy import select
 from registry.accounts.auth import EDITORS, own_firm_id
 from registry.accounts.models import Role
 from registry.accounts.views import page_roles
-from registry.common.forms import submit
+from registry.common.forms import form_value, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.documents.models import DocumentKind
@@ -80,14 +80,8 @@ def queue():
 @page_roles(*EDITORS)
 def review(registration_id, errors=None, form=None, status=200):
     registration = services.get_registration(registration_id)
-    shown = form or {key: _shown(getattr(registration, key)) for key in FIELDS}
+    shown = form or {key: form_value(getattr(registration, key)) for key in FIELDS}
     return render_template("registrations/review.html", r=registration, form=shown, errors=errors), status
-
-
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    return getattr(value, "value", None) or (value.isoformat() if hasattr(value, "isoformat") else str(value))
 
 
 @bp.post("/registrations/<int:registration_id>/approve")

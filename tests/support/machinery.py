@@ -45,15 +45,15 @@ def register(client):
     return post
 
 
+def post_file(client, url: str, headers: dict, data: bytes, filename: str, **fields):
+    """POST a file (and form fields) as multipart/form-data, encoded in memory: werkzeug's test builder
+    spools a large body to a temporary file it never closes."""
+    boundary, body = encode_multipart(fields | {"file": FileStorage(io.BytesIO(data), filename)})
+    return client.post(url, data=body, headers=headers, content_type=f"multipart/form-data; boundary={boundary}")
+
+
 def upload(client, headers, machinery_id, kind, data, filename="photo.jpg"):
-    # encoded in memory: werkzeug's test builder spools a large body to a temporary file it never closes
-    boundary, body = encode_multipart({"kind": kind, "file": FileStorage(io.BytesIO(data), filename)})
-    return client.post(
-        f"/api/v1/machinery/{machinery_id}/photos",
-        data=body,
-        headers=headers,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
+    return post_file(client, f"/api/v1/machinery/{machinery_id}/photos", headers, data, filename, kind=kind)
 
 
 @pytest.fixture
