@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.compliance.api import blp as checks_api
     from registry.dashboard.views import bp as dashboard_pages
     from registry.documents.api import blp as documents_api
+    from registry.documents.views import bp as document_pages
     from registry.events.api import blp as events_api
     from registry.events.vendor_api import blp as vendors_api
     from registry.firms.api import blp as firms_api
@@ -160,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
         alert_pages,
         dashboard_pages,
         registration_pages,
+        document_pages,
     )
     for blueprint in (health, *page_blueprints):
         app.register_blueprint(blueprint)

@@ -70,3 +70,7 @@ def test_a_driver_registers_by_the_qr_page_and_the_bureau_approves(district, tmp
         phone_review.goto(f"{district.base}/registrations/{int(reference[1:])}")
         assert phone_review.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(phone_review, "registration-5-bureau-phone-approved")
+        follow(phone_review, "查看车辆证件")
+        expect(phone_review.get_by_text("已核实").first).to_be_visible()
+        assert phone_review.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(phone_review, "registration-6-vehicle-documents-phone")

@@ -2,6 +2,8 @@
 against the VIN, engine number, registration date and stage; a review that agrees marks the stage
 verified, and every step is in the audit log. Who may do what follows the DOCUMENT_REVIEW policy."""
 
+import io
+
 from sqlalchemy import select
 
 from registry.accounts.models import Role
@@ -125,3 +127,34 @@ def test_police_read_documents_but_do_not_upload(client, auth, bureau, make_vehi
     police = auth(Role.POLICE)
     assert len(client.get(f"/api/v1/vehicles/{truck.id}/documents", headers=police).get_json()) == 1
     assert upload(client, police, truck.id, "licence_front", picture()).status_code == 403
+
+
+def test_the_bureau_uploads_and_verifies_on_the_vehicles_page(browser_for, make_vehicle):
+    from tests.support.pages import post
+
+    truck = make_vehicle(plate="晋H20307", emission_stage="5", vin=None)
+    officer, _ = browser_for(Role.BUREAU)
+    assert (
+        officer.get("/vehicles/documents?plate=晋h20307")
+        .headers["Location"]
+        .endswith(f"/vehicles/{truck.id}/documents")
+    )
+    assert officer.get("/vehicles/documents?plate=晋H00000").status_code == 404
+    page = officer.get(f"/vehicles/{truck.id}/documents").get_data(as_text=True)
+    assert "暂无证件照片" in page and 'name="environmental_list"' in page
+    files = {
+        "environmental_list": (io.BytesIO(picture()), "list.jpg"),
+        "licence_front": (io.BytesIO(picture(seed=1)), "l.jpg"),
+    }
+    uploaded = post(officer, f"/vehicles/{truck.id}/documents", files, content_type="multipart/form-data")
+    assert uploaded.status_code == 302
+    page = officer.get(f"/vehicles/{truck.id}/documents").get_data(as_text=True)
+    assert page.count("<img") == 2 and "待审核" in page
+    missing = post(officer, f"/vehicles/{truck.id}/stage-review", {"emission_stage": "6", "verify": ""})
+    assert missing.status_code == 422 and "核实时必填" in missing.get_data(as_text=True)
+    form = {"vin": VIN, "registration_date": "2021-02-01", "emission_stage": "6", "fuel_type": "diesel", "verify": ""}
+    assert post(officer, f"/vehicles/{truck.id}/stage-review", form).status_code == 302
+    db.session.refresh(truck)
+    assert (truck.emission_stage.value, truck.stage_source.value) == ("6", "verified")
+    page = officer.get(f"/vehicles/{truck.id}/documents").get_data(as_text=True)
+    assert "已核实" in page
