@@ -107,6 +107,8 @@ def register_blueprints(app: Flask) -> None:
     from registry.dashboard.views import bp as dashboard_pages
     from registry.documents.api import blp as documents_api
     from registry.documents.views import bp as document_pages
+    from registry.evaluation.api import blp as evaluation_api
+    from registry.evaluation.views import bp as evaluation_pages
     from registry.events.api import blp as events_api
     from registry.events.vendor_api import blp as vendors_api
     from registry.firms.api import blp as firms_api
@@ -135,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
         documents_api,
         policies_api,
         alerts_api,
+        evaluation_api,
         checks_api,
         events_api,
         vendors_api,
@@ -162,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard_pages,
         registration_pages,
         document_pages,
+        evaluation_pages,
     )
     for blueprint in (health, *page_blueprints):
         app.register_blueprint(blueprint)

@@ -202,6 +202,10 @@ class Config:
         # LEDGER_LATE_DAYS.
         self.LEDGER_SEAL_DELAY_DAYS = _int(env, "LEDGER_SEAL_DELAY_DAYS", 1, 0, 60)
         self.LEDGER_LATE_DAYS = _int(env, "LEDGER_LATE_DAYS", 35, 1, 400)
+        # The alert evaluation (错峰运输执行评估): how many normal days before an alert it is compared with,
+        # found within how many days before it.
+        self.EVALUATION_NORMAL_DAYS = _int(env, "EVALUATION_NORMAL_DAYS", 5, 1, 30)
+        self.EVALUATION_LOOKBACK_DAYS = _int(env, "EVALUATION_LOOKBACK_DAYS", 60, 1, 365)
         # The session cookie: SameSite=Lax always; Secure when the site is served over HTTPS.
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME") or "http"
         if self.PREFERRED_URL_SCHEME not in ("http", "https"):

@@ -1,0 +1,38 @@
+"""The alert evaluation as an XLSX report (one row a firm, ranked as on the page)."""
+
+from registry.common.exports import Column, Sheet, workbook_response
+from registry.common.i18n import t
+from registry.evaluation.services import Evaluation
+from registry.labels import label
+
+COLUMNS = [
+    Column("排名", "rank", 6),
+    Column("企业", "firm", 28),
+    Column("绩效等级", "grade", 10),
+    Column("预警期间受限车辆日均", "restricted a day, alert", 14),
+    Column("预警期间全部车辆日均", "all a day, alert", 14),
+    Column("正常日受限车辆日均", "restricted a day, normal", 14),
+    Column("正常日全部车辆日均", "all a day, normal", 14),
+    Column("受限车辆降幅", "reduction", 10),
+    Column("是否落实错峰", "staggered", 12),
+]
+
+
+def _rows(evaluation: Evaluation):
+    for rank, row in enumerate(evaluation.firms, 1):
+        yield [
+            rank,
+            row.firm,
+            label("grade", row.grade),
+            round(row.restricted_per_day_alert, 1),
+            round(row.all_per_day_alert, 1),
+            None if row.restricted_per_day_normal is None else round(row.restricted_per_day_normal, 1),
+            None if row.all_per_day_normal is None else round(row.all_per_day_normal, 1),
+            None if row.reduction is None else f"{row.reduction:.0%}",
+            t("未落实", "no") if row.did_not_fall else t("落实", "yes"),
+        ]
+
+
+def evaluation_export(evaluation: Evaluation):
+    filename = f"alert-{evaluation.alert.id}-evaluation.xlsx"
+    return workbook_response(filename, [Sheet(t("错峰运输执行评估", "alert evaluation"), COLUMNS, _rows(evaluation))])

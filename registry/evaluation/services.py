@@ -1,0 +1,155 @@
+"""The alert evaluation (错峰运输执行评估), computed in the database: one grouped query for the alert's
+span and one for the normal days, per firm; nothing but the per-firm counts comes back to Python.
+
+A pass is *restricted* when the STAGGERED_TRANSPORT policy in force when the alert began bans its truck
+at the firm's grade and the alert's level: every truck where the cell says `all`, else a truck whose
+stage (as the rules used it at the pass) is that stage or older, or unknown. The same test is applied
+on the normal days, so that the two figures compare like with like.
+
+Normal days are the `EVALUATION_NORMAL_DAYS` (5) whole local days before the alert's first day on which
+no alert for the firm's region (or the whole district) was in force, looked for within
+`EVALUATION_LOOKBACK_DAYS` (60)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, func, literal, or_, select
+
+from registry.alerts.models import Alert
+from registry.common.time import local_date, local_day_bounds
+from registry.events.models import PlateEvent, Verdict
+from registry.extensions import db
+from registry.firms.models import Firm
+from registry.gates.models import Gate
+from registry.policies.services import policies_in_force
+from registry.rules.engine import ALL_FREIGHT
+from registry.vehicles.models import EmissionStage
+
+COMBUSTION = [s.value for s in EmissionStage if s != EmissionStage.NEW_ENERGY]
+
+
+@dataclass
+class FirmFigures:
+    firm_id: int
+    firm: str
+    grade: str
+    restricted_per_day_alert: float
+    all_per_day_alert: float
+    restricted_per_day_normal: float | None
+    all_per_day_normal: float | None
+
+    @property
+    def reduction(self) -> float | None:
+        """How much the restricted trucks' daily passes fell (0.8 = by 80 %); None without a baseline."""
+        if not self.restricted_per_day_normal:
+            return None
+        return 1 - self.restricted_per_day_alert / self.restricted_per_day_normal
+
+    @property
+    def did_not_fall(self) -> bool:
+        return self.restricted_per_day_alert > 0 and (self.reduction is None or self.reduction <= 0)
+
+
+@dataclass
+class Evaluation:
+    alert: Alert
+    starts_at: datetime
+    ends_at: datetime
+    alert_days: float
+    normal_days: list[date]
+    firms: list[FirmFigures]
+
+
+def _bans(alert: Alert) -> dict[str, str]:
+    """{grade: the cell (a stage, or all)} of the staggered policy in force when the alert began."""
+    policy = next((p for p in policies_in_force(local_date(alert.starts_at)) if p.rule == "STAGGERED_TRANSPORT"), None)
+    matrix = policy.params.get("matrix", {}) if policy else {}
+    return {grade: cells[alert.level.value] for grade, cells in matrix.items() if alert.level.value in cells}
+
+
+def _restricted(bans: dict[str, str]):
+    """1 for a restricted pass, else 0, as SQL over the firm's grade and the verdict's stage."""
+    whens = []
+    for grade, ban in bans.items():
+        if ban == ALL_FREIGHT:
+            whens.append((Firm.performance_grade == grade, 1))
+        else:
+            older = [s for s in COMBUSTION if int(s) <= int(ban)]
+            banned = or_(Verdict.emission_stage.is_(None), Verdict.emission_stage.in_(older))
+            whens.append((and_(Firm.performance_grade == grade, banned), 1))
+    return case(*whens, else_=0) if whens else literal(0)
+
+
+def _counts(firm_ids: list[int], spans: list[tuple[datetime, datetime]], restricted) -> dict[int, tuple[int, int]]:
+    """{firm id: (restricted passes, all passes)} within the spans."""
+    if not spans or not firm_ids:
+        return {}
+    within = or_(*(and_(PlateEvent.captured_at >= start, PlateEvent.captured_at < end) for start, end in spans))
+    pass_within = or_(*(and_(Verdict.pass_at >= start, Verdict.pass_at < end) for start, end in spans))
+    query = (
+        select(Gate.firm_id, func.sum(restricted), func.count())
+        .select_from(PlateEvent)
+        .join(Gate, Gate.id == PlateEvent.gate_id)
+        .join(Firm, Firm.id == Gate.firm_id)
+        .join(Verdict, and_(Verdict.plate_event_id == PlateEvent.id, Verdict.pass_at == PlateEvent.captured_at))
+        .where(Gate.firm_id.in_(firm_ids), within, pass_within)
+        .group_by(Gate.firm_id)
+    )
+    return {firm: (int(banned or 0), int(total)) for firm, banned, total in db.session.execute(query)}
+
+
+def normal_days(alert: Alert, count: int, lookback: int) -> list[date]:
+    """The `count` whole local days before the alert's first day with no alert for its region in force."""
+    first = local_date(alert.starts_at)
+    earliest = local_day_bounds(first - timedelta(days=lookback))[0]
+    others = db.session.execute(
+        select(Alert.starts_at, func.coalesce(Alert.ended_early_at, Alert.ends_at)).where(
+            Alert.id != alert.id,
+            Alert.starts_at < local_day_bounds(first)[0],
+            func.coalesce(Alert.ended_early_at, Alert.ends_at) > earliest,
+            or_(Alert.region.is_(None), Alert.region == alert.region) if alert.region else literal(True),
+        )
+    ).all()
+    days, day = [], first - timedelta(days=1)
+    while len(days) < count and day >= first - timedelta(days=lookback):
+        start, end = local_day_bounds(day)
+        if not any(s < end and e > start for s, e in others):
+            days.append(day)
+        day -= timedelta(days=1)
+    return sorted(days)
+
+
+def evaluate_alert(alert: Alert) -> Evaluation:
+    config = current_app.config
+    starts_at, ends_at = alert.starts_at, alert.ended_early_at or alert.ends_at
+    alert_days = max((ends_at - starts_at).total_seconds() / 86400, 1 / 24)
+    firms_query = select(Firm.id, Firm.name, Firm.performance_grade).where(Firm.id.in_(select(Gate.firm_id)))
+    if alert.region:
+        firms_query = firms_query.where(Firm.region == alert.region)
+    firms = db.session.execute(firms_query.order_by(Firm.id)).all()
+    ids = [firm_id for firm_id, _name, _grade in firms]
+    restricted = _restricted(_bans(alert))
+    during = _counts(ids, [(starts_at, ends_at)], restricted)
+    days = normal_days(alert, config["EVALUATION_NORMAL_DAYS"], config["EVALUATION_LOOKBACK_DAYS"])
+    before = _counts(ids, [local_day_bounds(day) for day in days], restricted)
+    rows = []
+    for firm_id, name, grade in firms:
+        banned, total = during.get(firm_id, (0, 0))
+        normal = before.get(firm_id, (0, 0))
+        rows.append(
+            FirmFigures(
+                firm_id,
+                name,
+                getattr(grade, "value", grade),
+                banned / alert_days,
+                total / alert_days,
+                normal[0] / len(days) if days else None,
+                normal[1] / len(days) if days else None,
+            )
+        )
+    # the firms where restricted traffic did not fall first, the most restricted passes a day first
+    rows.sort(key=lambda r: (not r.did_not_fall, -r.restricted_per_day_alert, r.firm_id))
+    return Evaluation(alert, starts_at, ends_at, alert_days, days, rows)

@@ -1,0 +1,16 @@
+"""Page: an alert's evaluation, firm by firm (错峰运输执行评估)."""
+
+from flask import Blueprint, render_template
+
+from registry.accounts.auth import READERS
+from registry.accounts.views import page_roles
+from registry.alerts.services import get_alert
+from registry.evaluation.services import evaluate_alert
+
+bp = Blueprint("evaluation_pages", __name__)
+
+
+@bp.get("/alerts/<int:alert_id>/evaluation")
+@page_roles(*READERS)
+def evaluation(alert_id):
+    return render_template("alerts/evaluation.html", e=evaluate_alert(get_alert(alert_id)))
