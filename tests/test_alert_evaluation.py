@@ -73,7 +73,8 @@ def test_the_figures_are_those_computed_by_hand(client, bureau, district):
     assert (stubborn["restricted_per_day_alert"], stubborn["restricted_per_day_normal"]) == (3.0, 2.0)
     assert stubborn["reduction"] == pytest.approx(-0.5) and stubborn["did_not_fall"]
     assert (grade_a["restricted_per_day_alert"], grade_a["all_per_day_alert"]) == (0.0, 2.0)
-    assert not grade_a["did_not_fall"]
+    assert not grade_a["did_not_fall"] and grade_a["outcome"] == "quiet"
+    assert (staggered["outcome"], stubborn["outcome"]) == ("staggered", "not_staggered")
     assert result["firms"][0]["firm"] == "stubborn钢铁"  # the firms that did not stagger come first
 
     with client.get(f"/api/v1/alerts/{evaluated}/evaluation.xlsx", headers=bureau) as answer:

@@ -5,6 +5,11 @@ from registry.common.i18n import t
 from registry.evaluation.services import Evaluation
 from registry.labels import label
 
+OUTCOMES = {
+    "not_staggered": ("未落实", "not staggered"),
+    "staggered": ("已落实", "staggered"),
+    "quiet": ("无受限车辆通行", "no restricted traffic"),
+}
 COLUMNS = [
     Column("排名", "rank", 6),
     Column("企业", "firm", 28),
@@ -29,7 +34,7 @@ def _rows(evaluation: Evaluation):
             None if row.restricted_per_day_normal is None else round(row.restricted_per_day_normal, 1),
             None if row.all_per_day_normal is None else round(row.all_per_day_normal, 1),
             None if row.reduction is None else f"{row.reduction:.0%}",
-            t("未落实", "no") if row.did_not_fall else t("落实", "yes"),
+            t(*OUTCOMES[row.outcome]),
         ]
 
 

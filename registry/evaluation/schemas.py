@@ -13,6 +13,7 @@ class FirmFiguresSchema(ma.Schema):
     all_per_day_normal = ma.fields.Float(allow_none=True)
     reduction = ma.fields.Float(allow_none=True, metadata={"description": "how much restricted passes fell (0-1)"})
     did_not_fall = ma.fields.Boolean()
+    outcome = ma.fields.String(metadata={"description": "not_staggered, staggered, or quiet (no restricted traffic)"})
 
 
 class EvaluationSchema(ma.Schema):

@@ -49,6 +49,13 @@ class FirmFigures:
         return 1 - self.restricted_per_day_alert / self.restricted_per_day_normal
 
     @property
+    def outcome(self) -> str:
+        """not_staggered, staggered, or quiet (no restricted truck passed on either side)."""
+        if self.did_not_fall:
+            return "not_staggered"
+        return "staggered" if self.restricted_per_day_normal else "quiet"
+
+    @property
     def did_not_fall(self) -> bool:
         return self.restricted_per_day_alert > 0 and (self.reduction is None or self.reduction <= 0)
 
