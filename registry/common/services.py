@@ -66,3 +66,11 @@ def change_audited(actor, row, data: dict, entity: str, snapshot):
         db.session.flush()
         record_change(actor, "update", entity, row.id, before=before, after=snapshot(row))
     return row
+
+
+def ids_named(model, text: str) -> list[int]:
+    """The rows (firms, construction units) a picker's value names: by unified social credit code,
+    else by exact name (names need not be unique)."""
+    text = text.strip()
+    by_code = db.session.scalars(select(model.id).where(model.credit_code == text.upper())).all()
+    return by_code or db.session.scalars(select(model.id).where(model.name == text)).all()

@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.pictures.uploads import CheckedPhoto, check_photo, store_photo
 from registry.policies.services import policies_in_force
 from registry.vehicles.models import StageSource, Vehicle
+from registry.vehicles.schemas import VehicleSchema
 from registry.vehicles.services import update_vehicle  # the vehicle's own rules (identifiers, fuel)
 
 # The documents a stage can be read from: the environmental list states it; the licence's front page
@@ -96,15 +97,11 @@ def add_document(actor, vehicle: Vehicle, kind: DocumentKind, data: bytes) -> Ve
     return document
 
 
+REVIEWED = ("vin", "engine_no", "registration_date", "emission_stage", "fuel_type")
+
+
 def _snapshot(vehicle: Vehicle) -> dict:
-    return {
-        "vin": vehicle.vin,
-        "engine_no": vehicle.engine_no,
-        "registration_date": vehicle.registration_date.isoformat() if vehicle.registration_date else None,
-        "emission_stage": vehicle.emission_stage.value if vehicle.emission_stage else None,
-        "fuel_type": vehicle.fuel_type.value if vehicle.fuel_type else None,
-        "stage_source": vehicle.stage_source.value if vehicle.stage_source else None,
-    }
+    return VehicleSchema(only=(*REVIEWED, "stage_source")).dump(vehicle)
 
 
 def review_stage(actor, vehicle: Vehicle, data: dict) -> Vehicle:
@@ -122,9 +119,7 @@ def review_stage(actor, vehicle: Vehicle, data: dict) -> Vehicle:
     before, now = _snapshot(vehicle), utcnow()
     verified = data["decision"] == "verified"
     if verified:
-        fields = {
-            k: data[k] for k in ("vin", "engine_no", "registration_date", "emission_stage", "fuel_type") if k in data
-        }
+        fields = {key: data[key] for key in REVIEWED if key in data}
         update_vehicle(actor, vehicle, fields | {"stage_source": StageSource.VERIFIED})
         vehicle.stage_verified_at, vehicle.stage_verified_by_id = now, actor.id
     for document in in_force.values():

@@ -12,13 +12,13 @@ from registry.common.i18n import t
 from registry.documents import services
 from registry.documents.models import DocumentKind
 from registry.documents.schemas import StageReviewSchema
+from registry.documents.services import REVIEWED
 from registry.extensions import db
 from registry.identifiers.plates import normalise_plate
 from registry.pictures.uploads import stored_file
 from registry.vehicles.models import Vehicle
 
 bp = Blueprint("document_pages", __name__, url_prefix="/vehicles")
-REVIEWED = ("vin", "engine_no", "registration_date", "emission_stage", "fuel_type")
 
 
 @bp.get("/documents")

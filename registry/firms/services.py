@@ -3,8 +3,7 @@
 from sqlalchemy import select
 
 from registry.accounts.auth import own_firm_id
-from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404, not_found
-from registry.extensions import db
+from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404, ids_named, not_found
 from registry.firms.models import Firm
 from registry.firms.schemas import FirmSchema
 
@@ -56,7 +55,5 @@ def firms_query(args: dict, actor=None):
 
 
 def firm_ids_named(text: str) -> list[int]:
-    """The firms a picker's value names: by credit code, else by exact name (names need not be unique)."""
-    text = text.strip()
-    by_code = db.session.scalars(select(Firm.id).where(Firm.credit_code == text.upper())).all()
-    return by_code or db.session.scalars(select(Firm.id).where(Firm.name == text)).all()
+    """The firms a picker's value names (registry.common.services.ids_named)."""
+    return ids_named(Firm, text)

@@ -12,7 +12,7 @@ from registry.accounts.models import Role, User
 from registry.audit.services import record_change
 from registry.common.errors import Conflict, DomainError, Forbidden
 from registry.common.i18n import t
-from registry.common.services import ensure_unique, get_or_404, not_found
+from registry.common.services import ensure_unique, get_or_404, ids_named, not_found
 from registry.common.time import local_date, utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
@@ -76,19 +76,11 @@ def get_unit(unit_id: int) -> ConstructionUnit:
     return unit
 
 
-def unit_ids_named(text: str) -> list[int]:
-    """The construction units a picker's value names: by credit code, else by exact name (names need not
-    be unique)."""
-    text = text.strip()
-    by_code = db.session.scalars(select(ConstructionUnit.id).where(ConstructionUnit.credit_code == text.upper()))
-    return by_code.all() or db.session.scalars(select(ConstructionUnit.id).where(ConstructionUnit.name == text)).all()
-
-
 def unit_named(text: str) -> int:
     """The one unit a form's picker names, or a DomainError on the `unit` field saying what to type."""
     if not text.strip():
         raise DomainError(t("请选择施工单位", "Choose the construction unit"), "unit")
-    ids = unit_ids_named(text)
+    ids = ids_named(ConstructionUnit, text)
     if not ids:
         raise DomainError(t("找不到该施工单位，请从列表中选择", "No such construction unit: pick one"), "unit")
     if len(ids) > 1:

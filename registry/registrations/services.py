@@ -9,6 +9,7 @@ from sqlalchemy import select
 from registry.audit.services import record_change
 from registry.common import rates
 from registry.common.errors import Conflict, DomainError, NotFound, TooMany
+from registry.common.forms import form_value
 from registry.common.i18n import t
 from registry.common.time import utcnow
 from registry.documents.models import DocumentKind, DocumentStatus, VehicleDocument
@@ -21,6 +22,10 @@ from registry.vehicles.models import StageSource, Vehicle
 from registry.vehicles.services import create_vehicle
 
 REQUIRED = (DocumentKind.LICENCE_FRONT, DocumentKind.ENVIRONMENTAL_LIST)  # the back page is optional
+
+
+def too_many(wait: int) -> str:
+    return t(f"提交过于频繁，请 {wait // 60 + 1} 分钟后再试", f"Too many registrations: try again in {wait} s")
 
 
 def wait_before_next(address: str, plate: str | None) -> int | None:
@@ -52,10 +57,7 @@ def submit(data: dict, photos: dict[DocumentKind, bytes], address: str, gate: Ga
     """A truck declared by its driver: awaiting review, never touching a registered vehicle."""
     wait = wait_before_next(address, data["plate"])
     if wait:
-        raise TooMany(
-            t(f"提交过于频繁，请 {wait // 60 + 1} 分钟后再试", f"too many registrations: try again in {wait} s"),
-            retry_after=wait,
-        )
+        raise TooMany(too_many(wait), retry_after=wait)
     if _registered(Vehicle.plate, data["plate"]):
         raise Conflict(
             t(
@@ -165,16 +167,9 @@ def approve(actor, registration: VehicleRegistration, corrections: dict) -> Vehi
         "approve",
         "vehicle_registration",
         registration.id,
-        after={"vehicle_id": vehicle.id, **corrections_for_audit(corrections)},
+        after={"vehicle_id": vehicle.id} | {key: form_value(value) for key, value in corrections.items()},
     )
     return vehicle
-
-
-def corrections_for_audit(corrections: dict) -> dict:
-    return {
-        key: getattr(value, "value", None) or (value.isoformat() if hasattr(value, "isoformat") else value)
-        for key, value in corrections.items()
-    }
 
 
 def reject(actor, registration: VehicleRegistration, note: str) -> VehicleRegistration:

@@ -46,7 +46,7 @@ def register_truck():
         address = request.remote_addr or "unknown"
         wait = services.wait_before_next(address, normalise_plate(form["plate"]) or None)
         if wait:  # before the photos are decoded: a flood costs little
-            errors = {"_": [t(f"提交过于频繁，请 {wait // 60 + 1} 分钟后再试", f"Too many: try again in {wait} s")]}
+            errors = {"_": [services.too_many(wait)]}
             page = render_template("registrations/form.html", form=form, errors=errors, gate=gate)
             return page, 429, {"Retry-After": str(wait)}
         registration, errors = submit(lambda: services.submit(_declared(form), photos, address, gate))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from math import asin, cos, radians, sin, sqrt
 
 from registry.rules import messages as msg
@@ -35,11 +36,17 @@ def body_key(vehicle_type: str) -> str:
     return re.sub(r"[\s_\-/]+", "", vehicle_type).casefold()
 
 
+@lru_cache(maxsize=16)
+def _not_truck_keys(words: tuple[str, ...]) -> frozenset[str]:
+    """The policy's words as compared, made once per list (not on every read at the gate)."""
+    return frozenset(body_key(word) for word in words)
+
+
 def not_a_truck(vehicle_type: str | None, params: Mapping) -> bool:
     """Whether the camera's vehicle type is one the policy lists as not a goods vehicle."""
     if not vehicle_type:
         return False
-    return body_key(vehicle_type) in {body_key(t) for t in params.get("not_truck_types") or ()}
+    return body_key(vehicle_type) in _not_truck_keys(tuple(params.get("not_truck_types") or ()))
 
 
 def contradicts_class(vehicle_type: str | None, vehicle: VehicleFacts | None, params: Mapping) -> bool:
