@@ -125,6 +125,9 @@ def register_blueprints(app: Flask) -> None:
     from registry.pickers.views import bp as pickers
     from registry.policies.api import blp as policies_api
     from registry.registrations.views import bp as registration_pages
+    from registry.reports.api import blp as reports_api
+    from registry.uplink.api import blp as uplink_api
+    from registry.uplink.views import bp as uplink_pages
     from registry.vehicles.api import blp as vehicles_api
     from registry.violations.api import blp as violations_api
     from registry.violations.views import bp as violation_pages
@@ -148,6 +151,8 @@ def register_blueprints(app: Flask) -> None:
         cases_api,
         weighbridge_api,
         plant_vehicles_api,
+        uplink_api,
+        reports_api,
         accounts_api,
     )
     for blueprint in blueprints:
@@ -166,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
         registration_pages,
         document_pages,
         evaluation_pages,
+        uplink_pages,
     )
     for blueprint in (health, *page_blueprints):
         app.register_blueprint(blueprint)
@@ -178,8 +184,10 @@ def register_commands(app: Flask) -> None:
     from registry.ledger.cli import ledger_cli
     from registry.partitions.cli import partitions_cli
     from registry.pictures.cli import pictures_cli
+    from registry.reports.cli import reports_cli
     from registry.retention.cli import retention_cli
     from registry.statistics.cli import statistics_cli
+    from registry.uplink.cli import uplink_cli
     from registry.vehicles.cli import vehicles_cli
     from registry.weighbridge.cli import weighbridge_cli
 
@@ -194,5 +202,7 @@ def register_commands(app: Flask) -> None:
         partitions_cli,
         weighbridge_cli,
         ledger_cli,
+        uplink_cli,
+        reports_cli,
     ):
         app.cli.add_command(group)

@@ -206,6 +206,16 @@ class Config:
         # found within how many days before it.
         self.EVALUATION_NORMAL_DAYS = _int(env, "EVALUATION_NORMAL_DAYS", 5, 1, 30)
         self.EVALUATION_LOOKBACK_DAYS = _int(env, "EVALUATION_LOOKBACK_DAYS", 60, 1, 365)
+        # Reporting upward (registry.uplink): this platform's name in what it sends (the district code
+        # unless set), how long one batch may take, the longest pause after failures, how often an idle
+        # relay looks again, and how long records wait in the outbox while no target is enabled.
+        self.UPLINK_SOURCE = env.get("UPLINK_SOURCE") or self.DISTRICT_CODE
+        self.UPLINK_TIMEOUT_SECONDS = _int(env, "UPLINK_TIMEOUT_SECONDS", 30, 1, 600)
+        self.UPLINK_BACKOFF_MAX_SECONDS = _int(env, "UPLINK_BACKOFF_MAX_SECONDS", 300, 1, 86_400)
+        self.UPLINK_POLL_SECONDS = _int(env, "UPLINK_POLL_SECONDS", 2, 1, 3600)
+        self.UPLINK_KEEP_DAYS = _int(env, "UPLINK_KEEP_DAYS", 7, 1, 365)
+        # Records reported here by lower platforms (registry.reports): the most in one batch.
+        self.REPORTS_MAX_RECORDS = _int(env, "REPORTS_MAX_RECORDS", 1000, 1, 100_000)
         # The session cookie: SameSite=Lax always; Secure when the site is served over HTTPS.
         self.PREFERRED_URL_SCHEME = env.get("PREFERRED_URL_SCHEME") or "http"
         if self.PREFERRED_URL_SCHEME not in ("http", "https"):

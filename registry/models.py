@@ -32,6 +32,8 @@ from registry.machinery.models import (  # noqa: F401
 )
 from registry.policies.models import Policy  # noqa: F401
 from registry.registrations.models import VehicleRegistration  # noqa: F401
+from registry.reports.models import ReportedRecord, ReportingSource  # noqa: F401
 from registry.statistics.models import DailyPasses, DailyViolations  # noqa: F401
+from registry.uplink.models import UplinkRecord, UplinkTarget  # noqa: F401
 from registry.vehicles.models import Vehicle  # noqa: F401
 from registry.weighbridge.models import WeighTicket  # noqa: F401

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Container entrypoint: `web` migrates then serves under gunicorn; `gateway` runs the MQTT gateway.
+# Container entrypoint: `web` migrates then serves under gunicorn; `gateway` runs the MQTT gateway;
+# `uplink` runs the relay that reports upward (registry.uplink).
 set -eu
 export FLASK_APP=wsgi
 case "${1:-web}" in
@@ -10,6 +11,9 @@ case "${1:-web}" in
         ;;
     gateway)
         exec python -m gateway
+        ;;
+    uplink)
+        exec flask uplink relay
         ;;
     seed-demo)
         flask db upgrade

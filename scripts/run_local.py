@@ -147,6 +147,7 @@ def main() -> int:
     children = [
         Supervised("登记平台", "registry", web),
         Supervised("网关", "gateway", [sys.executable, "-m", "gateway"]),
+        Supervised("上报中继", "uplink relay", [sys.executable, "-m", "flask", "uplink", "relay"]),
     ]
     try:
         for child in children:

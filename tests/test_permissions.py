@@ -20,6 +20,7 @@ from registry.documents.models import VehicleDocument
 from registry.extensions import db
 from registry.gates.services import create_gate
 from registry.pictures.uploads import checked_photo
+from registry.uplink.models import UplinkTarget
 from registry.weighbridge.models import WeighTicket
 from tests.support.photos import picture
 
@@ -31,7 +32,7 @@ REFUSED = {401, 403}
 def table() -> dict[tuple[str, str], dict[str, str]]:
     rows = {}
     for line in DOC.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"\| `(GET|POST|PATCH|PUT|DELETE) (/api/v1/[^`]+)` \|(.+)\|$", line)
+        match = re.match(r"\| `(GET|POST|PATCH|PUT|DELETE) (/api/v1/[^`]+)`(?: ²)? \|(.+)\|$", line)
         if match:
             cells = [c.strip() for c in match.group(3).split("|")]
             rows[(match.group(1), match.group(2))] = dict(zip(ROLES, cells, strict=True))
@@ -71,6 +72,8 @@ def world(client, make_user, make_firm, make_vehicle, approved, register):
     weighed = datetime(2022, 3, 1, 2, 0, tzinfo=UTC)
     ticket = WeighTicket(firm_id=firm.id, ticket_no="T-1", plate="晋H50001", weighed_at=weighed, net_t=30, cargo="煤")
     db.session.add(ticket)
+    target = UplinkTarget(name="市平台", url="https://city.example/api/v1/reports/batches", token="t")
+    db.session.add(target)
     db.session.commit()
     users, headers, spare_tokens = {}, {}, {}
     for role in ROLES[:-1]:
@@ -127,6 +130,7 @@ def world(client, make_user, make_firm, make_vehicle, approved, register):
         "vehicle_id": vehicle.id,
         "document_id": document.id,
         "ticket_id": ticket.id,
+        "target_id": target.id,
         "violation_id": violation_id,
         "case_id": event["id"],  # a case is its pass
     }

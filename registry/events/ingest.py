@@ -33,6 +33,7 @@ from registry.events.writing import ChildRows, NewPass, NewPasses, write_batch
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import PlateColour, normalise_plate
+from registry.uplink.outbox import forward
 
 
 @dataclass
@@ -126,6 +127,7 @@ def record_plate_events(
                 new_passes.add(plate_event)
                 judge(plate_event, gate, facts, children, pictures, read.get("plate_box"))
                 passes.add(plate_event, gate.id, read["direction"])
+                forward(children, plate_event)
                 outcome = "created"
             else:
                 if (read["confidence"] or 0) > (plate_event.confidence or 0):
@@ -133,6 +135,7 @@ def record_plate_events(
                         setattr(plate_event, field, value)
                     judge(plate_event, gate, facts, children, pictures, read.get("plate_box"))
                     passes.add(plate_event, gate.id, read["direction"])  # findable by its new plate too
+                    forward(children, plate_event)
                 outcome = "merged"
             plate_event.read_count += 1
             children.add(

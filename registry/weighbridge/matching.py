@@ -12,6 +12,7 @@ from sqlalchemy import select
 from registry.events.models import Direction, PlateEvent
 from registry.extensions import db
 from registry.gates.models import Gate
+from registry.uplink.outbox import forward_pass
 from registry.weighbridge.models import MatchStatus, WeighTicket
 
 
@@ -44,12 +45,19 @@ def match(ticket: WeighTicket) -> WeighTicket:
     preferred = outs or found
     ticket.candidates = len(found)
     if not preferred:
-        ticket.status, ticket.pass_id, ticket.pass_at = MatchStatus.UNMATCHED, None, None
-        return ticket
+        return set_match(ticket, MatchStatus.UNMATCHED)
     margin = timedelta(minutes=current_app.config["WEIGHBRIDGE_AMBIGUOUS_MINUTES"])
     nearest = preferred[0]
     if len(preferred) > 1 and abs(preferred[1][1] - ticket.weighed_at) - abs(nearest[1] - ticket.weighed_at) <= margin:
-        ticket.status, ticket.pass_id, ticket.pass_at = MatchStatus.AMBIGUOUS, None, None
-        return ticket
-    ticket.status, ticket.pass_id, ticket.pass_at = MatchStatus.MATCHED, nearest[0], nearest[1]
+        return set_match(ticket, MatchStatus.AMBIGUOUS)
+    return set_match(ticket, MatchStatus.MATCHED, nearest[0], nearest[1])
+
+
+def set_match(ticket: WeighTicket, status: MatchStatus, pass_id=None, pass_at=None) -> WeighTicket:
+    """Record the match; a pass whose ledger row gains or loses the ticket's cargo is reported again."""
+    if (ticket.pass_id, ticket.pass_at) != (pass_id, pass_at):
+        for changed_id, changed_at in ((ticket.pass_id, ticket.pass_at), (pass_id, pass_at)):
+            if changed_id is not None:
+                forward_pass(changed_id, changed_at)
+    ticket.status, ticket.pass_id, ticket.pass_at = status, pass_id, pass_at
     return ticket

@@ -14,7 +14,7 @@ from registry.events.models import Direction, PlateEvent
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
-from registry.weighbridge.matching import candidates, match
+from registry.weighbridge.matching import candidates, match, set_match
 from registry.weighbridge.models import MatchStatus, WeighTicket
 from registry.weighbridge.schemas import TicketInputSchema
 
@@ -80,7 +80,7 @@ def choose_pass(actor, ticket: WeighTicket, pass_id: int) -> WeighTicket:
             t("该过车记录不在此磅单的匹配范围内", "that pass is not one this ticket may belong to"), "pass_id"
         )
     before = {"status": ticket.status.value, "pass_id": ticket.pass_id}
-    ticket.status, ticket.pass_id, ticket.pass_at = MatchStatus.MATCHED, pass_id, offered[pass_id]
+    set_match(ticket, MatchStatus.MATCHED, pass_id, offered[pass_id])
     ticket.matched_by_id = actor.id
     db.session.flush()
     record_change(actor, "match", "weigh_ticket", ticket.id, before=before, after={"pass_id": pass_id})

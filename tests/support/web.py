@@ -1,6 +1,9 @@
 """The registry served by gunicorn for browser tests, and Playwright driving Debian's chromium."""
 
+import contextlib
 import os
+import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -17,35 +20,47 @@ CHROMIUM = "/usr/bin/chromium"  # Debian's package (make test installs it); neve
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
 
 
+def start_registry(url: str, folder: Path, port: int, env: dict | None = None, tls: tuple | None = None):
+    """gunicorn serving wsgi:app on `port` (over HTTPS with `tls`: (certificate, key)), in a session of
+    its own so that a test can kill it and its workers at once; returns the process once it answers."""
+    full_env = os.environ | {"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "FLASK_APP": "wsgi"} | (env or {})
+    command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4"]
+    if tls:
+        command += ["--certfile", str(tls[0]), "--keyfile", str(tls[1])]
+    with (folder / "web.log").open("ab") as log:
+        process = subprocess.Popen(
+            [*command, "wsgi:app"], cwd=ROOT, env=full_env, stdout=log, stderr=log, start_new_session=True
+        )
+    context = ssl.create_default_context(cafile=str(tls[0])) if tls else None
+    base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1, context=context):
+                return process
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                kill_registry(process)
+                raise RuntimeError(f"the registry did not start; see {folder / 'web.log'}") from None
+            time.sleep(0.2)
+
+
+def kill_registry(process, sig=signal.SIGKILL) -> None:
+    """Stop gunicorn and its workers (SIGKILL: as a machine that loses power)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    process.wait(timeout=15)
+
+
 @contextmanager
 def served_registry(url: str, folder: Path, env: dict | None = None):
     """gunicorn serving wsgi:app on a free port, on database `url`; yields the base URL."""
     port = free_port()
-    full_env = os.environ | {"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "FLASK_APP": "wsgi"} | (env or {})
-    log = (folder / "web.log").open("ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4", "wsgi:app"],
-        cwd=ROOT,
-        env=full_env,
-        stdout=log,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process = start_registry(url, folder, port, env)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"the registry did not start; see {folder / 'web.log'}") from None
-                time.sleep(0.2)
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
+        kill_registry(process, signal.SIGTERM)
 
 
 @contextmanager
