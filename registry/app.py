@@ -115,6 +115,8 @@ def register_blueprints(app: Flask) -> None:
     from registry.gates.api import blp as gates_api
     from registry.health.views import bp as health
     from registry.inplant.api import blp as plant_vehicles_api
+    from registry.inspections.api import blp as inspections_api
+    from registry.inspections.views import bp as inspection_pages
     from registry.machinery.api import blp as machinery_api
     from registry.machinery.data_api import blp as machinery_data_api
     from registry.machinery.public_views import bp as public_pages
@@ -151,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
         cases_api,
         weighbridge_api,
         plant_vehicles_api,
+        inspections_api,
         uplink_api,
         reports_api,
         accounts_api,
@@ -172,6 +175,7 @@ def register_blueprints(app: Flask) -> None:
         document_pages,
         evaluation_pages,
         uplink_pages,
+        inspection_pages,
     )
     for blueprint in (health, *page_blueprints):
         app.register_blueprint(blueprint)

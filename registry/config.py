@@ -206,6 +206,9 @@ class Config:
         # found within how many days before it.
         self.EVALUATION_NORMAL_DAYS = _int(env, "EVALUATION_NORMAL_DAYS", 5, 1, 30)
         self.EVALUATION_LOOKBACK_DAYS = _int(env, "EVALUATION_LOOKBACK_DAYS", 60, 1, 365)
+        # Sampled inspections (抽查核验): ledger rows drawn per inspection unless the inspector says
+        # otherwise (HJ 1321-2023 practice: 5-10).
+        self.INSPECTION_SAMPLE_SIZE = _int(env, "INSPECTION_SAMPLE_SIZE", 10, 1, 200)
         # Reporting upward (registry.uplink): this platform's name in what it sends (the district code
         # unless set), how long one batch may take, the longest pause after failures, how often an idle
         # relay looks again, and how long records wait in the outbox while no target is enabled.

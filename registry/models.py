@@ -17,6 +17,7 @@ from registry.events.models import (  # noqa: F401
 from registry.firms.models import Firm  # noqa: F401
 from registry.gates.models import Gate  # noqa: F401
 from registry.inplant.models import PlantVehicle  # noqa: F401
+from registry.inspections.models import FirmInspection, InspectionItem, InspectionPhoto  # noqa: F401
 from registry.ledger.models import LedgerSeal  # noqa: F401
 from registry.machinery.models import (  # noqa: F401
     ConstructionUnit,

@@ -6,7 +6,7 @@ list, and checks each cell: allowed cells must not answer 401/403, refused cells
 
 import base64
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import cv2
@@ -19,6 +19,8 @@ from registry.accounts.services import issue_token
 from registry.documents.models import VehicleDocument
 from registry.extensions import db
 from registry.gates.services import create_gate
+from registry.inspections.models import InspectionPhoto
+from registry.inspections.services import open_inspection
 from registry.pictures.uploads import checked_photo
 from registry.uplink.models import UplinkTarget
 from registry.weighbridge.models import WeighTicket
@@ -101,6 +103,10 @@ def world(client, make_user, make_firm, make_vehicle, approved, register):
         },
         headers={"Authorization": f"Bearer {secret}"},
     ).get_json()
+    inspection = open_inspection(None, firm, {"period_start": date(2022, 3, 1), "period_end": date(2022, 3, 1)})
+    photo = InspectionPhoto(item_id=inspection.items[0].id, **checked_photo(None, picture()))
+    db.session.add(photo)
+    db.session.commit()
     found = client.get("/api/v1/violations?plate=晋H77777", headers=headers["bureau"]).get_json()
     violation_id, image_id = found["items"][0]["id"], found["items"][0]["images"][0]["id"]
     alert = client.post(
@@ -131,6 +137,9 @@ def world(client, make_user, make_firm, make_vehicle, approved, register):
         "document_id": document.id,
         "ticket_id": ticket.id,
         "target_id": target.id,
+        "inspection_id": inspection.id,
+        "item_id": inspection.items[0].id,
+        "photo_id": photo.id,
         "violation_id": violation_id,
         "case_id": event["id"],  # a case is its pass
     }

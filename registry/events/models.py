@@ -298,8 +298,10 @@ class Violation(Timestamps, db.Model):
 
     @property
     def finding(self) -> dict:
-        """The verdict's finding that raised this violation (its message and clause)."""
-        return finding_for(self.plate_event.verdict.findings, self.rule, self.alert_id)
+        """The verdict's finding that raised this violation (its message and clause); a violation raised
+        outside the gate (an inspection's, registry.inspections) carries its own in its context."""
+        own = (self.context or {}).get("finding")
+        return own or finding_for(self.plate_event.verdict.findings, self.rule, self.alert_id)
 
 
 def finding_for(findings: list | None, rule: str, alert_id: int | None) -> dict:

@@ -25,6 +25,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "CLONED_PLATE": ("套牌嫌疑", "suspected cloned plate"),
         "SCOPE": ("管控车辆范围", "vehicles in scope"),
         "DOCUMENT_REVIEW": ("车辆证件审核", "vehicle document review"),
+        "LEDGER_INCOMPLETE": ("台账记录不完整", "ledger record incomplete"),
+        "STAGE_MISMATCH": ("排放阶段与证件不符", "emission stage does not match the documents"),
     },
     "violation_status": {
         "open": ("待处理", "open"),
@@ -130,6 +132,21 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "retired": ("已注销", "retired"),
     },
     "inspection_result": {"pass": ("合格", "pass"), "fail": ("不合格", "fail")},
+    "firm_inspection_status": {"open": ("核查中", "in progress"), "closed": ("已办结", "closed")},
+    "firm_inspection_result": {
+        "compliant": ("合格", "compliant"),
+        "rectify": ("发现问题，限期整改", "defects: to be corrected"),
+        "non_compliant": ("不合格", "not compliant"),
+    },
+    "ledger_field": {
+        "time": ("进出厂时间", "time in or out"),
+        "plate": ("车牌号码", "plate"),
+        "registration_date": ("注册登记日期", "registration date"),
+        "vin": ("车辆识别代号（VIN）", "VIN"),
+        "engine_no": ("发动机号码", "engine number"),
+        "emission_stage": ("排放阶段", "emission stage"),
+        "documents": ("随车清单/行驶证", "documents"),
+    },
     "match_status": {
         "matched": ("已匹配", "matched"),
         "ambiguous": ("待人工选择", "to be chosen"),

@@ -24,7 +24,9 @@ def record_key(source: str, record: UplinkRecord) -> str:
 
 def build_records(source: str, batch: list[UplinkRecord]) -> list[dict]:
     """The batch's records in its order. A pass removed since (retention) is sent as gone."""
-    passes = _passes({r.plate_event_id for r in batch}, min(r.pass_at for r in batch), max(r.pass_at for r in batch))
+    passes = pass_records(
+        {r.plate_event_id for r in batch}, min(r.pass_at for r in batch), max(r.pass_at for r in batch)
+    )
     return [
         {
             "key": record_key(source, record),
@@ -37,7 +39,8 @@ def build_records(source: str, batch: list[UplinkRecord]) -> list[dict]:
     ]
 
 
-def _passes(ids: set[int], first, last) -> dict[int, dict]:
+def pass_records(ids: set[int], first, last) -> dict[int, dict]:
+    """Each pass (between the times `first` and `last`) with its gate, firm, verdict, vehicle and ledger row."""
     has_documents = (
         select(VehicleDocument.id).where(VehicleDocument.vehicle_id == PlateEvent.vehicle_id).exists()
     ).label("has_documents")
