@@ -13,7 +13,7 @@ from registry.common.rest import Blueprint
 from registry.extensions import db
 from registry.firms.services import get_firm
 from registry.inspections import services
-from registry.inspections.models import FirmInspection, InspectionPhoto
+from registry.inspections.models import FirmInspection
 from registry.inspections.schemas import (
     FirmInspectionInputSchema,
     FirmInspectionSchema,
@@ -27,14 +27,6 @@ from registry.pictures.uploads import stored_file
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1", description="抽查核验 Sampled inspections of firms")
 READERS = (*EDITORS, Role.FIRM)  # a firm: its own inspections
-
-
-def visible(actor, inspection_id: int) -> FirmInspection:
-    inspection = services.get_inspection(inspection_id)
-    own = own_firm_id(actor)
-    if own is not None and own != inspection.firm_id:
-        raise NotFound(t("没有该抽查核验", "No such inspection"))
-    return inspection
 
 
 @blp.route("/firms/<int:firm_id>/inspections")
@@ -65,7 +57,7 @@ class FirmInspections(MethodView):
 @blp.response(200, FirmInspectionSchema)
 def inspection(inspection_id):
     """An inspection with its sampled rows and what was found."""
-    return visible(current_actor(), inspection_id)
+    return services.visible_inspection(current_actor(), inspection_id)
 
 
 @blp.route("/inspections/<int:inspection_id>/items/<int:item_id>", methods=["PATCH"])
@@ -97,11 +89,8 @@ def add_photo(upload, inspection_id, item_id):
 @blp.response(200, description="the photo")
 def photo(inspection_id, photo_id):
     """A photo of a document seen during the inspection."""
-    inspection = visible(current_actor(), inspection_id)
-    found = db.session.get(InspectionPhoto, photo_id)
-    if found is None or found.item_id not in {item.id for item in inspection.items}:
-        raise NotFound(t("没有该照片", "No such photo"))
-    path, content_type = stored_file(found)
+    inspection = services.visible_inspection(current_actor(), inspection_id)
+    path, content_type = stored_file(services.photo_of(inspection, photo_id))
     return send_file(path, mimetype=content_type, max_age=3600)
 
 

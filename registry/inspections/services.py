@@ -5,6 +5,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import select
 
+from registry.accounts.auth import own_firm_id
 from registry.audit.services import record_change
 from registry.common.errors import DomainError, NotFound
 from registry.common.i18n import t
@@ -33,6 +34,22 @@ def get_inspection(inspection_id: int) -> FirmInspection:
     if inspection is None:
         raise NotFound(t("没有该抽查核验", "No such inspection"))
     return inspection
+
+
+def visible_inspection(actor, inspection_id: int) -> FirmInspection:
+    """An inspection the actor may see: a firm user only its own (another is simply not found)."""
+    inspection = get_inspection(inspection_id)
+    own = own_firm_id(actor)
+    if own is not None and own != inspection.firm_id:
+        raise NotFound(t("没有该抽查核验", "No such inspection"))
+    return inspection
+
+
+def photo_of(inspection: FirmInspection, photo_id: int) -> InspectionPhoto:
+    photo = db.session.get(InspectionPhoto, photo_id)
+    if photo is None or photo.item_id not in {item.id for item in inspection.items}:
+        raise NotFound(t("没有该照片", "No such photo"))
+    return photo
 
 
 def get_item(inspection: FirmInspection, item_id: int) -> InspectionItem:

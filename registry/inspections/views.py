@@ -3,11 +3,11 @@ firm's delivery per gate and day beside it, close it, print its record."""
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from registry.accounts.auth import EDITORS, own_firm_id
+from registry.accounts.auth import EDITORS
 from registry.accounts.models import Role
 from registry.accounts.views import page_roles
 from registry.common.forms import submit
@@ -18,21 +18,13 @@ from registry.firms.services import firm_ids_named
 from registry.gates.delivery import delivery
 from registry.gates.models import Gate
 from registry.inspections import services
-from registry.inspections.models import FirmInspection, InspectionPhoto
+from registry.inspections.models import FirmInspection
 from registry.inspections.schemas import FirmInspectionInputSchema, InspectionCloseSchema, InspectionItemInputSchema
 from registry.pictures.uploads import stored_file
 
 bp = Blueprint("inspection_pages", __name__, url_prefix="/inspections")
 READERS = (*EDITORS, Role.FIRM)
 DELIVERY_DAYS = 31  # the inspection view shows the period's last month of delivery, day by day
-
-
-def _visible(inspection_id: int) -> FirmInspection:
-    inspection = services.get_inspection(inspection_id)
-    own = own_firm_id(current_user)
-    if own is not None and own != inspection.firm_id:
-        abort(404)
-    return inspection
 
 
 @bp.get("")
@@ -79,7 +71,7 @@ def completeness(inspection: FirmInspection) -> list:
 @bp.get("/<int:inspection_id>")
 @page_roles(*READERS)
 def show(inspection_id, errors=None, status=200):
-    inspection = _visible(inspection_id)
+    inspection = services.visible_inspection(current_user, inspection_id)
     return render_template(
         "inspections/show.html",
         i=inspection,
@@ -143,7 +135,7 @@ def close(inspection_id):
 @page_roles(*READERS)
 def record_sheet(inspection_id):
     """The printable inspection record (抽查核验记录)."""
-    inspection = _visible(inspection_id)
+    inspection = services.visible_inspection(current_user, inspection_id)
     reproduced = services.redraw(inspection) == sorted(item.plate_event_id for item in inspection.items)
     return render_template(
         "inspections/record.html", i=inspection, days=completeness(inspection), reproduced=reproduced
@@ -153,9 +145,6 @@ def record_sheet(inspection_id):
 @bp.get("/<int:inspection_id>/photos/<int:photo_id>")
 @page_roles(*READERS)
 def photo(inspection_id, photo_id):
-    inspection = _visible(inspection_id)
-    found = db.session.get(InspectionPhoto, photo_id)
-    if found is None or found.item_id not in {item.id for item in inspection.items}:
-        abort(404)
-    path, content_type = stored_file(found, request.args.get("thumbnail") == "1")
+    inspection = services.visible_inspection(current_user, inspection_id)
+    path, content_type = stored_file(services.photo_of(inspection, photo_id), request.args.get("thumbnail") == "1")
     return send_file(path, mimetype=content_type, max_age=3600)
