@@ -125,7 +125,7 @@ def test_a_sample_is_drawn_again_from_its_seed(client, bureau, plant):
 
 
 def test_rows_are_checked_closed_and_findings_become_the_firms_cases(client, bureau, plant, auth):
-    drawn = start(client, bureau, plant["firm"].id).get_json()
+    drawn = start(client, bureau, plant["firm"].id, sample_size=30).get_json()  # every row: both kinds of truck
     base = f"/api/v1/inspections/{drawn['id']}"
     items = drawn["items"]
     unknown = next(i for i in items if i["row"]["plate"].startswith("晋K"))  # no VIN, no registration date
@@ -185,7 +185,7 @@ def test_rows_are_checked_closed_and_findings_become_the_firms_cases(client, bur
     cases = client.get("/api/v1/cases?rule=STAGE_MISMATCH", headers=plant["firm_headers"]).get_json()["items"]
     assert [c["id"] for c in cases] == [known["pass_id"]]
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity.like("firm_inspection%"))).all()
-    assert actions.count("check") == 6 and "photo" in actions and "close" in actions
+    assert actions.count("check") == 30 and "photo" in actions and "close" in actions
 
     # another firm's user does not see it; the firm does
     assert client.get(base, headers=auth(Role.FIRM)).status_code == 404
