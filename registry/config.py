@@ -206,6 +206,9 @@ class Config:
         # found within how many days before it.
         self.EVALUATION_NORMAL_DAYS = _int(env, "EVALUATION_NORMAL_DAYS", 5, 1, 30)
         self.EVALUATION_LOOKBACK_DAYS = _int(env, "EVALUATION_LOOKBACK_DAYS", 60, 1, 365)
+        # The plate's text read back from each picture in the background analysis (号牌复核,
+        # registry.pictures.text): ONNX Runtime and its model take about 100 MB in the analysing process.
+        self.PICTURE_TEXT = _bool(env, "PICTURE_TEXT", True)
         # Sampled inspections (抽查核验): ledger rows drawn per inspection unless the inspector says
         # otherwise (HJ 1321-2023 practice: 5-10).
         self.INSPECTION_SAMPLE_SIZE = _int(env, "INSPECTION_SAMPLE_SIZE", 10, 1, 200)

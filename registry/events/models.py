@@ -149,6 +149,13 @@ class PassImage(db.Model):
             postgresql_where=text("reference IS NOT NULL AND sha256 IS NULL"),
             sqlite_where=text("reference IS NOT NULL AND sha256 IS NULL"),
         ),
+        # the background's queue of pictures whose plate text is still to be read (号牌复核)
+        Index(
+            "ix_pass_images_text_to_read",
+            "id",
+            postgresql_where=text("text_read_at IS NULL AND valid AND purged_at IS NULL"),
+            sqlite_where=text("text_read_at IS NULL AND valid AND purged_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -179,6 +186,10 @@ class PassImage(db.Model):
     plate_width: Mapped[int | None] = mapped_column(Integer)
     analysis_ms: Mapped[float | None] = mapped_column(Float)
     analysed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The plate's text read back from the picture (号牌复核, registry.pictures.text), and how sure.
+    plate_text: Mapped[str | None] = mapped_column(String(16))
+    plate_text_confidence: Mapped[float | None] = mapped_column(Float)
+    text_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plate_event: Mapped[PlateEvent] = relationship(back_populates="images")
 

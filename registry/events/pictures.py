@@ -5,7 +5,7 @@ analysis it does not use."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +15,12 @@ from sqlalchemy.orm import selectinload
 
 from registry.common.time import utcnow
 from registry.events.models import PassImage, PlateEvent
+from registry.events.plate_text import check_plate_text
 from registry.extensions import db
 from registry.pictures.analysis import PLATE, VEHICLE, Analysis, analyse
 from registry.pictures.decoding import ImageRejected
 from registry.pictures.store import CheckedImage, image_path, load_stored, store_image
+from registry.pictures.text import read_plate_text
 from registry.rules import Picture
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,9 @@ def analysis_columns(analysis: Analysis | None) -> dict:
         "plate_width": quality.plate_width if quality else None,
         "analysis_ms": analysis.ms,
         "analysed_at": utcnow(),
+        "plate_text": analysis.text.text if analysis.text else None,
+        "plate_text_confidence": analysis.text.confidence if analysis.text else None,
+        **({"text_read_at": utcnow()} if analysis.text_read else {}),
     }
 
 
@@ -112,12 +117,14 @@ class Waiting:
 
 def pictures_to_analyse(limit: int = 50) -> list[Waiting]:
     """Pictures stored without analysis (the rules did not need it at ingest), oldest first."""
-    rows = db.session.execute(
-        select(PassImage.id, PassImage.sha256, PassImage.kind)
-        .where(PassImage.valid, PassImage.analysed_at.is_(None), PassImage.purged_at.is_(None))
-        .order_by(PassImage.id)
-        .limit(limit)
+    query = select(PassImage.id, PassImage.sha256, PassImage.kind).where(
+        PassImage.valid, PassImage.analysed_at.is_(None), PassImage.purged_at.is_(None)
     )
+    if current_app.config["PICTURE_TEXT"]:  # and those analysed at ingest whose text is still to read
+        unread = PassImage.text_read_at.is_(None) & PassImage.valid & PassImage.purged_at.is_(None)
+        query = query.union(select(PassImage.id, PassImage.sha256, PassImage.kind).where(unread))
+        query = select(query.subquery())
+    rows = db.session.execute(query.order_by("id").limit(limit))
     return [Waiting(*row) for row in rows]
 
 
@@ -125,11 +132,14 @@ def analyse_waiting(waiting: list[Waiting]) -> list[tuple[Waiting, Analysis | No
     """Each picture's analysis, None when its file is gone or cannot be analysed; touches no database,
     so that a caller can do it between two short transactions."""
     folder = Path(current_app.config["IMAGE_DIR"])
+    read_text = current_app.config["PICTURE_TEXT"]
     results = []
     for picture in waiting:
         try:
             image = load_stored(image_path(folder, picture.sha256))
             analysis = analyse(image, PLATE if picture.kind == PLATE else VEHICLE)
+            if read_text and analysis.plate is not None:
+                analysis = replace(analysis, text=read_plate_text(analysis.plate), text_read=True)
         except (OSError, ImageRejected):
             analysis = None  # the file is gone or unreadable: nothing more to learn
         except Exception:  # one picture OpenCV cannot measure must not stop the others
@@ -152,12 +162,13 @@ def record_analyses(results: list[tuple[Waiting, Analysis | None]]) -> int:
     for row in rows:
         analysis = analyses[row.id]
         if analysis is None:
-            row.analysed_at = utcnow()
+            row.analysed_at = row.text_read_at = utcnow()
             continue
         for key, value in analysis_columns(analysis).items():
             setattr(row, key, value)
         if row.kind == PLATE or not any(i.kind == PLATE and i.valid for i in row.plate_event.images):
             note_colour(row.plate_event, analysis)
+            check_plate_text(row.plate_event, analysis.text)
     db.session.flush()  # services flush, the caller commits
     return len(rows)
 

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
@@ -98,3 +99,47 @@ def lookalike_plates(plate: str) -> tuple[str, ...]:
             if is_valid_plate(candidate):
                 found.add(candidate)
     return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
+class ReadComparison:
+    """The camera's read of a plate against a second read (the plate text recognised in the picture)."""
+
+    agree: bool  # the same plate, or the same but for look-alike characters
+    lookalike_only: bool  # they differ only in characters cameras confuse (0/D/Q, 8/B, 5/S, 2/Z)
+    differences: int  # characters to change, insert or remove to make one the other (look-alikes count 0)
+
+
+_FOLD = {ch: group[0] for group in LOOKALIKES for ch in group}
+
+
+def _folded(plate: str) -> str:
+    return "".join(_FOLD.get(ch, ch) for ch in plate)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def _without_province(plate: str) -> str:
+    return plate[1:] if plate[:1] and plate[0] in PROVINCES else plate
+
+
+def compare_reads(camera: str, picture: str, ignore_province: bool = False) -> ReadComparison:
+    """Compare two reads of one plate after normalising both (号牌复核). With `ignore_province` the
+    leading province character is left out: recognisers read the Chinese character least well."""
+    a, b = normalise_plate(camera), normalise_plate(picture)
+    if ignore_province:
+        a, b = _without_province(a), _without_province(b)
+    if a == b:
+        return ReadComparison(True, False, 0)
+    folded_a, folded_b = _folded(a), _folded(b)
+    if folded_a == folded_b:
+        return ReadComparison(True, True, 0)
+    return ReadComparison(False, False, _edit_distance(folded_a, folded_b))

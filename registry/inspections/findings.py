@@ -1,11 +1,8 @@
 """An inspection's findings as violations of the sampled passes, gathered into their cases (案件) for
 the firm: the same review queue as the gate's own findings."""
 
-from sqlalchemy import select
-
-from registry.cases.models import Case
-from registry.events.models import Severity, Violation, ViolationStatus
-from registry.extensions import db
+from registry.cases.raising import raise_on_pass
+from registry.events.models import Severity
 from registry.inspections.models import FirmInspection, InspectionItem
 from registry.labels import words
 
@@ -33,61 +30,24 @@ def _finding(rule: str, item: InspectionItem, inspection: FirmInspection) -> dic
 
 
 def raise_findings(inspection: FirmInspection) -> int:
-    """A violation for each finding of each row, and the row's pass's case opened (or reopened: a case
-    reviewed before did not know this finding). The number of violations raised."""
+    """A violation for each finding of each row, in the row's pass's case (registry.cases.raising).
+    The number of violations raised."""
     raised = 0
     firm = {"name": inspection.firm.name, "industry": inspection.firm.industry.value}
     for item in inspection.items:
-        rules = item.findings
-        if not rules:
+        if not item.findings:
             continue
         data = item.row
-        context = {
-            "vehicle": data.get("vehicle"),
-            "firm": firm,
-            "policy_ids": [],
-            "inspection_id": inspection.id,
-        }
-        case = db.session.get(Case, item.plate_event_id)
-        for rule in rules:
-            db.session.add(
-                Violation(
-                    plate_event_id=item.plate_event_id,
-                    rule=rule,
-                    severity=Severity.REVIEW,
-                    status=ViolationStatus.OPEN,
-                    captured_at=item.pass_at,
-                    gate_id=data["gate_id"],
-                    firm_id=inspection.firm_id,
-                    plate=data.get("plate") or "",
-                    context=context | {"finding": _finding(rule, item, inspection)},
-                )
-            )
-            raised += 1
-        if case is None:
-            db.session.add(
-                Case(
-                    plate_event_id=item.plate_event_id,
-                    captured_at=item.pass_at,
-                    gate_id=data["gate_id"],
-                    firm_id=inspection.firm_id,
-                    plate=data.get("plate") or "",
-                    decision=data["verdict"]["decision"],
-                    rules=",".join(rules),
-                    findings_count=len(rules),
-                    status=ViolationStatus.OPEN,
-                )
-            )
-        else:
-            known = case.rule_codes
-            case.rules = ",".join(dict.fromkeys([*known, *rules]))[:400]
-            case.findings_count += len(rules)
-            case.status = ViolationStatus.OPEN
+        context = {"vehicle": data.get("vehicle"), "firm": firm, "policy_ids": [], "inspection_id": inspection.id}
+        raised += raise_on_pass(
+            item.plate_event_id,
+            item.pass_at,
+            data["gate_id"],
+            inspection.firm_id,
+            data.get("plate") or "",
+            data["verdict"]["decision"],
+            [_finding(rule, item, inspection) for rule in item.findings],
+            context,
+        )
         item.case_id = item.plate_event_id
-    db.session.flush()
     return raised
-
-
-def open_cases(inspection: FirmInspection) -> list[int]:
-    ids = [item.case_id for item in inspection.items if item.case_id]
-    return list(db.session.scalars(select(Case.plate_event_id).where(Case.plate_event_id.in_(ids)))) if ids else []

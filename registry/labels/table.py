@@ -26,6 +26,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "SCOPE": ("管控车辆范围", "vehicles in scope"),
         "DOCUMENT_REVIEW": ("车辆证件审核", "vehicle document review"),
         "LEDGER_INCOMPLETE": ("台账记录不完整", "ledger record incomplete"),
+        "PLATE_TEXT": ("号牌复核不一致", "plate read contradicted by the picture"),
         "STAGE_MISMATCH": ("排放阶段与证件不符", "emission stage does not match the documents"),
     },
     "violation_status": {

@@ -4,13 +4,14 @@ picture is, and how long it took."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from registry.pictures.colour import classify_crop
+from registry.pictures.colour_model import classify
 from registry.pictures.locate import locate_plates, upright
 from registry.pictures.quality import Quality, measure
+from registry.pictures.text import PlateText
 
 PLATE, VEHICLE = "plate", "vehicle"
 
@@ -22,6 +23,9 @@ class Analysis:
     box: tuple[int, int, int, int] | None  # x, y, w, h of the plate in the picture
     quality: Quality | None
     ms: float
+    plate: np.ndarray | None = field(default=None, repr=False, compare=False)  # the plate as cut out
+    text: PlateText | None = None  # read back from the picture by the background analysis only
+    text_read: bool = False  # whether the text was looked for (nothing readable is None)
 
     def as_dict(self) -> dict:
         return {
@@ -53,8 +57,9 @@ def analyse(image: np.ndarray, kind: str = VEHICLE, box: tuple[int, int, int, in
         plate_w, plate_h = round(best.rect[1][0]), round(best.rect[1][1])
     if plate.size == 0:
         return Analysis(None, 0.0, None, None, (time.perf_counter() - started) * 1000)
-    reading = classify_crop(plate)
+    reading = classify(plate)
     quality = measure(plate)
     if kind == VEHICLE and box is None:  # the plate's size as photographed, not as cut out and scaled
         quality = Quality(quality.sharpness, quality.brightness, quality.overexposed, plate_w, plate_h)
-    return Analysis(reading.colour, reading.confidence, found, quality, (time.perf_counter() - started) * 1000)
+    ms = (time.perf_counter() - started) * 1000
+    return Analysis(reading.colour, reading.confidence, found, quality, ms, plate)

@@ -119,6 +119,16 @@ class DocumentReviewParams(StrictSchema):
     firms_review_own = ma.fields.Boolean(load_default=False)
 
 
+class PlateTextParams(StrictSchema):
+    """号牌复核: when the plate text read back from the picture differs from the camera's read. Not a
+    gate rule: the background analysis raises it for review (registry.events.pictures)."""
+
+    min_confidence = ma.fields.Float(load_default=0.9, validate=at_least(0, 1))
+    min_differences = ma.fields.Integer(load_default=1, strict=True, validate=at_least(1, 10))
+    ignore_province = ma.fields.Boolean(load_default=True)
+    severity = Text(load_default="review", validate=ma.validate.OneOf(["review", "info"]))
+
+
 PARAMS_BY_RULE = {
     "SCOPE": ScopeParams,
     "STAGE_INFERENCE": StageInferenceParams,
@@ -134,6 +144,7 @@ PARAMS_BY_RULE = {
     "PICTURE_QUALITY": PictureQualityParams,
     "NO_PLATE": NoPlateParams,
     "CLONED_PLATE": ClonedPlateParams,
+    "PLATE_TEXT": PlateTextParams,
 }
 RULES = tuple(PARAMS_BY_RULE)
 

@@ -187,6 +187,17 @@ POLICIES = [
         "effective_to": None,
         "clause": "车辆排放阶段由生态环境局依据随车清单、行驶证核实 / stages are verified against the documents",
     },
+    {
+        "id": 17,
+        "rule": "PLATE_TEXT",
+        # Not a gate rule: the plate text read back from the picture against the camera's (号牌复核),
+        # raised for review by the background analysis (registry.events.pictures); never a deny.
+        "params": {"min_confidence": 0.9, "min_differences": 1, "ignore_province": True, "severity": "review"},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "号牌识别结果与图片复核不一致的，转人工复核，不单独作为禁止通行依据"
+        " / a plate read that the picture contradicts is checked by a person, never denied on that alone",
+    },
 ]
 
 

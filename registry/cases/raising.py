@@ -1,0 +1,60 @@
+"""Findings raised on a pass after the gate answered (an inspection's, the picture's text read back):
+a violation for each, and the pass's case opened, or opened again when it was reviewed without them."""
+
+from datetime import datetime
+
+from registry.cases.models import Case
+from registry.events.models import Decision, Severity, Violation, ViolationStatus
+from registry.extensions import db
+
+
+def raise_on_pass(
+    pass_id: int,
+    pass_at: datetime,
+    gate_id: int,
+    firm_id: int,
+    plate: str,
+    decision: Decision | str,
+    findings: list[dict],
+    context: dict,
+) -> int:
+    """Each finding (`rule`, `severity`, `message_zh`, `message_en`, `clause`) becomes a violation of the
+    pass that carries it in its context; flushes, never commits. The number raised."""
+    if not findings:
+        return 0
+    for finding in findings:
+        db.session.add(
+            Violation(
+                plate_event_id=pass_id,
+                rule=finding["rule"],
+                severity=Severity(finding.get("severity", "review")),
+                status=ViolationStatus.OPEN,
+                captured_at=pass_at,
+                gate_id=gate_id,
+                firm_id=firm_id,
+                plate=plate or "",
+                context=context | {"finding": finding},
+            )
+        )
+    rules = [finding["rule"] for finding in findings]
+    case = db.session.get(Case, pass_id)
+    if case is None:
+        db.session.add(
+            Case(
+                plate_event_id=pass_id,
+                captured_at=pass_at,
+                gate_id=gate_id,
+                firm_id=firm_id,
+                plate=plate or "",
+                decision=Decision(decision),
+                rules=",".join(dict.fromkeys(rules)),
+                findings_count=len(rules),
+                status=ViolationStatus.OPEN,
+            )
+        )
+    else:
+        case.rules = ",".join(dict.fromkeys([*case.rule_codes, *rules]))[:400]
+        case.findings_count += len(rules)
+        case.status = ViolationStatus.OPEN
+    db.session.flush()
+    return len(rules)
