@@ -37,10 +37,11 @@ def test_real_crops_of_each_colour_the_set_has(colour, share):
 
 
 def test_the_one_real_black_plate():
-    """The set's only black plate (a Guangdong-Macau crossing plate) is a known failure of the rules'
-    polarity; the network weighs the ground's missing hue against it."""
+    """The set's only black plate (a Guangdong-Hong Kong crossing plate). The shipped network saw it in
+    training and reads it black; held out (scripts/eval_pictures.py) it is read yellow, a known failure
+    with one example to learn from (docs/pictures.md)."""
     [crop] = real_crops("black")
-    assert classify(crop).colour in ("black", "blue")  # white characters on a dark ground either way
+    assert classify(crop).colour == "black"
 
 
 @pytest.mark.parametrize("colour", ["yellow_green", "green", "white", "black"])
