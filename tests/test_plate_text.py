@@ -8,6 +8,7 @@ import csv
 import pytest
 from sqlalchemy import select
 
+from registry.accounts.models import Role
 from registry.cases.models import Case
 from registry.events.models import PassImage, Violation
 from registry.events.pictures import analyse_pending
@@ -85,7 +86,7 @@ def post_with_picture(client, gate, event_id: str, plate: str) -> dict:
     return answer.get_json()
 
 
-def test_a_picture_that_contradicts_the_camera_is_raised_for_review(client, gate):
+def test_a_picture_that_contradicts_the_camera_is_raised_for_review(client, gate, browser_for):
     agreeing = post_with_picture(client, gate, "e-1", "皖A226K3")
     wrong = post_with_picture(client, gate, "e-2", "皖A228K5")  # the camera misread two characters
     assert "PLATE_TEXT" not in {f["rule"] for f in wrong["findings"]}  # never part of the gate's answer
@@ -100,6 +101,9 @@ def test_a_picture_that_contradicts_the_camera_is_raised_for_review(client, gate
     case = db.session.get(Case, wrong["id"])
     assert case is not None and "PLATE_TEXT" in case.rule_codes
     assert analyse_pending() == 0  # read once
+    officer, _ = browser_for(Role.BUREAU)
+    page = officer.get(f"/cases/{wrong['id']}").get_data(as_text=True)
+    assert "号牌复核不一致" in page and "与相机识别的 皖A228K5 不一致" in page and "PLATE_TEXT" not in page
 
 
 def test_the_policy_decides_how_sure_the_reading_must_be(client, gate, bureau):
