@@ -115,6 +115,17 @@ def test_a_weighbridge_ticket_matched_to_a_pass_reports_its_ledger_row_again(cli
     assert (ledger["cargo"], ledger["tonnes"]) == ("煤", 34.2)
 
 
+def test_a_cases_review_reports_the_pass_again_with_its_outcome(client, plant, bureau):
+    stored = read(client, plant, "e-1", plate="晋K77777")  # unregistered: a case for review
+    assert stored["findings"], stored
+    answer = client.patch(f"/api/v1/cases/{stored['id']}", json={"status": "confirmed", "note": "核实"}, headers=bureau)
+    assert answer.status_code == 200, answer.get_json()
+    records = outbox()
+    assert [r.plate_event_id for r in records] == [stored["id"], stored["id"]]
+    case = build_records("140902", records[-1:])[0]["data"]["case"]
+    assert case["status"] == "confirmed" and "UNREGISTERED_VEHICLE" in case["rules"] and case["reviewed_at"]
+
+
 def post_batch(client, token, records, source="140902"):
     return client.post(
         "/api/v1/reports/batches",

@@ -15,6 +15,7 @@ from registry.common.time import utcnow
 from registry.events.models import PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
 from registry.labels import label
+from registry.uplink.outbox import forward_pass
 from registry.violations.filters import by_pass, day_bounds
 
 # sort -> the columns a list is ordered by, each ending with the pass; each matches an index.
@@ -101,6 +102,7 @@ def review_case(actor: User, case: Case, status: ViolationStatus, note: str | No
     db.session.flush()
     after = {"status": status.value, "note": note}
     record_change(actor, "review", "case", case.plate_event_id, before=before, after=after)
+    forward_pass(case.plate_event_id, case.captured_at)  # the higher platforms learn the outcome
     return case
 
 

@@ -4,6 +4,7 @@ docs/uplink.md documents every field."""
 
 from sqlalchemy import select
 
+from registry.cases.models import Case
 from registry.common.time import LOCAL_TZ
 from registry.documents.models import VehicleDocument
 from registry.events.models import PlateEvent, Verdict
@@ -57,11 +58,24 @@ def pass_records(ids: set[int], first, last) -> dict[int, dict]:
     tickets = {
         ticket.pass_id: ticket for ticket in db.session.scalars(select(WeighTicket).where(WeighTicket.pass_id.in_(ids)))
     }
+    cases = {case.plate_event_id: case for case in db.session.scalars(select(Case).where(Case.plate_event_id.in_(ids)))}
     found = {}
     for pe, verdict, gate_code, gate_name, firm, credit_code, vehicle, documented in db.session.execute(query):
         found[pe.id] = _pass_data(pe, verdict, (gate_code, gate_name), (firm, credit_code), vehicle, documented)
         found[pe.id]["ledger"] = _ledger_row(pe, verdict, vehicle, documented, tickets.get(pe.id))
+        found[pe.id]["case"] = _case(cases.get(pe.id))
     return found
+
+
+def _case(case) -> dict | None:
+    """The pass's case (案件) and how it was reviewed, or None when the pass raised nothing."""
+    if case is None:
+        return None
+    return {
+        "status": case.status.value,
+        "rules": case.rule_codes,
+        "reviewed_at": case.reviewed_at.isoformat() if case.reviewed_at else None,
+    }
 
 
 def _pass_data(pe: PlateEvent, verdict: Verdict, gate, firm, vehicle, documented) -> dict:
