@@ -222,7 +222,9 @@ def test_permissions(client, auth, unit_user, register, approved):
 def test_every_change_is_in_the_audit_log(client, bureau, approved):
     machine, _ = approved()
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity == "machinery", AuditEntry.entity_id == machine["id"])
+        select(AuditEntry.action)
+        .where(AuditEntry.entity == "machinery", AuditEntry.entity_id == machine["id"])
+        .order_by(AuditEntry.id)  # without it PostgreSQL may return them in any order
     ).all()
     assert actions == ["create", "photo", "photo", "photo", "approve"]
 
