@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from registry.common.time import utcnow
 from registry.events.models import PassImage, PlateEvent
-from registry.events.plate_text import check_plate_text
+from registry.events.plate_text import PolicyByDay, check_plate_text
 from registry.extensions import db
 from registry.pictures.analysis import PLATE, VEHICLE, Analysis, analyse
 from registry.pictures.decoding import ImageRejected
@@ -159,6 +159,7 @@ def record_analyses(results: list[tuple[Waiting, Analysis | None]]) -> int:
         .where(PassImage.id.in_(sorted(analyses)))
         .options(selectinload(PassImage.plate_event).selectinload(PlateEvent.images))
     ).all()
+    policies = PolicyByDay()  # one look-up per day for the batch, not one per picture
     for row in rows:
         analysis = analyses[row.id]
         if analysis is None:
@@ -168,7 +169,7 @@ def record_analyses(results: list[tuple[Waiting, Analysis | None]]) -> int:
             setattr(row, key, value)
         if row.kind == PLATE or not any(i.kind == PLATE and i.valid for i in row.plate_event.images):
             note_colour(row.plate_event, analysis)
-            check_plate_text(row.plate_event, analysis.text)
+            check_plate_text(row.plate_event, analysis.text, policies)
     db.session.flush()  # services flush, the caller commits
     return len(rows)
 
