@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from registry.audit.services import record_change
-from registry.common.errors import Conflict, NotFound
+from registry.common.errors import Conflict, DomainError, NotFound
 from registry.common.i18n import t
 from registry.extensions import db
 
@@ -74,3 +74,16 @@ def ids_named(model, text: str) -> list[int]:
     text = text.strip()
     by_code = db.session.scalars(select(model.id).where(model.credit_code == text.upper())).all()
     return by_code or db.session.scalars(select(model.id).where(model.name == text)).all()
+
+
+def one_named(model, text: str, field: str, messages: dict[str, tuple[str, str]]) -> int:
+    """The one row a form's picker names, or a DomainError on `field` saying what to type: `messages`
+    holds (Chinese, English) for "empty", "none" and "several"."""
+    if not text.strip():
+        raise DomainError(t(*messages["empty"]), field)
+    ids = ids_named(model, text)
+    if not ids:
+        raise DomainError(t(*messages["none"]), field)
+    if len(ids) > 1:
+        raise DomainError(t(*messages["several"]), field)
+    return ids[0]

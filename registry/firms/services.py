@@ -3,7 +3,15 @@
 from sqlalchemy import select
 
 from registry.accounts.auth import own_firm_id
-from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404, ids_named, not_found
+from registry.common.services import (
+    add_audited,
+    change_audited,
+    ensure_unique,
+    get_or_404,
+    ids_named,
+    not_found,
+    one_named,
+)
 from registry.firms.models import Firm
 from registry.firms.schemas import FirmSchema
 
@@ -52,6 +60,18 @@ def firms_query(args: dict, actor=None):
         if key in args:
             query = query.where(getattr(Firm, key) == args[key])
     return query
+
+
+FIRM_PICKER = {
+    "empty": ("请选择企业", "Choose the firm"),
+    "none": ("找不到该企业，请从列表中选择", "No such firm: pick one"),
+    "several": ("有多个同名企业，请输入统一社会信用代码", "Several firms have this name: type its credit code"),
+}
+
+
+def firm_named(text: str, field: str = "firm") -> Firm:
+    """The one firm a form's picker names (by credit code or exact name), or a DomainError on `field`."""
+    return get_firm(one_named(Firm, text, field, FIRM_PICKER))
 
 
 def firm_ids_named(text: str) -> list[int]:

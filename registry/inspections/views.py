@@ -13,8 +13,7 @@ from registry.accounts.views import page_roles
 from registry.common.forms import submit
 from registry.common.i18n import t
 from registry.extensions import db
-from registry.firms.models import Firm
-from registry.firms.services import firm_ids_named
+from registry.firms.services import firm_named
 from registry.gates.delivery import delivery
 from registry.gates.models import Gate
 from registry.inspections import services
@@ -38,18 +37,10 @@ def index(errors=None, form=None, status=200):
 @page_roles(*EDITORS)
 def start():
     form = {key: request.form.get(key, "").strip() for key in ("firm", "period_start", "period_end", "sample_size")}
-    ids = firm_ids_named(form["firm"]) if form["firm"] else []
-    if len(ids) != 1:
-        message = (
-            t("没有该企业", "No such firm")
-            if not ids
-            else t("同名企业不止一家，请输入统一社会信用代码", "Several firms have that name: give the credit code")
-        )
-        return index({"firm": [message]}, form, 422)
     fields = {key: value for key, value in form.items() if value and key != "firm"}
     inspection, errors = submit(
         lambda: services.open_inspection(
-            current_user, db.session.get(Firm, ids[0]), FirmInspectionInputSchema().load(fields)
+            current_user, firm_named(form["firm"]), FirmInspectionInputSchema().load(fields)
         )
     )
     if errors:

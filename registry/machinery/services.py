@@ -12,7 +12,7 @@ from registry.accounts.models import Role, User
 from registry.audit.services import record_change
 from registry.common.errors import Conflict, DomainError, Forbidden
 from registry.common.i18n import t
-from registry.common.services import ensure_unique, get_or_404, ids_named, not_found
+from registry.common.services import ensure_unique, get_or_404, not_found, one_named
 from registry.common.time import local_date, utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
@@ -78,15 +78,14 @@ def get_unit(unit_id: int) -> ConstructionUnit:
 
 def unit_named(text: str) -> int:
     """The one unit a form's picker names, or a DomainError on the `unit` field saying what to type."""
-    if not text.strip():
-        raise DomainError(t("请选择施工单位", "Choose the construction unit"), "unit")
-    ids = ids_named(ConstructionUnit, text)
-    if not ids:
-        raise DomainError(t("找不到该施工单位，请从列表中选择", "No such construction unit: pick one"), "unit")
-    if len(ids) > 1:
-        same_name = t("有多个同名施工单位，请输入统一社会信用代码", "Several units have this name: type its code")
-        raise DomainError(same_name, "unit")
-    return ids[0]
+    return one_named(ConstructionUnit, text, "unit", UNIT_PICKER)
+
+
+UNIT_PICKER = {
+    "empty": ("请选择施工单位", "Choose the construction unit"),
+    "none": ("找不到该施工单位，请从列表中选择", "No such construction unit: pick one"),
+    "several": ("有多个同名施工单位，请输入统一社会信用代码", "Several units have this name: type its code"),
+}
 
 
 def get_machinery_for(actor: User, machinery_id: int) -> Machinery:
