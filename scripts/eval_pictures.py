@@ -112,8 +112,11 @@ class Rules:
     def fit(self, train: list[Sample]) -> None:
         pass
 
-    def predict(self, sample: Sample) -> str:
-        return classify_crop(sample.crop).colour if sample.crop is not None else NONE
+    def predict(self, sample: Sample) -> tuple[str, float]:
+        if sample.crop is None:
+            return NONE, 0.0
+        found = classify_crop(sample.crop)
+        return found.colour, found.confidence
 
 
 class Model:
@@ -144,15 +147,15 @@ class Model:
         sets = [(np.vstack([x, rx]), np.concatenate([y, ry]).astype(int)) for x, y in self.synthetic]
         self.weights = self.colour_model.train(sets)
 
-    def predict(self, sample: Sample) -> str:
+    def predict(self, sample: Sample) -> tuple[str, float]:
         if sample.crop is None:
-            return NONE
+            return NONE, 0.0
         p = self.colour_model.probabilities(self._features(sample), self.weights)
-        return COLOURS[int(p.argmax())]
+        return COLOURS[int(p.argmax())], float(p.max())
 
 
-def leave_one_source_out(method, samples: list[Sample]) -> dict[str, str]:
-    """Each photo's prediction by the method fitted without its source."""
+def leave_one_source_out(method, samples: list[Sample]) -> dict[str, tuple[str, float]]:
+    """Each photo's prediction (colour, confidence) by the method fitted without its source."""
     predictions = {}
     for source in sorted({s.source for s in samples}):
         method.fit([s for s in samples if s.source != source])
@@ -173,7 +176,11 @@ def shown(value: float | None) -> str:
     return f"{value:9.1%}" if value is not None else "        -"
 
 
-def report(title: str, samples: list[Sample], predictions: dict[str, str]) -> None:
+CONFIDENCES = (0.6, 0.8, 0.9)  # PICTURE_COLOUR's min_confidence: how right the colour is from each
+
+
+def report(title: str, samples: list[Sample], scored: dict[str, tuple[str, float]]) -> None:
+    predictions = {path: colour for path, (colour, _) in scored.items()}
     pairs = Counter((s.truth, predictions[s.path]) for s in samples)
     total = sum(pairs.values())
     right = sum(v for (truth, got), v in pairs.items() if truth == got)
@@ -196,6 +203,13 @@ def report(title: str, samples: list[Sample], predictions: dict[str, str]) -> No
         "  per source (held out): "
         + "; ".join(f"{source} {n[True]}/{n[True] + n[False]}" for source, n in sorted(by_source.items()))
     )
+    for least in CONFIDENCES:
+        sure = [s for s in samples if scored[s.path][1] >= least]
+        right = sum(predictions[s.path] == s.truth for s in sure)
+        print(
+            f"  at confidence >= {least}: {right}/{len(sure)} right = {right / max(len(sure), 1):.1%}"
+            f" ({len(sure) / max(len(samples), 1):.0%} of the photos)"
+        )
 
 
 def text_report(samples: list[Sample]) -> None:
@@ -264,7 +278,7 @@ def main() -> int:
             report(f"{title} ({len(of_kind)})", of_kind, predictions)
         for colours in (("green", "yellow_green"),):
             chosen = [s for s in samples if s.truth in colours]
-            right = sum(predictions[s.path] == s.truth for s in chosen)
+            right = sum(predictions[s.path][0] == s.truth for s in chosen)
             print(f"\nnew-energy plates (green, yellow-green), both kinds: recall {right}/{len(chosen)}")
     if args.text:
         text_report(samples)

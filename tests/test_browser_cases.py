@@ -3,12 +3,15 @@
 form, and the bureau compares the two pictures of a suspected cloned plate. Screenshots go to
 test-artifacts/cases/."""
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.databases import flask_cli
 from tests.support.demo_day import demo_day, photo, post_read
+from tests.support.pictures import real_photo
 from tests.support.web import chromium, screenshot
 from tests.test_browser_machinery import log_in
 from tests.test_browser_pages import VIEWPORTS
@@ -37,6 +40,16 @@ def district(tmp_path_factory):
             }
             answer = post_read(district.base, code, district.gate_secrets[code], body)
         district.cloned_case = answer["id"]
+        # The camera reads yellow; the picture is a blue plate: the gate goes by the camera, and the
+        # background analysis asks a person about the colour (号牌颜色复核).
+        body = body | {
+            "event_id": "colour-1",
+            "plate": "晋H66666",
+            "images": {"plate": base64.b64encode(real_photo("blue", "plate_crop")).decode()},
+        }
+        district.colour_case = post_read(district.base, code, district.gate_secrets[code], body)["id"]
+        analysed = flask_cli(district.url, "pictures", "analyse-pending", env={"INSTANCE_PATH": str(district.folder)})
+        assert analysed.returncode == 0, analysed.stderr
         yield district
 
 
@@ -87,6 +100,23 @@ def test_the_bureau_compares_the_two_pictures_of_a_cloned_plate(district, viewpo
         for index in range(2):  # both pictures load (naturalWidth > 0), not their fallback text
             assert pictures.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
         screenshot(page, f"cases/bureau-{viewport}-cloned-plate")
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_the_police_see_the_colour_question_beside_the_camera_decision(district, viewport):
+    with chromium() as browser:
+        page = browser.new_context(locale="zh-CN", **VIEWPORTS[viewport]).new_page()
+        log_in(page, district.base, "demo-police", district.passwords["demo-police"])
+        page.goto(f"{district.base}/cases/{district.colour_case}")
+        findings = page.locator("#findings")
+        expect(findings).to_contain_text("号牌颜色复核")
+        expect(findings).to_contain_text("摄像机上报为黄牌，图片测得为蓝牌")
+        expect(findings).to_contain_text("闸机按摄像机颜色判定")
+        expect(page.locator("h1")).to_contain_text("待人工复核")  # the camera's yellow: an unregistered truck
+        assert page.locator("#evidence").evaluate("img => img.complete && img.naturalWidth > 0")
+        screenshot(page, f"cases/police-{viewport}-colour-question")
+        if viewport == "phone":
+            assert page.evaluate("document.documentElement.scrollWidth") <= 391
 
 
 def test_a_firm_sees_its_own_cases_and_cannot_review_them(district):

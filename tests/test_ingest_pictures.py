@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from registry.events.models import PassImage, PlateEvent
+from registry.cases.models import Case
+from registry.events.models import PassImage, PlateEvent, Violation
 from registry.events.pictures import analyse_pending
 from registry.extensions import db
 from registry.gates.services import create_gate
@@ -48,22 +49,59 @@ def images_of(pass_id) -> list[PassImage]:
     return db.session.scalars(select(PassImage).where(PassImage.plate_event_id == pass_id).order_by(PassImage.id)).all()
 
 
-def test_an_unregistered_truck_is_judged_with_its_measured_colour(client, gate):
-    answer = post(client, gate, "晋H77777", {"plate": b64(real_photo("yellow", "plate_crop"))}, colour="blue")
-    # The camera said blue (a small car, out of scope); the picture shows a yellow plate: a truck to check.
+def colour_questions(pass_id) -> list[Violation]:
+    query = select(Violation).where(Violation.plate_event_id == pass_id, Violation.rule == "PICTURE_COLOUR")
+    return db.session.scalars(query).all()
+
+
+def test_the_camera_colour_decides_and_the_case_carries_the_pictures_colour(client, gate):
+    # The camera says yellow (a truck, in scope); the picture is a blue plate the analysis reads as blue
+    # with high confidence. The gate goes by the camera: an unregistered truck, reviewed.
+    answer = post(client, gate, "晋H77777", {"plate": b64(real_photo("blue", "plate_crop"))}, colour="yellow")
     assert answer["decision"] == "review"
-    assert {f["rule"] for f in answer["findings"]} >= {"UNREGISTERED_VEHICLE", "NEV_MISMATCH"}
+    assert {f["rule"] for f in answer["findings"]} == {"UNREGISTERED_VEHICLE"}
+    assert analyse_pending() == 1  # off the gate's path: the decision did not rest on the picture
     [image] = images_of(answer["id"])
-    assert image.analysed_at is not None and image.colour == "yellow" and image.sharpness > 25
-    plate_event = db.session.get(PlateEvent, answer["id"])
-    assert plate_event.measured_colour == "yellow" and plate_event.colour_disagrees is True
+    assert image.colour == "blue" and image.colour_confidence >= 0.8
+    [question] = colour_questions(answer["id"])
+    assert question.severity.value == "review" and question.status.value == "open"
+    assert question.finding["detail"] == {
+        "camera_colour": "yellow",
+        "measured_colour": "blue",
+        "confidence": round(image.colour_confidence, 3),
+        "decided_by": "camera",
+    }
+    case = db.session.get(Case, answer["id"])
+    # (the picture's text is another plate's, so 号牌复核 asks too)
+    assert case.rule_codes[:2] == ["UNREGISTERED_VEHICLE", "PICTURE_COLOUR"] and case.decision.value == "review"
+    verdict = db.session.get(PlateEvent, answer["id"]).verdict
+    assert verdict.decision.value == "review" and all(f["rule"] != "PICTURE_COLOUR" for f in verdict.findings)
+    assert analyse_pending() == 0 and len(colour_questions(answer["id"])) == 1  # asked once
 
 
-def test_a_registered_new_energy_truck_read_with_a_yellow_plate_is_caught(client, gate, make_vehicle):
+def test_a_picture_analysed_at_the_gate_raises_its_colour_question_at_once(client, gate, make_vehicle):
+    # China V at a power plant in the planning area: a deny, so the picture is measured before the answer
+    # (its quality); its colour disagrees with the camera's and the case says so in the same transaction.
+    make_vehicle(plate="晋H20001", emission_stage="5")
+    answer = post(client, gate, "晋H20001", {"plate": b64(real_photo("blue", "plate_crop"))}, colour="yellow")
+    assert answer["decision"] == "deny"
+    assert [f["rule"] for f in answer["findings"]] == ["FREIGHT_STAGE", "CLEAN_TRANSPORT"]
+    [question] = colour_questions(answer["id"])
+    assert question.finding["detail"]["measured_colour"] == "blue"
+    assert db.session.get(Case, answer["id"]).rule_codes == ["FREIGHT_STAGE", "CLEAN_TRANSPORT", "PICTURE_COLOUR"]
+    analyse_pending()  # the text read later does not ask the colour again
+    assert len(colour_questions(answer["id"])) == 1
+
+
+def test_a_registered_new_energy_truck_whose_picture_shows_yellow_passes_and_is_asked_about(client, gate, make_vehicle):
     make_vehicle(plate="晋H00018D", plate_color="yellow_green", emission_stage="D", fuel_type="electric")
     answer = post(client, gate, "晋H00018D", {"plate": b64(real_photo("yellow", "plate_crop"))}, colour="yellow_green")
-    assert answer["decision"] == "review"
-    assert any(f["rule"] == "NEV_MISMATCH" and f["severity"] == "review" for f in answer["findings"])
+    assert answer["decision"] == "pass" and answer["findings"] == []
+    analyse_pending()
+    [question] = colour_questions(answer["id"])
+    assert question.finding["detail"]["camera_colour"] == "yellow_green"
+    plate_event = db.session.get(PlateEvent, answer["id"])
+    assert plate_event.measured_colour == "yellow" and plate_event.colour_disagrees is True
 
 
 def test_a_registered_truck_that_passes_does_not_wait_for_the_analysis(client, gate, make_vehicle):
@@ -100,8 +138,9 @@ def test_a_deny_on_a_blurred_picture_becomes_a_review(client, gate, make_vehicle
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR" + (50000).to_bytes(4, "big") * 2 + b"\x08\x02", "图片尺寸不可接受"),
     ],
 )
-def test_a_bad_picture_is_kept_as_invalid_and_the_pass_is_stored(client, gate, bad, reason):
-    answer = post(client, gate, "晋H77777", {"plate": b64(bad), "vehicle": b64(labelled(VEHICLE_PHOTO))})
+def test_a_bad_picture_is_kept_as_invalid_and_the_pass_is_stored(client, gate, make_vehicle, bad, reason):
+    make_vehicle(plate="晋H20001", emission_stage="5")  # denied: its picture is measured at the gate
+    answer = post(client, gate, "晋H20001", {"plate": b64(bad), "vehicle": b64(labelled(VEHICLE_PHOTO))})
     plate_image, vehicle_image = images_of(answer["id"])
     assert plate_image.valid is False and reason in plate_image.error
     assert vehicle_image.valid is True and vehicle_image.analysed_at is not None  # the good one was used
@@ -118,8 +157,9 @@ def test_an_oversize_picture_is_kept_as_invalid(app, client, gate):
     assert image.valid is False and "图片过大" in image.error
 
 
-def test_the_camera_rectangle_is_used_for_the_vehicle_photo(client, gate):
-    answer = post(client, gate, "晋H77777", {"vehicle": b64(labelled(VEHICLE_PHOTO))}, plate_box=[1123, 762, 152, 39])
+def test_the_camera_rectangle_is_used_for_the_vehicle_photo(client, gate, make_vehicle):
+    make_vehicle(plate="晋H20001", emission_stage="5")  # denied: its picture is measured at the gate
+    answer = post(client, gate, "晋H20001", {"vehicle": b64(labelled(VEHICLE_PHOTO))}, plate_box=[1123, 762, 152, 39])
     [image] = images_of(answer["id"])
     assert image.plate_box == [1123, 762, 152, 39] and image.colour == "blue"
 
@@ -130,6 +170,7 @@ def test_evidence_picture_and_thumbnails(client, gate, bureau):
     assert evidence.status_code == 200 and evidence.mimetype == "image/jpeg"
     picture = cv2.imdecode(np.frombuffer(evidence.data, np.uint8), cv2.IMREAD_COLOR)
     assert picture.shape[1] == 1280  # scaled for the page, with the banner under it
+    analyse_pending()
     [image] = client.get(f"/api/v1/events/{answer['id']}", headers=bureau).get_json()["images"]
     image_id = images_of(answer["id"])[0].id
     with client.get(f"/api/v1/events/{answer['id']}/images/{image_id}?thumbnail=true", headers=bureau) as small:

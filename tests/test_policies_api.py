@@ -107,3 +107,25 @@ def test_only_editors_change_policies(client, auth):
     police = auth("police")
     assert client.get("/api/v1/policies", headers=police).status_code == 200
     assert client.patch("/api/v1/policies/4", json={"note": "x"}, headers=police).status_code == 403
+
+
+def test_the_picture_overrules_the_camera_only_where_a_bureau_names_the_precision_it_relies_on(client, bureau):
+    [colour] = client.get("/api/v1/policies?rule=PICTURE_COLOUR", headers=bureau).get_json()["items"]
+    assert colour["params"]["overrules_camera"] is False
+    unnamed = client.patch(
+        f"/api/v1/policies/{colour['id']}", headers=bureau, json={"params": {"overrules_camera": True}}
+    )
+    assert unnamed.status_code == 422 and "measured_precision" in str(unnamed.get_json())
+    named = client.patch(
+        f"/api/v1/policies/{colour['id']}",
+        headers=bureau,
+        json={
+            "params": {
+                "overrules_camera": True,
+                "measured_precision": 0.97,
+                "precision_basis": "本区 12 台相机 400 次分歧人工核对 / 400 disagreements checked by hand",
+            }
+        },
+    )
+    assert named.status_code == 200, named.get_json()
+    assert named.get_json()["params"]["min_confidence"] == 0.6  # the schema's default

@@ -19,6 +19,9 @@ class FindingSchema(ma.Schema):
     related_pass_id = ma.fields.Integer(
         metadata={"description": "the other pass a cloned-plate finding (CLONED_PLATE) compares this one with"}
     )
+    detail = ma.fields.Dict(
+        metadata={"description": "a colour question's figures: camera_colour, measured_colour, confidence, decided_by"}
+    )
 
 
 class VerdictSchema(ma.Schema):
@@ -29,6 +32,10 @@ class VerdictSchema(ma.Schema):
     plate = ma.fields.String(metadata={"description": "the plate after normalisation"})
     emission_stage = ma.fields.String(allow_none=True, metadata={"description": "the stage the rules used"})
     alert_ids = ma.fields.List(ma.fields.Integer())
+    questions = ma.fields.List(
+        ma.fields.Nested(FindingSchema),
+        metadata={"description": "questions for a person that do not decide (PICTURE_COLOUR): they go to the case"},
+    )
     suggestions = ma.fields.List(ma.fields.String(), metadata={"description": "registered look-alike plates"})
 
 

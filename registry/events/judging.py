@@ -3,7 +3,7 @@
 from sqlalchemy import delete
 
 from registry.cases.opening import open_case
-from registry.common.time import utcnow
+from registry.common.time import local_date, utcnow
 from registry.compliance.facts import Facts
 from registry.compliance.services import Check, check_read
 from registry.events.models import Decision, PassImage, PlateEvent, Severity, Verdict, Violation, ViolationStatus
@@ -12,6 +12,7 @@ from registry.events.writing import ChildRows, NewPass
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.policies.sets import ensure, set_id_of
+from registry.rules.picture_colour import overrules_camera
 
 
 def judge(
@@ -23,8 +24,9 @@ def judge(
     plate_box: list[int] | None = None,
 ) -> None:
     """(Re)compute the pass's verdict and its open violations from the best read. The pictures are
-    analysed first only when the rules need them: the colour for an unregistered or a registered
-    new-energy vehicle, the quality before a deny; otherwise later, off the gate's path.
+    analysed first only when the decision may rest on them: the quality before a deny, the colour where
+    the bureau's policy lets the picture's colour overrule the camera's; otherwise later, off the gate's
+    path.
 
     A pass this batch created (a NewPass) is written by the batch itself; a stored one goes through the
     session."""
@@ -36,7 +38,7 @@ def judge(
     at = plate_event.captured_at
     kind = plate_event.vehicle_type
     check = check_read(plate_event.plate_raw, colour, gate.firm, at, facts, None, gate, pass_id, kind)
-    if pictures and (needs_colour(check) or check.verdict.decision == "deny"):
+    if pictures and (check.verdict.decision == "deny" or picture_decides(facts.policies(local_date(at)))):
         analysis = analyse_best(list(pictures), plate_box)
         note_colour(plate_event, analysis)
         if analysis is not None:
@@ -74,12 +76,13 @@ def _raise_violations(
         )
         children.daily.violations_removed(removed.all())
     findings = [f for f in check.verdict.findings if f.severity in ("deny", "review")]
+    findings += check.verdict.questions  # for a person: into the case, never into the decision
     alerted = findings and check.verdict.alert_ids  # the levels matter only to findings about an alert
     levels = {a.id: a.level for a in facts.alerts_at(plate_event.captured_at)} if alerted else {}
     open_case(plate_event, gate, Decision(check.verdict.decision), findings, levels, children, stored)
     if not findings:
         return
-    context = _context(gate, check)
+    context, questions = _context(gate, check), check.verdict.questions
     for finding in findings:
         children.add(
             Violation,
@@ -94,7 +97,8 @@ def _raise_violations(
                 "alert_level": levels.get(finding.alert_id),
                 "severity": Severity(finding.severity),
                 "status": ViolationStatus.OPEN,
-                "context": context,
+                # a question is not in the verdict's findings: its violation carries it
+                "context": context | {"finding": finding.as_dict()} if finding in questions else context,
                 "created_at": utcnow(),
                 "updated_at": utcnow(),
             },
@@ -119,11 +123,9 @@ def _context(gate: Gate, check: Check) -> dict:
     }
 
 
-def needs_colour(check: Check) -> bool:
-    """The plate colour decides the verdict for an unregistered vehicle (is it a truck?) and for a
-    registered new-energy one (is it really new energy?)."""
-    vehicle = check.vehicle
-    return vehicle is None or (vehicle.emission_stage is not None and vehicle.emission_stage.value == "D")
+def picture_decides(policies) -> bool:
+    """The picture's colour is an input of the rules only where the bureau's policy says so on purpose."""
+    return any(p.rule == "PICTURE_COLOUR" and overrules_camera(p.params) for p in policies)
 
 
 def store_images(plate_event: PlateEvent, pictures: list[PassPicture], children: ChildRows) -> None:

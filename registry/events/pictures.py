@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from registry.common.time import utcnow
 from registry.events.models import PassImage, PlateEvent
-from registry.events.plate_text import PolicyByDay, check_plate_text
+from registry.events.picture_questions import PolicyByDay, check_picture_colour, check_plate_text
 from registry.extensions import db
 from registry.pictures.analysis import PLATE, VEHICLE, Analysis, analyse
 from registry.pictures.decoding import ImageRejected
@@ -169,6 +169,7 @@ def record_analyses(results: list[tuple[Waiting, Analysis | None]]) -> int:
             setattr(row, key, value)
         if row.kind == PLATE or not any(i.kind == PLATE and i.valid for i in row.plate_event.images):
             note_colour(row.plate_event, analysis)
+            check_picture_colour(row.plate_event, picture_facts(analysis), policies)
             check_plate_text(row.plate_event, analysis.text, policies)
     db.session.flush()  # services flush, the caller commits
     return len(rows)

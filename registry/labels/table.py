@@ -22,6 +22,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "STAGE_INFERENCE": ("排放阶段推定", "emission stage inferred"),
         "NEV_MISMATCH": ("新能源号牌不符", "new-energy plate mismatch"),
         "PICTURE_QUALITY": ("图片质量", "picture quality"),
+        "PICTURE_COLOUR": ("号牌颜色复核", "plate colour checked against the picture"),
         "CLONED_PLATE": ("套牌嫌疑", "suspected cloned plate"),
         "SCOPE": ("管控车辆范围", "vehicles in scope"),
         "DOCUMENT_REVIEW": ("车辆证件审核", "vehicle document review"),

@@ -67,8 +67,27 @@ class PhaseOutParams(StrictSchema):
     fuel_types = ma.fields.List(Text(validate=ma.validate.OneOf(_values(FuelType))), required=True)
 
 
-class NevMismatchParams(StrictSchema):
-    min_colour_confidence = ma.fields.Float(validate=at_least(0, 1))
+class PictureColourParams(StrictSchema):
+    """号牌颜色复核: when the plate colour measured in the picture differs from the camera's. A question for a
+    person; the picture replaces the camera's colour in the rules only where `overrules_camera` is set on
+    purpose together with the precision measured for it (held out, on the bureau's own cameras)."""
+
+    min_confidence = ma.fields.Float(load_default=0.6, validate=at_least(0, 1))
+    severity = Text(load_default="review", validate=ma.validate.OneOf(["review", "info"]))
+    overrules_camera = ma.fields.Boolean(load_default=False)
+    measured_precision = ma.fields.Float(
+        allow_none=True, validate=at_least(0, 1), metadata={"description": "share of disagreements the picture won"}
+    )
+    precision_basis = Text(allow_none=True, validate=length(300), metadata={"description": "how it was measured"})
+
+    @ma.validates_schema
+    def _overruling_names_its_precision(self, data, **_kwargs):
+        if data.get("overrules_camera") and (data.get("measured_precision") is None or not data.get("precision_basis")):
+            raise ma.ValidationError(
+                "以图片颜色判定须写明所依据的实测准确率及其测量方法 / overruling the camera needs the measured"
+                " precision it relies on (measured_precision) and how it was measured (precision_basis).",
+                "overrules_camera",
+            )
 
 
 class PictureQualityParams(StrictSchema):
@@ -138,7 +157,8 @@ PARAMS_BY_RULE = {
     "PHASE_OUT": PhaseOutParams,
     "UNREGISTERED_VEHICLE": Params,
     "STAGE_UNKNOWN": Params,
-    "NEV_MISMATCH": NevMismatchParams,
+    "NEV_MISMATCH": Params,
+    "PICTURE_COLOUR": PictureColourParams,
     "DOCUMENT_REVIEW": DocumentReviewParams,
     "UNREADABLE_PLATE": Params,
     "PICTURE_QUALITY": PictureQualityParams,

@@ -19,6 +19,7 @@ from registry.rules.facts import (
     VehicleFacts,
     Verdict,
 )
+from registry.rules.picture_colour import colour_question, overrules_camera
 from registry.rules.stages import NEW_ENERGY, at_least, at_most, infer_stage
 
 # Used only when no SCOPE policy is in force: the plan's heavy-vehicle scope.
@@ -27,7 +28,6 @@ DEFAULT_SCOPE = {
     "plate_colors": ["yellow", "yellow_green"],
 }
 ALL_FREIGHT = "all"  # a staggered-transport cell that bans every truck, new energy included
-DEFAULT_COLOUR_CONFIDENCE = 0.6  # NEV_MISMATCH without a min_colour_confidence parameter
 
 
 class _Evaluation:
@@ -42,6 +42,7 @@ class _Evaluation:
         self.findings: list[Finding] = []
         self.used: set[int] = set()
         self.alert_ids: list[int] = []
+        self.questions: list[Finding] = []
         self.picture: Picture | None = read.picture
 
     def policies(self, rule: str) -> list[Policy]:
@@ -67,7 +68,14 @@ class _Evaluation:
         severities = {f.severity for f in self.findings}
         decision = "deny" if "deny" in severities else "review" if "review" in severities else "pass"
         return Verdict(
-            decision, tuple(self.findings), tuple(sorted(self.used)), inferred, plate, stage, tuple(self.alert_ids)
+            decision,
+            tuple(self.findings),
+            tuple(sorted(self.used)),
+            inferred,
+            plate,
+            stage,
+            tuple(self.alert_ids),
+            tuple(self.questions),
         )
 
 
@@ -124,16 +132,17 @@ def evaluate(
 
 
 def _colour(ev: _Evaluation, read: Read) -> str | None:
-    """The plate colour the rules use: the camera's, unless the picture measured another one with
-    enough confidence (NEV_MISMATCH's `min_colour_confidence`); the disagreement is recorded."""
+    """The plate colour the rules use: the camera's. A picture measuring another one raises a question
+    for a person (PICTURE_COLOUR); only a policy that says so on purpose lets the picture's colour in."""
     picture = read.picture
     if picture is None or picture.colour is None or picture.colour == read.plate_color:
         return read.plate_color
-    for policy in ev.in_force.get("NEV_MISMATCH", []):
-        if picture.confidence >= policy.params.get("min_colour_confidence", DEFAULT_COLOUR_CONFIDENCE):
-            ev.used.add(policy.id)
-            ev.add(policy, "info", msg.colour_disagrees(read.plate_color, picture.colour), note="PICTURE_COLOUR")
-            return picture.colour
+    for policy in ev.policies("PICTURE_COLOUR"):
+        question = colour_question(read.plate_color, picture, policy)
+        if question is not None:
+            ev.questions.append(question)
+            if overrules_camera(policy.params):
+                return picture.colour
     return read.plate_color
 
 

@@ -121,6 +121,7 @@ class Finding:
     note: str | None = None  # e.g. EXEMPTED
     alert_id: int | None = None  # the alert a staggered-transport finding is about
     related_pass_id: int | None = None  # the other pass a cloned-plate finding compares this one with
+    detail: Mapping | None = None  # what a person needs beside the message (a colour question's figures)
 
     def as_dict(self) -> dict:
         data = {
@@ -137,18 +138,23 @@ class Finding:
             data["alert_id"] = self.alert_id
         if self.related_pass_id is not None:
             data["related_pass_id"] = self.related_pass_id
+        if self.detail:
+            data["detail"] = dict(self.detail)
         return data
 
 
 @dataclass(frozen=True)
 class Verdict:
-    decision: str  # pass, deny, review
+    decision: str  # pass, deny, review: from the findings alone
     findings: tuple[Finding, ...]
     policy_ids: tuple[int, ...]
     stage_inferred: bool
     plate: str  # normalised
     stage: str | None  # the stage the rules used
     alert_ids: tuple[int, ...] = ()
+    # Questions for a person that never decide (a picture's colour against the camera's): they go to the
+    # pass's case for review, the barrier does what the findings say.
+    questions: tuple[Finding, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -159,4 +165,5 @@ class Verdict:
             "plate": self.plate,
             "emission_stage": self.stage,
             "alert_ids": list(self.alert_ids),
+            "questions": [q.as_dict() for q in self.questions],
         }

@@ -100,11 +100,22 @@ def exempted(text: tuple[str, str]) -> tuple[str, str]:
     return (f"已豁免：{zh}", f"exempted: {en}")
 
 
-def colour_disagrees(claimed: str | None, measured: str) -> tuple[str, str]:
-    said = COLOURS_ZH.get(claimed, "未报颜色") if claimed else "未报颜色"
+def colour_question(claimed: str | None, measured: str, confidence: float, overruled: bool) -> tuple[str, str]:
+    """The camera's colour and the picture's disagree: a question for a person (号牌颜色复核)."""
+    said_zh = COLOURS_ZH.get(claimed, claimed) if claimed else "未报颜色"
+    seen_zh = COLOURS_ZH.get(measured, measured)
+    if overruled:
+        return (
+            f"摄像机上报为{said_zh}，图片测得为{seen_zh}（置信度 {confidence:.0%}）；"
+            "按本局政策以图片颜色判定，请人工核对号牌颜色",
+            f"the camera said {claimed or 'no colour'}, the picture measures {measured} (confidence "
+            f"{confidence:.0%}); by the bureau's policy the picture's colour was used: a person checks the plate",
+        )
     return (
-        f"摄像机上报为{said}，图片测得为{COLOURS_ZH.get(measured, measured)}，按图片判定",
-        f"the camera said {claimed or 'no colour'}, the picture shows {measured}: the picture is used",
+        f"摄像机上报为{said_zh}，图片测得为{seen_zh}（置信度 {confidence:.0%}），请人工核对号牌颜色；"
+        "闸机按摄像机颜色判定",
+        f"the camera said {claimed or 'no colour'}, the picture measures {measured} (confidence "
+        f"{confidence:.0%}): a person checks the plate; the gate decided by the camera's colour",
     )
 
 

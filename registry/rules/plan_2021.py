@@ -198,6 +198,18 @@ POLICIES = [
         "clause": "号牌识别结果与图片复核不一致的，转人工复核，不单独作为禁止通行依据"
         " / a plate read that the picture contradicts is checked by a person, never denied on that alone",
     },
+    {
+        "id": 18,
+        "rule": "PICTURE_COLOUR",
+        # 号牌颜色复核: the colour measured in the picture against the camera's. A question for a person, never
+        # the rules' input: held out, the analysis reads 8 whole-vehicle photos in 10 right (docs/pictures.md),
+        # cameras far more. `overrules_camera` with a `measured_precision` and its basis turns that around.
+        "params": {"min_confidence": 0.6, "severity": "review", "overrules_camera": False},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": "图片测得号牌颜色与摄像机不一致的，转人工核对，闸机按摄像机颜色判定"
+        " / a picture's colour that differs from the camera's is checked by a person; the gate goes by the camera",
+    },
 ]
 
 
