@@ -9,9 +9,13 @@ export FLASK_APP := wsgi
 run: bootstrap ## run registry, gateway, broker (if none answers) and demo data
 	$(PY) scripts/run_local.py
 
+# In parallel, a worker per core and at least two (pytest-xdist); a test file stays on one worker, so that
+# its module fixtures (a served district, a broker) are made once. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 2 ] && n=2; echo $$n)
+
 test: bootstrap ## run the whole test suite
 	@sh scripts/ensure_system_packages.sh test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bootstrap: system-packages $(VENV)/.installed
 

@@ -1,12 +1,18 @@
 """Schema built once by the migrations; each test runs inside a transaction rolled back after it.
 
-The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. Run in parallel
+(pytest-xdist, `make test`), each worker has a database of its own: a SQLite file under its own temporary
+folder, or on PostgreSQL the named database with the worker's name appended, made for the run and
+dropped after it.
 """
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from registry import create_app
 from registry.accounts.models import Role
@@ -28,33 +34,52 @@ pytest_plugins = [
 ]
 
 
-def test_database_url(tmp_path_factory) -> str:
+@contextmanager
+def test_database(tmp_path_factory, worker: str):
+    """The URL of this worker's database (`worker` is xdist's gw0, gw1...; `master` when not parallel)."""
     url = os.environ.get("TEST_DATABASE_URL")
-    return (
-        database_url(url, "TEST_DATABASE_URL") if url else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    )
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    url = database_url(url, "TEST_DATABASE_URL")
+    if worker == "master":
+        yield url
+        return
+    named = make_url(url)
+    own = f"{named.database}_{worker}"
+    admin = create_engine(named.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{own}"'))
+    try:
+        yield named.set(database=own).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": test_database_url(tmp_path_factory),
-            "IMAGE_DIR": str(tmp_path_factory.mktemp("images")),
-            # The tests replay passes of 2021 and 2022, when the plan's dates applied: those clocks are right.
-            "CAMERA_CLOCK_BEHIND_DAYS": 36_600,
-        }
-    )
-    with app.app_context():
-        downgrade(revision="base")  # a database left by an earlier run starts from empty too
-        upgrade()
-        db.session.remove()
-        # Commits inside a test release a SAVEPOINT; the outer transaction is never committed.
-        db.session.configure(join_transaction_mode="create_savepoint")
-    yield app
-    with app.app_context():  # close the pool's connections now, not whenever they are collected
-        db.engine.dispose()
+def app(tmp_path_factory, worker_id):
+    with test_database(tmp_path_factory, worker_id) as url:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "IMAGE_DIR": str(tmp_path_factory.mktemp("images")),
+                # The tests replay passes of 2021 and 2022, when the plan's dates applied: those clocks are right.
+                "CAMERA_CLOCK_BEHIND_DAYS": 36_600,
+            }
+        )
+        with app.app_context():
+            downgrade(revision="base")  # a database left by an earlier run starts from empty too
+            upgrade()
+            db.session.remove()
+            # Commits inside a test release a SAVEPOINT; the outer transaction is never committed.
+            db.session.configure(join_transaction_mode="create_savepoint")
+        yield app
+        with app.app_context():  # close the pool's connections now, not whenever they are collected
+            db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
