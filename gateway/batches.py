@@ -11,11 +11,12 @@ from sqlalchemy.orm import joinedload
 
 from gateway.handlers import Outgoing, Prepared, Rejected, dead_letter, prepare, respond, unknown_gate
 from registry.common.statements import one_of, prebuilt
-from registry.compliance.facts import PolicyCache
-from registry.events.ingest import Arrival, lock_gates, record_plate_events
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.gates.services import note_heartbeats
+from registry.ingest import Arrival, record_plate_events
+from registry.ingest.facts import PolicyCache
+from registry.ingest.pipeline import lock_gates
 
 
 def store_batch(batch: list, tally: Counter, policy_cache: PolicyCache) -> Outgoing:

@@ -40,9 +40,9 @@ from gateway.failures import (
 )
 from gateway.handlers import TOPICS, Outgoing, dead_letter
 from registry.common.heap import freeze_startup_objects
-from registry.compliance.facts import PolicyCache
 from registry.events.pictures import analyse_waiting, pictures_to_analyse, record_analyses
 from registry.extensions import db, write_transactions
+from registry.ingest.facts import PolicyCache
 from registry.partitions.services import ensure_configured
 
 log = logging.getLogger(__name__)

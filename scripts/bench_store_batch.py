@@ -55,8 +55,8 @@ def main() -> None:
 def _timings(args, folder: Path) -> list[float]:
     from gateway.batches import store_batch
     from registry.app import create_app
-    from registry.compliance.facts import PolicyCache
     from registry.extensions import db
+    from registry.ingest.facts import PolicyCache
 
     app = create_app()
     gate = sorted(json.loads((folder / "demo.json").read_text(encoding="utf-8"))["gate_secrets"])[0]

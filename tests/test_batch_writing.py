@@ -1,4 +1,4 @@
-"""Writing a batch without the ORM unit of work (registry/events/writing.py), on both engines."""
+"""Writing a batch without the ORM unit of work (registry/ingest/write.py), on both engines."""
 
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -8,39 +8,30 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from registry.events.models import PlateEvent, PlateRead, Verdict
-from registry.events.writing import (
-    COPY_FROM_ROWS,
-    PASS_KEYS,
-    ChildRows,
-    NewPass,
-    NewPasses,
-    NewVerdict,
-    insert_tables,
-    write_batch,
-)
 from registry.extensions import db
 from registry.gates.services import create_gate
+from registry.ingest.passes import PassRow, VerdictRow
+from registry.ingest.records import Rows
+from registry.ingest.write import COPY_FROM_ROWS, PASS_KEYS, insert_rows, write
 
 MOMENT = datetime(2022, 3, 1, 2, 0, tzinfo=UTC)
 
 
-def stored_pass(gate, event_id: str, **overrides) -> NewPass:
+def stored_pass(gate, event_id: str, **overrides) -> PassRow:
     """A new pass with a pass verdict, written through the batch writer."""
     db.session.flush()
     values = {"plate_raw": "晋H20001", "plate": "晋H20001", "plate_color": None, "direction": "in", "confidence": 0.9}
-    new_pass = NewPass(gate_id=gate.id, event_id=event_id, captured_at=MOMENT, **values | overrides)
+    new_pass = PassRow(gate_id=gate.id, event_id=event_id, captured_at=MOMENT, **values | overrides)
     new_pass.verdict.decision = "pass"
-    passes = NewPasses()
-    passes.add(new_pass)
-    write_batch(passes, ChildRows(), {gate.id: gate.firm_id})
+    write(Rows(new_passes=[new_pass]))
     return new_pass
 
 
-@pytest.mark.parametrize(("record", "model"), [(NewPass, PlateEvent), (NewVerdict, Verdict)])
+@pytest.mark.parametrize(("record", "model"), [(PassRow, PlateEvent), (VerdictRow, Verdict)])
 def test_batch_records_carry_every_column_of_their_table(record, model):
     """A column added to the model but not to the record would never be written for new passes."""
     columns = {c.key for c in model.__table__.columns} - set(PASS_KEYS)  # the writer adds these
-    if record is NewVerdict:
+    if record is VerdictRow:
         columns -= {"id"}  # a verdict's id comes from its sequence
     assert columns <= {f.name for f in fields(record)}
 
@@ -63,7 +54,7 @@ def test_rows_lacking_a_column_take_its_python_default_or_null(make_firm):
         read | {"event_id": "w-1", "plate_raw": "晋H20001", "confidence": 0.8, "received_at": MOMENT},
         read | {"event_id": "w-2", "plate_raw": "晋H2OOO1"},
     ]
-    insert_tables(db.session.connection(), [(PlateRead.__table__, rows)])
+    insert_rows(db.session.connection(), [(PlateRead.__table__, rows)])
     db.session.commit()
     first, second = db.session.scalars(select(PlateRead).order_by(PlateRead.event_id)).all()
     assert (first.confidence, first.received_at) == (0.8, MOMENT)
@@ -88,5 +79,5 @@ def test_a_read_stored_twice_raises_the_integrity_error_sqlalchemy_would(make_fi
     }
     rows = [read | {"event_id": f"d-{i}", "captured_at": new_pass.captured_at} for i in range(count - 1)]
     with pytest.raises(IntegrityError):
-        insert_tables(db.session.connection(), [(PlateRead.__table__, [*rows, rows[0]])])
+        insert_rows(db.session.connection(), [(PlateRead.__table__, [*rows, rows[0]])])
     db.session.rollback()

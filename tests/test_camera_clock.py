@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from registry.accounts.models import Role
-from registry.events.ingest import clock_is_wrong
 from registry.events.models import PlateEvent
 from registry.extensions import db
 from registry.gates.services import create_gate
+from registry.ingest.reads import clock_is_wrong
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

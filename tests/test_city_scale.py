@@ -10,13 +10,13 @@ from registry.accounts.models import Role
 from registry.alerts.models import Alert
 from registry.common.time import local_date
 from registry.dashboard.services import top_firms, top_rules, violations_per_day
-from registry.events.ingest import Arrival, record_plate_events
 from registry.events.models import PlateEvent, Verdict, Violation
 from registry.events.schemas import GateEventSchema
-from registry.events.writing import COPY_FROM_ROWS
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.gates.services import create_gate
+from registry.ingest import Arrival, record_plate_events
+from registry.ingest.write import COPY_FROM_ROWS
 from registry.statistics.models import DailyPasses, DailyViolations
 from registry.statistics.services import differences
 

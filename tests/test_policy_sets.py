@@ -8,18 +8,20 @@ from sqlalchemy import text
 
 from gateway.consumer import Inbound, Store
 from registry.events.models import PlateEvent
-from registry.events.writing import COPY_FROM_ROWS
 from registry.extensions import db
 from registry.gates.services import create_gate
+from registry.ingest.passes import PassRow
+from registry.ingest.records import Rows
+from registry.ingest.write import COPY_FROM_ROWS, write
 from registry.policies.models import Policy
 from registry.policies.sets import policy_ids_of, set_id_of
-from tests.test_batch_writing import MOMENT, ChildRows, NewPass, NewPasses, write_batch
+from tests.test_batch_writing import MOMENT
 
 
-def batch(gate, prefix: str, policies: list[int], count: int) -> NewPasses:
-    passes = NewPasses()
+def batch(gate, prefix: str, policies: list[int], count: int) -> Rows:
+    passes = []
     for i in range(count):
-        new_pass = NewPass(
+        new_pass = PassRow(
             gate_id=gate.id,
             event_id=f"{prefix}-{i}",
             plate_raw="晋H20001",
@@ -31,8 +33,8 @@ def batch(gate, prefix: str, policies: list[int], count: int) -> NewPasses:
         )
         new_pass.verdict.decision = "pass"
         new_pass.verdict.policy_set_id = set_id_of(policies)
-        passes.add(new_pass)
-    return passes
+        passes.append(new_pass)
+    return Rows(new_passes=passes)
 
 
 def one(sql: str, **params):
@@ -49,7 +51,7 @@ def test_a_set_id_stands_for_its_policies_whatever_their_order():
 def test_passes_of_one_batch_share_one_set_row(make_firm, count):
     gate, _ = create_gate(None, make_firm(name="钢铁集团"), "北门")
     db.session.flush()
-    write_batch(batch(gate, "s", [7, 3, 901], count), ChildRows(), {gate.id: gate.firm_id})
+    write(batch(gate, "s", [7, 3, 901], count))
     db.session.commit()
     set_id = set_id_of([3, 7, 901])
     assert one("SELECT count(*) FROM verdicts WHERE policy_set_id = :s", s=set_id) == count
@@ -66,11 +68,11 @@ def test_a_set_written_by_a_rolled_back_batch_is_written_again(make_firm):
     gate, _ = create_gate(None, make_firm(name="电厂"), "南门")
     db.session.commit()
     savepoint = db.session.begin_nested()
-    write_batch(batch(gate, "lost", [4, 44], 2), ChildRows(), {gate.id: gate.firm_id})
+    write(batch(gate, "lost", [4, 44], 2))
     assert one("SELECT count(*) FROM policy_sets WHERE id = :s", s=set_id_of([4, 44])) == 1
     savepoint.rollback()
     assert one("SELECT count(*) FROM policy_sets WHERE id = :s", s=set_id_of([4, 44])) == 0
-    write_batch(batch(gate, "kept", [4, 44], 2), ChildRows(), {gate.id: gate.firm_id})
+    write(batch(gate, "kept", [4, 44], 2))
     db.session.commit()
     assert one("SELECT count(*) FROM verdicts v JOIN policy_sets s ON s.id = v.policy_set_id") == 2
 

@@ -21,4 +21,4 @@ class Checks(MethodView):
         """May this plate pass this firm's gate at this moment, and if not, why? Stores nothing."""
         firm = get_firm(data["firm_id"])
         colour = data.get("plate_color")
-        return check_read(data["plate"], colour.value if colour else None, firm, data.get("at") or utcnow()).as_dict()
+        return check_read(data["plate"], colour.value if colour else None, firm, data.get("at") or utcnow())

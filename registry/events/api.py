@@ -15,7 +15,6 @@ from registry.common.services import get_or_404, not_found
 from registry.common.time import local_day_bounds
 from registry.events.auth import require_gate
 from registry.events.evidence import evidence_jpeg, image_file, thumbnail_file
-from registry.events.ingest import record_plate_event
 from registry.events.models import DeadLetter, PlateEvent, Verdict
 from registry.events.schemas import (
     DeadLetterSchema,
@@ -27,6 +26,7 @@ from registry.events.schemas import (
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import normalise_plate
+from registry.ingest import record_plate_event
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="过车记录 Gate events and passes")
 

@@ -1,6 +1,6 @@
-"""The pictures of a read at ingest: stored and decoded once, analysed (plate colour, quality) at once
-when the rules need it, otherwise soon after by `analyse_pending`, so the gate's answer never waits for
-analysis it does not use."""
+"""Pictures analysed after the gate answered (plate colour, quality, plate text): those the gate's pipeline
+did not need to measure (registry.ingest.pictures), soon after, by `analyse_pending`, so that the gate's
+answer never waits for analysis it does not use; and the questions they raise for a person."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,93 +16,20 @@ from registry.common.time import utcnow
 from registry.events.models import PassImage, PlateEvent
 from registry.events.picture_questions import PolicyByDay, check_picture_colour, check_plate_text
 from registry.extensions import db
+from registry.ingest.pictures import analysis_columns, measured_colour, picture_facts
 from registry.pictures.analysis import PLATE, VEHICLE, Analysis, analyse
 from registry.pictures.decoding import ImageRejected
-from registry.pictures.store import CheckedImage, image_path, load_stored, store_image
+from registry.pictures.store import image_path, load_stored
 from registry.pictures.text import read_plate_text
-from registry.rules import Picture
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class PassPicture:
-    kind: str  # plate (a crop) or vehicle (a whole-vehicle photo)
-    checked: CheckedImage
-    image: np.ndarray | None
-    analysis: Analysis | None = None
-
-
-def take_pictures(images: dict[str, bytes]) -> list[PassPicture]:
-    """Check, decode and store each picture of a read (an invalid one is kept as a record)."""
-    if not images:
-        return []
-    folder, cap = Path(current_app.config["IMAGE_DIR"]), current_app.config["MAX_IMAGE_BYTES"]
-    pictures = []
-    for kind, data in images.items():
-        checked, image = store_image(data, folder, cap)
-        pictures.append(PassPicture(kind, checked, image))
-    return pictures
-
-
-def analyse_best(pictures: list[PassPicture], plate_box: list[int] | None) -> Analysis | None:
-    """Analyse the picture that shows the plate best: a crop, else the vehicle photo (at the camera's
-    rectangle when it sent one). Every analysed picture keeps its analysis."""
-    chosen = _best(pictures)
-    if chosen is None:
-        return None
-    box = tuple(plate_box) if plate_box and chosen.kind == VEHICLE else None
-    chosen.analysis = analyse(chosen.image, PLATE if chosen.kind == PLATE else VEHICLE, box)
-    return chosen.analysis
-
-
-def _best(pictures: list[PassPicture]) -> PassPicture | None:
-    usable = [p for p in pictures if p.image is not None]
-    return next((p for p in usable if p.kind == PLATE), None) or next(iter(usable), None)
-
-
-def picture_facts(analysis: Analysis | None) -> Picture | None:
-    if analysis is None:
-        return None
-    quality = analysis.quality
-    return Picture(
-        analysis.colour,
-        analysis.confidence,
-        quality.sharpness if quality else None,
-        quality.brightness if quality else None,
-        quality.overexposed if quality else None,
-        quality.plate_width if quality else None,
-    )
-
-
-def analysis_columns(analysis: Analysis | None) -> dict:
-    """PassImage columns for an analysis (all None when the picture is not analysed yet)."""
-    if analysis is None:
-        return {}
-    quality = analysis.quality
-    return {
-        "colour": analysis.colour,
-        "colour_confidence": analysis.confidence,
-        "plate_box": list(analysis.box) if analysis.box else None,
-        "sharpness": quality.sharpness if quality else None,
-        "brightness": quality.brightness if quality else None,
-        "overexposed": quality.overexposed if quality else None,
-        "plate_width": quality.plate_width if quality else None,
-        "analysis_ms": analysis.ms,
-        "analysed_at": utcnow(),
-        "plate_text": analysis.text.text if analysis.text else None,
-        "plate_text_confidence": analysis.text.confidence if analysis.text else None,
-        **({"text_read_at": utcnow()} if analysis.text_read else {}),
-    }
-
-
 def note_colour(plate_event: PlateEvent, analysis: Analysis | None) -> None:
     """Keep the measured colour on the pass, and whether it disagrees with the camera's claim."""
-    if analysis is None or analysis.colour is None:
-        return
-    claimed = plate_event.plate_color.value if plate_event.plate_color else None
-    plate_event.measured_colour = analysis.colour
-    plate_event.colour_disagrees = claimed is not None and claimed != analysis.colour
+    measured = measured_colour(plate_event.plate_color.value if plate_event.plate_color else None, analysis)
+    if measured is not None:
+        plate_event.measured_colour, plate_event.colour_disagrees = measured
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from registry.common import jsonio
 from registry.common.i18n import t
 from registry.common.rest import Blueprint
 from registry.events.auth import require_gate
-from registry.events.ingest import record_plate_event
 from registry.events.schemas import GateEventSchema, IngestAnswerSchema
 from registry.events.vendors import alarminfoplate, dahua, hikvision
 from registry.extensions import db
 from registry.gates.services import note_heartbeats
+from registry.ingest import record_plate_event
 
 blp = Blueprint("vendors", __name__, url_prefix="/api/v1/gates", description="厂商推送 Camera vendor pushes")
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from functools import lru_cache
 from math import asin, cos, radians, sin, sqrt
 
 from registry.rules import messages as msg
-from registry.rules.facts import Place, Read, Sightings, VehicleFacts
+from registry.rules.facts import Place, Read, Sighting, Sightings, VehicleFacts
 
 EARTH_KM = 6371.0088  # mean radius
 
@@ -78,3 +79,48 @@ def cloned_plate(
         count = sightings.type_contradictions + 1
         if count >= params.get("type_contradictions", 3):
             yield msg.cloned_type(count, vehicle.vehicle_class, read.vehicle_type), None
+
+
+CANDIDATES = 50  # passes of one plate at other gates within a few hours: a handful; a bound all the same
+
+
+def sightings_of(
+    here: Place | None,
+    at,
+    gate_id: int,
+    pass_id: int | None,
+    params: Mapping,
+    placed: list[tuple],
+    colour_contradicts: bool,
+    colour_contradictions: int,
+    type_contradicts: bool,
+    type_contradictions: int,
+) -> Sightings | None:
+    """What the check compares a read with, from the plate's passes at gates with coordinates (`placed`:
+    rows of id, plate, gate id, time, gate name, latitude, longitude) and the counts of earlier
+    contradicting reads; None when there is nothing to compare."""
+    if here is None and not colour_contradicts and not type_contradicts:
+        return None
+    elsewhere = None
+    if here is not None:
+        window = timedelta(hours=params.get("window_hours", 6))
+        others = [row for row in placed if row[2] != gate_id and row[0] != pass_id and abs(row[3] - at) <= window]
+        elsewhere = _fastest(others, here, at)
+    return Sightings(
+        here,
+        elsewhere,
+        colour_contradictions if colour_contradicts else 0,
+        type_contradictions if type_contradicts else 0,
+    )
+
+
+def _fastest(candidates: list[tuple], here: Place, at) -> Sighting | None:
+    """Of the plate's passes at other gates, the one that asks the highest speed."""
+    best, fastest = None, -1.0
+    for other_id, _plate, _gate, other_at, name, latitude, longitude in candidates[:CANDIDATES]:
+        place = Place(latitude, longitude)
+        hours = max(abs((at - other_at).total_seconds()) / 3600, 1 / 3600)
+        speed = distance_km(here, place) / hours
+        if speed > fastest:
+            best, fastest = Sighting(other_id, name, other_at, place), speed
+    return best

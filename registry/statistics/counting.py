@@ -1,8 +1,9 @@
 """Keeping the daily counts in step with a batch of passes, in the batch's own transaction.
 
 A batch adds one to its new passes' days and takes back what it changes: a stored pass re-judged by a
-better read leaves its old decision's count and its old open violations' counts, and enters the new.
-The rows are upserted in key order, so that two batches touching the same days never deadlock."""
+better read leaves its old decision's count and its old open violations' counts, and enters the new
+(registry.ingest.records says which). The rows are upserted in key order, so that two batches touching
+the same days never deadlock."""
 
 from collections import Counter
 
@@ -14,34 +15,22 @@ from registry.statistics.models import DailyPasses, DailyViolations
 
 
 class DailyCounts:
-    """What one batch changes in daily_passes and daily_violations."""
+    """What one batch changes in daily_passes and daily_violations: counts added and taken back, by
+    (local day, gate, ...). Pure until written."""
 
     def __init__(self):
         self.passes: Counter = Counter()
         self.violations: Counter = Counter()
-        self._judged: dict[int, tuple] = {}  # stored pass id -> (pass, firm id): counted at the end
 
-    def rejudging(self, plate_event, firm_id: int) -> None:
-        """A stored pass is about to be judged again: its count leaves its old decision (once)."""
-        if plate_event.id in self._judged:
-            return
-        self._judged[plate_event.id] = (plate_event, firm_id)
-        self.passes[_pass_key(plate_event, firm_id)] -= 1
+    def pass_counted(self, captured_at, gate_id: int, decision: str, firm_id: int, delta: int = 1) -> None:
+        """A pass counted under its decision (delta 1), or taken back from its old one (-1)."""
+        self.passes[(local_date(captured_at), gate_id, getattr(decision, "value", decision), firm_id)] += delta
 
-    def violations_removed(self, rows) -> None:
-        """Stored violations deleted (rows of captured_at, gate_id, firm_id, rule, alert_level)."""
-        for row in rows:
-            self.violations[_violation_key(*row)] -= 1
-
-    def count(self, new_passes, violation_rows, firm_of_gate: dict[int, int]) -> None:
-        """Add the batch's final state: its new passes, the re-judged ones, the violations to insert."""
-        for new_pass in new_passes:
-            self.passes[_pass_key(new_pass, firm_of_gate[new_pass.gate_id])] += 1
-        for plate_event, firm_id in self._judged.values():
-            self.passes[_pass_key(plate_event, firm_id)] += 1
-        for row in violation_rows:
-            key = (row["captured_at"], row["gate_id"], row["firm_id"], row["rule"], row["alert_level"])
-            self.violations[_violation_key(*key)] += 1
+    def violation_counted(
+        self, captured_at, gate_id: int, firm_id: int, rule: str, alert_level, delta: int = 1
+    ) -> None:
+        """A violation raised (delta 1), or an open one taken back by its pass's new verdict (-1)."""
+        self.violations[_violation_key(captured_at, gate_id, firm_id, rule, alert_level)] += delta
 
     def statements(self) -> list[tuple[str, list[tuple]]]:
         """The upserts as SQL for the driver (PostgreSQL), to go in the batch's own pipeline."""
@@ -75,11 +64,6 @@ UPSERT = {
         "DO UPDATE SET violations = daily_violations.violations + excluded.violations, firm_id = excluded.firm_id"
     ),
 }
-
-
-def _pass_key(plate_event, firm_id: int) -> tuple:
-    decision = plate_event.verdict.decision
-    return (local_date(plate_event.captured_at), plate_event.gate_id, getattr(decision, "value", decision), firm_id)
 
 
 def _violation_key(captured_at, gate_id, firm_id, rule, alert_level) -> tuple:

@@ -1,0 +1,268 @@
+"""Stage 2, resolve: what each read of the batch is to the ledger.
+
+- a resend: its (gate, event id) is stored already (or came earlier in the batch): it creates nothing
+  and answers with its pass;
+- a read of the same vehicle at the same gate and direction within the merge window as a pass (stored,
+  or made by this batch), the plate as read or one look-alike character away: it joins that pass, which
+  keeps the best-confidence read and counts the reads; a better read has the pass judged again;
+- otherwise a new pass. A read without a plate (无牌车) never merges: nothing says two are one vehicle.
+
+Stored passes come back as plain rows (PassRow), looked up per gate, plate (look-alikes included) and
+time window, never by a time range of the whole batch (a camera's backlog spanning days stays cheap)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, String, and_, bindparam, column, func, select, type_coerce, values
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from registry.common.models import UTCDateTime
+from registry.common.statements import one_of, prebuilt
+from registry.events.models import PlateEvent, PlateRead, Verdict
+from registry.extensions import db
+from registry.identifiers.plates import lookalike_plates, normalise_plate
+from registry.ingest.passes import Arrival, PassRow, VerdictRow, read_fields
+
+PASSES, VERDICTS, READS = PlateEvent.__table__, Verdict.__table__, PlateRead.__table__
+VERDICT_KEYS = ("decision", "findings", "policy_set_id", "stage_inferred", "emission_stage", "alert_id", "evaluated_at")
+CREATED, MERGED, DUPLICATE = "created", "merged", "duplicate"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one arrival."""
+
+    arrival: Arrival
+    plate_event: PassRow
+    outcome: str  # created, merged, duplicate
+    pictures: list = field(default_factory=list)  # its pictures, once taken (registry.ingest.pictures)
+
+    @property
+    def camera_event_id(self) -> str:
+        return self.arrival.read.get("camera_event_id", self.arrival.read["event_id"])
+
+
+@dataclass
+class Resolved:
+    outcomes: list[Outcome] = field(default_factory=list)
+    new: list[PassRow] = field(default_factory=list)  # created by this batch, in order
+    stored: dict[int, PassRow] = field(default_factory=dict)  # stored passes the batch looked up, by id
+
+    @property
+    def merged(self) -> list[PassRow]:
+        """Stored passes that reads of this batch joined."""
+        return [p for p in self.stored.values() if p.reads_added]
+
+    @property
+    def judged(self) -> list[PassRow]:
+        """Passes to (re)judge: the new ones and stored ones a better read joined."""
+        return [*self.new, *(p for p in self.stored.values() if p.judged)]
+
+    @property
+    def accepted(self) -> list[Outcome]:
+        """The reads to store: every one but the resends."""
+        return [o for o in self.outcomes if o.outcome != DUPLICATE]
+
+
+def resolve(arrivals: list[Arrival], window: timedelta, received: datetime) -> Resolved:
+    """Each arrival's pass and outcome, in order (a read merges into passes of earlier reads too)."""
+    resolved = Resolved()
+    stored = _stored_reads(arrivals, resolved.stored)
+    candidates = _Candidates(window)
+    if window:
+        for plate_event in _stored_passes(arrivals, window, resolved.stored):
+            candidates.add(plate_event)
+    for arrival in arrivals:
+        read, gate_id = arrival.read, arrival.gate.id
+        key = (gate_id, read["event_id"])
+        if key in stored:
+            resolved.outcomes.append(Outcome(arrival, stored[key], DUPLICATE))
+            continue
+        plate = normalise_plate(read["plate"]) if read["plate"] else ""
+        plate_event = candidates.same_pass(gate_id, read, plate) if plate else None
+        if plate_event is None:
+            plate_event = _new_pass(arrival, plate, received)
+            resolved.new.append(plate_event)
+            candidates.add(plate_event)
+            outcome = CREATED
+        else:
+            if (read["confidence"] or 0) > (plate_event.confidence or 0):
+                for name, value in read_fields(read, plate).items():
+                    setattr(plate_event, name, value)
+                plate_event.judged, plate_event.best = True, arrival
+                candidates.add(plate_event)  # findable by its new plate too
+            outcome = MERGED
+        plate_event.read_count += 1
+        plate_event.reads_added += 1
+        stored[key] = plate_event
+        resolved.outcomes.append(Outcome(arrival, plate_event, outcome))
+    return resolved
+
+
+def _new_pass(arrival: Arrival, plate: str, received: datetime) -> PassRow:
+    read = arrival.read
+    return PassRow(
+        gate_id=arrival.gate.id,
+        event_id=read["event_id"],
+        direction=read["direction"],
+        captured_at=read["captured_at"],
+        received_at=received,
+        camera_time=read.get("camera_time"),
+        time_source=read.get("time_source", "camera"),
+        judged=True,
+        best=arrival,
+        **read_fields(read, plate),
+    )
+
+
+class _Candidates:
+    """Passes reads could merge into, by (gate, direction, plate)."""
+
+    def __init__(self, window: timedelta):
+        self.window = window
+        self.by_plate: defaultdict[tuple[int, str, str], list[PassRow]] = defaultdict(list)
+
+    def add(self, plate_event: PassRow) -> None:
+        if plate_event.plate:
+            self.by_plate[(plate_event.gate_id, plate_event.direction, plate_event.plate)].append(plate_event)
+
+    def same_pass(self, gate_id: int, read: dict, plate: str) -> PassRow | None:
+        """The latest pass within the window of the same plate, or of one a look-alike away."""
+        if not self.window:
+            return None
+        moment, direction = read["captured_at"], read["direction"]
+        near = [
+            candidate
+            for alike in (plate, *lookalike_plates(plate))
+            for candidate in self.by_plate.get((gate_id, direction, alike), ())
+            if abs(candidate.captured_at - moment) <= self.window
+        ]
+        return max(near, key=lambda c: c.captured_at) if near else None
+
+
+def _pass_columns():
+    # codes as text (no enum objects), the verdict beside its pass
+    text_of = {"plate_color", "direction"}
+    passes = [type_coerce(c, String) if c.key in text_of else c for c in PASSES.columns]
+    verdict = [type_coerce(VERDICTS.c.decision, String).label("v_decision")]
+    verdict += [VERDICTS.c[key].label(f"v_{key}") for key in VERDICT_KEYS[1:]]
+    return [*passes, *verdict]
+
+
+def _with_verdict(source):
+    return source.join(
+        VERDICTS, and_(VERDICTS.c.plate_event_id == PASSES.c.id, VERDICTS.c.pass_at == PASSES.c.captured_at)
+    )
+
+
+def _row_of(row, known: dict[int, PassRow]) -> PassRow:
+    """A stored pass as a PassRow; one object per pass however often the batch meets it."""
+    plate_event = known.get(row.id)
+    if plate_event is not None:
+        return plate_event
+    values_of = row._mapping
+    columns = {c.key: values_of[c.key] for c in PASSES.columns}
+    verdict = VerdictRow(**{key: values_of[f"v_{key}"] for key in VERDICT_KEYS})
+    verdict.findings = verdict.findings or []
+    plate_event = PassRow(**columns, verdict=verdict, stored=True)
+    known[plate_event.id] = plate_event
+    return plate_event
+
+
+@prebuilt
+def _reads_of(dialect: str):
+    return (
+        select(READS.c.gate_id.label("read_gate"), READS.c.event_id.label("read_event"), *_pass_columns())
+        .select_from(
+            _with_verdict(
+                READS.join(PASSES, and_(PASSES.c.id == READS.c.plate_event_id, PASSES.c.captured_at == READS.c.pass_at))
+            )
+        )
+        .where(one_of(READS.c.gate_id, "gate_ids", dialect), one_of(READS.c.event_id, "event_ids", dialect))
+    )
+
+
+def _stored_reads(arrivals: list[Arrival], known: dict[int, PassRow]) -> dict:
+    """Reads of this batch already stored (resent events), by (gate, event id), in any month: a camera may
+    resend an event with its clock corrected (the unique key of plate_reads holds within a month)."""
+    wanted = {(a.gate.id, a.read["event_id"]) for a in arrivals}
+    event_ids = sorted({event_id for _, event_id in wanted})
+    gate_ids = sorted({gate_id for gate_id, _ in wanted})
+    found: dict = {}
+    for start in range(0, len(event_ids), 1000):
+        parameters = {"gate_ids": gate_ids, "event_ids": event_ids[start : start + 1000]}
+        for row in db.session.execute(_reads_of(), parameters):
+            if (row.read_gate, row.read_event) in wanted:
+                found[(row.read_gate, row.read_event)] = _row_of(row, known)
+    return found
+
+
+@prebuilt
+def _passes_near_pg(_dialect: str):
+    windows = func.unnest(
+        bindparam("plates", type_=ARRAY(String)),
+        bindparam("gate_ids", type_=ARRAY(Integer)),
+        bindparam("since", type_=ARRAY(UTCDateTime())),
+        bindparam("until", type_=ARRAY(UTCDateTime())),
+    ).table_valued(
+        column("plate", String),
+        column("gate_id", Integer),
+        column("since", UTCDateTime()),
+        column("until", UTCDateTime()),
+    )
+    return _passes_in(windows.render_derived(name="w"))
+
+
+def _passes_in(windows):
+    return select(*_pass_columns()).select_from(
+        _with_verdict(
+            windows.join(
+                PASSES,
+                and_(
+                    PASSES.c.plate == windows.c.plate,
+                    PASSES.c.gate_id == windows.c.gate_id,
+                    PASSES.c.captured_at >= windows.c.since,
+                    PASSES.c.captured_at <= windows.c.until,
+                ),
+            )
+        )
+    )
+
+
+def _stored_passes(arrivals: list[Arrival], window: timedelta, known: dict[int, PassRow]) -> list[PassRow]:
+    """The stored passes reads of this batch could merge into: for each read, its gate's passes of its
+    plate and its look-alikes within the window of its time."""
+    windows = sorted(
+        {
+            (alike, a.gate.id, a.read["captured_at"] - window, a.read["captured_at"] + window)
+            for a in arrivals
+            if a.read["plate"]
+            for plate in (normalise_plate(a.read["plate"]),)
+            for alike in (plate, *lookalike_plates(plate))
+        }
+    )
+    if not windows:
+        return []
+    found: dict[int, PassRow] = {}
+    for start in range(0, len(windows), 1000):
+        chunk = windows[start : start + 1000]
+        if db.session.get_bind().dialect.name == "postgresql":
+            plates, gates, since, until = (list(part) for part in zip(*chunk, strict=True))
+            rows = db.session.execute(
+                _passes_near_pg(), {"plates": plates, "gate_ids": gates, "since": since, "until": until}
+            )
+        else:
+            table = values(
+                column("plate", String),
+                column("gate_id", Integer),
+                column("since", UTCDateTime()),
+                column("until", UTCDateTime()),
+                name="w",
+            ).data(chunk)
+            rows = db.session.execute(_passes_in(table.cte("w")))  # SQLite names VALUES' columns in a CTE only
+        for row in rows:
+            found[row.id] = _row_of(row, known)
+    return list(found.values())
