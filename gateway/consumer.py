@@ -18,6 +18,7 @@ import logging
 import os
 import queue
 import signal
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from registry.events.pictures import analyse_waiting, pictures_to_analyse, recor
 from registry.extensions import db, write_transactions
 from registry.ingest.facts import PolicyCache
 from registry.partitions.services import ensure_configured
+from registry.partitions.statistics import STATISTICS_EVERY, analyze_stale
 
 log = logging.getLogger(__name__)
 BATCH_MAX = 500
@@ -52,7 +54,7 @@ ANALYSIS_IDLE_SECONDS = 5.0  # with no pictures waiting for analysis, look again
 PARTITIONS_EVERY = 6 * 3600.0  # seconds between looks for months to partition
 
 
-@dataclass
+@dataclass(slots=True)
 class Inbound:
     topic: str
     payload: bytes
@@ -73,14 +75,15 @@ class Stored:
 
 
 def take_batch(inbox, timeout: float = 0.2) -> list[Inbound]:
-    """The next message (waiting up to `timeout`) and whatever else is already waiting."""
+    """The next messages (waiting up to `timeout`) and whatever else is already waiting, up to about
+    BATCH_MAX. The network process hands messages over in lists (gateway.service.Handover)."""
     try:
-        batch = [inbox.get(timeout=timeout)]
+        batch = list(inbox.get(timeout=timeout))
     except queue.Empty:
         return []
     while len(batch) < BATCH_MAX:
         try:
-            batch.append(inbox.get_nowait())
+            batch.extend(inbox.get_nowait())
         except queue.Empty:
             break
     return batch
@@ -309,6 +312,22 @@ def _rollback() -> None:
         db.session.rollback()
 
 
+def keep_statistics(app, stop) -> None:
+    """A thread of the store process: the statistics of the months being written taken again where
+    autovacuum does not (registry.partitions.statistics), on a connection of its own, so that no batch
+    waits for an ANALYZE."""
+    while not stop.wait(STATISTICS_EVERY):
+        with app.app_context():
+            try:
+                analyze_stale()
+                db.session.commit()
+            except Exception as exc:  # nothing here may stop the store loop
+                _rollback()
+                log.warning("statistics not taken: %s", describe(exc))
+            finally:
+                db.session.remove()
+
+
 def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:
     """Take batches from `inbox`, store them, put a Stored on `done`; until `stop` is set or, in a
     worker process, the gateway process `parent` that started it is gone (also while a batch waits for
@@ -329,6 +348,7 @@ def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:
     in_flight = InFlight(in_flight_file(app.instance_path, app.config["GATEWAY_CLIENT_ID"]))
     store = Store(app, orphaned, in_flight)
     store.prepare(stop)
+    threading.Thread(target=keep_statistics, args=(app, stop), name="gateway-statistics", daemon=True).start()
     while not stop.is_set() and not orphaned():
         batch = take_batch(inbox)
         if batch:
