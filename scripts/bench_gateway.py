@@ -1,15 +1,20 @@
 """Benchmark the gateway against the ceiling of a bare paho-mqtt consumer on this machine.
 
 1. Starts its own Mosquitto (persistence on) and a fresh database (PostgreSQL by default) with
-   the demo district; creates two persistent sessions, one for a bare paho client and one for
-   the gateway, and queues N plate events for both.
+   the demo district and its fleet (scripts/bench_load.py: 30,000 registered trucks of every stage, a
+   fifth of the reads unregistered, every fifth read a second read of a pass, at the demo's seven
+   gates, the demo's orange alert in force); creates two persistent sessions, one for a bare paho
+   client and one for the gateway, and queues N reads for both: the last N*0.3 seconds of the
+   district's gates, as a gateway finds them after a stop.
 2. (a) the bare client drains its session, acknowledging each message: the ceiling.
    (b) the real gateway process (python -m gateway) drains its session into the database with
    verdicts. Prints both rates and their ratio.
-3. With the gateway running, publishes events at a fixed rate and measures publish-to-verdict
-   latency (p50/p95/p99) from the verdicts the gateway publishes.
+3. With the gateway running, publishes reads as they happen (camera time = now) at a fixed rate and
+   measures publish-to-verdict latency (p50/p95/p99) from the verdicts the gateway publishes.
+4. `--runs 7` does all of it seven times, each on a fresh database and broker, and prints the spread.
 
     .venv/bin/python scripts/bench_gateway.py                       # N=20000, 500 events/s
+    .venv/bin/python scripts/bench_gateway.py --runs 7
     .venv/bin/python scripts/bench_gateway.py --database-url sqlite:///tmp/bench.sqlite3
     BENCH_PROFILE=/tmp/spy.txt ...   # also record a py-spy profile of the gateway (pip install py-spy)
 """
@@ -28,7 +33,8 @@ import threading
 import time
 import urllib.request
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +47,7 @@ from paho.mqtt.properties import Properties  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from scripts.bench_load import Reads, fleet, register_fleet  # noqa: E402
 from scripts.benchdb import demo_district, fresh_database  # noqa: E402
 from tests.support.mosquitto import Mosquitto, free_port  # noqa: E402
 
@@ -65,47 +72,20 @@ def make_session(client_id: str, port: int) -> None:
     c.loop_stop()
 
 
-def event(i: int, plate: str) -> dict:
-    return {
-        "event_id": f"bench-{i:07d}",
-        "plate": plate,
-        "plate_color": "yellow",
-        "direction": "in",
-        "captured_at": datetime.now(UTC).isoformat(),
-        "confidence": 0.93,
-    }
-
-
-def live_events(total: int, plates: list[str], mix: str) -> list[dict]:
-    """Events for the latency run, after the drained ones in capture time."""
-    if mix == "repeats":
-        return [event(10_000_000 + i, plates[i % len(plates)]) for i in range(total)]
-    # Camera times 120 s apart (distinct passes), within the camera clock the gateway trusts
-    # (CAMERA_CLOCK_BEHIND_DAYS): from 20 days ago, after the drained events.
-    events, base = [], int(time.time()) - 20 * 86400
-    for i in range(total):
-        if i % 5 == 4:  # a second read of the previous pass, 2 s later: merged into it
-            repeat = dict(events[-1], event_id=f"bench-{10_000_000 + i:07d}")
-            repeat["captured_at"] = datetime.fromtimestamp(base + (i - 1) * 120 + 2, UTC).isoformat()
-            events.append(repeat)
-            continue
-        body = event(10_000_000 + i, plates[i % len(plates)] if i % 10 else f"晋J{i % 100000:05d}")
-        body["captured_at"] = datetime.fromtimestamp(base + i * 120, UTC).isoformat()
-        events.append(body)
-    return events
-
-
-def publish(port: int, gate: str, events, rate: float | None = None, sent_at: dict | None = None) -> None:
+def publish(port: int, events, rate: float | None = None, sent_at: dict | None = None) -> None:
+    """Publish (gate, read) pairs, or at `rate` a second, reads made as they are sent (`events` is then
+    a function of the moment giving the next pair)."""
     c = paho.Client(CallbackAPIVersion.VERSION2, client_id=f"bench-pub-{uuid.uuid4().hex[:6]}", protocol=paho.MQTTv5)
     c.max_inflight_messages_set(1000)
     c.connect("127.0.0.1", port)
     c.loop_start()
     infos, start = [], time.perf_counter()
-    for n, body in enumerate(events):
+    for n, pair in enumerate(events):
         if rate:
             delay = start + n / rate - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
+        gate, body = pair(datetime.now(UTC)) if callable(pair) else pair
         if sent_at is not None:
             sent_at[body["event_id"]] = time.perf_counter()
         infos.append(c.publish(f"gates/{gate}/events", json.dumps(body, ensure_ascii=False), qos=1))
@@ -205,46 +185,35 @@ def batch_summary(port: int) -> str:
     return f"{int(count)} batches, {total / count if count else 0:.0f} messages each on average"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=20_000)
-    parser.add_argument("--rate", type=float, default=500.0)
-    parser.add_argument("--latency-seconds", type=float, default=20.0)
-    parser.add_argument(
-        "--latency-mix",
-        choices=("passes", "repeats"),
-        default="passes",
-        help="passes: distinct passes, every 5th read a second read of the pass before (default); "
-        "repeats: the demo district's 20 trucks over and over, so that nearly every read merges",
-    )
-    parser.add_argument("--database-url", default=None, help="default: a fresh PostgreSQL database")
-    args = parser.parse_args()
+@dataclass
+class Run:
+    bare: float  # msg/s
+    drained: float  # msg/s
+    latency: list[float]  # ms, sorted
 
+    def pct(self, p: float) -> float:
+        return self.latency[min(len(self.latency) - 1, int(len(self.latency) * p))] if self.latency else float("nan")
+
+
+def one_run(args, number: int) -> Run:
     work = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
     url, drop = fresh_database(args.database_url)
     district = demo_district(url, work)
-    env, plates = district.env, district.plates
-    gate = sorted(district.gate_secrets)[0]
+    trucks = fleet()
+    register_fleet(url, trucks)
+    env, gates = district.env, sorted(district.gate_secrets)
     engine = create_engine(url)
-
     broker = Mosquitto(work / "broker")
     broker.start()
     gateway = None
     try:
         make_session(BARE_ID, broker.port)
         make_session(GATEWAY_ID, broker.port)
-        # Distinct passes: every 10th plate unregistered, the rest the demo district's trucks,
-        # each read once (merging is measured by the tests, not here).
-        events = [event(i, plates[i % len(plates)] if i % 10 else f"晋H{i % 100000:05d}") for i in range(args.n)]
-        # 120 s apart, ending well before the live events, and within the camera clock the gateway
-        # trusts (a time years away would be stored at the time of receipt, all in one merge window).
-        drained_base = int(time.time()) - 400 * 86400
-        for i, body in enumerate(events):
-            body["direction"] = "in" if (i // len(plates)) % 2 == 0 else "out"
-            body["captured_at"] = datetime.fromtimestamp(drained_base + i * 120, UTC).isoformat()
+        reads = Reads(gates, trucks, seed=28 + number, prefix=f"run{number}")
+        backlog = reads.backlog(args.n, datetime.now(UTC), timedelta(seconds=0.3))
         started = time.perf_counter()
-        publish(broker.port, gate, events)
-        print(f"queued {args.n} events for two persistent sessions in {time.perf_counter() - started:.1f}s")
+        publish(broker.port, backlog)
+        print(f"queued {args.n} reads for two persistent sessions in {time.perf_counter() - started:.1f}s")
 
         bare = drain_bare(broker.port, args.n)
         print(f"(a) bare paho consumer: {bare:,.0f} msg/s")
@@ -297,6 +266,12 @@ def main() -> int:
             f"    CPU during the drain ({wall:.1f} s on {os.cpu_count()} cores): "
             + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in used.items())
         )
+        with engine.connect() as connection:
+            made = connection.execute(
+                text("SELECT decision, count(*) FROM verdicts GROUP BY decision ORDER BY decision")
+            ).all()
+            cases = connection.execute(text("SELECT count(*) FROM cases")).scalar()
+        print(f"    passes by decision: {dict(made)}, cases {cases}")
 
         latencies, sent_at = [], {}
         done = threading.Event()
@@ -312,24 +287,21 @@ def main() -> int:
         watcher = paho.Client(CallbackAPIVersion.VERSION2, protocol=paho.MQTTv5)
         watcher.on_message = on_verdict
         watcher.connect("127.0.0.1", broker.port)
-        watcher.subscribe(f"gates/{gate}/verdicts", qos=1)
+        watcher.subscribe("gates/+/verdicts", qos=1)
         watcher.loop_start()
         time.sleep(0.5)
-        live = live_events(total, plates, args.latency_mix)
         before = scrape(metrics_port)
-        publish(broker.port, gate, live, rate=args.rate, sent_at=sent_at)
+        publish(broker.port, [reads.next] * total, rate=args.rate, sent_at=sent_at)
         done.wait(120)
         watcher.loop_stop()
         ms = sorted(x * 1000 for x in latencies)
-
-        def pct(p):
-            return ms[min(len(ms) - 1, int(len(ms) * p))]
-
+        run = Run(bare, gw_rate, ms)
         print(
-            f"latency at {args.rate:.0f} events/s ({args.latency_mix}) over {len(ms)} events: p50 {pct(0.5):.1f} ms, "
-            f"p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms, mean {statistics.fmean(ms):.1f} ms"
+            f"latency at {args.rate:.0f} reads/s over {len(ms)} reads: p50 {run.pct(0.5):.1f} ms, "
+            f"p95 {run.pct(0.95):.1f} ms, p99 {run.pct(0.99):.1f} ms, mean {statistics.fmean(ms):.1f} ms"
         )
         print(f"    inside the gateway (receipt to commit): {processing_quantiles(before, scrape(metrics_port))}")
+        return run
     finally:
         if gateway:
             gateway.terminate()
@@ -337,6 +309,32 @@ def main() -> int:
         broker.remove()
         engine.dispose()
         drop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--latency-seconds", type=float, default=20.0)
+    parser.add_argument("--runs", type=int, default=1, help="whole runs, each on a fresh database and broker")
+    parser.add_argument("--database-url", default=None, help="default: a fresh PostgreSQL database")
+    args = parser.parse_args()
+    runs = []
+    for number in range(args.runs):
+        print(f"== run {number + 1} of {args.runs}")
+        runs.append(one_run(args, number))
+    if len(runs) > 1:
+        drains = [r.drained for r in runs]
+        ratios = [r.drained / r.bare for r in runs]
+        median = statistics.median(drains)
+        print(f"== {len(runs)} runs")
+        print("drain msg/s:  " + ", ".join(f"{d:,.0f}" for d in drains))
+        print("ratio:        " + ", ".join(f"{r:.1%}" for r in ratios))
+        print("latency p99:  " + ", ".join(f"{r.pct(0.99):.1f}" for r in runs) + " ms")
+        print(
+            f"drain median {median:,.0f} msg/s, slowest {min(drains) / median:.2f} of the median; ratio median "
+            f"{statistics.median(ratios):.1%}; p99 median {statistics.median(r.pct(0.99) for r in runs):.1f} ms"
+        )
     return 0
 
 

@@ -1,12 +1,11 @@
 """A pass's case as a row, for the gate's pipeline (registry.ingest.records): pure."""
 
-from registry.common.time import utcnow
 from registry.events.models import ViolationStatus
 
 LEVELS = ("yellow", "orange", "red")  # ascending: a case carries the highest level its findings are about
 
 
-def case_rows(decided, findings: list) -> list[tuple[str, dict]]:
+def case_rows(decided, findings: list, now) -> list[tuple[str, dict]]:
     """The open case of a decided pass's findings for a person (those that deny or ask for review, and its
     questions); none without them, nor where the stored pass's case was reviewed already (it stays as it
     was reviewed: its open case, if any, the writer takes back before)."""
@@ -28,8 +27,8 @@ def case_rows(decided, findings: list) -> list[tuple[str, dict]]:
                 "findings_count": len(findings),
                 "alert_level": level,
                 "status": ViolationStatus.OPEN.value,
-                "created_at": utcnow(),
-                "updated_at": utcnow(),
+                "created_at": now,
+                "updated_at": now,
             },
         )
     ]

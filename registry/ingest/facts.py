@@ -31,7 +31,7 @@ from registry.gates.models import Gate
 from registry.identifiers.plates import is_valid_plate, lookalike_plates
 from registry.ingest.passes import GateInfo, PassRow
 from registry.policies.services import policies_in_force
-from registry.rules import AlertFacts, Policy, VehicleFacts
+from registry.rules import AlertFacts, Policy, PolicyBook, VehicleFacts
 from registry.rules.cloned import contradicts_class
 from registry.vehicles.models import Vehicle
 
@@ -65,6 +65,7 @@ class Facts:
     alerts: list[AlertFacts] = field(default_factory=list)
     exemptions: dict[str, set[int]] = field(default_factory=dict)
     policies: dict[date, list[Policy]] = field(default_factory=dict)
+    books: dict[date, PolicyBook] = field(default_factory=dict)  # the same, as the engine looks them up
     placed: dict[str, list[tuple]] = field(default_factory=dict)  # plate -> passes at placed gates
     colour_contradictions: dict[int, int] = field(default_factory=dict)  # id(pass) -> earlier reads
     type_contradictions: dict[int, int] = field(default_factory=dict)
@@ -111,6 +112,7 @@ def gather(judged: list[PassRow], gates: dict[int, GateInfo], cache: PolicyCache
     moments = [p.captured_at for p in judged]
     cache = cache or PolicyCache(seconds=0)
     facts.policies = {day: cache.get(day) for day in {local_date(m) for m in moments}}
+    facts.books = {day: PolicyBook(day, policies) for day, policies in facts.policies.items()}
     plates = {p.plate for p in judged if p.plate and is_valid_plate(p.plate)}
     _vehicles(facts, plates | {alike for plate in plates for alike in lookalike_plates(plate)})
     _alerts(facts, min(moments), max(moments), plates)

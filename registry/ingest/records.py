@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from registry.cases.rows import case_rows
-from registry.common.time import utcnow
 from registry.ingest.decide import Decided
 from registry.ingest.passes import PassRow, VerdictRow
 from registry.ingest.pictures import image_row, measured_colour, reference_row
@@ -40,9 +39,11 @@ class Rows:
 
 
 def build(resolved: Resolved, decided: list[Decided], received: datetime) -> Rows:
+    """The rows of a batch received at `received` (the time its rows are created at)."""
     rows = Rows(new_passes=list(resolved.new))
+    seen: dict[int, dict] = {}  # a vehicle's or a firm's facts as a violation's context keeps them
     for one in decided:
-        _decided_rows(rows, one)
+        _decided_rows(rows, one, received, seen)
     for outcome in resolved.accepted:
         _read_rows(rows, outcome, received)
     rows.changed_passes = resolved.merged
@@ -52,7 +53,7 @@ def build(resolved: Resolved, decided: list[Decided], received: datetime) -> Row
     return rows
 
 
-def _decided_rows(rows: Rows, decided: Decided) -> None:
+def _decided_rows(rows: Rows, decided: Decided, now: datetime, seen: dict[int, dict]) -> None:
     plate_event, gate, verdict = decided.plate_event, decided.gate, decided.verdict
     plate_event.verdict = VerdictRow(
         decision=verdict.decision,
@@ -61,6 +62,7 @@ def _decided_rows(rows: Rows, decided: Decided) -> None:
         stage_inferred=verdict.stage_inferred,
         emission_stage=verdict.stage,
         alert_id=verdict.alert_ids[0] if verdict.alert_ids else None,
+        evaluated_at=now,
     )
     plate_event.vehicle_id = decided.vehicle.id if decided.vehicle is not None else None
     measured = measured_colour(plate_event.plate_color, decided.measured)
@@ -73,7 +75,7 @@ def _decided_rows(rows: Rows, decided: Decided) -> None:
             rows.daily.violation_counted(captured_at, gate_id, firm_id, rule, level, -1)
     rows.daily.pass_counted(plate_event.captured_at, gate.id, verdict.decision, gate.firm_id)
     findings = [f for f in verdict.findings if f.severity in ("deny", "review")] + list(verdict.questions)
-    context = _context(decided) if findings else None
+    context = _context(decided, seen) if findings else None
     for finding in findings:
         level = decided.alert_levels.get(finding.alert_id)
         rows.children["violations"].append(
@@ -91,14 +93,14 @@ def _decided_rows(rows: Rows, decided: Decided) -> None:
                     "status": "open",
                     # a question is not among the verdict's findings: its violation carries it
                     "context": context | {"finding": finding.as_dict()} if finding in verdict.questions else context,
-                    "created_at": utcnow(),
-                    "updated_at": utcnow(),
+                    "created_at": now,
+                    "updated_at": now,
                 },
             )
         )
         rows.daily.violation_counted(plate_event.captured_at, gate.id, gate.firm_id, finding.rule, level)
     for rider in RIDERS:
-        for table, row in rider(decided, findings):
+        for table, row in rider(decided, findings, now):
             rows.children[table].append((plate_event, row))
 
 
@@ -130,15 +132,20 @@ def _read_rows(rows: Rows, outcome: Outcome, received: datetime) -> None:
         rows.children["pass_images"].append((plate_event, reference_row(kind, reference)))
 
 
-def _context(decided: Decided) -> dict:
+def _context(decided: Decided, seen: dict[int, dict]) -> dict:
     """The vehicle and firm as they were at the moment of the pass, for the violation's record."""
     vehicle, gate, verdict = decided.vehicle, decided.gate, decided.verdict
     record = None
     if vehicle is not None:
-        facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in _fields(vehicle.facts).items()}
-        record = {"id": vehicle.id, "vin": vehicle.vin, "owner": vehicle.owner} | facts
+        record = seen.get(id(vehicle))
+        if record is None:
+            facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in _fields(vehicle.facts).items()}
+            record = seen[id(vehicle)] = {"id": vehicle.id, "vin": vehicle.vin, "owner": vehicle.owner} | facts
+    firm = seen.get(id(gate))
+    if firm is None:
+        firm = seen[id(gate)] = {"id": gate.firm_id, "name": gate.firm_name} | _fields(gate.firm)
     return {
-        "firm": {"id": gate.firm_id, "name": gate.firm_name} | _fields(gate.firm),
+        "firm": firm,
         "vehicle": record,
         "gate": gate.code,
         "alert_ids": list(verdict.alert_ids),

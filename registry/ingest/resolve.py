@@ -7,19 +7,19 @@
   keeps the best-confidence read and counts the reads; a better read has the pass judged again;
 - otherwise a new pass. A read without a plate (无牌车) never merges: nothing says two are one vehicle.
 
-Stored passes come back as plain rows (PassRow), looked up per gate, plate (look-alikes included) and
-time window, never by a time range of the whole batch (a camera's backlog spanning days stays cheap)."""
+Stored passes come back as plain rows (PassRow), looked up by the batch's gates, plates (look-alikes
+included) and the spans of time within the merge window of its reads, never every pass of a time range
+(a camera's backlog spanning days stays a look-up of a few passes per plate)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Integer, String, and_, bindparam, column, func, select, type_coerce, values
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import String, and_, bindparam, or_, select, type_coerce
 
-from registry.common.models import UTCDateTime
 from registry.common.statements import one_of, prebuilt
 from registry.events.models import PlateEvent, PlateRead, Verdict
 from registry.extensions import db
@@ -200,69 +200,57 @@ def _stored_reads(arrivals: list[Arrival], known: dict[int, PassRow]) -> dict:
     return found
 
 
-@prebuilt
-def _passes_near_pg(_dialect: str):
-    windows = func.unnest(
-        bindparam("plates", type_=ARRAY(String)),
-        bindparam("gate_ids", type_=ARRAY(Integer)),
-        bindparam("since", type_=ARRAY(UTCDateTime())),
-        bindparam("until", type_=ARRAY(UTCDateTime())),
-    ).table_valued(
-        column("plate", String),
-        column("gate_id", Integer),
-        column("since", UTCDateTime()),
-        column("until", UTCDateTime()),
-    )
-    return _passes_in(windows.render_derived(name="w"))
+MAX_SPANS = 32  # time spans in one look-up: a camera's backlog of days is merged down to this many
 
 
-def _passes_in(windows):
-    return select(*_pass_columns()).select_from(
-        _with_verdict(
-            windows.join(
-                PASSES,
-                and_(
-                    PASSES.c.plate == windows.c.plate,
-                    PASSES.c.gate_id == windows.c.gate_id,
-                    PASSES.c.captured_at >= windows.c.since,
-                    PASSES.c.captured_at <= windows.c.until,
-                ),
-            )
-        )
+def spans(moments: list[datetime], window: timedelta, most: int = MAX_SPANS) -> list[tuple[datetime, datetime]]:
+    """The times within the merge window of any of the moments, as few disjoint spans (at most `most`:
+    the closest ones joined), so that a backlog spanning days is not looked up as one span of days."""
+    merged: list[list[datetime]] = []
+    for moment in sorted(moments):
+        if merged and moment - window <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], moment + window)
+        else:
+            merged.append([moment - window, moment + window])
+    while len(merged) > most:
+        gap = min(range(len(merged) - 1), key=lambda i: merged[i + 1][0] - merged[i][1])
+        merged[gap : gap + 2] = [[merged[gap][0], merged[gap + 1][1]]]
+    return [(start, end) for start, end in merged]
+
+
+@cache
+def _passes_near(dialect: str, count: int):
+    within = or_(*(PASSES.c.captured_at.between(bindparam(f"s{i}"), bindparam(f"e{i}")) for i in range(count)))
+    return (
+        select(*_pass_columns())
+        .select_from(_with_verdict(PASSES))
+        .where(one_of(PASSES.c.plate, "plates", dialect), one_of(PASSES.c.gate_id, "gate_ids", dialect), within)
     )
 
 
 def _stored_passes(arrivals: list[Arrival], window: timedelta, known: dict[int, PassRow]) -> list[PassRow]:
-    """The stored passes reads of this batch could merge into: for each read, its gate's passes of its
-    plate and its look-alikes within the window of its time."""
-    windows = sorted(
+    """The stored passes reads of this batch could merge into: their gates' passes of their plates and
+    the plates a look-alike character away, within the merge window of the reads' times (the reads
+    compare each with their own time afterwards)."""
+    plated = [a for a in arrivals if a.read["plate"]]
+    if not plated:
+        return []
+    plates = sorted(
         {
-            (alike, a.gate.id, a.read["captured_at"] - window, a.read["captured_at"] + window)
-            for a in arrivals
-            if a.read["plate"]
+            alike
+            for a in plated
             for plate in (normalise_plate(a.read["plate"]),)
             for alike in (plate, *lookalike_plates(plate))
         }
     )
-    if not windows:
-        return []
+    around = spans([a.read["captured_at"] for a in plated], window)
+    parameters = {f"s{i}": start for i, (start, _) in enumerate(around)} | {
+        f"e{i}": end for i, (_, end) in enumerate(around)
+    }
+    parameters["gate_ids"] = sorted({a.gate.id for a in plated})
+    statement = _passes_near(db.session.get_bind().dialect.name, len(around))
     found: dict[int, PassRow] = {}
-    for start in range(0, len(windows), 1000):
-        chunk = windows[start : start + 1000]
-        if db.session.get_bind().dialect.name == "postgresql":
-            plates, gates, since, until = (list(part) for part in zip(*chunk, strict=True))
-            rows = db.session.execute(
-                _passes_near_pg(), {"plates": plates, "gate_ids": gates, "since": since, "until": until}
-            )
-        else:
-            table = values(
-                column("plate", String),
-                column("gate_id", Integer),
-                column("since", UTCDateTime()),
-                column("until", UTCDateTime()),
-                name="w",
-            ).data(chunk)
-            rows = db.session.execute(_passes_in(table.cte("w")))  # SQLite names VALUES' columns in a CTE only
-        for row in rows:
+    for start in range(0, len(plates), 1000):
+        for row in db.session.execute(statement, parameters | {"plates": plates[start : start + 1000]}):
             found[row.id] = _row_of(row, known)
     return list(found.values())

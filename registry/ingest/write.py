@@ -13,6 +13,7 @@ the new rows; the stored passes and verdicts that changed; the daily counts; eac
 from __future__ import annotations
 
 import json
+from functools import cache
 from itertools import chain
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, text, update
@@ -249,6 +250,10 @@ def _inserts(dialect, tables: list[tuple[Table, list[dict]]]):
 
 def _complete(table: Table, rows: list[dict]) -> list[dict]:
     """Rows with the same keys: those any row names and every column with a Python default."""
+    first = rows[0].keys()
+    defaulted = _defaulted(table)
+    if defaulted <= first and all(row.keys() == first for row in rows):
+        return rows  # the records stage makes most tables' rows alike: nothing to fill
     keys = list(dict.fromkeys(chain.from_iterable(rows)))
     keys += [c.key for c in table.columns if c.default is not None and not c.primary_key and c.key not in keys]
     fill = {key: _default_of(table.c[key]) for key in keys}
@@ -256,13 +261,28 @@ def _complete(table: Table, rows: list[dict]) -> list[dict]:
 
 
 def _driver_values(dialect, table: Table, rows: list[dict]) -> tuple[str, list[tuple]]:
-    """The column list and the rows as tuples for the driver: values as they are, JSON documents as text."""
+    """The column list and the rows as tuples for the driver: values as they are, JSON documents as text
+    (a document several rows share, such as the context of a pass's violations, written once)."""
     keys = list(rows[0])
     documents = {key for key in keys if _is_json(table.c[key])}
     columns = ", ".join(_quote(dialect, table.c[key].name) for key in keys)
     if not documents:
         return columns, [tuple(row[key] for key in keys) for row in rows]
-    return columns, [tuple(_json(row[key]) if key in documents else row[key] for key in keys) for row in rows]
+    written: dict[int, str | None] = {}
+
+    def text_of(value):
+        key = id(value)
+        if key not in written:
+            written[key] = _json(value)
+        return written[key]
+
+    return columns, [tuple(text_of(row[key]) if key in documents else row[key] for key in keys) for row in rows]
+
+
+@cache
+def _defaulted(table: Table) -> frozenset[str]:
+    """The columns with a Python default (rows lacking them get it)."""
+    return frozenset(c.key for c in table.columns if c.default is not None and not c.primary_key)
 
 
 def _is_json(column) -> bool:

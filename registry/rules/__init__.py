@@ -4,6 +4,27 @@ verdict = evaluate(read, vehicle, firm, alerts, exempted_alert_ids, policies)
 """
 
 from registry.rules.engine import evaluate
-from registry.rules.facts import AlertFacts, Finding, FirmFacts, Picture, Policy, Read, VehicleFacts, Verdict
+from registry.rules.facts import (
+    AlertFacts,
+    Finding,
+    FirmFacts,
+    Picture,
+    Policy,
+    PolicyBook,
+    Read,
+    VehicleFacts,
+    Verdict,
+)
 
-__all__ = ["AlertFacts", "Finding", "FirmFacts", "Picture", "Policy", "Read", "VehicleFacts", "Verdict", "evaluate"]
+__all__ = [
+    "AlertFacts",
+    "Finding",
+    "FirmFacts",
+    "Picture",
+    "Policy",
+    "PolicyBook",
+    "Read",
+    "VehicleFacts",
+    "Verdict",
+    "evaluate",
+]

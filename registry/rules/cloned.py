@@ -31,6 +31,7 @@ def distance_km(a: Place, b: Place) -> float:
     return 2 * EARTH_KM * asin(min(1.0, sqrt(h)))
 
 
+@lru_cache(maxsize=1024)  # the cameras' words are a handful, read on every truck at the gate
 def body_key(vehicle_type: str) -> str:
     """A camera's vehicle type compared without case, spaces, dashes, underscores or slashes
     ("SUV/MPV", "suv_mpv" and "SUVMPV" are one word)."""

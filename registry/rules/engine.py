@@ -14,6 +14,7 @@ from registry.rules.facts import (
     FirmFacts,
     Picture,
     Policy,
+    PolicyBook,
     Read,
     Sightings,
     VehicleFacts,
@@ -35,10 +36,8 @@ class _Evaluation:
 
     def __init__(self, policies: Iterable[Policy], read: Read):
         day = local_date(read.at)
-        self.in_force: dict[str, list[Policy]] = {}
-        for policy in sorted(policies, key=lambda p: p.id):
-            if policy.in_force_on(day):
-                self.in_force.setdefault(policy.rule, []).append(policy)
+        book = policies if isinstance(policies, PolicyBook) and policies.day == day else PolicyBook(day, policies)
+        self.in_force: dict[str, list[Policy]] = book
         self.findings: list[Finding] = []
         self.used: set[int] = set()
         self.alert_ids: list[int] = []

@@ -110,6 +110,19 @@ class Policy:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
+class PolicyBook(dict):
+    """The policies in force on one local day by rule, each rule's in id order: what the engine looks them
+    up in. `evaluate` builds one from a plain list of policies; a caller judging many reads of a day
+    builds it once and passes it instead."""
+
+    def __init__(self, day: date, policies):
+        super().__init__()
+        self.day = day
+        for policy in sorted(policies, key=lambda p: p.id):
+            if policy.in_force_on(day):
+                self.setdefault(policy.rule, []).append(policy)
+
+
 @dataclass(frozen=True)
 class Finding:
     rule: str
