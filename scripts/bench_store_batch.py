@@ -66,7 +66,7 @@ def timings(args, gates: list[str], trucks: list[dict]) -> list[float]:
     from registry.app import create_app
     from registry.common.heap import freeze_startup_objects
     from registry.extensions import db
-    from registry.ingest.facts import PolicyCache
+    from registry.ingest.gather import InForce
 
     app = create_app()
     freeze_startup_objects()  # as the gateway's store worker does
@@ -75,7 +75,7 @@ def timings(args, gates: list[str], trucks: list[dict]) -> list[float]:
     keeper.start()
     reads = Reads(gates, trucks)
     moment, spacing = datetime.now(UTC) - timedelta(minutes=90), timedelta(seconds=0.3)
-    cache = PolicyCache(seconds=5.0)
+    cache = InForce(seconds=5.0)
     profile = cProfile.Profile() if args.profile else None
     times = []
     with app.app_context():

@@ -1,7 +1,5 @@
 """A pass's case as a row, for the gate's pipeline (registry.ingest.records): pure."""
 
-from registry.events.models import ViolationStatus
-
 LEVELS = ("yellow", "orange", "red")  # ascending: a case carries the highest level its findings are about
 
 
@@ -26,7 +24,7 @@ def case_rows(decided, findings: list, now) -> list[tuple[str, dict]]:
                 "rules": ",".join(dict.fromkeys(f.rule for f in findings))[:400],
                 "findings_count": len(findings),
                 "alert_level": level,
-                "status": ViolationStatus.OPEN.value,
+                "status": "open",
                 "created_at": now,
                 "updated_at": now,
             },

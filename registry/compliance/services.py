@@ -6,7 +6,7 @@ from datetime import datetime
 from registry.firms.models import Firm
 from registry.identifiers.plates import is_no_plate, normalise_plate
 from registry.ingest.decide import decide
-from registry.ingest.facts import gather
+from registry.ingest.gather import gather
 from registry.ingest.passes import GateInfo, PassRow
 
 

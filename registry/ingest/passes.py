@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from registry.common.time import utcnow
-from registry.policies.sets import policy_ids_of
 from registry.rules import FirmFacts
 
 
@@ -73,6 +72,8 @@ class VerdictRow:
 
     @property
     def policy_ids(self) -> list[int]:
+        from registry.policies.sets import policy_ids_of  # a set this process has not named: a query
+
         return policy_ids_of(self.policy_set_id)
 
 
@@ -125,3 +126,42 @@ def read_fields(read: dict, plate: str) -> dict:
         "lane": read.get("lane"),
         "vehicle_type": read.get("vehicle_type"),
     }
+
+
+CREATED, MERGED, DUPLICATE = "created", "merged", "duplicate"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one arrival."""
+
+    arrival: Arrival
+    plate_event: PassRow
+    outcome: str  # created, merged, duplicate
+    pictures: list = field(default_factory=list)  # its pictures, once taken (registry.ingest.pictures)
+
+    @property
+    def camera_event_id(self) -> str:
+        return self.arrival.read.get("camera_event_id", self.arrival.read["event_id"])
+
+
+@dataclass
+class Resolved:
+    outcomes: list[Outcome] = field(default_factory=list)
+    new: list[PassRow] = field(default_factory=list)  # created by this batch, in order
+    stored: dict[int, PassRow] = field(default_factory=dict)  # stored passes the batch looked up, by id
+
+    @property
+    def merged(self) -> list[PassRow]:
+        """Stored passes that reads of this batch joined."""
+        return [p for p in self.stored.values() if p.reads_added]
+
+    @property
+    def judged(self) -> list[PassRow]:
+        """Passes to (re)judge: the new ones and stored ones a better read joined."""
+        return [*self.new, *(p for p in self.stored.values() if p.judged)]
+
+    @property
+    def accepted(self) -> list[Outcome]:
+        """The reads to store: every one but the resends."""
+        return [o for o in self.outcomes if o.outcome != DUPLICATE]

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from registry.common.time import utcnow
 from registry.extensions import db
 from registry.gates.models import Gate
-from registry.ingest import decide, facts, reads, records, resolve, write
+from registry.ingest import decide, gather, reads, records, resolve, write
 from registry.ingest.answer import answer_of
-from registry.ingest.passes import Arrival, GateInfo, PassRow
+from registry.ingest.passes import CREATED, Arrival, GateInfo, PassRow
 from registry.ingest.pictures import take_pictures
 
 __all__ = ["Arrival", "Ingested", "lock_gates", "record_plate_event", "record_plate_events"]
@@ -29,7 +29,7 @@ class Ingested:
 
     @property
     def created(self) -> bool:
-        return self.outcome == resolve.CREATED
+        return self.outcome == CREATED
 
     def answer(self) -> dict:
         """The verdict as the gate receives it (HTTP body and MQTT verdict message alike)."""
@@ -42,10 +42,10 @@ def record_plate_event(gate, read: dict, source: str) -> Ingested:
 
 
 def record_plate_events(
-    arrivals: list[Arrival], policy_cache: facts.PolicyCache | None = None, gates_locked: bool = False
+    arrivals: list[Arrival], in_force: gather.InForce | None = None, gates_locked: bool = False
 ) -> list[Ingested]:
-    """Store a batch of reads in order, answering each. A long-running caller may share a PolicyCache
-    across batches, and may have locked the gates' rows itself (`lock_gates`)."""
+    """Store a batch of reads in order, answering each. A long-running caller may keep the policies and
+    alerts in force across batches (`in_force`), and may have locked the gates' rows itself (`lock_gates`)."""
     if not arrivals:
         return []
     config = current_app.config
@@ -61,7 +61,7 @@ def record_plate_events(
         if outcome.plate_event.best is outcome.arrival:
             outcome.plate_event.pictures = outcome.pictures
     judged = resolved.judged
-    gathered = facts.gather(judged, gates, policy_cache)
+    gathered = gather.gather(judged, gates, in_force)
     decided = decide.decide_all(judged, gates, gathered)
     write.write(records.build(resolved, decided, received))
     return [Ingested(o.plate_event, o.camera_event_id, o.outcome) for o in resolved.outcomes]

@@ -15,12 +15,11 @@ from datetime import datetime
 
 from registry.cases.rows import case_rows
 from registry.ingest.decide import Decided
-from registry.ingest.passes import PassRow, VerdictRow
+from registry.ingest.passes import Outcome, PassRow, Resolved, VerdictRow
 from registry.ingest.pictures import image_row, measured_colour, reference_row
-from registry.ingest.resolve import Outcome, Resolved
-from registry.policies.sets import set_id_of
+from registry.policies.set_ids import set_id_of
 from registry.statistics.counting import DailyCounts
-from registry.uplink.outbox import outbox_rows
+from registry.uplink.rows import outbox_rows
 
 RIDERS = (case_rows, outbox_rows)
 

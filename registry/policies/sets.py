@@ -5,7 +5,6 @@ and the id says the same thing in every process and database. The row is written
 the transaction of the first verdict that names it there (INSERT ... ON CONFLICT DO NOTHING: concurrent
 writers of one set agree), so that a rolled-back batch leaves nothing named and nothing missing."""
 
-import hashlib
 import json
 
 from sqlalchemy import Connection, event, select
@@ -14,21 +13,11 @@ from sqlalchemy.orm import Session
 
 from registry.extensions import db
 from registry.policies.models import PolicySet
+from registry.policies.set_ids import IDS_OF_SET as _IDS_OF_SET
+from registry.policies.set_ids import set_id_of
 
-_IDS_OF_SET: dict[int, list[int]] = {}  # a set's id stands for its policies: true whatever commits
 _ENSURED = "policy_sets_ensured"  # the sets written or found in the session's current transaction
 ENSURE_SQL = "INSERT INTO policy_sets (id, policy_ids) VALUES (%s, %s) ON CONFLICT (id) DO NOTHING"
-
-
-def set_id_of(policy_ids) -> int | None:
-    """The id of the set of these policies; None for none."""
-    if not policy_ids:
-        return None
-    ids = sorted(policy_ids)
-    digest = hashlib.sha256(",".join(map(str, ids)).encode()).digest()
-    set_id = int.from_bytes(digest[:8], "big") >> 1
-    _IDS_OF_SET.setdefault(set_id, ids)
-    return set_id
 
 
 def policy_ids_of(set_id: int | None) -> list[int]:
@@ -72,3 +61,6 @@ def _committed(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session: Session, previous_transaction) -> None:
     session.info.pop(_ENSURED, None)
+
+
+__all__ = ["ENSURE_SQL", "ensure", "ensure_rows", "policy_ids_of", "set_id_of", "to_ensure"]

@@ -7,16 +7,13 @@ the same days never deadlock."""
 
 from collections import Counter
 
-from sqlalchemy import Connection
-from sqlalchemy.dialects import postgresql, sqlite
-
 from registry.common.time import local_date
-from registry.statistics.models import DailyPasses, DailyViolations
 
 
 class DailyCounts:
     """What one batch changes in daily_passes and daily_violations: counts added and taken back, by
-    (local day, gate, ...). Pure until written."""
+    (local day, gate, ...). Pure: PostgreSQL's writer sends `statements()` in the batch's pipeline, SQLite's
+    `registry.statistics.upserts.write_counts`."""
 
     def __init__(self):
         self.passes: Counter = Counter()
@@ -41,16 +38,6 @@ class DailyCounts:
                 found.append((UPSERT[table], rows))
         return found
 
-    def write(self, connection: Connection) -> None:
-        _upsert(connection, DailyPasses, ("day", "gate_id", "decision", "firm_id"), "passes", self.passes)
-        _upsert(
-            connection,
-            DailyViolations,
-            ("day", "gate_id", "rule", "alert_level", "firm_id"),
-            "violations",
-            self.violations,
-        )
-
 
 UPSERT = {
     "daily_passes": (
@@ -68,17 +55,3 @@ UPSERT = {
 
 def _violation_key(captured_at, gate_id, firm_id, rule, alert_level) -> tuple:
     return (local_date(captured_at), gate_id, rule, alert_level or "", firm_id)
-
-
-def _upsert(connection: Connection, model, keys: tuple[str, ...], measure: str, counts: Counter) -> None:
-    rows = [dict(zip(keys, key, strict=True)) | {measure: n} for key, n in sorted(counts.items()) if n]
-    if not rows:
-        return
-    table = model.__table__
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[c.name for c in table.primary_key.columns],
-        set_={measure: table.c[measure] + statement.excluded[measure], "firm_id": statement.excluded.firm_id},
-    )
-    connection.execute(statement, rows)

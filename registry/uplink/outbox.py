@@ -13,16 +13,10 @@ from sqlalchemy import func, select, text, tuple_
 
 from registry.extensions import db
 from registry.uplink.models import UplinkRecord, UplinkTarget
+from registry.uplink.rows import PASS
 
-PASS = "pass"
 _FINISHED = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 TX_ID_DEFAULT = "(pg_current_xact_id()::text)::bigint"  # PostgreSQL's column default (migration 0024)
-
-
-def outbox_rows(_decided, _findings, now) -> list[tuple[str, dict]]:
-    """A pass the gate's pipeline created or judged again goes into the outbox with the batch's rows
-    (registry.ingest.records): once per batch, however many reads of it the batch held. Pure."""
-    return [("uplink_records", {"kind": PASS, "created_at": now})]
 
 
 def forward_pass(pass_id: int, pass_at: datetime) -> None:

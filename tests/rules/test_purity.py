@@ -16,3 +16,14 @@ def test_rules_engine_imports_no_flask_and_no_database():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_the_pipelines_pure_stages_import_no_flask_and_no_database():
+    """Deciding and building records are pure (registry.ingest): they touch nothing but their inputs."""
+    code = (
+        "import sys; import registry.ingest.decide, registry.ingest.records;"
+        " bad = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'psycopg', 'werkzeug'));"
+        " print(','.join(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
