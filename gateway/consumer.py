@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from gateway.batches import store_batch
 from gateway.failures import (
     MAX_FAILURES,
+    MAX_WORKERS,
     InFlight,
     Kind,
     count_failure,
@@ -43,7 +44,7 @@ from gateway.handlers import TOPICS, Outgoing, dead_letter
 from registry.common.heap import freeze_startup_objects
 from registry.events.pictures import analyse_waiting, pictures_to_analyse, record_analyses
 from registry.extensions import db, write_transactions
-from registry.ingest.facts import PolicyCache
+from registry.ingest.gather import InForce
 from registry.partitions.services import ensure_configured
 from registry.partitions.statistics import STATISTICS_EVERY, analyze_stale
 
@@ -78,12 +79,12 @@ def take_batch(inbox, timeout: float = 0.2) -> list[Inbound]:
     """The next messages (waiting up to `timeout`) and whatever else is already waiting, up to about
     BATCH_MAX. The network process hands messages over in lists (gateway.service.Handover)."""
     try:
-        batch = list(inbox.get(timeout=timeout))
+        batch = [Inbound(*item) for item in inbox.get(timeout=timeout)]
     except queue.Empty:
         return []
     while len(batch) < BATCH_MAX:
         try:
-            batch.extend(inbox.get_nowait())
+            batch.extend(Inbound(*item) for item in inbox.get_nowait())
         except queue.Empty:
             break
     return batch
@@ -94,10 +95,11 @@ class Store:
 
     first_delay = 0.5  # seconds before the first retry; doubled on each one up to BACKOFF_MAX
 
-    def __init__(self, app, orphaned=lambda: False, in_flight: InFlight | None = None):
+    def __init__(self, app, orphaned=lambda: False, in_flight: InFlight | None = None, keeper: bool = True):
         self.app = app
+        self.keeper = keeper  # the worker that keeps the months' partitions (one of several)
         self.orphaned = orphaned  # true once the gateway process that feeds this store is gone
-        self.policy_cache = PolicyCache(seconds=5.0)
+        self.in_force = InForce(seconds=5.0)  # policies and alerts, kept across batches
         self.analysis_due = 0.0  # monotonic time of the next look for pictures to analyse
         self.in_flight = in_flight or InFlight(None)
         self.failures: dict[str, int] | None = None  # messages counted in store_failures, by key
@@ -115,7 +117,8 @@ class Store:
                         left.pop()
                     self.in_flight.clear()
                     self.failures = known_failures()
-                self.keep_partitions()
+                if self.keeper:
+                    self.keep_partitions()
                 return True
             except DBAPIError as exc:
                 log.warning("database failed (%s); waiting %.1fs to start storing", exc.__class__.__name__, delay)
@@ -291,7 +294,7 @@ class Store:
         tally = Counter(tally or {})
         with self.app.app_context(), write_transactions():
             try:
-                outgoing = store_batch(batch, tally, self.policy_cache)
+                outgoing = store_batch(batch, tally, self.in_force)
                 if forget:
                     forget_failure(forget)
                 db.session.commit()
@@ -328,15 +331,17 @@ def keep_statistics(app, stop) -> None:
                 db.session.remove()
 
 
-def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:
+def store_loop(inbox, done, stop, app=None, parent: int | None = None, index: int = 0, count: int = 1) -> None:
     """Take batches from `inbox`, store them, put a Stored on `done`; until `stop` is set or, in a
     worker process, the gateway process `parent` that started it is gone (also while a batch waits for
-    the database: what an orphan stored could never be acknowledged, and the broker resends it)."""
+    the database: what an orphan stored could never be acknowledged, and the broker resends it).
+    Worker `index` of `count` (gateway.service.shard_of); the first also keeps the months' partitions and
+    statistics and analyses pictures while idle."""
     if app is None:  # a worker process builds its own app from the same environment
         # Ctrl-C and SIGTERM reach the whole process group: the gateway process decides when to stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s gateway-worker: %(message)s")
+        logging.basicConfig(level=logging.INFO, format=f"%(asctime)s %(levelname)s gateway-worker-{index}: %(message)s")
         from registry import create_app
 
         # No ping per checkout: a dead connection fails the batch, the pool discards it, the batch is retried.
@@ -345,17 +350,21 @@ def store_loop(inbox, done, stop, app=None, parent: int | None = None) -> None:
     # The parent's pid comes from the parent itself: read here, after the app is built, it would already
     # be init's if the gateway had been killed meanwhile, and the worker would never notice.
     orphaned = (lambda: os.getppid() != parent) if parent else (lambda: False)
-    in_flight = InFlight(in_flight_file(app.instance_path, app.config["GATEWAY_CLIENT_ID"]))
-    store = Store(app, orphaned, in_flight)
+    client_id = app.config["GATEWAY_CLIENT_ID"]
+    # A worker's marker, and those of workers a run with more of them left (read by the one they map to).
+    own = in_flight_file(app.instance_path, client_id, index)
+    left = [in_flight_file(app.instance_path, client_id, other) for other in range(index + count, MAX_WORKERS, count)]
+    store = Store(app, orphaned, InFlight(own, left), keeper=index == 0)
     store.prepare(stop)
-    threading.Thread(target=keep_statistics, args=(app, stop), name="gateway-statistics", daemon=True).start()
+    if index == 0:
+        threading.Thread(target=keep_statistics, args=(app, stop), name="gateway-statistics", daemon=True).start()
     while not stop.is_set() and not orphaned():
         batch = take_batch(inbox)
         if batch:
             stored = store.store_until_done(batch, stop)
             if stored is not None:
                 done.put(stored)
-        else:
+        elif index == 0:
             store.keep_partitions()
             store.analyse_pending()
     if orphaned():

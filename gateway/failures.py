@@ -124,13 +124,18 @@ def forget_failure(key: str) -> None:
     db.session.execute(StoreFailure.__table__.delete().where(StoreFailure.__table__.c.key == key))
 
 
+MAX_WORKERS = 16  # store workers of one gateway (GATEWAY_WORKERS)
+
+
 class InFlight:
     """A small file naming the messages the store loop is storing now. A store process that dies
     (a crash in a picture decoder, the kernel's out-of-memory killer) leaves it behind, and the next
-    one counts those messages as failures before it takes the first batch."""
+    one counts those messages as failures before it takes the first batch; also those of `others`,
+    the files of workers an earlier run had and this one has not."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, others: list[Path] = ()):
         self.path = path
+        self.others = list(others)
 
     def mark(self, keys: list[str]) -> None:
         if self.path:
@@ -139,22 +144,28 @@ class InFlight:
     def clear(self) -> None:
         if self.path:
             self.path.write_text("")
+        for other in self.others:
+            other.unlink(missing_ok=True)
 
     def left_behind(self) -> list[str]:
-        if not self.path or not self.path.exists():
-            return []
-        return [line for line in self.path.read_text().split("\n") if len(line) == 64]
+        keys = []
+        for path in (self.path, *self.others):
+            if path and path.exists():
+                keys += [line for line in path.read_text().split("\n") if len(line) == 64]
+        return keys
 
 
-def in_flight_file(instance_path: str, client_id: str) -> Path:
+def in_flight_file(instance_path: str, client_id: str, index: int = 0) -> Path:
+    """The marker of store worker `index` of the gateway `client_id`."""
     folder = Path(instance_path)
     folder.mkdir(parents=True, exist_ok=True)
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in client_id)
-    return folder / f"gateway-{safe}.inflight"
+    return folder / (f"gateway-{safe}.inflight" if index == 0 else f"gateway-{safe}-{index}.inflight")
 
 
 __all__ = [
     "MAX_FAILURES",
+    "MAX_WORKERS",
     "InFlight",
     "Kind",
     "count_failure",

@@ -71,8 +71,12 @@ class MqttTransport:
         self.client.on_publish = lambda _c, _u, _mid, _reason, _props: self.outbox.settled()
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._ack_unhandled
-        for sub in self.subscriptions:
-            self.client.message_callback_add(sub.topic, self._guarded(sub.handler))
+        handlers = {sub.handler for sub in self.subscriptions}
+        if len(handlers) == 1:  # one handler for every topic: no matching of each message's topic by paho
+            self.client.on_message = self._guarded(handlers.pop())
+        else:
+            for sub in self.subscriptions:
+                self.client.message_callback_add(sub.topic, self._guarded(sub.handler))
 
     def _connect_properties(self) -> Properties:
         props = Properties(PacketTypes.CONNECT)

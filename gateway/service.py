@@ -9,9 +9,10 @@ import os
 import queue
 import threading
 import time
+import zlib
 
 from gateway import metrics
-from gateway.consumer import TOPICS, Inbound, Stored, store_loop
+from gateway.consumer import TOPICS, Stored, store_loop
 from gateway.mqtt import MqttTransport, Subscription
 
 log = logging.getLogger(__name__)
@@ -62,27 +63,47 @@ class Handover:
             self.inbox.put(items)
 
 
+def shard_of(topic: str, count: int) -> int:
+    """Which store worker takes a message: by its gate (the code of gates/{code}/events, the serial of an
+    AlarmInfoPlate camera's topic), so that one gate's reads are stored in order by one worker. A gate
+    reached both ways may land with two workers: its row lock keeps their batches apart."""
+    if count == 1:
+        return 0
+    parts = topic.split("/")
+    key = parts[1] if parts[0] in ("gates", "device") and len(parts) > 1 else parts[0]
+    return zlib.crc32(key.encode()) % count
+
+
 class Gateway:
-    def __init__(self, app, worker: str = "process", transport_factory=MqttTransport):
+    def __init__(self, app, worker: str = "process", transport_factory=MqttTransport, workers: int | None = None):
         self.app = app
         self.worker = worker
+        count = workers or app.config["GATEWAY_WORKERS"]
         if worker == "process":
             context = multiprocessing.get_context("spawn")  # a clean interpreter, not a fork of paho's threads
-            self.inbox, self.done, self.stop_worker = context.Queue(), context.Queue(), context.Event()
-            self.process = context.Process(
-                target=store_loop,
-                args=(self.inbox, self.done, self.stop_worker, None, os.getpid()),
-                name="gateway-store",
-                daemon=True,
-            )
+            self.done, self.stop_worker = context.Queue(), context.Event()
+            self.inboxes = [context.Queue() for _ in range(count)]
+            self.processes = [
+                context.Process(
+                    target=store_loop,
+                    args=(inbox, self.done, self.stop_worker, None, os.getpid(), index, count),
+                    name=f"gateway-store-{index}",
+                    daemon=True,
+                )
+                for index, inbox in enumerate(self.inboxes)
+            ]
         else:
-            self.inbox, self.done, self.stop_worker = queue.Queue(), queue.Queue(), threading.Event()
-            self.process = threading.Thread(
-                target=store_loop,
-                args=(self.inbox, self.done, self.stop_worker, app),
-                name="gateway-store",
-                daemon=True,
-            )
+            self.done, self.stop_worker = queue.Queue(), threading.Event()
+            self.inboxes = [queue.Queue() for _ in range(count)]
+            self.processes = [
+                threading.Thread(
+                    target=store_loop,
+                    args=(inbox, self.done, self.stop_worker, app, None, index, count),
+                    name=f"gateway-store-{index}",
+                    daemon=True,
+                )
+                for index, inbox in enumerate(self.inboxes)
+            ]
         config = app.config
         self.transport = transport_factory(
             config["MQTT"],
@@ -92,7 +113,7 @@ class Gateway:
             on_state=lambda up: metrics.CONNECTED.set(1 if up else 0),
         )
         self.waiting = 0
-        self.handover = Handover(self.inbox)
+        self.handovers = [Handover(inbox) for inbox in self.inboxes]
         self.received = {}  # metric children by kind, looked up once
 
     def _receive(self, message, generation: int) -> None:
@@ -103,14 +124,21 @@ class Gateway:
         if counter is None:
             counter = self.received[kind] = metrics.RECEIVED.labels(kind)
         counter.inc()
-        self.handover.put(Inbound(topic, message.payload, message.mid, message.qos, generation))
+        handover = self.handovers[shard_of(topic, len(self.handovers))]
+        # a tuple crosses to the worker's process cheaper than an object (Inbound again there)
+        handover.put((topic, message.payload, message.mid, message.qos, generation, time.monotonic()))
         self.waiting += 1
         metrics.QUEUE_DEPTH.set(self.waiting)
 
+    def _workers_alive(self) -> bool:
+        return all(process.is_alive() for process in self.processes)
+
     def run(self, stop: threading.Event) -> int:
-        """Until `stop`: acknowledge and answer what the store loop has committed."""
-        self.process.start()
-        self.handover.start()
+        """Until `stop`: acknowledge and answer what the store workers have committed."""
+        for process in self.processes:
+            process.start()
+        for handover in self.handovers:
+            handover.start()
         self.transport.start()
         status = 0
         try:
@@ -118,19 +146,20 @@ class Gateway:
                 try:
                     stored = self.done.get(timeout=0.2)
                 except queue.Empty:
-                    if not self.process.is_alive():
-                        log.error("the store loop stopped; exiting so that a supervisor restarts the gateway")
+                    if not self._workers_alive():
+                        log.error("a store worker stopped; exiting so that a supervisor restarts the gateway")
                         status = 1
                         break
                     continue
                 self._settle(stored)
         finally:
-            self.handover.stop()
+            for handover in self.handovers:
+                handover.stop()
             self.stop_worker.set()
             deadline = time.monotonic() + 30
-            # Keep reading while the worker finishes its batch: a worker process cannot exit before
+            # Keep reading while the workers finish their batches: a worker process cannot exit before
             # what it put on the queue has been read, and what it committed must still be acked.
-            while self.process.is_alive() and time.monotonic() < deadline:
+            while any(p.is_alive() for p in self.processes) and time.monotonic() < deadline:
                 with contextlib.suppress(queue.Empty):
                     self._settle(self.done.get(timeout=0.2))
             while True:
@@ -139,9 +168,10 @@ class Gateway:
                 except queue.Empty:
                     break
             if self.worker == "process":
-                # Messages still queued for the worker were never acknowledged: the broker resends
-                # them. Do not let the queue's feeder thread hold up the exit trying to deliver them.
-                self.inbox.cancel_join_thread()
+                # Messages still queued for the workers were never acknowledged: the broker resends
+                # them. Do not let the queues' feeder threads hold up the exit trying to deliver them.
+                for inbox in self.inboxes:
+                    inbox.cancel_join_thread()
             self.transport.stop()
         return status
 

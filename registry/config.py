@@ -165,6 +165,13 @@ class Config:
         self.GATEWAY_WORKER = env.get("GATEWAY_WORKER") or "process"
         if self.GATEWAY_WORKER not in ("process", "thread"):
             raise ConfigError("GATEWAY_WORKER", self.GATEWAY_WORKER, "must be process or thread")
+        # Store workers of the gateway, each taking its gates' reads (gateway.service.shard_of). A worker
+        # keeps about a core busy and PostgreSQL another: one per two cores, up to 4, unless set (on two
+        # cores a second worker drained 10 % faster and doubled the p99 latency, docs/BENCHMARKS.md). One on
+        # SQLite, which takes one writer at a time anyway.
+        sqlite = self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")
+        cores = max(1, min((os.cpu_count() or 1) // 2, 4))
+        self.GATEWAY_WORKERS = 1 if sqlite else _int(env, "GATEWAY_WORKERS", cores, 1, 16)
         self.GATEWAY_METRICS_PORT = _int(env, "GATEWAY_METRICS_PORT", 9108, 0, 65535)
         self.MERGE_WINDOW_SECONDS = _int(env, "MERGE_WINDOW_SECONDS", 60, 0, 3600)
         # A camera whose clock is further ahead of the time of receipt, or further behind it, is wrong

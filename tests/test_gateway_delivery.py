@@ -260,6 +260,40 @@ def test_two_gateways_share_the_load_with_a_shared_subscription(district, broker
         assert float(received.split()[-1]) > 0
 
 
+def test_three_store_workers_share_the_gates_and_lose_nothing_when_killed(district, broker, gateways):
+    """Each worker takes its gates' reads (gateway.service.shard_of): every gate's reads are stored once,
+    a pass's second read merged into it, through a SIGKILL of the whole gateway mid-stream."""
+    if district.url.startswith("sqlite"):
+        pytest.skip("several store workers need PostgreSQL: SQLite takes one writer at a time")
+    gates = sorted(district.gate_secrets)
+    gateways.append(district.start_gateway(broker, GATEWAY_WORKERS="3"))
+    children = Path(f"/proc/{gateways[-1].pid}/task/{gateways[-1].pid}/children").read_text().split()
+    commands = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in children]
+    assert sum(b"spawn_main" in command for command in commands) == 3  # besides multiprocessing's tracker
+    publisher = Publisher(broker)
+
+    def send():
+        for n in range(700):
+            event = gate_event(n)
+            publisher.publish(f"gates/{gates[n % len(gates)]}/events", json.dumps(event))
+            if n % 7 == 6:  # the same truck read again at the same gate: one pass
+                again = event | {"event_id": f"{event['event_id']}-again", "confidence": 0.95}
+                publisher.publish(f"gates/{gates[n % len(gates)]}/events", json.dumps(again))
+
+    sending = in_background(send)
+    district.wait_for(lambda: district.reads() >= 200, what="200 reads")
+    gateways[-1].send_signal(signal.SIGKILL)
+    gateways[-1].wait(timeout=10)
+    gateways.append(district.start_gateway(broker, GATEWAY_WORKERS="3"))
+    sending.join(timeout=120)
+    publisher.close()
+    district.wait_for(lambda: district.reads() >= 800, what="800 reads")
+    time.sleep(2)
+    assert (district.passes(), district.reads(), district.dead_letters()) == (700, 800, 0)
+    assert district.scalar("SELECT count(DISTINCT gate_id) FROM plate_events") == len(gates)
+    assert district.scalar("SELECT count(*) FROM plate_events WHERE read_count = 2") == 100
+
+
 def test_gateway_with_the_store_loop_in_a_thread(district, broker, gateways):
     gateways.append(district.start_gateway(broker, GATEWAY_WORKER="thread"))
     publisher = Publisher(broker)

@@ -1,6 +1,7 @@
 """Monthly partitions on PostgreSQL (issue 15): where passes land, keys and references that hold across
 months, months made ahead, and retention that drops a whole month but keeps its evidence."""
 
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -166,3 +167,52 @@ def test_the_daily_job_makes_months_and_analyses_the_partitioned_tables(runner, 
     assert "analysed" in done.output and f"{today_local():%Y-%m}" in done.output
     analysed = db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'plate_events'"))
     assert analysed >= 1  # a partitioned table has no statistics (-1) until ANALYZE
+
+
+def test_a_month_analysed_empty_has_its_statistics_taken_again_once_written(tmp_path):
+    """The migrations analyse the empty months; the foreign-key checks each child row makes against its
+    month are then planned as scans of the whole month. Once written, the month's statistics are taken
+    again (by the gateway where autovacuum is off: registry.partitions.statistics)."""
+    from registry import create_app
+    from registry.partitions.statistics import analyze_stale, stale_partitions
+    from tests.support.databases import empty_database, flask_cli
+
+    with empty_database(tmp_path) as url:
+        assert flask_cli(url, "db", "upgrade").returncode == 0
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        with app.app_context():
+            month = partition_name("plate_events", today_local().replace(day=1))
+            analysed = "SELECT reltuples FROM pg_class WHERE relname = :t"
+            assert db.session.scalar(text(analysed), {"t": month}) == 0  # analysed empty by the migration
+            db.session.execute(
+                text(
+                    "INSERT INTO firms (name, industry, annual_freight_tonnes, in_planning_area, performance_grade, "
+                    "created_at, updated_at) VALUES ('f', 'steel', 0, false, 'A', now(), now())"
+                )
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO gates (firm_id, name, code, secret_hash, active, created_at, updated_at) "
+                    "SELECT id, 'g', 'G1', 'x', true, now(), now() FROM firms"
+                )
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO plate_events (gate_id, event_id, plate_raw, plate, direction, captured_at, "
+                    "received_at, read_count, colour_disagrees, time_source) SELECT (SELECT id FROM gates), "
+                    "'e' || n, '晋H12345', '晋H12345', 'in', now() - n * interval '1 second', now(), 1, false, "
+                    "'camera' FROM generate_series(1, 500) n"
+                )
+            )
+            db.session.commit()
+            for _ in range(100):  # a committed transaction's counts reach pg_stat within a second or so
+                if month in stale_partitions():
+                    break
+                db.session.rollback()  # a transaction sees one snapshot of the statistics
+                time.sleep(0.1)
+            assert month in analyze_stale(force=True)
+            db.session.commit()
+            assert db.session.scalar(text(analysed), {"t": month}) >= 400
+            assert month not in stale_partitions()
+        with app.app_context():
+            db.engine.dispose()

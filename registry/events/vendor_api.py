@@ -55,7 +55,7 @@ def _is_document(data: bytes) -> bool:
 
 
 def _heartbeat() -> dict:
-    note_heartbeats([g.gate])
+    note_heartbeats([g.gate.id])
     db.session.commit()
     return {"Result": True, "Message": "ok"}
 

@@ -14,7 +14,6 @@ included) and the spans of time within the merge window of its reads, never ever
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -24,47 +23,20 @@ from registry.common.statements import one_of, prebuilt
 from registry.events.models import PlateEvent, PlateRead, Verdict
 from registry.extensions import db
 from registry.identifiers.plates import lookalike_plates, normalise_plate
-from registry.ingest.passes import Arrival, PassRow, VerdictRow, read_fields
+from registry.ingest.passes import (
+    CREATED,
+    DUPLICATE,
+    MERGED,
+    Arrival,
+    Outcome,
+    PassRow,
+    Resolved,
+    VerdictRow,
+    read_fields,
+)
 
 PASSES, VERDICTS, READS = PlateEvent.__table__, Verdict.__table__, PlateRead.__table__
 VERDICT_KEYS = ("decision", "findings", "policy_set_id", "stage_inferred", "emission_stage", "alert_id", "evaluated_at")
-CREATED, MERGED, DUPLICATE = "created", "merged", "duplicate"
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What became of one arrival."""
-
-    arrival: Arrival
-    plate_event: PassRow
-    outcome: str  # created, merged, duplicate
-    pictures: list = field(default_factory=list)  # its pictures, once taken (registry.ingest.pictures)
-
-    @property
-    def camera_event_id(self) -> str:
-        return self.arrival.read.get("camera_event_id", self.arrival.read["event_id"])
-
-
-@dataclass
-class Resolved:
-    outcomes: list[Outcome] = field(default_factory=list)
-    new: list[PassRow] = field(default_factory=list)  # created by this batch, in order
-    stored: dict[int, PassRow] = field(default_factory=dict)  # stored passes the batch looked up, by id
-
-    @property
-    def merged(self) -> list[PassRow]:
-        """Stored passes that reads of this batch joined."""
-        return [p for p in self.stored.values() if p.reads_added]
-
-    @property
-    def judged(self) -> list[PassRow]:
-        """Passes to (re)judge: the new ones and stored ones a better read joined."""
-        return [*self.new, *(p for p in self.stored.values() if p.judged)]
-
-    @property
-    def accepted(self) -> list[Outcome]:
-        """The reads to store: every one but the resends."""
-        return [o for o in self.outcomes if o.outcome != DUPLICATE]
 
 
 def resolve(arrivals: list[Arrival], window: timedelta, received: datetime) -> Resolved:
@@ -174,30 +146,39 @@ def _row_of(row, known: dict[int, PassRow]) -> PassRow:
 
 @prebuilt
 def _reads_of(dialect: str):
+    return select(READS.c.gate_id, READS.c.event_id, READS.c.plate_event_id, READS.c.pass_at).where(
+        one_of(READS.c.gate_id, "gate_ids", dialect), one_of(READS.c.event_id, "event_ids", dialect)
+    )
+
+
+@prebuilt
+def _passes_of(dialect: str):
     return (
-        select(READS.c.gate_id.label("read_gate"), READS.c.event_id.label("read_event"), *_pass_columns())
-        .select_from(
-            _with_verdict(
-                READS.join(PASSES, and_(PASSES.c.id == READS.c.plate_event_id, PASSES.c.captured_at == READS.c.pass_at))
-            )
-        )
-        .where(one_of(READS.c.gate_id, "gate_ids", dialect), one_of(READS.c.event_id, "event_ids", dialect))
+        select(*_pass_columns())
+        .select_from(_with_verdict(PASSES))
+        .where(one_of(PASSES.c.id, "ids", dialect), one_of(PASSES.c.captured_at, "times", dialect))
     )
 
 
 def _stored_reads(arrivals: list[Arrival], known: dict[int, PassRow]) -> dict:
     """Reads of this batch already stored (resent events), by (gate, event id), in any month: a camera may
-    resend an event with its clock corrected (the unique key of plate_reads holds within a month)."""
+    resend an event with its clock corrected (the unique key of plate_reads holds within a month). The
+    read keys alone first (a batch seldom holds a resend); the passes of those found after."""
     wanted = {(a.gate.id, a.read["event_id"]) for a in arrivals}
     event_ids = sorted({event_id for _, event_id in wanted})
     gate_ids = sorted({gate_id for gate_id, _ in wanted})
     found: dict = {}
     for start in range(0, len(event_ids), 1000):
         parameters = {"gate_ids": gate_ids, "event_ids": event_ids[start : start + 1000]}
-        for row in db.session.execute(_reads_of(), parameters):
-            if (row.read_gate, row.read_event) in wanted:
-                found[(row.read_gate, row.read_event)] = _row_of(row, known)
-    return found
+        for gate_id, event_id, pass_id, pass_at in db.session.execute(_reads_of(), parameters):
+            if (gate_id, event_id) in wanted:
+                found[(gate_id, event_id)] = (pass_id, pass_at)
+    if not found:
+        return {}
+    keys = sorted(set(found.values()))
+    parameters = {"ids": [pass_id for pass_id, _ in keys], "times": sorted({at for _, at in keys})}
+    passes = {row.id: _row_of(row, known) for row in db.session.execute(_passes_of(), parameters)}
+    return {key: passes[pass_id] for key, (pass_id, _) in found.items()}
 
 
 MAX_SPANS = 32  # time spans in one look-up: a camera's backlog of days is merged down to this many

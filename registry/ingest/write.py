@@ -12,10 +12,11 @@ the new rows; the stored passes and verdicts that changed; the daily counts; eac
 
 from __future__ import annotations
 
-import json
+from collections import deque
 from functools import cache
 from itertools import chain
 
+import msgspec
 from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, text, update
 from sqlalchemy.exc import DBAPIError
 
@@ -26,6 +27,7 @@ from registry.gates.models import Gate
 from registry.ingest.passes import READ_FIELDS, PassRow
 from registry.ingest.records import Rows
 from registry.policies.sets import ENSURE_SQL, ensure_rows, to_ensure
+from registry.statistics.upserts import write_counts
 from registry.uplink.models import UplinkRecord
 
 COPY_FROM_ROWS = 40
@@ -35,6 +37,8 @@ TABLES: dict[str, Table] = {
 }
 PASS_KEYS = ("plate_event_id", "pass_at")
 _NEXT_PASS_IDS = text("SELECT nextval(pg_get_serial_sequence('plate_events', 'id')) FROM generate_series(1, :n)")
+ID_BLOCK = 500  # pass ids taken from the sequence at a time by a writer: one round trip per block, not per batch
+_ids: dict[str, deque[int]] = {}  # by database: ids this process took and has not given yet
 CHANGED = (*READ_FIELDS, "vehicle_id", "measured_colour", "colour_disagrees")
 VERDICT_COLUMNS = (
     "decision",
@@ -139,7 +143,7 @@ def _write_sqlite(connection: Connection, rows: Rows, sets: list) -> None:
             .values({c: bindparam(f"n_{c}") for c in VERDICT_COLUMNS})
         )
         connection.execute(statement, values)
-    rows.daily.write(connection)
+    write_counts(connection, rows.daily)
     if rows.last_passes:
         gates = Gate.__table__
         connection.execute(
@@ -150,10 +154,18 @@ def _write_sqlite(connection: Connection, rows: Rows, sets: list) -> None:
         )
 
 
+def pass_ids(connection: Connection, count: int) -> list[int]:
+    """`count` ids for new passes, from the ones this process took from the sequence ahead (a batch that
+    rolls back leaves a gap, as a sequence does anyway)."""
+    taken = _ids.setdefault(connection.engine.url.render_as_string(hide_password=True), deque())
+    if len(taken) < count:
+        taken.extend(connection.execute(_NEXT_PASS_IDS, {"n": count - len(taken) + ID_BLOCK}).scalars())
+    return [taken.popleft() for _ in range(count)]
+
+
 def _write_postgresql(connection: Connection, rows: Rows, sets: list) -> None:
     if rows.new_passes:
-        ids = connection.execute(_NEXT_PASS_IDS, {"n": len(rows.new_passes)}).scalars()
-        for plate_event, pass_id in zip(rows.new_passes, ids, strict=True):
+        for plate_event, pass_id in zip(rows.new_passes, pass_ids(connection, len(rows.new_passes)), strict=True):
             plate_event.id = pass_id
     first = [(ENSURE_SQL, sets)] if sets else []
     if rows.rejudged:
@@ -289,8 +301,11 @@ def _is_json(column) -> bool:
     return column.type._type_affinity.__name__ == "JSON"
 
 
-def _json(value):
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def _json(value) -> str | None:
+    return None if value is None else _ENCODE(value).decode()
 
 
 def _quote(dialect, name: str) -> str:
