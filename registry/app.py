@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.accounts.views import bp as accounts_pages
     from registry.alerts.api import blp as alerts_api
     from registry.alerts.views import bp as alert_pages
+    from registry.cameras.api import blp as vendors_api
     from registry.cases.api import blp as cases_api
     from registry.cases.views import bp as case_pages
     from registry.compliance.api import blp as checks_api
@@ -110,7 +111,6 @@ def register_blueprints(app: Flask) -> None:
     from registry.evaluation.api import blp as evaluation_api
     from registry.evaluation.views import bp as evaluation_pages
     from registry.events.api import blp as events_api
-    from registry.events.vendor_api import blp as vendors_api
     from registry.firms.api import blp as firms_api
     from registry.gates.api import blp as gates_api
     from registry.health.views import bp as health
@@ -120,14 +120,14 @@ def register_blueprints(app: Flask) -> None:
     from registry.machinery.api import blp as machinery_api
     from registry.machinery.data_api import blp as machinery_data_api
     from registry.machinery.public_views import bp as public_pages
-    from registry.machinery.site_views import bp as site_pages
-    from registry.machinery.sites_api import blp as sites_api
     from registry.machinery.views import bp as machinery_pages
     from registry.pages.views import bp as pages
     from registry.pickers.views import bp as pickers
     from registry.policies.api import blp as policies_api
     from registry.registrations.views import bp as registration_pages
     from registry.reports.api import blp as reports_api
+    from registry.sites.api import blp as sites_api
+    from registry.sites.views import bp as site_pages
     from registry.uplink.api import blp as uplink_api
     from registry.uplink.views import bp as uplink_pages
     from registry.vehicles.api import blp as vehicles_api

@@ -263,6 +263,10 @@ class Config:
         self.PICTURE_FETCH_HOSTS = [
             h.strip().lower() for h in (env.get("PICTURE_FETCH_HOSTS") or "").split(",") if h.strip()
         ]
+        # Where the cameras' storage answers for pictures sent as an object key (picture/0/<serial>/...).
+        self.PICTURE_FETCH_BASE_URL = env.get("PICTURE_FETCH_BASE_URL") or None
+        if self.PICTURE_FETCH_BASE_URL and not self.PICTURE_FETCH_BASE_URL.startswith(("http://", "https://")):
+            raise ConfigError("PICTURE_FETCH_BASE_URL", self.PICTURE_FETCH_BASE_URL, "must be an http(s) address")
         self.PICTURE_FETCH_TIMEOUT_SECONDS = _int(env, "PICTURE_FETCH_TIMEOUT_SECONDS", 10, 1, 120)
         self.PICTURE_FETCH_ATTEMPTS = _int(env, "PICTURE_FETCH_ATTEMPTS", 5, 1, 100)
         # HJ 1321-2023: a gate delivers at least 95 % of its records (per mille, so that it is an integer).

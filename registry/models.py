@@ -20,20 +20,18 @@ from registry.inplant.models import PlantVehicle  # noqa: F401
 from registry.inspections.models import FirmInspection, InspectionItem, InspectionPhoto  # noqa: F401
 from registry.ledger.models import LedgerSeal  # noqa: F401
 from registry.machinery.models import (  # noqa: F401
-    ConstructionUnit,
     Inspection,
     Machinery,
     MachineryHistory,
     MachineryPhoto,
     RegistrationCounter,
-    Site,
-    SiteDeclaration,
     SmokeLimit,
     ZoneRule,
 )
 from registry.policies.models import Policy  # noqa: F401
 from registry.registrations.models import VehicleRegistration  # noqa: F401
 from registry.reports.models import ReportedRecord, ReportingSource  # noqa: F401
+from registry.sites.models import ConstructionUnit, Site, SiteDeclaration  # noqa: F401
 from registry.statistics.models import DailyPasses, DailyViolations  # noqa: F401
 from registry.uplink.models import UplinkRecord, UplinkTarget  # noqa: F401
 from registry.vehicles.models import Vehicle  # noqa: F401

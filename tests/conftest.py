@@ -11,7 +11,6 @@ from contextlib import contextmanager
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from registry import create_app
@@ -21,9 +20,10 @@ from registry.config import database_url
 from registry.extensions import db
 from registry.firms.schemas import FirmInputSchema
 from registry.firms.services import create_firm
-from registry.machinery.models import ConstructionUnit
+from registry.sites.models import ConstructionUnit
 from registry.vehicles.schemas import VehicleInputSchema
 from registry.vehicles.services import create_vehicle
+from tests.support.databases import database_named
 from tests.support.mosquitto import Mosquitto
 
 pytest_plugins = [
@@ -45,18 +45,8 @@ def test_database(tmp_path_factory, worker: str):
     if worker == "master":
         yield url
         return
-    named = make_url(url)
-    own = f"{named.database}_{worker}"
-    admin = create_engine(named.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{own}"'))
-    try:
-        yield named.set(database=own).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
-        admin.dispose()
+    with database_named(url, f"{make_url(url).database}_{worker}") as own:
+        yield own
 
 
 @pytest.fixture(scope="session")

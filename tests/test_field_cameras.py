@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from registry.cameras import alarminfoplate, dahua
 from registry.events.models import PassImage, PlateEvent, PlateRead
-from registry.events.vendors import alarminfoplate, dahua
 from registry.extensions import db
 from registry.gates.services import create_gate
 from tests.support.pictures import real_photo
@@ -336,7 +336,7 @@ class _PictureServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # the standard library names it so
                 calls.append(self.path)
-                if self.path == "/plate.jpg":
+                if self.path == "/plate.jpg" or self.path.startswith("/bucket/"):
                     self.send_response(200)
                     self.send_header("Content-Type", "image/jpeg")
                     self.end_headers()
@@ -434,3 +434,31 @@ def test_a_result_without_a_license_is_refused_not_taken_for_a_vehicle_without_a
     empty = _http_push("", 2, datetime.now(UTC))  # an empty license: the camera saw no plate
     assert post_aip(client, gate, empty).get_json()["Response_AlarmInfoPlate"]["content"].startswith("无牌车")
     assert count(PlateEvent) == 1
+
+
+def test_a_picture_sent_as_an_object_key_is_kept_as_a_reference_and_fetched_under_the_base(
+    client, gate, app, monkeypatch
+):
+    """Some AlarmInfoPlate integrations send `imagePath` as a key in the camera's storage, relative to no
+    host (picture/0/<serial>/20220228/23/x.jpg): a reference, never taken for base64."""
+    from registry.events.fetching import fetch_pending
+
+    key = "picture/0/0670f9b9-d723fc2c/20220228/23/20220228231507_1.jpg"
+    message = field_fixture("vzenith_r3_ivs_result.json")
+    result_of(message)["imagePath"] = key
+    read, _ = alarminfoplate.to_read(message, COLOURS, DIRECTIONS)
+    assert read["picture_refs"]["vehicle"] == key and "vehicle" not in read["images"]
+    server = _PictureServer(real_photo("yellow", "plate_crop"))
+    try:
+        now = datetime.now(UTC)
+        assert post_aip(client, gate, _http_push("晋H40077", 877, now, imagePath=key)).status_code == 200
+        [image] = db.session.scalars(select(PassImage).where(PassImage.reference == key)).all()
+        assert image.sha256 is None and not image.valid  # kept as the address it is
+        monkeypatch.setitem(app.config, "PICTURE_FETCH_HOSTS", ["127.0.0.1"])
+        monkeypatch.setitem(app.config, "PICTURE_FETCH_BASE_URL", f"http://127.0.0.1:{server.port}/bucket")
+        assert fetch_pending() == 1
+        db.session.commit()
+        db.session.refresh(image)
+        assert image.valid and image.sha256 and server.calls == [f"/bucket/{key}"]
+    finally:
+        server.close()

@@ -234,7 +234,7 @@ def test_a_site_manager_picks_from_the_units_own_approved_machines(browser_for, 
 def test_the_bureau_names_a_construction_unit_by_picking_it_not_by_its_number(browser_for, approved):
     """Registering a machine for a unit, moving it to another and recording a site: the unit is chosen by
     name or credit code with the server's search; an unknown or ambiguous name is said beside the field."""
-    from registry.machinery.models import ConstructionUnit, Site
+    from registry.sites.models import ConstructionUnit, Site
 
     first = ConstructionUnit(name="忻州路桥建设有限公司", credit_code="91140900MA0K12345X")
     second = ConstructionUnit(name="山西建投第五建筑有限公司", credit_code="91140000110012345A")

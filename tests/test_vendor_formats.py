@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from registry.cameras import alarminfoplate, hikvision
 from registry.events.models import PassImage, PlateEvent, PlateRead
-from registry.events.vendors import alarminfoplate, hikvision
 from registry.extensions import db
 from registry.gates.services import create_gate
 from tests.support.pictures import real_photo

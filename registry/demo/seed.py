@@ -15,9 +15,10 @@ from registry.extensions import db
 from registry.firms.models import Firm
 from registry.firms.services import create_firm
 from registry.gates.services import create_gate
-from registry.machinery.models import ConstructionUnit, MachineFuel, MachineStage, MachineType, PhotoKind, Site
+from registry.machinery.models import MachineFuel, MachineStage, MachineType, PhotoKind
 from registry.machinery.photos import add_photo
 from registry.machinery.services import approve_machinery, register_machinery
+from registry.sites.models import ConstructionUnit, Site
 from registry.vehicles.schemas import VehicleInputSchema
 from registry.vehicles.services import create_vehicle
 

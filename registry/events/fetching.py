@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from registry.events.models import PassImage
 from registry.extensions import db
-from registry.pictures.fetching import FetchFailed, FetchRefused, fetch
+from registry.pictures.fetching import FetchFailed, FetchRefused, address_of, fetch
 from registry.pictures.store import CheckedImage, store_image
 
 
@@ -46,7 +46,8 @@ def download(waiting: list[ToFetch]) -> list[tuple[ToFetch, CheckedImage | None,
     results = []
     for item in waiting:
         try:
-            data = fetch(item.reference, hosts, cap, config["PICTURE_FETCH_TIMEOUT_SECONDS"])
+            address = address_of(item.reference, config["PICTURE_FETCH_BASE_URL"])
+            data = fetch(address, hosts, cap, config["PICTURE_FETCH_TIMEOUT_SECONDS"])
         except FetchRefused as exc:
             results.append((item, None, str(exc), True))  # never called: trying again changes nothing
             continue

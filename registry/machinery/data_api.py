@@ -9,15 +9,15 @@ from registry.audit.services import record_change
 from registry.common.rest import Blueprint
 from registry.common.services import add_audited, apply_changes, change_audited, get_or_404
 from registry.extensions import db
-from registry.machinery.models import SmokeLimit, ZoneRule
-from registry.machinery.services import BUREAU, READERS
-from registry.machinery.site_schemas import (
+from registry.machinery.limit_schemas import (
     SmokeLimitInputSchema,
     SmokeLimitSchema,
     SmokeLimitUpdateSchema,
     ZoneRuleInputSchema,
     ZoneRuleSchema,
 )
+from registry.machinery.models import SmokeLimit, ZoneRule
+from registry.machinery.services import BUREAU, READERS
 
 blp = Blueprint(
     "machinery-data", __name__, url_prefix="/api/v1", description="烟度限值与区域规则 Limits and zone rules"

@@ -8,15 +8,8 @@ from registry.common.i18n import t
 from registry.common.services import not_found
 from registry.extensions import db
 from registry.machinery import rules
-from registry.machinery.models import (
-    Inspection,
-    InspectionResult,
-    Machinery,
-    MachineryStatus,
-    Site,
-    SmokeLimit,
-    ZoneRule,
-)
+from registry.machinery.models import Inspection, InspectionResult, Machinery, MachineryStatus, SmokeLimit, ZoneRule
+from registry.sites.models import Site
 
 GENERAL, LOW_EMISSION = "general", "low_emission"
 

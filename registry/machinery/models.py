@@ -1,4 +1,4 @@
-"""Construction units, their sites, machinery registrations, site declarations, inspections."""
+"""Machinery registrations (非道路移动机械登记), their photos and history, inspections, and their tables."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.common.models import Timestamps, UTCDateTime, enum_type
 from registry.extensions import db
 from registry.pictures.uploads import PhotoColumns
+from registry.sites.models import ConstructionUnit  # a machine's owner
 
 if TYPE_CHECKING:
     from registry.firms.models import Firm
@@ -85,28 +86,6 @@ class HistoryAction(StrEnum):
 class InspectionResult(StrEnum):
     PASS = "pass"
     FAIL = "fail"
-
-
-class ConstructionUnit(Timestamps, db.Model):
-    __tablename__ = "construction_units"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
-    contact_name: Mapped[str | None] = mapped_column(String(50))
-    contact_phone: Mapped[str | None] = mapped_column(String(30))
-
-
-class Site(Timestamps, db.Model):
-    __tablename__ = "sites"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("construction_units.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    address: Mapped[str | None] = mapped_column(String(300))
-    low_emission_zone: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    unit: Mapped[ConstructionUnit] = relationship()
 
 
 class Machinery(Timestamps, db.Model):
@@ -193,23 +172,6 @@ class RegistrationCounter(db.Model):
 
     scope: Mapped[str] = mapped_column(String(32), primary_key=True)
     last_serial: Mapped[int] = mapped_column(Integer)
-
-
-class SiteDeclaration(Timestamps, db.Model):
-    """进场登记: a registered machine declared to work at a site for a period."""
-
-    __tablename__ = "site_declarations"
-    __table_args__ = (UniqueConstraint("site_id", "machinery_id", "valid_from"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    machinery_id: Mapped[int] = mapped_column(ForeignKey("machinery.id"), index=True)
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date] = mapped_column(Date)
-    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    site: Mapped[Site] = relationship()
-    machinery: Mapped[Machinery] = relationship()
 
 
 class Inspection(Timestamps, db.Model):

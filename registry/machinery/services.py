@@ -20,7 +20,6 @@ from registry.identifiers.registration_codes import compact_code
 from registry.machinery import rules
 from registry.machinery.deadlines import overdue_cutoff
 from registry.machinery.models import (
-    ConstructionUnit,
     HistoryAction,
     Machinery,
     MachineryHistory,
@@ -30,6 +29,7 @@ from registry.machinery.models import (
     RegistrationCounter,
 )
 from registry.machinery.schemas import MachinerySchema
+from registry.sites.models import ConstructionUnit
 
 BUREAU = (Role.ADMIN, Role.BUREAU)
 READERS = (Role.ADMIN, Role.BUREAU, Role.POLICE)

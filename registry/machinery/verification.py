@@ -9,8 +9,9 @@ from registry.common.text import printable, text_problem
 from registry.common.time import local_date, today_local
 from registry.extensions import db
 from registry.machinery.inspections import latest_inspection
-from registry.machinery.models import Machinery, MachineryStatus, PhotoKind, Site, SiteDeclaration
+from registry.machinery.models import Machinery, MachineryStatus, PhotoKind
 from registry.machinery.services import machinery_by_code
+from registry.sites.models import Site, SiteDeclaration
 
 EMPTY = {
     "status": None,

@@ -9,9 +9,10 @@ from registry.extensions import db
 from registry.firms.models import Firm
 from registry.firms.services import firms_query
 from registry.gates.models import Gate
-from registry.machinery.models import ConstructionUnit, MachineryStatus, Site
+from registry.machinery.models import MachineryStatus
 from registry.machinery.services import machinery_query, own_unit_id
-from registry.machinery.sites import sites_query
+from registry.sites.models import ConstructionUnit, Site
+from registry.sites.services import sites_query
 
 LIMIT = 20
 

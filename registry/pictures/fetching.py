@@ -23,6 +23,15 @@ class FetchFailed(RuntimeError):
     """The address was called and gave no picture (status, size, time, network); worth a retry."""
 
 
+def address_of(reference: str, base: str | None) -> str:
+    """The address to fetch a picture sent by reference from: itself when it is a URL; an object key in the
+    cameras' storage (picture/0/<serial>/20220228/23/x.jpg) under `base` (PICTURE_FETCH_BASE_URL) when
+    that is set; otherwise itself, which `allowed` refuses (a path on the camera cannot be fetched)."""
+    if "://" in reference or not base or reference.startswith(("/", "\\")):
+        return reference
+    return urljoin(base.rstrip("/") + "/", reference)
+
+
 def allowed(url: str, hosts: list[str]) -> str:
     """The URL if it may be called, else FetchRefused saying why."""
     parts = urlsplit(url)

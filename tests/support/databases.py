@@ -22,10 +22,18 @@ def empty_database(tmp_path: Path):
     if not server:
         yield f"sqlite:///{tmp_path / f'own-{uuid.uuid4().hex[:6]}.sqlite3'}"
         return
-    url = make_url(database_url(server, "TEST_DATABASE_URL"))
-    name = f"test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with database_named(database_url(server, "TEST_DATABASE_URL"), f"test_{uuid.uuid4().hex[:10]}") as url:
+        yield url
+
+
+@contextmanager
+def database_named(server_url: str, name: str):
+    """A new PostgreSQL database `name` on the server of `server_url` (one of the same name left by an
+    earlier run dropped first), dropped after; yields its URL."""
+    url = make_url(server_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield url.set(database=name).render_as_string(hide_password=False)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from registry.events.vendors.common import derived_event_id, picture_text, wrong_types_as
+from registry.cameras.common import derived_event_id, picture_text, wrong_types_as
 from registry.identifiers.colours import vendor_colour
 
 TRAFFIC_CODES = {"trafficjunction", "trafficgate", "trafficsnapshot", "trafficmanualsnap", "trafficparking"}

@@ -9,12 +9,12 @@ from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import abort
 
+from registry.cameras import alarminfoplate, dahua, hikvision
 from registry.common import jsonio
 from registry.common.i18n import t
 from registry.common.rest import Blueprint
 from registry.events.auth import require_gate
 from registry.events.schemas import GateEventSchema, IngestAnswerSchema
-from registry.events.vendors import alarminfoplate, dahua, hikvision
 from registry.extensions import db
 from registry.gates.services import note_heartbeats
 from registry.ingest import record_plate_event

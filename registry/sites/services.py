@@ -9,8 +9,8 @@ from registry.common.services import add_audited, ensure_unique, not_found
 from registry.extensions import db
 from registry.machinery import rules
 from registry.machinery.inspections import latest_result, zone_for
-from registry.machinery.models import ConstructionUnit, Site, SiteDeclaration
 from registry.machinery.services import acting_unit_id, get_by_code, own_unit_id
+from registry.sites.models import ConstructionUnit, Site, SiteDeclaration
 
 
 def create_unit(actor: User, data: dict) -> ConstructionUnit:

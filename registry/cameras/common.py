@@ -4,6 +4,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from functools import wraps
 
 
@@ -12,6 +13,31 @@ def derived_event_id(*parts) -> str:
     time of receipt): the same message, resent, always gives the same id."""
     digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
     return f"d-{digest[:40]}"
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_IMAGE_HEADS = (b"\xff\xd8\xff", b"\x89PNG", b"BM", b"GIF8", b"RIFF")
+_PATH = re.compile(r"^[^\s]{1,1000}$")
+
+
+def is_reference(value: str) -> bool:
+    """Whether a vendor's picture field says where the picture is rather than holding it: a URL, a path on
+    the camera (/mnt/sdcard/...), or an object key in the camera's storage (picture/0/<serial>/20220228/23/
+    x.jpg, as some AlarmInfoPlate integrations send `imagePath`). Base64 of a picture opens with the
+    picture's own magic bytes; a path has a slash or an extension and no spaces."""
+    if _SCHEME.match(value):
+        return True
+    if _base64_picture(value):
+        return False
+    return bool(_PATH.match(value)) and ("/" in value or "\\" in value or "." in value[-6:])
+
+
+def _base64_picture(value: str) -> bool:
+    head = value[:16]
+    try:
+        return base64.b64decode(head[: len(head) // 4 * 4], validate=True).startswith(_IMAGE_HEADS)
+    except (binascii.Error, ValueError):
+        return False
 
 
 def picture_text(value: str) -> str:

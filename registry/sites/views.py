@@ -9,10 +9,10 @@ from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.extensions import db
 from registry.machinery import services as machinery_services
-from registry.machinery import sites as services
 from registry.machinery.models import MachineryStatus
 from registry.machinery.services import BUREAU, OWN_UNIT, READERS, unit_named
-from registry.machinery.site_schemas import DeclarationInputSchema, SiteInputSchema
+from registry.sites import services
+from registry.sites.schemas import DeclarationInputSchema, SiteInputSchema
 
 bp = Blueprint("site_pages", __name__, url_prefix="/sites")
 
@@ -31,7 +31,7 @@ def sites():
             flash(t("工地已登记", "Site recorded"))
             return redirect(url_for(".site", site_id=site.id))
     listing = paginate(services.sites_query(current_user), 1, 200)
-    return render_template("machinery/sites.html", listing=listing, errors=errors, form=form), (422 if errors else 200)
+    return render_template("sites/list.html", listing=listing, errors=errors, form=form), (422 if errors else 200)
 
 
 def _site(form: dict, unit: str) -> dict:
@@ -59,5 +59,5 @@ def site(site_id):
     approved = {"status": MachineryStatus.APPROVED}
     machines = db.session.scalars(machinery_services.machinery_query(current_user, approved)).all() if own else None
     return render_template(
-        "machinery/site.html", site=site, declarations=declarations, errors=errors, form=form, machines=machines
+        "sites/detail.html", site=site, declarations=declarations, errors=errors, form=form, machines=machines
     ), 422 if errors else 200

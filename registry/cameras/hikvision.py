@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from defusedxml import ElementTree
 
+from registry.cameras.common import derived_event_id, wrong_types_as
 from registry.common import jsonio
-from registry.events.vendors.common import derived_event_id, wrong_types_as
 
 DIRECTIONS = {"forward": "in", "reverse": "out"}
 PLATE_PICTURES = {"licenseplatepicture.jpg"}

@@ -9,10 +9,10 @@ from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.common.services import get_or_404
 from registry.extensions import db
-from registry.machinery import sites
-from registry.machinery.models import ConstructionUnit
 from registry.machinery.services import BUREAU, READERS, own_unit_id
-from registry.machinery.site_schemas import (
+from registry.sites import services as sites
+from registry.sites.models import ConstructionUnit
+from registry.sites.schemas import (
     DeclarationInputSchema,
     DeclarationSchema,
     SiteInputSchema,

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from registry.events.vendors.common import derived_event_id, picture_text, wrong_types_as
+from registry.cameras.common import derived_event_id, is_reference, picture_text, wrong_types_as
 from registry.identifiers.colours import vendor_colour
 from registry.identifiers.plates import is_plausible_read, is_valid_plate, normalise_plate
 
@@ -43,8 +42,6 @@ PICTURES = {  # kind -> fields that carry it, inline (base64) or by reference (p
         "imageFragmentUrl",
     ),
 }
-# A URL, or an absolute path on the camera; base64 (which may hold a "/") never opens with a scheme.
-_REFERENCE = re.compile(r"^([a-z][a-z0-9+.-]*://|/)", re.IGNORECASE)
 
 
 class NotAPlateResult(ValueError):
@@ -158,7 +155,7 @@ def _pictures(envelope: dict, result: dict) -> tuple[dict, dict]:
             if not isinstance(value, str) or not value.strip():
                 continue
             value = value.strip()
-            if _REFERENCE.match(value) and not value.startswith("/9j/"):  # "/9j/" opens a base64 JPEG
+            if is_reference(value):
                 references.setdefault(kind, value)
             else:
                 inline.setdefault(kind, picture_text(value))

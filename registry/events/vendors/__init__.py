@@ -1,1 +1,0 @@
-"""Camera vendors' own event formats, each turned into the native read (GateEventSchema input)."""
