@@ -14,10 +14,10 @@ import marshmallow as ma
 import msgspec
 from flask import current_app
 
+from registry.cameras import alarminfoplate
 from registry.common import jsonio
 from registry.common.text import printable
 from registry.events.models import DeadLetter
-from registry.events.vendors import alarminfoplate
 from registry.extensions import db
 from registry.ingest.reads import SCHEMA, native_read
 
