@@ -57,9 +57,10 @@ def alerts_query(args: dict):
     return query
 
 
-def alert_facts(alert: Alert) -> AlertFacts:
+def alert_facts(alert) -> AlertFacts:
+    """An alert (a row, or its columns) as the rules see it: it ends when it was ended early."""
     ends = min(alert.ends_at, alert.ended_early_at) if alert.ended_early_at else alert.ends_at
-    return AlertFacts(alert.id, alert.level.value, alert.region, alert.starts_at, ends)
+    return AlertFacts(alert.id, getattr(alert.level, "value", alert.level), alert.region, alert.starts_at, ends)
 
 
 def approve_exemption(actor, alert: Alert, data: dict) -> Exemption:

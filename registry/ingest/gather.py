@@ -57,7 +57,7 @@ class InForce:
     @staticmethod
     def alerts(first: datetime, last: datetime) -> list:
         """The alerts in force at some moment between first and last (any region; the engine checks it)."""
-        rows = db.session.scalars(_alerts_between(), {"first": first, "last": last})
+        rows = db.session.execute(_alerts_between(), {"first": first, "last": last})
         return [alert for alert in map(alert_facts, rows) if alert.starts_at <= last and alert.ends_at > first]
 
 
@@ -109,7 +109,8 @@ def _vehicles(facts: Facts, plates: set[str]) -> None:
 
 @prebuilt
 def _alerts_between(_dialect: str):
-    return select(Alert).where(Alert.starts_at <= bindparam("last"), Alert.ends_at > bindparam("first"))
+    columns = (Alert.id, Alert.level, Alert.region, Alert.starts_at, Alert.ends_at, Alert.ended_early_at)
+    return select(*columns).where(Alert.starts_at <= bindparam("last"), Alert.ends_at > bindparam("first"))
 
 
 @prebuilt

@@ -6,8 +6,8 @@ plans a connection caches on that belief stay until the table's statistics chang
 foreign-key checks run for every row the gate writes (a child month's row against its pass): they scan
 the whole month, slower with every pass written (a drain fell from 1,350 to 440 passes a second so).
 Autovacuum analyzes a partition once 50 rows and a tenth of it have changed since, and every cached plan
-is made again; where autovacuum is off, the gateway does the same for the tables it writes
-(`analyze_stale`, every STATISTICS_EVERY seconds, on a connection of its own)."""
+is made again; where autovacuum is off, the gateway does the same for the tables it writes, each time
+such a month has doubled (`analyze_stale`, every STATISTICS_EVERY seconds, on a connection of its own)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,11 @@ from registry.partitions.services import TABLES
 
 log = logging.getLogger(__name__)
 STATISTICS_EVERY = 1.0  # seconds between looks: one catalogue query
-BASE, SCALE = 50, 0.1  # autovacuum_analyze_threshold and _scale_factor's defaults
+# Taken again once 50 rows and as many as the statistics knew have changed since: at 50, 100, 200, 400...
+# rows, so that a month analysed empty is known for what it is within a second, without an ANALYZE every
+# few seconds (autovacuum's tenth) competing with the gate's batches for the CPU: the plans that matter
+# here (a key looked up in a month) do not change with a month's size once it is known not to be empty.
+BASE, SCALE = 50, 1.0
 
 _STALE = text(
     "SELECT c.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
@@ -35,7 +39,7 @@ def autovacuum_on() -> bool:
 
 
 def stale_partitions() -> list[str]:
-    """Partitions of the pass tables changed by more than autovacuum's analyze threshold since their
+    """Partitions of the pass tables changed by more than BASE + SCALE times their size since their
     statistics were taken."""
     parents = [table for table, _ in TABLES]
     return list(db.session.scalars(_STALE, {"parents": parents, "base": BASE, "scale": SCALE}))

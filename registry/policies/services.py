@@ -82,7 +82,8 @@ def policies_query(args: dict):
 
 def policies_in_force(day: date) -> list[PolicyFacts]:
     """The current policy versions in force on a local date, as the engine's facts."""
-    rows = db.session.scalars(
-        select(Policy).where(Policy.superseded_at.is_(None), _in_force_on(day)).order_by(Policy.id)
+    columns = (Policy.id, Policy.rule, Policy.params, Policy.effective_from, Policy.effective_to, Policy.clause)
+    rows = db.session.execute(
+        select(*columns).where(Policy.superseded_at.is_(None), _in_force_on(day)).order_by(Policy.id)
     )
-    return [PolicyFacts(p.id, p.rule, p.params, p.effective_from, p.effective_to, p.clause) for p in rows]
+    return [PolicyFacts(*row) for row in rows]
