@@ -3,6 +3,12 @@
 Rows hold Python values: a date-time (local, naive) or a date becomes a real date cell in XLSX and text
 in the column's layout in CSV; text is written as it is. Headers and labels follow the reader's language.
 
+Cells carry data, never formulas (OWASP, CSV injection): text a spreadsheet would take for a formula or a
+DDE call (opening with =, +, -, @, a tab or a carriage return) is written in CSV with an apostrophe before
+it, which Excel and WPS show as text, and in XLSX as a string cell, which no spreadsheet evaluates. A
+cargo of `=HYPERLINK(...)` typed by a firm, or a fleet name typed by an anonymous driver, stays text in
+the bureau's spreadsheet.
+
 CSV is streamed as it is produced (UTF-8 with a byte-order mark, so that Excel opens Chinese text
 correctly). XLSX is a zip archive and cannot be streamed before it is complete: openpyxl's write-only
 mode writes rows to a temporary file as they come, and that file is then streamed. Its header row is
@@ -49,6 +55,14 @@ def _disposition(filename: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet opening a CSV will show as it is: an apostrophe before a formula's first character."""
+    return "'" + text if text.startswith(FORMULA_LEADS) else text
+
+
 def _as_text(value, column: Column):
     if value is None:
         return ""
@@ -56,6 +70,8 @@ def _as_text(value, column: Column):
         return value.strftime(column.layout[0])
     if isinstance(value, date):
         return value.strftime(DAY[0])
+    if isinstance(value, str):
+        return inert(value)
     return value
 
 
@@ -64,7 +80,7 @@ def csv_response(filename: str, columns: list[Column], rows: Iterable[list]) -> 
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write("\ufeff")
-        writer.writerow([column.title for column in columns])
+        writer.writerow([inert(column.title) for column in columns])
         for row in rows:
             writer.writerow([_as_text(value, column) for value, column in zip(row, columns, strict=True)])
             if buffer.tell() > CHUNK:
@@ -84,6 +100,10 @@ def _cell(worksheet, value, column: Column):
     if isinstance(value, datetime | date):
         cell = WriteOnlyCell(worksheet, value=value)
         cell.number_format = column.layout[1] if isinstance(value, datetime) else DAY[1]
+        return cell
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.data_type = "s"  # openpyxl takes a string opening with = for a formula: this one is text
         return cell
     return value
 
@@ -105,7 +125,7 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
     bold = Font(bold=True)
     header = []
     for column in sheet.columns:
-        cell = WriteOnlyCell(worksheet, value=column.title)
+        cell = WriteOnlyCell(worksheet, value=inert(column.title))
         cell.font = bold
         header.append(cell)
     worksheet.append(header)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from registry.common.exports import inert
 from registry.common.text import decode_spreadsheet_text
 from registry.extensions import db
 from registry.vehicles.importing import COLUMNS, import_vehicles, unknown_columns
@@ -52,7 +53,7 @@ def import_command(path, partial, update_existing, errors_path):
         with errors_path.open("w", newline="", encoding="utf-8-sig") as out:
             writer = csv.writer(out)
             writer.writerow(["line", "error"])
-            writer.writerows(report.errors)
+            writer.writerows((line, inert(message)) for line, message in report.errors)
     if report.errors and not partial:
         db.session.rollback()
         raise click.ClickException(
