@@ -37,3 +37,14 @@ def test_local_date_crosses_midnight_before_utc():
     start, end = local_day_bounds(date(2022, 1, 1))
     assert start == datetime(2021, 12, 31, 16, tzinfo=UTC)
     assert end - start == timedelta(days=1)
+
+
+def test_times_as_chinese_excel_writes_them_are_read_as_china_standard_time():
+    from registry.common.time import spreadsheet_moment
+
+    cst = timezone(timedelta(hours=8))
+    expected = datetime(2026, 12, 3, 16, 24, tzinfo=cst)
+    for text in ("2026/12/3 16:24", "2026/12/03 16:24:00", "2026-12-3 16:24", "2026年12月3日 16:24", "2026.12.3 16:24"):
+        assert spreadsheet_moment(text) == expected, text
+    assert spreadsheet_moment("2026-12-03T08:24:00Z") == expected  # an offset given is kept
+    assert spreadsheet_moment("2026/13/3 16:24") is None and spreadsheet_moment("明天") is None

@@ -4,6 +4,7 @@ the ticket number, and filling the ledger's cargo (货物名称), tonnage (运�
 
 import csv
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -116,13 +117,14 @@ def test_the_scale_softwares_export_is_imported_as_csv_or_xlsx(client, plant):
     pass_at(client, plant, "out-1", "2026-11-20T10:00:00+08:00")
     pass_at(client, plant, "out-2", "2026-11-21T09:00:00+08:00")
     rows = [["磅单号", "车牌号", "过磅时间", "毛重", "皮重", "净重", "货物名称"],
-            ["C1", "晋H40001", "2026/11/20 10:02:00", "49.3", "15.1", "34.2", "原煤"]]  # fmt: skip
+            ["C1", "晋H40001", "2026/11/20 10:02", "49.3", "15.1", "34.2", "原煤"]]  # Excel's time  # fmt: skip
     text = io.StringIO()
     csv.writer(text).writerows(rows)
     answer = upload(client, plant, text.getvalue().encode("gb18030"), "磅单.csv")  # as Chinese Excel saves it
     assert answer.status_code == 200, answer.get_json()
     assert [r["outcome"] for r in answer.get_json()] == ["created"]
     assert answer.get_json()[0]["ticket"]["status"] == "matched"
+    assert answer.get_json()[0]["ticket"]["weighed_at"].startswith("2026-11-20T02:02")  # China Standard Time
 
     book = Workbook()
     book.active.append(rows[0])
@@ -166,3 +168,43 @@ def test_another_firm_sees_none_of_it(client, plant, auth):
         client.post(url, json={"tickets": [ticket("E1", "2026-11-20T10:00:00+08:00")]}, headers=other).status_code
         == 404
     )
+
+
+def bomb(inflated_mb: int) -> bytes:
+    """An XLSX that is a few dozen KB and inflates to `inflated_mb` MB of one sheet's XML."""
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+        archive.writestr(
+            "xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + row * (inflated_mb * 2**20 // len(row))
+        )
+    return data.getvalue()
+
+
+def test_a_workbook_that_inflates_far_is_refused_before_it_is_parsed(client, plant):
+    """A zip bomb: the archive's directory says how far it inflates, and that is checked before openpyxl
+    reads a byte of it; memory stays where it was."""
+    import resource
+
+    data = bomb(300)
+    assert len(data) < 1024 * 1024
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    answer = upload(client, plant, data, "磅单.xlsx")
+    assert answer.status_code == 422 and "XLSX 解压后 300 MB，超过 64 MB 上限" in answer.get_json()["message"]
+    small_bomb = upload(client, plant, bomb(20), "磅单.xlsx")  # within the size, but no sheet inflates so
+    assert small_bomb.status_code == 422 and "压缩炸弹" in small_bomb.get_json()["message"]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KB: under 100 MB more
+
+
+def test_a_workbook_over_the_inflated_limit_is_refused_and_a_plain_one_is_read():
+    from registry.common.workbooks import WorkbookRefused, check_archive, workbook_rows
+
+    book = Workbook()
+    book.active.append(["磅单号", "车牌号"])
+    book.active.append(["B1", "晋H40001"])
+    data = io.BytesIO()
+    book.save(data)
+    assert list(workbook_rows(data.getvalue())) == [("磅单号", "车牌号"), ("B1", "晋H40001")]
+    with pytest.raises(WorkbookRefused):
+        check_archive(data.getvalue(), most=1024)  # a limit below what it inflates to

@@ -1,5 +1,6 @@
 """Time: moments are aware UTC; business dates are local dates in Asia/Shanghai. Pure: no database."""
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,33 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
     end = datetime.fromordinal(day.toordinal() + 1).replace(tzinfo=LOCAL_TZ)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+_SPREADSHEET_MOMENT = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]+(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2})(\.\d+)?秒?)?)?$"
+)
+
+
+def spreadsheet_moment(text: str) -> datetime | None:
+    """A time as Chinese Excel and WPS write it in a CSV (2026/12/3 16:24, 2026-12-03 16:24:05, 2026年12月3日
+    16:24, or a date alone), or ISO 8601; an offset when it has one, else China Standard Time. None when it is
+    none of these."""
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        found = _SPREADSHEET_MOMENT.match(text)
+        if found is None:
+            return None
+        year, month, day, hour, minute, second, fraction = found.groups()
+        try:
+            moment = datetime(
+                int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                round(float(fraction) * 1_000_000) if fraction else 0,
+            )  # fmt: skip
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)
 
 
 def with_local_offset(value: str) -> str:

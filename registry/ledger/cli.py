@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from registry.common.workbooks import WorkbookRefused
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.ledger.files import verify_workbook
@@ -46,7 +47,10 @@ def verify_command(firm_id, path):
     if path is not None:
         if firm_id is None:
             raise click.UsageError("--file needs --firm")
-        intact = _say(verify_workbook(path.read_bytes(), firm_id))
+        try:
+            intact = _say(verify_workbook(path.read_bytes(), firm_id))
+        except WorkbookRefused as exc:
+            raise click.ClickException(str(exc)) from None
     else:
         firms = [firm_id] if firm_id else db.session.scalars(select(Gate.firm_id).distinct()).all()
         intact = all([_say(verify_firm(firm)) for firm in firms])

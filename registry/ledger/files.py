@@ -4,14 +4,13 @@ the database at hand, every seal in the file is also one the platform made."""
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import UTC, date, datetime
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from registry.common.time import LOCAL_TZ
+from registry.common.workbooks import open_workbook
 from registry.extensions import db
 from registry.labels.table import LABELS
 from registry.ledger.chain import Link, Row, rows_digest
@@ -63,7 +62,7 @@ def _when(text) -> datetime | None:
 
 
 def verify_workbook(data: bytes, firm_id: int, against_database: bool = True) -> Report:
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    book = open_workbook(data)  # bounded before it is parsed (registry.common.workbooks)
     table, seals = book.worksheets[0], book.worksheets[-1]
     by_day = file_rows(table)
     report = Report(firm_id)

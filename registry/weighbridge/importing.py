@@ -5,13 +5,13 @@ API's field names. Times without an offset are local (China Standard Time)."""
 import csv
 import io
 from datetime import date, datetime
-
-from openpyxl import load_workbook
+from itertools import islice
 
 from registry.common.errors import DomainError
 from registry.common.i18n import t
 from registry.common.text import decode_spreadsheet_text
-from registry.common.time import LOCAL_TZ
+from registry.common.time import LOCAL_TZ, spreadsheet_moment
+from registry.common.workbooks import WorkbookRefused, is_workbook, workbook_rows
 
 MAX_ROWS = 5000
 HEADERS = {
@@ -34,13 +34,13 @@ def _text(data: bytes) -> str:
 
 
 def _cells(data: bytes, filename: str) -> list[list]:
-    if data[:2] == b"PK":  # an XLSX is a zip file
+    """The first MAX_ROWS + 1 rows, read one at a time (an XLSX bounded before it is parsed)."""
+    if is_workbook(data):  # an XLSX is a zip file
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception:
-            raise DomainError(t("无法读取该 XLSX 文件", "cannot read this XLSX file"), "file") from None
-        return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
-    return list(csv.reader(io.StringIO(_text(data))))[: MAX_ROWS + 1]
+            return [list(row) for row in workbook_rows(data, limit=MAX_ROWS + 1)]
+        except WorkbookRefused as exc:
+            raise DomainError(t(exc.zh, exc.en), "file") from None
+    return list(islice(csv.reader(io.StringIO(_text(data))), MAX_ROWS + 1))
 
 
 def _value(field: str, cell):
@@ -54,11 +54,8 @@ def _value(field: str, cell):
     if not text:
         return None
     if field == "weighed_at":
-        try:
-            moment = datetime.fromisoformat(text.replace("/", "-"))
-        except ValueError:
-            return text  # the schema says what is wrong with it
-        return (moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ)).isoformat()
+        moment = spreadsheet_moment(text)
+        return moment.isoformat() if moment else text  # else the schema says what is wrong with it
     if field in ("gross_t", "tare_t", "net_t"):
         return text.replace(",", "")
     return text
