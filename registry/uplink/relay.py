@@ -1,9 +1,11 @@
 """The relay: each target gets the outbox after its cursor, a batch at a time, in order.
 
-A target's row is locked while its batch is sent (FOR UPDATE SKIP LOCKED), so that two relays, on two
-hosts, never send one target two batches at once. The cursor moves in the transaction that records
-the target's answer: a batch whose answer was lost (the relay or the database died) is sent again,
-and the target keeps each record once by its key. A failure pauses the target, longer each time."""
+On PostgreSQL a target's row is locked while its batch is sent (FOR UPDATE SKIP LOCKED), so that two
+relays, on two hosts, never send one target two batches at once. The cursor moves with the target's
+answer, in one write that also checks the cursor is where the batch began: a batch whose answer was lost
+(the relay or the database died) is sent again, and the target keeps each record once by its key; a 2xx
+is never lost to a busy database (on SQLite the write waits its turn behind the gates' batches). A
+failure pauses the target, longer each time."""
 
 import logging
 import random
@@ -15,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry.common.time import utcnow
-from registry.extensions import db
+from registry.extensions import db, write_transactions
 from registry.uplink.models import UplinkTarget
 from registry.uplink.outbox import next_batch
 from registry.uplink.records import build_records
@@ -44,23 +46,44 @@ def relay_target(target_id: int, now: datetime | None = None) -> int:
     if not batch:
         db.session.rollback()
         return 0
+    position, last = (target.cursor_tx, target.cursor_id), (batch[-1].tx_id, batch[-1].id)
+    failures, name, transport = target.failures, target.name, TRANSPORTS[target.transport]
+    records = build_records(config["UPLINK_SOURCE"], batch)
+    if db.session.get_bind().dialect.name != "postgresql":
+        # SQLite: no read transaction stays open while the batch is away. Its snapshot would be stale
+        # by the answer (the gates write meanwhile), and writing on it fails at once ("database is
+        # locked"): the batch, taken, would be sent again. The answer is recorded in a write of its own.
+        db.session.expunge(target)
+        db.session.rollback()
     try:
-        records = build_records(config["UPLINK_SOURCE"], batch)
-        TRANSPORTS[target.transport](target, config["UPLINK_SOURCE"], records, config["UPLINK_TIMEOUT_SECONDS"])
+        transport(target, config["UPLINK_SOURCE"], records, config["UPLINK_TIMEOUT_SECONDS"])
     except Exception as exc:
-        log.warning("uplink to %s failed: %s", target.name, exc)
-        target.failures += 1
-        target.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        target.last_error_at = utcnow()
-        target.next_attempt_at = utcnow() + backoff(target.failures, config["UPLINK_BACKOFF_MAX_SECONDS"])
-        db.session.commit()
+        log.warning("uplink to %s failed: %s", name, exc)
+        pause = backoff(failures + 1, config["UPLINK_BACKOFF_MAX_SECONDS"])
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        _record(target_id, position, failures=UplinkTarget.failures + 1, last_error=error,
+                last_error_at=utcnow(), next_attempt_at=utcnow() + pause)  # fmt: skip
         return 0
-    target.cursor_tx, target.cursor_id = batch[-1].tx_id, batch[-1].id
-    target.delivered += len(batch)
-    target.last_success_at = utcnow()
-    target.failures, target.next_attempt_at = 0, None
-    db.session.commit()
-    return len(batch)
+    taken = _record(
+        target_id, position, cursor_tx=last[0], cursor_id=last[1], delivered=UplinkTarget.delivered + len(batch),
+        last_success_at=utcnow(), failures=0, next_attempt_at=None,
+    )  # fmt: skip
+    return len(batch) if taken else 0
+
+
+def _record(target_id: int, position: tuple[int, int], **values) -> bool:
+    """Record a batch's answer on the target, in one short write that waits its turn (SQLite: BEGIN
+    IMMEDIATE behind the gates' batches), and only if its cursor is still where the batch began (a relay
+    on another host that took the target meanwhile is not overwritten). Commits; True when recorded."""
+    with write_transactions():
+        table = UplinkTarget.__table__
+        done = db.session.execute(
+            table.update()
+            .where(table.c.id == target_id, table.c.cursor_tx == position[0], table.c.cursor_id == position[1])
+            .values(**values)
+        )
+        db.session.commit()
+    return done.rowcount == 1
 
 
 def relay_round() -> bool:
