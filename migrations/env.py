@@ -13,9 +13,7 @@ if config.config_file_name:
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db
-config.set_main_option(
-    "sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%")
-)
+config.set_main_option("sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 
 
 # What monthly partitioning (migration 0015, PostgreSQL only) makes differ from the models, which
@@ -43,9 +41,7 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 def run_migrations_offline():
     """Emit SQL for `flask db upgrade --sql` without a database."""
-    context.configure(
-        url=config.get_main_option("sqlalchemy.url"), target_metadata=db.metadata, literal_binds=True
-    )
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=db.metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -11,11 +11,19 @@ GUARD = "confirmed violations and their evidence cannot be deleted or changed"
 CONFIRMED_ON = "EXISTS (SELECT 1 FROM violations v WHERE v.plate_event_id = {ref} AND v.status = 'confirmed')"
 TRIGGERS = [  # (name, table, event, condition): the same as migration 0005's GUARDS
     ("protect_confirmed_violation_delete", "violations", "DELETE", "OLD.status = 'confirmed'"),
-    ("protect_confirmed_violation_update", "violations", "UPDATE",
-     "OLD.status = 'confirmed' AND NEW.status <> 'confirmed'"),
+    (
+        "protect_confirmed_violation_update",
+        "violations",
+        "UPDATE",
+        "OLD.status = 'confirmed' AND NEW.status <> 'confirmed'",
+    ),
     ("protect_evidence_image_delete", "pass_images", "DELETE", CONFIRMED_ON.format(ref="OLD.plate_event_id")),
-    ("protect_evidence_image_purge", "pass_images", "UPDATE",
-     "OLD.purged_at IS NULL AND NEW.purged_at IS NOT NULL AND " + CONFIRMED_ON.format(ref="OLD.plate_event_id")),
+    (
+        "protect_evidence_image_purge",
+        "pass_images",
+        "UPDATE",
+        "OLD.purged_at IS NULL AND NEW.purged_at IS NOT NULL AND " + CONFIRMED_ON.format(ref="OLD.plate_event_id"),
+    ),
     ("protect_evidence_pass_delete", "plate_events", "DELETE", CONFIRMED_ON.format(ref="OLD.id")),
 ]
 

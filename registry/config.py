@@ -263,6 +263,14 @@ class Config:
         self.PICTURE_FETCH_HOSTS = [
             h.strip().lower() for h in (env.get("PICTURE_FETCH_HOSTS") or "").split(",") if h.strip()
         ]
+        # Private addresses (loopback, 10/8, 192.168/16, link-local...) the platform may call: host names or
+        # networks, comma-separated. Every other outbound call (uplink targets, pictures by reference) goes
+        # only to public addresses (registry.common.outbound).
+        self.OUTBOUND_PRIVATE_HOSTS = [
+            h.strip().lower() for h in (env.get("OUTBOUND_PRIVATE_HOSTS") or "").split(",") if h.strip()
+        ]
+        # The CA certificates an uplink target may name (ca_file is a file name in this folder).
+        self.UPLINK_CA_DIR = env.get("UPLINK_CA_DIR") or str(INSTANCE_DIR / "uplink-ca")
         # Where the cameras' storage answers for pictures sent as an object key (picture/0/<serial>/...).
         self.PICTURE_FETCH_BASE_URL = env.get("PICTURE_FETCH_BASE_URL") or None
         if self.PICTURE_FETCH_BASE_URL and not self.PICTURE_FETCH_BASE_URL.startswith(("http://", "https://")):

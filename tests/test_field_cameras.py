@@ -384,6 +384,7 @@ def test_fetcher_downloads_only_from_listed_hosts_with_limits(client, gate, app,
         assert fetch_pending() == 0  # off by default: nothing is called
         assert server.calls == []
         monkeypatch.setitem(app.config, "PICTURE_FETCH_HOSTS", ["127.0.0.1"])
+        monkeypatch.setitem(app.config, "OUTBOUND_PRIVATE_HOSTS", ["127.0.0.1"])  # the test's server is local
         monkeypatch.setitem(app.config, "MAX_IMAGE_BYTES", 32 * 1024)
         for _ in range(app.config["PICTURE_FETCH_ATTEMPTS"] + 1):
             fetch_pending()
@@ -455,6 +456,7 @@ def test_a_picture_sent_as_an_object_key_is_kept_as_a_reference_and_fetched_unde
         [image] = db.session.scalars(select(PassImage).where(PassImage.reference == key)).all()
         assert image.sha256 is None and not image.valid  # kept as the address it is
         monkeypatch.setitem(app.config, "PICTURE_FETCH_HOSTS", ["127.0.0.1"])
+        monkeypatch.setitem(app.config, "OUTBOUND_PRIVATE_HOSTS", ["127.0.0.1"])  # the test's server is local
         monkeypatch.setitem(app.config, "PICTURE_FETCH_BASE_URL", f"http://127.0.0.1:{server.port}/bucket")
         assert fetch_pending() == 1
         db.session.commit()

@@ -62,7 +62,7 @@ def test_every_record_arrives_once_and_in_order_while_the_gates_write(tmp_path):
                 "SQLALCHEMY_DATABASE_URI": url,
                 "TESTING": True,
                 "IMAGE_DIR": str(tmp_path),
-                "UPLINK_TARGET_HOSTS": ["127.0.0.1"],
+                "OUTBOUND_PRIVATE_HOSTS": ["127.0.0.1"],
             }
         )
         try:

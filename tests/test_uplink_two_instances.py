@@ -47,6 +47,7 @@ def start_relay(url: str, folder: Path, name: str) -> subprocess.Popen:
         "UPLINK_BACKOFF_MAX_SECONDS": "1",
         "UPLINK_POLL_SECONDS": "1",
         "UPLINK_TIMEOUT_SECONDS": "5",
+        "OUTBOUND_PRIVATE_HOSTS": "127.0.0.1",  # the city's test instance is on this machine
     }
     with (folder / f"{name}.log").open("ab") as log:
         return subprocess.Popen(
@@ -86,13 +87,15 @@ def district_and_city(tmp_path):
 
 def test_every_record_arrives_once_in_order_though_the_city_is_killed_mid_stream(tmp_path, district_and_city):
     district_url, city_url, token = district_and_city
-    cert, key = self_signed(tmp_path)
+    (tmp_path / "uplink-ca").mkdir()
+    cert, key = self_signed(tmp_path / "uplink-ca")  # the relay's UPLINK_CA_DIR: INSTANCE_PATH/uplink-ca
     port = free_port()
     district = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": district_url,
             "IMAGE_DIR": str(tmp_path / "images"),
             "CAMERA_CLOCK_BEHIND_DAYS": 36_600,
+            "OUTBOUND_PRIVATE_HOSTS": ["127.0.0.1"],
         }
     )
     with district.app_context():
@@ -104,7 +107,7 @@ def test_every_record_arrives_once_in_order_though_the_city_is_killed_mid_stream
                 "name": "市平台",
                 "url": f"https://127.0.0.1:{port}/api/v1/reports/batches",
                 "token": token,
-                "ca_file": str(cert),
+                "ca_file": cert.name,
                 "batch_size": 7,  # small batches: many in flight when the city dies
             },
         )

@@ -47,7 +47,7 @@ def download(waiting: list[ToFetch]) -> list[tuple[ToFetch, CheckedImage | None,
     for item in waiting:
         try:
             address = address_of(item.reference, config["PICTURE_FETCH_BASE_URL"])
-            data = fetch(address, hosts, cap, config["PICTURE_FETCH_TIMEOUT_SECONDS"])
+            data = fetch(address, hosts, cap, config["PICTURE_FETCH_TIMEOUT_SECONDS"], config["OUTBOUND_PRIVATE_HOSTS"])
         except FetchRefused as exc:
             results.append((item, None, str(exc), True))  # never called: trying again changes nothing
             continue

@@ -1,4 +1,5 @@
-"""Downloading a picture a camera sent by reference, from allow-listed hosts only. Pure of Flask.
+"""Downloading a picture a camera sent by reference, from allow-listed hosts at public addresses only (or
+private ones OUTBOUND_PRIVATE_HOSTS lists). Pure of Flask.
 
 Every address is checked before it is called, redirects included (each hop is checked again, at most
 MAX_REDIRECTS of them): http or https, no user name or password in it, a host on the list (exact, or
@@ -11,6 +12,8 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
+
+from registry.common.outbound import OutboundRefused, destination, request
 
 MAX_REDIRECTS = 3
 
@@ -45,22 +48,22 @@ def allowed(url: str, hosts: list[str]) -> str:
     return url
 
 
-def fetch(url: str, hosts: list[str], max_bytes: int, timeout: float, pool: urllib3.PoolManager | None = None) -> bytes:
-    """The picture's bytes; FetchRefused for an address not on the list, FetchFailed otherwise."""
-    pool = pool or urllib3.PoolManager()
+def fetch(url: str, hosts: list[str], max_bytes: int, timeout: float, private_ok: list[str] = ()) -> bytes:
+    """The picture's bytes; FetchRefused for an address not on the list (or a host on it that resolves to
+    a private address OUTBOUND_PRIVATE_HOSTS does not list), FetchFailed otherwise."""
     for _ in range(MAX_REDIRECTS + 1):
         allowed(url, hosts)
         try:
-            response = pool.request(
-                "GET",
-                url,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                timeout=urllib3.Timeout(total=timeout),
-                headers={"Accept": "image/jpeg, image/png"},
+            where = destination(url, private_ok)
+        except OutboundRefused as exc:
+            if exc.unresolved:
+                raise FetchFailed(f"{exc.zh} / {exc.en}") from None  # may resolve later: tried again
+            raise FetchRefused(f"{exc.zh} / {exc.en}") from None
+        try:
+            response = request(
+                where, "GET", urllib3.Timeout(total=timeout), headers={"Accept": "image/jpeg, image/png"}
             )
-        except urllib3.exceptions.HTTPError as exc:
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise FetchFailed(f"下载失败 / download failed: {exc.__class__.__name__}") from None
         try:
             if response.status in (301, 302, 303, 307, 308) and response.headers.get("Location"):

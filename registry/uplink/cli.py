@@ -36,7 +36,9 @@ def relay_command(once):
 @click.argument("name")
 @click.argument("url")
 @click.option("--token", prompt="目标平台令牌 / the target's token", hide_input=True)
-@click.option("--ca-file", default=None, help="私有 CA 证书 / a private CA's certificate")
+@click.option(
+    "--ca-file", default=None, help="私有 CA 证书：UPLINK_CA_DIR 中的文件名 / a CA certificate's name in UPLINK_CA_DIR"
+)
 @click.option("--batch-size", default=200, type=click.IntRange(1, 5000))
 def add_target_command(name, url, token, ca_file, batch_size):
     """Add a higher platform to report to (JSON over HTTPS)."""

@@ -48,6 +48,7 @@ class UplinkTarget(db.Model):
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # since the last success
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # in a person's words: "中文 / English"
+    last_error_detail: Mapped[str | None] = mapped_column(Text)  # the raw text, for administrators only
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

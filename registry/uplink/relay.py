@@ -11,6 +11,7 @@ import logging
 import random
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from registry.extensions import db, write_transactions
 from registry.uplink.models import UplinkTarget
 from registry.uplink.outbox import next_batch
 from registry.uplink.records import build_records
-from registry.uplink.transports import TRANSPORTS
+from registry.uplink.transports import TRANSPORTS, DeliveryError, Outbound
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +57,16 @@ def relay_target(target_id: int, now: datetime | None = None) -> int:
         db.session.expunge(target)
         db.session.rollback()
     try:
-        transport(target, config["UPLINK_SOURCE"], records, config["UPLINK_TIMEOUT_SECONDS"])
+        outbound = Outbound(config["OUTBOUND_PRIVATE_HOSTS"], Path(config["UPLINK_CA_DIR"]))
+        transport(target, config["UPLINK_SOURCE"], records, config["UPLINK_TIMEOUT_SECONDS"], outbound)
     except Exception as exc:
         log.warning("uplink to %s failed: %s", name, exc)
         pause = backoff(failures + 1, config["UPLINK_BACKOFF_MAX_SECONDS"])
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        _record(target_id, position, failures=UplinkTarget.failures + 1, last_error=error,
+        if isinstance(exc, DeliveryError):
+            error, detail = f"{exc.zh} / {exc.en}", exc.detail
+        else:
+            error, detail = "发送失败 / sending failed", f"{type(exc).__name__}: {exc}"[:2000]
+        _record(target_id, position, failures=UplinkTarget.failures + 1, last_error=error, last_error_detail=detail,
                 last_error_at=utcnow(), next_attempt_at=utcnow() + pause)  # fmt: skip
         return 0
     taken = _record(

@@ -4,8 +4,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from registry.audit.services import record_change
-from registry.common.errors import Conflict, NotFound
+from registry.common.errors import Conflict, DomainError, NotFound
 from registry.common.i18n import t
+from registry.common.outbound import OutboundRefused, destination
 from registry.extensions import db
 from registry.uplink.models import UplinkTarget
 from registry.uplink.outbox import backlog
@@ -24,10 +25,28 @@ def get_target(target_id: int) -> UplinkTarget:
     return target
 
 
+def _callable(url: str) -> None:
+    """A target's address must be one the relay may call (a name that does not resolve yet is taken: it is
+    checked again at every send)."""
+    try:
+        destination(url, current_app.config["OUTBOUND_PRIVATE_HOSTS"])
+    except OutboundRefused as exc:
+        if not exc.unresolved:
+            raise DomainError(t(exc.zh, exc.en), "url") from None
+
+
+def _certificate(name: str | None) -> None:
+    if name and ("/" in name or "\\" in name or name.startswith(".")):
+        message = t("应为 UPLINK_CA_DIR 中的证书文件名", "a certificate's file name in UPLINK_CA_DIR")
+        raise DomainError(message, "ca_file")
+
+
 def add_target(actor, data: dict) -> UplinkTarget:
     """A new target starts at the beginning of what the outbox still holds."""
     if db.session.scalar(select(UplinkTarget.id).where(UplinkTarget.name == data["name"])):
         raise Conflict(t("上报目标名称已存在", "An uplink target of that name exists"), "name")
+    _certificate(data.get("ca_file"))
+    _callable(data["url"])
     target = UplinkTarget(**data)
     db.session.add(target)
     db.session.flush()
@@ -36,7 +55,14 @@ def add_target(actor, data: dict) -> UplinkTarget:
 
 
 def change_target(actor, target: UplinkTarget, data: dict) -> UplinkTarget:
+    """Change a target. A new address without a new token drops the stored token: a token given for one
+    platform is never sent to another (the target waits, saying so, until its token is given)."""
     before = _shown(target)
+    _certificate(data.get("ca_file"))
+    if "url" in data:
+        _callable(data["url"])
+        if data["url"] != target.url and "token" not in data:
+            target.token = ""
     for name, value in data.items():
         setattr(target, name, value)
     if data.get("enabled") or "url" in data or "token" in data:
