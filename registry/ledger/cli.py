@@ -34,7 +34,8 @@ def _say(report: Report) -> bool:
     for problem in report.problems:
         click.echo(f"  {problem.day} {WORDS[problem.kind]} / {problem.kind}: {problem.detail}")
     verdict = "完好 / intact" if report.intact else "发现篡改 / TAMPERED"
-    click.echo(f"企业 / firm {report.firm_id}: {report.links} links, {verdict}")
+    amended = f"，其中补录 {report.amendments} / {report.amendments} amendments" if report.amendments else ""
+    click.echo(f"企业 / firm {report.firm_id}: {report.links} links{amended}, {verdict}")
     return report.intact
 
 

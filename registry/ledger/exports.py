@@ -6,24 +6,19 @@ column to its source."""
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from registry.common.exports import Column, Sheet, csv_response, workbook_response
 from registry.common.i18n import t
 from registry.common.time import local_day_bounds
-from registry.documents.models import VehicleDocument
-from registry.events.models import PlateEvent, Verdict
 from registry.extensions import db
 from registry.firms.models import Firm
-from registry.gates.models import Gate
-from registry.inplant.models import PlantVehicle
 from registry.labels import label
 from registry.ledger.chain import moment_text
 from registry.ledger.models import LedgerSeal
-from registry.machinery.models import Machinery, PhotoKind
-from registry.vehicles.models import Vehicle
-from registry.violations.exports import CHUNK, NO_PLATE_ZH, local_cell
-from registry.weighbridge.models import WeighTicket
+from registry.ledger.rows import table3 as ledger_rows_now
+from registry.ledger.rows import table4, table5
+from registry.violations.exports import NO_PLATE_ZH, local_cell
 
 # MEE 2020 mobile-source guide, table 3 (DOMAIN.md 4): one row per vehicle pass. Cargo and quantity come
 # from the weighbridge ticket matched to the pass (registry.weighbridge), the fleet from the vehicle's
@@ -50,63 +45,31 @@ LEDGER_COLUMNS = [
 TIME_SOURCES_ZH = {"camera": "相机", "envelope": "消息时间（相机未给抓拍时间）", "receiver": "平台接收时间"}
 
 
+def _day_cell(text: str) -> datetime | None:
+    return datetime.strptime(text, "%Y%m%d") if text else None
+
+
 def ledger_rows(firm_id: int, start, end, base_url: str):
-    """Table 3's rows: the pass, its vehicle as registered, the link to the vehicle's documents (行驶证,
-    随车清单) where it has any, the cargo and net tonnes of the weighbridge ticket matched to it, and
-    the fleet (the vehicle's owner)."""
-    has_documents = (
-        select(VehicleDocument.id).where(VehicleDocument.vehicle_id == PlateEvent.vehicle_id).exists()
-    ).label("has_documents")
-    query = (
-        select(
-            PlateEvent.id,
-            PlateEvent.captured_at,
-            PlateEvent.direction,
-            PlateEvent.plate,
-            Vehicle.registration_date,
-            Vehicle.vin,
-            Vehicle.engine_no,
-            Verdict.emission_stage,
-            Gate.name,
-            Gate.code,
-            Verdict.decision,
-            PlateEvent.time_source,
-            PlateEvent.vehicle_id,
-            has_documents,
-            WeighTicket.cargo,
-            WeighTicket.net_t,
-            Vehicle.owner,
-        )
-        .join(Gate, PlateEvent.gate_id == Gate.id)
-        .outerjoin(WeighTicket, (WeighTicket.firm_id == firm_id) & (WeighTicket.pass_id == PlateEvent.id))
-        # the verdict's copy of its pass's time, bounded too: only the range's months of verdicts are read
-        .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == PlateEvent.captured_at))
-        .outerjoin(Vehicle, PlateEvent.vehicle_id == Vehicle.id)
-        .where(PlateEvent.gate_id.in_(select(Gate.id).where(Gate.firm_id == firm_id)))
-        .where(PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
-        .where(Verdict.pass_at >= start, Verdict.pass_at < end)
-        .order_by(PlateEvent.captured_at, PlateEvent.id)
-    )
-    result = db.session.execute(query.execution_options(yield_per=CHUNK, stream_results=True))
-    for seq, row in enumerate(result, 1):
-        pass_id, at, direction, plate, registered, vin, engine_no, stage, gate, code, decision, time_source = row[:12]
-        vehicle_id, documented, cargo, tonnes, fleet = row[12:]
-        documents = f"{base_url}/api/v1/vehicles/{vehicle_id}/documents" if documented else ""
+    """Table 3's rows as the reader sees them, from the chain's form of each (registry.ledger.rows): what
+    is sealed is exactly what is shown."""
+    for seq, (row, vehicle_id, _) in enumerate(ledger_rows_now(firm_id, start, end), 1):
+        (stamp, direction, plate, registered, vin, engine, stage, documented, cargo, tonnes, fleet, gate,
+         decision, time_source) = row.cells  # fmt: skip
         yield [
             seq,
-            local_cell(at),
+            datetime.strptime(stamp, "%Y%m%d%H%M%S"),
             label("direction", direction),
-            f"{base_url}/api/v1/events/{pass_id}",
+            f"{base_url}/api/v1/events/{row.key}",
             plate or t(NO_PLATE_ZH, "no plate"),
-            datetime.combine(registered, datetime.min.time()) if registered else None,
-            vin or "",
-            engine_no or "",
-            stage or "",
-            documents,
-            cargo or "",
-            round(float(tonnes), 1) if tonnes is not None else None,  # num 4,1
-            fleet or "",
-            f"{gate}（{code}）",
+            _day_cell(registered),
+            vin,
+            engine,
+            stage,
+            f"{base_url}/api/v1/vehicles/{vehicle_id}/documents" if documented else "",
+            cargo,
+            float(tonnes) if tonnes else None,  # num 4,1
+            fleet,
+            gate,
             label("decision", decision),
             t(TIME_SOURCES_ZH.get(time_source, time_source), label("time_source", time_source)),
         ]
@@ -136,37 +99,21 @@ PLANT_MACHINERY_COLUMNS = [
 ]
 
 
+IN_USE = {"1": ("在用", "in use"), "0": ("停用", "retired")}
+
+
 def plant_vehicle_rows(firm_id: int):
-    query = select(PlantVehicle).where(PlantVehicle.firm_id == firm_id).order_by(PlantVehicle.code, PlantVehicle.id)
-    for seq, vehicle in enumerate(db.session.scalars(query), 1):
-        registered = vehicle.registration_date
-        yield [
-            seq,
-            vehicle.code,
-            datetime.combine(registered, datetime.min.time()) if registered else None,
-            vehicle.vin or "",
-            vehicle.engine_no or "",
-            vehicle.emission_stage.value,
-            label("fuel", vehicle.fuel_type),
-            t("停用", "retired") if vehicle.retired_at else t("在用", "in use"),
-        ]
+    for row in table4(firm_id):
+        code, registered, vin, engine, stage, fuel, in_use = row.cells
+        yield [row.key, code, _day_cell(registered), vin, engine, stage, label("fuel", fuel), t(*IN_USE[in_use])]
 
 
 def plant_machinery_rows(firm_id: int, base_url: str):
-    query = select(Machinery).where(Machinery.firm_id == firm_id).order_by(Machinery.id)
-    for seq, machine in enumerate(db.session.scalars(query), 1):
-        produced = machine.production_date
-        nameplate = any(photo.kind == PhotoKind.ENGINE_NAMEPLATE for photo in machine.photos)
-        yield [
-            seq,
-            machine.registration_code or "",
-            datetime.combine(produced, datetime.min.time()) if produced else None,
-            machine.emission_stage.value,
-            machine.pin or machine.engine_no or "",
-            f"{base_url}/api/v1/machinery/{machine.id}/photos/engine_nameplate" if nameplate else "",
-            label("machine_type", machine.machine_type),
-            label("machinery_status", machine.status),
-        ]
+    for row, machine_id in table5(firm_id):
+        code, produced, stage, pin, nameplate, machine_type, status = row.cells
+        photo = f"{base_url}/api/v1/machinery/{machine_id}/photos/engine_nameplate" if nameplate else ""
+        yield [row.key, code, _day_cell(produced), stage, pin, photo, label("machine_type", machine_type),
+               label("machinery_status", status)]  # fmt: skip
 
 
 SEAL_COLUMNS = [
@@ -181,17 +128,31 @@ SEAL_COLUMNS = [
     Column("前一摘要", "previous digest", 66),
     Column("摘要", "digest", 66),
     Column("封存时间", "sealed at", 20),
+    Column("格式", "format", 6),
 ]
-SEAL_KINDS = {"day": ("当日", "day"), "amendment": ("补录", "amendment")}
+SEAL_KINDS = {
+    "day": ("当日", "day"),
+    "amendment": ("补录", "amendment"),
+    "table4": ("表4", "table 4"),
+    "table5": ("表5", "table 5"),
+}
 
 
 def seal_rows(firm_id: int, start_day, end_day):
-    """The chain's links for the days of the export, in chain order (text exactly as hashed)."""
-    query = (
-        select(LedgerSeal)
-        .where(LedgerSeal.firm_id == firm_id, LedgerSeal.day >= start_day, LedgerSeal.day <= end_day)
-        .order_by(LedgerSeal.id)
+    """The chain's links for the days of the export and the last links of tables 4 and 5, in chain order
+    (text exactly as hashed)."""
+    days = select(LedgerSeal.id).where(
+        LedgerSeal.firm_id == firm_id,
+        LedgerSeal.kind.in_(("day", "amendment")),
+        LedgerSeal.day >= start_day,
+        LedgerSeal.day <= end_day,
     )
+    tables = (
+        select(func.max(LedgerSeal.id))
+        .where(LedgerSeal.firm_id == firm_id, LedgerSeal.kind.in_(("table4", "table5")))
+        .group_by(LedgerSeal.kind)
+    )
+    query = select(LedgerSeal).where(LedgerSeal.id.in_(days.union(tables))).order_by(LedgerSeal.id)
     for seal in db.session.scalars(query):
         zh, en = SEAL_KINDS[seal.kind]
         yield [
@@ -206,6 +167,7 @@ def seal_rows(firm_id: int, start_day, end_day):
             seal.previous_digest,
             seal.digest,
             local_cell(seal.sealed_at),
+            seal.format,
         ]
 
 

@@ -1,14 +1,22 @@
-"""Sealing each firm's finished days into its chain, and checking the chain against the database.
+"""Sealing each firm's ledger into its chain, and checking the chain against the database.
 
-A run seals, for every firm with passes: each day not sealed yet up to LEDGER_SEAL_DELAY_DAYS before
-today (a day with no pass is sealed too, with no rows: its absence would otherwise go unnoticed), and
-an amendment for each sealed day within LEDGER_LATE_DAYS that received rows since its last link. A
-service: it flushes, the caller commits."""
+A run seals, for every firm with gates:
+- each day not sealed yet up to LEDGER_SEAL_DELAY_DAYS before today (a day with no pass is sealed too,
+  with no rows: its absence would otherwise go unnoticed), every column of table 3 (registry.ledger.rows);
+- an amendment for each sealed day (within the ledger's retention) whose rows differ from what its links
+  sealed: a camera's late backlog, a weighbridge ticket matched later, the bureau's edit of a truck or a
+  gate. The amendment keeps the rows that arrived or changed, as they are now; the earlier links keep what
+  they sealed, so a change is never a silent rewrite;
+- a link for table 4 and one for table 5 whenever the firm's register differs from its last link.
+A service: it flushes, the caller commits. The check (`verify_firm`) rebuilds each day from its links and
+names every cell that differs from the database now."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import groupby
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -17,42 +25,73 @@ from registry.common.time import local_date, local_day_bounds, today_local, utcn
 from registry.events.models import PlateEvent
 from registry.extensions import db
 from registry.gates.models import Gate
-from registry.ledger.chain import GENESIS, Link, Row, local_stamp, rows_digest
+from registry.ledger import rows as ledger_rows
+from registry.ledger.chain import (
+    FORMAT,
+    GENESIS,
+    KIND_TABLE,
+    Change,
+    Link,
+    Row,
+    differences,
+    legacy_digest,
+    pack,
+    rows_digest,
+    unpack,
+)
 from registry.ledger.models import LedgerSeal
 from registry.retention.services import months_before
 
 MAX_DAYS_PER_RUN = 800
-
-
-def rows_of(firm_id: int, day: date, after: datetime | None, until: datetime) -> list[Row]:
-    """The firm's ledger rows of a local day received in (after, until]."""
-    start, end = local_day_bounds(day)
-    query = (
-        select(PlateEvent.id, PlateEvent.captured_at, PlateEvent.direction, PlateEvent.plate, Gate.code)
-        .join(Gate, Gate.id == PlateEvent.gate_id)
-        .where(Gate.firm_id == firm_id, PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
-        .where(PlateEvent.received_at <= until)
-    )
-    if after is not None:
-        query = query.where(PlateEvent.received_at > after)
-    return [
-        Row(local_stamp(at), number, getattr(direction, "value", direction), plate or "", code)
-        for number, at, direction, plate, code in db.session.execute(query)
-    ]
+DAY_KINDS = ("day", "amendment")
 
 
 def _chain(firm_id: int) -> list[LedgerSeal]:
     return list(db.session.scalars(select(LedgerSeal).where(LedgerSeal.firm_id == firm_id).order_by(LedgerSeal.id)))
 
 
-def _add(links: list[LedgerSeal], firm_id, day, kind, after, until, now) -> LedgerSeal:
-    rows = rows_of(firm_id, day, after, until)
+def _day_of(row: Row) -> date:
+    return date(int(row.order[:4]), int(row.order[4:6]), int(row.order[6:8]))
+
+
+def days_now(firm_id: int, first: date, last: date, until: datetime) -> Iterator[tuple[date, dict]]:
+    """Each local day in [first, last], days without a pass included, with its table-3 rows now (received
+    by `until`): {pass id: (row, received at)}. Streamed: one day in memory at a time."""
+    start, end = local_day_bounds(first)[0], local_day_bounds(last)[1]
+    grouped = groupby(ledger_rows.table3(firm_id, start, end, until), key=lambda item: _day_of(item[0]))
+    pending = next(grouped, None)
+    day = first
+    while day <= last:
+        if pending is not None and pending[0] == day:
+            found = {row.key: (row, received) for row, _, received in pending[1]}
+            pending = next(grouped, None)
+            yield day, found
+        else:
+            yield day, {}
+        day += timedelta(days=1)
+
+
+def sealed_state(links: list[LedgerSeal]) -> dict[int, Row] | None:
+    """A day (or table) as its links sealed it, applied in order; None where a format-1 link is the last
+    word (the first chain kept no rows)."""
+    state: dict[int, Row] | None = {}
+    for link in links:
+        if link.format == 1:
+            state = None
+            continue
+        rows = unpack(link.rows, KIND_TABLE[link.kind])
+        if link.kind in ("table4", "table5") or state is None:
+            state = {}  # a table's link, and a day's first full link after format 1, hold everything
+        state.update((row.key, row) for row in rows)
+    return state
+
+
+def _add(links: list[LedgerSeal], firm_id, day, kind, after, until, rows, state, now) -> LedgerSeal:
     count, digest = rows_digest(rows)
-    day_rows = rows if kind == "day" else rows_of(firm_id, day, None, until)
-    day_count, day_digest = rows_digest(day_rows)
+    day_count, day_digest = rows_digest(state)
     previous = links[-1].digest if links else GENESIS
-    link = Link(firm_id, day, kind, after, until, count, digest, day_count, day_digest, previous)
-    seal = LedgerSeal(**link.__dict__, digest=link.digest(), sealed_at=now)
+    link = Link(firm_id, day, kind, after, until, count, digest, day_count, day_digest, previous, FORMAT)
+    seal = LedgerSeal(**link.__dict__, digest=link.digest(), sealed_at=now, rows=pack(rows))
     db.session.add(seal)
     links.append(seal)
     return seal
@@ -67,27 +106,68 @@ def _first_day(firm_id: int) -> date | None:
     return local_date(first) if first else None
 
 
+def _amendment(last: LedgerSeal, links_of_day, found: dict) -> tuple[list[Row], list[Row]] | None:
+    """What a sealed day needs sealed again: (the rows that arrived or changed, the day after them)."""
+    rows = {key: row for key, (row, _) in found.items()}
+    if last.format == 1:
+        # the first chain: sealed again in full, where its five columns still hold (else verify says so)
+        sealed_by_then = [row for row, received in found.values() if received <= last.received_until]
+        if legacy_digest(sealed_by_then) != (last.day_count, last.day_digest):
+            return None
+        return list(rows.values()), list(rows.values())
+    if rows_digest(rows.values()) == (last.day_count, last.day_digest):
+        return None
+    state = sealed_state(links_of_day) or {}
+    changed = [row for key, row in rows.items() if state.get(key) != row]
+    if not changed:
+        return None  # rows gone: not something to seal; verify says which
+    return changed, list((state | {row.key: row for row in changed}).values())
+
+
+def _tables(links: list[LedgerSeal], firm_id: int, now: datetime) -> list[LedgerSeal]:
+    added = []
+    current = {"4": ledger_rows.table4(firm_id), "5": [row for row, _ in ledger_rows.table5(firm_id)]}
+    for table, rows in current.items():
+        kind = f"table{table}"
+        last = next((link for link in reversed(links) if link.kind == kind), None)
+        if last is None and not rows:
+            continue
+        if last is not None and rows_digest(rows) == (last.day_count, last.day_digest):
+            continue
+        added.append(_add(links, firm_id, local_date(now), kind, None, now, rows, rows, now))
+    return added
+
+
 def seal_firm(firm_id: int, now: datetime | None = None) -> list[LedgerSeal]:
     """Seal what is due for one firm; the new links."""
     now = now or utcnow()
     config = current_app.config
     links = _chain(firm_id)
     added: list[LedgerSeal] = []
-    last_of_day: dict[date, LedgerSeal] = {}
+    of_day: dict[date, list[LedgerSeal]] = {}
     for link in links:
-        last_of_day[link.day] = link
-    oldest_late = today_local() - timedelta(days=config["LEDGER_LATE_DAYS"])
-    for day in sorted(d for d in last_of_day if d >= oldest_late):
-        late = rows_of(firm_id, day, last_of_day[day].received_until, now)
-        if late:
-            added.append(_add(links, firm_id, day, "amendment", last_of_day[day].received_until, now, now))
-    days = [link.day for link in links if link.kind == "day"]
-    start = max(days) + timedelta(days=1) if days else _first_day(firm_id)
-    last = today_local() - timedelta(days=1 + config["LEDGER_SEAL_DELAY_DAYS"])
-    day = start
-    while day is not None and day <= last and len(added) < MAX_DAYS_PER_RUN:
-        added.append(_add(links, firm_id, day, "day", None, now, now))
-        day += timedelta(days=1)
+        if link.kind in DAY_KINDS:
+            of_day.setdefault(link.day, []).append(link)
+    kept_from = months_before(today_local(), config["LEDGER_RETENTION_MONTHS"])
+    sealed = sorted(day for day in of_day if day >= kept_from)
+    with db.session.no_autoflush:
+        if sealed:
+            for day, found in days_now(firm_id, sealed[0], sealed[-1], now):
+                if day not in of_day:
+                    continue
+                last = of_day[day][-1]
+                amendment = _amendment(last, of_day[day], found)
+                if amendment:
+                    added.append(_add(links, firm_id, day, "amendment", last.received_until, now, *amendment, now))
+        days = [link.day for link in links if link.kind == "day"]
+        start = max(days) + timedelta(days=1) if days else _first_day(firm_id)
+        last_day = min(today_local() - timedelta(days=1 + config["LEDGER_SEAL_DELAY_DAYS"]),
+                       (start or today_local()) + timedelta(days=MAX_DAYS_PER_RUN - 1))  # fmt: skip
+        if start is not None and start <= last_day:
+            for day, found in days_now(firm_id, start, last_day, now):
+                rows = [row for row, _ in found.values()]
+                added.append(_add(links, firm_id, day, "day", None, now, rows, rows, now))
+        added.extend(_tables(links, firm_id, now))
     db.session.flush()
     return added
 
@@ -103,12 +183,18 @@ class Problem:
     day: date
     kind: str  # changed, deleted, inserted, broken chain, unsealed
     detail: str
+    table: str = "3"
+    key: int | None = None  # the pass (table 3) or the row's place (tables 4, 5)
+    column: str = ""
+    sealed: str = ""
+    found: str = ""
 
 
 @dataclass
 class Report:
     firm_id: int
     links: int = 0
+    amendments: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -116,38 +202,84 @@ class Report:
         return not [p for p in self.problems if p.kind != "unsealed"]
 
 
-def _compare(day: date, expected: tuple[int, str], found: tuple[int, str], what: str) -> Problem | None:
-    if expected == found:
-        return None
-    (was, _), (now, _) = expected, found
-    kind = "changed" if was == now else "deleted" if now < was else "inserted"
-    return Problem(day, kind, f"{what}: sealed {was} rows, found {now}")
+def problem_of(day: date, change: Change, table: str, where: str = "") -> Problem:
+    """A difference in words: which row, which column, what was sealed and what is there now."""
+    row = f"过车 {change.key}" if table == "3" else f"表{table} 第 {change.key} 行"
+    if change.kind == "changed":
+        detail = f"{row} {change.column}: 封存 {change.sealed!r}，{where or '现为'} {change.found!r}"
+    else:
+        detail = f"{row} {'已删除' if change.kind == 'deleted' else '未封存却出现'}"
+    return Problem(day, change.kind, detail, table, change.key, change.column, change.sealed, change.found)
+
+
+def _chain_problems(report: Report, chain: list[LedgerSeal]) -> dict[tuple, list[LedgerSeal]]:
+    """Each link's digest, order and kept rows; the links of each day and table, in order."""
+    previous = GENESIS
+    groups: dict[tuple, list[LedgerSeal]] = {}
+    states: dict[tuple, dict | None] = {}
+    for seal in chain:
+        report.links += 1
+        report.amendments += seal.kind == "amendment"
+        if seal.previous_digest != previous or seal.link().digest() != seal.digest:
+            report.problems.append(Problem(seal.day, "broken chain", f"link {seal.id} does not follow its previous"))
+        previous = seal.digest
+        group = (KIND_TABLE[seal.kind], seal.day if seal.kind in DAY_KINDS else None)
+        groups.setdefault(group, []).append(seal)
+        if seal.format == 1:
+            continue
+        rows = unpack(seal.rows, group[0])
+        state = sealed_state(groups[group])
+        if rows_digest(rows) != (seal.row_count, seal.rows_digest) or rows_digest(state.values()) != (
+            seal.day_count,
+            seal.day_digest,
+        ):
+            report.problems.append(Problem(seal.day, "broken chain", f"the rows kept with link {seal.id} were changed"))
+        states[group] = state
+    return groups
 
 
 def verify_firm(firm_id: int) -> Report:
-    """Check every link: the chain unbroken, and each link's rows as they are now against its digest."""
+    """Check every link (digest, order, the rows it keeps) and every sealed day and table against the
+    database now, cell by cell. Rows and changes that arrived after a day's last link are `unsealed`: the
+    next run seals them as an amendment; anything else that differs is tampering."""
     report = Report(firm_id)
-    previous = GENESIS
-    last_of_day: dict[date, LedgerSeal] = {}
+    groups = _chain_problems(report, _chain(firm_id))
     # rows older than the ledger's retention were removed on purpose: their links are checked as links only
     kept_from = months_before(today_local(), current_app.config["LEDGER_RETENTION_MONTHS"])
-    for seal in _chain(firm_id):
-        report.links += 1
-        link = seal.link()
-        if seal.previous_digest != previous or link.digest() != seal.digest:
-            report.problems.append(Problem(seal.day, "broken chain", f"link {seal.id} does not follow its previous"))
-        previous = seal.digest
-        if seal.day < kept_from:
-            continue
-        found = rows_digest(rows_of(firm_id, seal.day, seal.received_after, seal.received_until))
-        problem = _compare(seal.day, (seal.row_count, seal.rows_digest), found, seal.kind)
-        if problem:
+    days = sorted(day for table, day in groups if table == "3" and day >= kept_from)
+    now = utcnow()
+    for day, found in days_now(firm_id, days[0], days[-1], now) if days else ():
+        links = groups.get(("3", day))
+        if links:
+            report.problems.extend(_day_problems(day, links, found))
+    for table, current in (("4", ledger_rows.table4(firm_id)), ("5", [r for r, _ in ledger_rows.table5(firm_id)])):
+        links = groups.get((table, None))
+        state = sealed_state(links) if links else {}
+        for change in differences(state, {row.key: row for row in current}, table):
+            problem = problem_of(links[-1].day if links else today_local(), change, table)
+            problem.kind = "unsealed"  # a register changed since its last seal: the next run seals it
             report.problems.append(problem)
-        last_of_day[seal.day] = seal
-    for day, seal in sorted(last_of_day.items()):
-        if day < kept_from:
-            continue
-        later = rows_of(firm_id, day, seal.received_until, utcnow())
-        if later:
-            report.problems.append(Problem(day, "unsealed", f"{len(later)} rows received after the last seal"))
     return report
+
+
+def _day_problems(day: date, links: list[LedgerSeal], found: dict) -> list[Problem]:
+    last = links[-1]
+    later = {key: row for key, (row, received) in found.items() if received > last.received_until}
+    if last.format == 1:
+        earlier = [row for key, (row, _) in found.items() if key not in later]
+        count, digest = legacy_digest(earlier)
+        problems = []
+        if (count, digest) != (last.day_count, last.day_digest):
+            kind = "changed" if count == last.day_count else "deleted" if count < last.day_count else "inserted"
+            problems.append(Problem(day, kind, f"sealed {last.day_count} rows, found {count} (format 1)"))
+        if later:
+            problems.append(Problem(day, "unsealed", f"{len(later)} rows received after the last seal"))
+        return problems
+    problems = []
+    state = sealed_state(links) or {}
+    for change in differences(state, {key: row for key, (row, _) in found.items()}, "3"):
+        problem = problem_of(day, change, "3")
+        if change.kind == "inserted" and change.key in later:
+            problem.kind, problem.detail = "unsealed", f"过车 {change.key} 在最后一次封存后收到"
+        problems.append(problem)
+    return problems

@@ -74,9 +74,11 @@ def import_file(upload, firm_id):
 @blp.arguments(ChooseSchema)
 @blp.response(200, TicketSchema)
 def choose(data, firm_id, ticket_id):
-    """Choose the pass of an ambiguous or unmatched ticket, among the passes it may belong to."""
+    """Choose the pass of an ambiguous or unmatched ticket, among the passes it may belong to; a matched
+    ticket moves to another pass only with a `reason` (audited)."""
     actor = current_actor()
-    ticket = services.choose_pass(actor, services.get_ticket(visible_firm(actor, firm_id), ticket_id), data["pass_id"])
+    ticket = services.get_ticket(visible_firm(actor, firm_id), ticket_id)
+    ticket = services.choose_pass(actor, ticket, data["pass_id"], data.get("reason"))
     db.session.commit()
     return ticket
 

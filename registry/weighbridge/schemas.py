@@ -3,7 +3,7 @@
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from registry.common.schemas import Day, Moment, StrictSchema, db_id, required_text
+from registry.common.schemas import Day, Moment, StrictSchema, Text, db_id, required_text
 from registry.labels import labelled
 from registry.vehicles.schemas import PlateField
 from registry.weighbridge.models import MatchStatus
@@ -86,6 +86,13 @@ class TicketQueryArgsSchema(ma.Schema):
 
 class ChooseSchema(StrictSchema):
     pass_id = db_id(required=True, strict=True)
+    reason = Text(
+        load_default=None,
+        allow_none=True,
+        multiline=True,
+        validate=ma.validate.Length(max=500),
+        metadata={"description": "why a ticket already matched moves to another pass (required then; audited)"},
+    )
 
 
 class RangeArgsSchema(ma.Schema):

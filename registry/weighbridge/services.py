@@ -72,8 +72,16 @@ def get_ticket(firm: Firm, ticket_id: int) -> WeighTicket:
     return ticket
 
 
-def choose_pass(actor, ticket: WeighTicket, pass_id: int) -> WeighTicket:
-    """A person chose the pass of an ambiguous (or unmatched) ticket among those it may belong to."""
+def choose_pass(actor, ticket: WeighTicket, pass_id: int, reason: str | None = None) -> WeighTicket:
+    """A person chose the pass of an ambiguous (or unmatched) ticket among those it may belong to. A ticket
+    already matched (by the platform or a person) moves only with a reason, kept in the audit: its pass's
+    ledger row changes, and a sealed day's change is an amendment someone must answer for."""
+    reason = (reason or "").strip()
+    if ticket.status == MatchStatus.MATCHED and ticket.pass_id != pass_id and not reason:
+        raise DomainError(
+            t("该磅单已匹配过车记录，改为其他过车须说明原因", "the ticket is matched: moving it needs a reason"),
+            "reason",
+        )
     offered = {row[0]: row[1] for row in candidates(ticket)}
     if pass_id not in offered:
         raise DomainError(
@@ -83,7 +91,8 @@ def choose_pass(actor, ticket: WeighTicket, pass_id: int) -> WeighTicket:
     set_match(ticket, MatchStatus.MATCHED, pass_id, offered[pass_id])
     ticket.matched_by_id = actor.id
     db.session.flush()
-    record_change(actor, "match", "weigh_ticket", ticket.id, before=before, after={"pass_id": pass_id})
+    after = {"pass_id": pass_id} | ({"reason": reason} if reason else {})
+    record_change(actor, "match", "weigh_ticket", ticket.id, before=before, after=after)
     return ticket
 
 
