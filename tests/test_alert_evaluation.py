@@ -79,7 +79,45 @@ def test_the_figures_are_those_computed_by_hand(client, bureau, district):
 
     with client.get(f"/api/v1/alerts/{evaluated}/evaluation.xlsx", headers=bureau) as answer:
         rows = list(load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True))
-    assert rows[1][1] == "stubborn钢铁" and rows[1][-1] == "未落实" and rows[1][7] == "-50%"
+    assert rows[1][1] == "stubborn钢铁" and rows[1][-1] == "未落实" and rows[1][9] == "-50%"
+
+
+def passes_of(client, firm, day, plate, colour, count=2):
+    _, gate, secret = firm
+    for n in range(count):
+        body = {"event_id": f"{plate}-{day}-{n}", "plate": plate, "plate_color": colour, "direction": "in",
+                "captured_at": f"{day}T{8 + n:02d}:00:00+08:00", "confidence": 0.9}  # fmt: skip
+        answer = client.post(
+            f"/api/v1/gates/{gate.code}/events", json=body, headers={"Authorization": f"Bearer {secret}"}
+        )
+        assert answer.status_code == 201, answer.get_json()
+
+
+def test_only_the_vehicles_the_policy_restricts_are_counted(client, bureau, district, make_vehicle):
+    """Cars and new-energy trucks are never restricted; a truck of unknown stage is shown apart, and so is
+    an unregistered yellow plate, while an unregistered blue plate (a car) counts for nothing (issue 29)."""
+    make_vehicle(plate="晋H00C01", plate_color="blue", vehicle_class="other", emission_stage="4", fuel_type="gasoline")
+    make_vehicle(plate="晋H0000D", plate_color="green", vehicle_class="heavy_truck", emission_stage="D",
+                 fuel_type="electric", vin=None)  # fmt: skip
+    make_vehicle(plate="晋H50099", emission_stage=None, vin=None)  # a heavy truck whose stage is not known
+    evaluated = alert(client, bureau, "2026-11-20T00:00:00+08:00", "2026-11-21T00:00:00+08:00")
+    cars_only = district["staggered"]
+    for plate, colour in (("晋H00C01", "blue"), ("晋HA1234", "blue")):  # a registered car, an unregistered one
+        passes_of(client, cars_only, "2026-11-20", plate, colour)
+    mixed = district["stubborn"]
+    passes_of(client, mixed, "2026-11-20", "晋H0000D", "green")  # new energy
+    passes_of(client, mixed, "2026-11-20", "晋H50099", "yellow", 3)  # stage unknown
+    passes_of(client, mixed, "2026-11-20", "晋HB7777", "yellow", 1)  # unregistered yellow plate
+    passes_of(client, mixed, "2026-11-20", T4, "yellow", 1)  # China IV: restricted
+    result = client.get(f"/api/v1/alerts/{evaluated}/evaluation", headers=bureau).get_json()
+    by_name = {row["firm"]: row for row in result["firms"]}
+    cars = by_name["staggered钢铁"]
+    assert (cars["restricted_per_day_alert"], cars["unknown_per_day_alert"], cars["all_per_day_alert"]) == (0, 0, 4)
+    assert cars["outcome"] == "quiet"  # not 未落实: nothing the policy restricts passed
+    trucks = by_name["stubborn钢铁"]
+    assert (trucks["restricted_per_day_alert"], trucks["unknown_per_day_alert"], trucks["all_per_day_alert"]) == (
+        1, 4, 7,
+    )  # fmt: skip
 
 
 def test_the_page_ranks_the_firms_that_did_not_stagger(client, bureau, district, browser_for):

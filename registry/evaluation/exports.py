@@ -18,6 +18,8 @@ COLUMNS = [
     Column("预警期间全部车辆日均", "all a day, alert", 14),
     Column("正常日受限车辆日均", "restricted a day, normal", 14),
     Column("正常日全部车辆日均", "all a day, normal", 14),
+    Column("预警期间阶段不明车辆日均", "stage unknown a day, alert", 14),
+    Column("正常日阶段不明车辆日均", "stage unknown a day, normal", 14),
     Column("受限车辆降幅", "reduction", 10),
     Column("是否落实错峰", "staggered", 12),
 ]
@@ -33,6 +35,8 @@ def _rows(evaluation: Evaluation):
             round(row.all_per_day_alert, 1),
             None if row.restricted_per_day_normal is None else round(row.restricted_per_day_normal, 1),
             None if row.all_per_day_normal is None else round(row.all_per_day_normal, 1),
+            round(row.unknown_per_day_alert, 1),
+            None if row.unknown_per_day_normal is None else round(row.unknown_per_day_normal, 1),
             None if row.reduction is None else f"{row.reduction:.0%}",
             t(*OUTCOMES[row.outcome]),
         ]

@@ -11,6 +11,12 @@ class FirmFiguresSchema(ma.Schema):
     all_per_day_alert = ma.fields.Float()
     restricted_per_day_normal = ma.fields.Float(allow_none=True, metadata={"description": "the same, normal days"})
     all_per_day_normal = ma.fields.Float(allow_none=True)
+    unknown_per_day_alert = ma.fields.Float(
+        metadata={
+            "description": "passes a day of trucks in scope whose stage is unknown, alert (not counted as restricted)"
+        }
+    )
+    unknown_per_day_normal = ma.fields.Float(allow_none=True, metadata={"description": "the same, normal days"})
     reduction = ma.fields.Float(allow_none=True, metadata={"description": "how much restricted passes fell (0-1)"})
     did_not_fall = ma.fields.Boolean()
     outcome = ma.fields.String(metadata={"description": "not_staggered, staggered, or quiet (no restricted traffic)"})

@@ -2,9 +2,13 @@
 span and one for the normal days, per firm; nothing but the per-firm counts comes back to Python.
 
 A pass is *restricted* when the STAGGERED_TRANSPORT policy in force when the alert began bans its truck
-at the firm's grade and the alert's level: every truck where the cell says `all`, else a truck whose
-stage (as the rules used it at the pass) is that stage or older, or unknown. The same test is applied
-on the normal days, so that the two figures compare like with like.
+at the firm's grade and the alert's level, as the gate's rules do (registry.rules.engine): a registered
+vehicle of a class in the SCOPE policy in force then (heavy and medium trucks, tractors by default; cars
+and other small vehicles never), and every such truck where the cell says `all`, else one whose stage (as
+the rules used it at the pass) is that stage or older. A pass whose stage is not known is not counted as
+restricted: it is counted apart (`unknown`), and only for a truck in scope or an unregistered vehicle
+with a plate colour in scope (yellow). The same test is applied on the normal days, so that the two
+figures compare like with like.
 
 Normal days are the `EVALUATION_NORMAL_DAYS` (5) whole local days before the alert's first day on which
 no alert for the firm's region (or the whole district) was in force, looked for within
@@ -25,8 +29,8 @@ from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
 from registry.policies.services import policies_in_force
-from registry.rules.engine import ALL_FREIGHT
-from registry.vehicles.models import EmissionStage
+from registry.rules.engine import ALL_FREIGHT, DEFAULT_SCOPE
+from registry.vehicles.models import EmissionStage, PlateColour, Vehicle, VehicleClass
 
 COMBUSTION = [s.value for s in EmissionStage if s != EmissionStage.NEW_ENERGY]
 
@@ -40,6 +44,8 @@ class FirmFigures:
     all_per_day_alert: float
     restricted_per_day_normal: float | None
     all_per_day_normal: float | None
+    unknown_per_day_alert: float = 0.0  # trucks in scope whose stage is not known: shown apart
+    unknown_per_day_normal: float | None = None
 
     @property
     def reduction(self) -> float | None:
@@ -70,42 +76,66 @@ class Evaluation:
     firms: list[FirmFigures]
 
 
+def _in_force(alert: Alert, rule: str):
+    return next((p for p in policies_in_force(local_date(alert.starts_at)) if p.rule == rule), None)
+
+
 def _bans(alert: Alert) -> dict[str, str]:
     """{grade: the cell (a stage, or all)} of the staggered policy in force when the alert began."""
-    policy = next((p for p in policies_in_force(local_date(alert.starts_at)) if p.rule == "STAGGERED_TRANSPORT"), None)
+    policy = _in_force(alert, "STAGGERED_TRANSPORT")
     matrix = policy.params.get("matrix", {}) if policy else {}
     return {grade: cells[alert.level.value] for grade, cells in matrix.items() if alert.level.value in cells}
 
 
-def _restricted(bans: dict[str, str]):
-    """1 for a restricted pass, else 0, as SQL over the firm's grade and the verdict's stage."""
-    whens = []
+def _scope(alert: Alert) -> dict:
+    policy = _in_force(alert, "SCOPE")
+    return policy.params if policy else DEFAULT_SCOPE
+
+
+def _tests(bans: dict[str, str], scope: dict):
+    """(restricted, unknown): 1 or 0 for a pass, as SQL over the firm's grade, the vehicle's class and
+    the verdict's stage; the same vehicles the gate's rule restricts."""
+    classes = [VehicleClass(c) for c in scope.get("vehicle_classes", []) if c in VehicleClass._value2member_map_]
+    colours = [PlateColour(c) for c in scope.get("plate_colors", []) if c in PlateColour._value2member_map_]
+    in_scope = and_(PlateEvent.vehicle_id.is_not(None), Vehicle.vehicle_class.in_(classes))
+    unknown_stage = or_(
+        and_(in_scope, Verdict.emission_stage.is_(None)),
+        and_(PlateEvent.vehicle_id.is_(None), PlateEvent.plate_color.in_(colours)),
+    )
+    restricted, unknown = [], []
     for grade, ban in bans.items():
+        graded = Firm.performance_grade == grade
         if ban == ALL_FREIGHT:
-            whens.append((Firm.performance_grade == grade, 1))
+            restricted.append((and_(graded, in_scope), 1))
+            unknown.append((and_(graded, PlateEvent.vehicle_id.is_(None), PlateEvent.plate_color.in_(colours)), 1))
         else:
             older = [s for s in COMBUSTION if int(s) <= int(ban)]
-            banned = or_(Verdict.emission_stage.is_(None), Verdict.emission_stage.in_(older))
-            whens.append((and_(Firm.performance_grade == grade, banned), 1))
-    return case(*whens, else_=0) if whens else literal(0)
+            restricted.append((and_(graded, in_scope, Verdict.emission_stage.in_(older)), 1))
+            unknown.append((and_(graded, unknown_stage), 1))
+    return tuple(case(*whens, else_=0) if whens else literal(0) for whens in (restricted, unknown))
 
 
-def _counts(firm_ids: list[int], spans: list[tuple[datetime, datetime]], restricted) -> dict[int, tuple[int, int]]:
-    """{firm id: (restricted passes, all passes)} within the spans."""
+def _counts(firm_ids: list[int], spans: list[tuple[datetime, datetime]], tests) -> dict[int, tuple[int, int, int]]:
+    """{firm id: (restricted passes, passes of unknown stage, all passes)} within the spans."""
     if not spans or not firm_ids:
         return {}
+    restricted, unknown = tests
     within = or_(*(and_(PlateEvent.captured_at >= start, PlateEvent.captured_at < end) for start, end in spans))
     pass_within = or_(*(and_(Verdict.pass_at >= start, Verdict.pass_at < end) for start, end in spans))
     query = (
-        select(Gate.firm_id, func.sum(restricted), func.count())
+        select(Gate.firm_id, func.sum(restricted), func.sum(unknown), func.count())
         .select_from(PlateEvent)
         .join(Gate, Gate.id == PlateEvent.gate_id)
         .join(Firm, Firm.id == Gate.firm_id)
         .join(Verdict, and_(Verdict.plate_event_id == PlateEvent.id, Verdict.pass_at == PlateEvent.captured_at))
+        .outerjoin(Vehicle, Vehicle.id == PlateEvent.vehicle_id)
         .where(Gate.firm_id.in_(firm_ids), within, pass_within)
         .group_by(Gate.firm_id)
     )
-    return {firm: (int(banned or 0), int(total)) for firm, banned, total in db.session.execute(query)}
+    return {
+        firm: (int(banned or 0), int(unknown or 0), int(total))
+        for firm, banned, unknown, total in db.session.execute(query)
+    }
 
 
 def normal_days(alert: Alert, count: int, lookback: int) -> list[date]:
@@ -138,14 +168,14 @@ def evaluate_alert(alert: Alert) -> Evaluation:
         firms_query = firms_query.where(Firm.region == alert.region)
     firms = db.session.execute(firms_query.order_by(Firm.id)).all()
     ids = [firm_id for firm_id, _name, _grade in firms]
-    restricted = _restricted(_bans(alert))
-    during = _counts(ids, [(starts_at, ends_at)], restricted)
+    tests = _tests(_bans(alert), _scope(alert))
+    during = _counts(ids, [(starts_at, ends_at)], tests)
     days = normal_days(alert, config["EVALUATION_NORMAL_DAYS"], config["EVALUATION_LOOKBACK_DAYS"])
-    before = _counts(ids, [local_day_bounds(day) for day in days], restricted)
+    before = _counts(ids, [local_day_bounds(day) for day in days], tests)
     rows = []
     for firm_id, name, grade in firms:
-        banned, total = during.get(firm_id, (0, 0))
-        normal = before.get(firm_id, (0, 0))
+        banned, unknown, total = during.get(firm_id, (0, 0, 0))
+        normal = before.get(firm_id, (0, 0, 0))
         rows.append(
             FirmFigures(
                 firm_id,
@@ -154,6 +184,8 @@ def evaluate_alert(alert: Alert) -> Evaluation:
                 banned / alert_days,
                 total / alert_days,
                 normal[0] / len(days) if days else None,
+                normal[2] / len(days) if days else None,
+                unknown / alert_days,
                 normal[1] / len(days) if days else None,
             )
         )
