@@ -223,3 +223,33 @@ def test_links_of_the_first_chain_are_sealed_again_in_full(runner, app, plant):
     assert [(a.format, a.row_count) for a in resealed] == [(2, 3), (2, 3)]
     report = verify_firm(firm_id)
     assert report.intact and report.problems == []
+
+
+def test_older_days_are_amended_for_the_registrys_own_edits_only(
+    runner, client, plant, bureau, make_vehicle, monkeypatch
+):
+    """Past LEDGER_LATE_DAYS a run compares only the days the registry's own edits touched since the last
+    run: a change made around the registry (in the database) is not sealed over, and verify keeps naming
+    it; an edit of the truck itself is sealed as an amendment of each of its days."""
+    monkeypatch.setitem(runner.app.config, "LEDGER_LATE_DAYS", 1)
+    seal(runner)
+    firm_id = plant["firm"].id
+    other = make_vehicle(plate="晋H77777")  # an edit that touches none of the firm's days
+    assert client.patch(f"/api/v1/vehicles/{other.id}", json={"owner": "别的车队"}, headers=bureau).status_code == 200
+    db.session.execute(
+        text("UPDATE verdicts SET emission_stage = '6' WHERE plate_event_id = :id"), {"id": plant["ids"][4]}
+    )
+    db.session.commit()
+    seal(runner)
+    report = verify_firm(firm_id)
+    assert {(p.kind, p.key, p.column) for p in report.problems} == {("changed", plant["ids"][4], "排放阶段")}
+    assert report.amendments == 0 and not report.intact
+    db.session.execute(
+        text("UPDATE verdicts SET emission_stage = '3' WHERE plate_event_id = :id"), {"id": plant["ids"][4]}
+    )
+    db.session.commit()
+    edited = client.patch(f"/api/v1/vehicles/{plant['vehicle'].id}", json={"owner": "新车队"}, headers=bureau)
+    assert edited.status_code == 200
+    seal(runner)
+    report = verify_firm(firm_id)
+    assert report.problems == [] and report.amendments == 2  # the owner's change, one amendment a day

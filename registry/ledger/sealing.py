@@ -3,10 +3,14 @@
 A run seals, for every firm with gates:
 - each day not sealed yet up to LEDGER_SEAL_DELAY_DAYS before today (a day with no pass is sealed too,
   with no rows: its absence would otherwise go unnoticed), every column of table 3 (registry.ledger.rows);
-- an amendment for each sealed day (within the ledger's retention) whose rows differ from what its links
-  sealed: a camera's late backlog, a weighbridge ticket matched later, the bureau's edit of a truck or a
-  gate. The amendment keeps the rows that arrived or changed, as they are now; the earlier links keep what
-  they sealed, so a change is never a silent rewrite;
+- an amendment for each sealed day whose rows differ from what its links sealed: a camera's late
+  backlog, a weighbridge ticket matched later, the bureau's edit of a truck or a gate. The amendment keeps
+  the rows that arrived or changed, as they are now; the earlier links keep what they sealed, so a change
+  is never a silent rewrite. A run compares the days within LEDGER_LATE_DAYS, and the older days (within
+  retention) that the registry's own edits since the firm's last link touched: a gate changed (all its
+  days), a truck changed or given a document (its passes' days), a weighbridge ticket recorded or moved
+  (its weighing's day and the days beside it). Anything else that changes an older day is what verify
+  reports;
 - a link for table 4 and one for table 5 whenever the firm's register differs from its last link.
 A service: it flushes, the caller commits. The check (`verify_firm`) rebuilds each day from its links and
 names every cell that differs from the database now."""
@@ -22,6 +26,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from registry.common.time import local_date, local_day_bounds, today_local, utcnow
+from registry.documents.models import VehicleDocument
 from registry.events.models import PlateEvent
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -41,6 +46,8 @@ from registry.ledger.chain import (
 )
 from registry.ledger.models import LedgerSeal
 from registry.retention.services import months_before
+from registry.vehicles.models import Vehicle
+from registry.weighbridge.models import WeighTicket
 
 MAX_DAYS_PER_RUN = 800
 DAY_KINDS = ("day", "amendment")
@@ -138,6 +145,42 @@ def _tables(links: list[LedgerSeal], firm_id: int, now: datetime) -> list[Ledger
     return added
 
 
+def touched_days(firm_id: int, since: datetime, kept_from: date) -> set[date] | None:
+    """The days of the firm's ledger that the registry's own edits since `since` may have changed; None:
+    all of them (a gate of the firm was changed)."""
+    gates = select(Gate.id).where(Gate.firm_id == firm_id)
+    if db.session.scalar(select(Gate.id).where(Gate.firm_id == firm_id, Gate.updated_at > since).limit(1)):
+        return None
+    days: set[date] = set()
+    weighed = select(WeighTicket.weighed_at).where(WeighTicket.firm_id == firm_id, WeighTicket.updated_at > since)
+    for (at,) in db.session.execute(weighed):
+        day = local_date(at)  # the ticket's pass is within hours of its weighing: that day or one beside it
+        days.update(day + timedelta(days=shift) for shift in (-1, 0, 1))
+    vehicles = (
+        select(Vehicle.id)
+        .where(Vehicle.updated_at > since)
+        .union(select(VehicleDocument.vehicle_id).where(VehicleDocument.uploaded_at > since))
+    )
+    passes = select(PlateEvent.captured_at).where(
+        PlateEvent.gate_id.in_(gates),
+        PlateEvent.vehicle_id.in_(vehicles),
+        PlateEvent.captured_at >= local_day_bounds(kept_from)[0],
+    )
+    days.update(local_date(at) for (at,) in db.session.execute(passes))
+    return days
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days: (first, last) each."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(first, last) for first, last in runs]
+
+
 def seal_firm(firm_id: int, now: datetime | None = None) -> list[LedgerSeal]:
     """Seal what is due for one firm; the new links."""
     now = now or utcnow()
@@ -149,12 +192,17 @@ def seal_firm(firm_id: int, now: datetime | None = None) -> list[LedgerSeal]:
         if link.kind in DAY_KINDS:
             of_day.setdefault(link.day, []).append(link)
     kept_from = months_before(today_local(), config["LEDGER_RETENTION_MONTHS"])
-    sealed = sorted(day for day in of_day if day >= kept_from)
+    recent = today_local() - timedelta(days=config["LEDGER_LATE_DAYS"])
+    touched = touched_days(firm_id, max(link.sealed_at for link in links), kept_from) if links else set()
+    # a day sealed by the first chain (format 1) is compared until it is sealed again in full
+    sealed = sorted(
+        day
+        for day, day_links in of_day.items()
+        if day >= kept_from and (day >= recent or touched is None or day in touched or day_links[-1].format == 1)
+    )
     with db.session.no_autoflush:
-        if sealed:
-            for day, found in days_now(firm_id, sealed[0], sealed[-1], now):
-                if day not in of_day:
-                    continue
+        for first, last_of_run in _runs(sealed):
+            for day, found in days_now(firm_id, first, last_of_run, now):
                 last = of_day[day][-1]
                 amendment = _amendment(last, of_day[day], found)
                 if amendment:
