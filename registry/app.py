@@ -3,9 +3,11 @@
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 from registry.accounts.auth import BEARER_SCHEME
+from registry.common import headers as secure_headers
 from registry.common.errors import register_errorhandlers
 from registry.common.jsonio import JSONProvider
 from registry.common.replica import REPLICA, remember_writes
@@ -32,6 +34,12 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    secure_headers.register(app)
+    if app.config["PROXY_COUNT"]:
+        # the client's address and scheme as the proxies in front saw them (werkzeug's ProxyFix trusts
+        # exactly this many hops of X-Forwarded-For: an address a client writes itself is not taken)
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app
 
 

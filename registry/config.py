@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -195,11 +195,20 @@ class Config:
         self.MACHINERY_REGISTRATION_DAYS = _int(env, "MACHINERY_REGISTRATION_DAYS", 30, 1, 3650)
         # Failed page logins, counted in the database (every worker and host alike): per client address
         # and user name, and per address alone (one address trying many names).
+        # A page session lasts a working day at most (logout ends it at once): registry.accounts.sessions.
+        self.PAGE_SESSION_HOURS = _int(env, "PAGE_SESSION_HOURS", 10, 1, 24 * 7)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.PAGE_SESSION_HOURS)
         self.LOGIN_RATE_LIMIT = _rates(env, "LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
         self.LOGIN_ADDRESS_RATE_LIMIT = _rates(env, "LOGIN_ADDRESS_RATE_LIMIT", "20 per minute;100 per hour")
         # Drivers' self-registrations (no login), counted in the database: per client address and per plate.
         self.REGISTRATION_ADDRESS_RATE_LIMIT = _rates(env, "REGISTRATION_ADDRESS_RATE_LIMIT", "5 per hour;20 per day")
+        # Per plate and address: a junk submission from elsewhere cannot block a real owner's plate.
         self.REGISTRATION_PLATE_RATE_LIMIT = _rates(env, "REGISTRATION_PLATE_RATE_LIMIT", "3 per day")
+        # Every submission, refused ones included, counted per address before its photos are decoded.
+        self.REGISTRATION_ATTEMPT_RATE_LIMIT = _rates(env, "REGISTRATION_ATTEMPT_RATE_LIMIT", "15 per hour;40 per day")
+        # How many proxies in front set X-Forwarded-For / -Proto (nginx: 1). The client's address, which every
+        # limit counts, is then the one the nearest proxy saw; 0 (no proxy): the connection's own address.
+        self.PROXY_COUNT = _int(env, "PROXY_COUNT", 0, 0, 5)
         # A weighbridge ticket is matched to its plate's pass at the firm nearest in time within this window;
         # two passes about as near as each other (within the margin) are left for a person to choose.
         self.WEIGHBRIDGE_WINDOW_MINUTES = _int(env, "WEIGHBRIDGE_WINDOW_MINUTES", 120, 1, 24 * 60)

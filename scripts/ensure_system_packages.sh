@@ -14,6 +14,8 @@ if [ "${1:-}" = "test" ]; then
     [ -x /usr/bin/chromium ] || missing="$missing chromium"
     # Chromium's own words (file pickers, date fields) in Chinese, as on a Chinese user's phone.
     [ -f /usr/lib/chromium/locales/zh-CN.pak ] || missing="$missing chromium-l10n"
+    # The registry behind a real proxy, as deploy/nginx-registry.conf documents it (tests/test_behind_a_proxy.py).
+    [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
 fi
 
 [ -z "$missing" ] && exit 0

@@ -117,10 +117,11 @@ def test_a_sample_is_drawn_again_from_its_seed(client, bureau, plant):
     inspection = db.session.get(FirmInspection, drawn["id"])
     assert redraw(inspection) == ids
 
-    again = start(client, bureau, plant["firm"].id, seed=drawn["seed"]).get_json()  # the seed, given again
-    assert again["population"] == 31  # the backlog counts now …
-    other = start(client, bureau, plant["firm"].id, seed=drawn["seed"] + 1).get_json()
-    assert sorted(i["pass_id"] for i in other["items"]) != ids
+    # the seed is the system's: an inspector cannot choose one (and so cannot search for a clean sample)
+    chosen = start(client, bureau, plant["firm"].id, seed=drawn["seed"])
+    assert chosen.status_code == 422 and "seed" in chosen.get_json()["errors"]["json"]
+    again = start(client, bureau, plant["firm"].id).get_json()
+    assert again["population"] == 31 and again["seed"] != drawn["seed"]  # the backlog counts now; a new seed
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "firm_inspection")).action == "open"
 
 
@@ -220,7 +221,7 @@ def test_the_pages_check_rows_show_delivery_and_print_the_record(plant, browser_
     record = client.get(f"/inspections/{inspection.id}/record").get_data(as_text=True)
     assert "重点企业门禁电子台账抽查核验记录" in record and str(inspection.seed) in record
     assert "按种子重新抽取结果一致" in record and "限期整改" in record and "缺随车清单" in record
-    assert "发现问题，限期整改" in record and "window.print()" in record
+    assert "发现问题，限期整改" in record and "data-print" in record
 
     firm_client, _ = browser_for(Role.FIRM)  # a firm user of another firm
     assert firm_client.get(f"/inspections/{inspection.id}").status_code == 404

@@ -12,6 +12,7 @@ from registry.documents.models import VehicleDocument
 from registry.extensions import db
 from registry.gates.services import create_gate
 from registry.registrations.models import VehicleRegistration
+from registry.registrations.views import link_token
 from registry.vehicles.models import Vehicle
 from tests.support.pages import PageClient, csrf_token, post
 from tests.support.photos import picture
@@ -44,7 +45,7 @@ def driver(app, address="10.0.0.1"):
 
 
 def send(client, gate=None, kinds=("licence_front", "licence_back", "environmental_list"), **changes):
-    data = FORM | changes | photos(*kinds) | ({"gate": gate.code} if gate else {})
+    data = FORM | changes | photos(*kinds) | ({"gate": link_token(gate)} if gate else {})
     return post(client, "/register-truck", data, content_type="multipart/form-data")
 
 
@@ -61,7 +62,7 @@ def gate(make_firm):
 
 
 def test_a_driver_registers_a_truck_by_the_gates_qr_code_and_the_bureau_approves_it(app, gate, browser_for):
-    page = driver(app).get(f"/register-truck?gate={gate.code}").get_data(as_text=True)
+    page = driver(app).get(f"/register-truck?gate={link_token(gate)}").get_data(as_text=True)
     assert "华电忻州热电" in page and 'capture="environment"' in page and 'name="environmental_list"' in page
     answer = send(driver(app), gate)
     assert answer.status_code == 200, answer.get_data(as_text=True)
@@ -157,9 +158,40 @@ def test_submissions_are_limited_per_address_and_per_plate(app, monkeypatch):
     third = send(phone, plate="晋H31003")
     assert third.status_code == 429 and third.headers["Retry-After"]
     assert "提交过于频繁" in third.get_data(as_text=True)
-    for n in range(2, 4):  # the same plate from other addresses
-        assert send(driver(app, f"10.2.2.{n}"), plate="晋H31001").status_code == 200
-    assert send(driver(app, "10.2.2.9"), plate="晋H31001").status_code == 429
+    # the same plate sent again and again from one address is limited for that address …
+    monkeypatch.setitem(app.config, "REGISTRATION_ADDRESS_RATE_LIMIT", "50 per hour")
+    fleet = driver(app, "10.3.3.3")
+    assert [send(fleet, plate="晋H31001").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_junk_from_elsewhere_never_blocks_a_real_owners_plate(app, monkeypatch):
+    """Issue 29: three junk registrations under a driver's plate used to block the plate for a day."""
+    monkeypatch.setitem(app.config, "REGISTRATION_PLATE_RATE_LIMIT", "3 per day")
+    for n in range(5):
+        assert send(driver(app, f"198.51.100.{n}"), plate="晋H31009").status_code == 200
+    assert send(driver(app, "10.9.9.9"), plate="晋H31009").status_code == 200  # the owner, from the depot
+
+
+def test_refused_submissions_are_counted_before_their_photos_are_decoded(app, monkeypatch):
+    """Issue 29: a submission refused after its photos were decoded was never counted, so a flood of them
+    decoded photos without limit. Every submission is counted first; the limit holds before decoding."""
+    from registry.registrations import services
+
+    decoded = []
+    real = services.check_photo
+    monkeypatch.setattr(services, "check_photo", lambda data, field="file": decoded.append(field) or real(data, field))
+    monkeypatch.setitem(app.config, "REGISTRATION_ATTEMPT_RATE_LIMIT", "3 per hour")
+    phone = driver(app, "10.4.4.4")
+    registered = len(decoded)
+    for n in range(3):  # refused after its photos were decoded: the environmental list is missing
+        answer = send(phone, kinds=("licence_front", "licence_back"), plate=f"晋H3200{n}")
+        assert answer.status_code == 422, answer.get_data(as_text=True)
+    spent = len(decoded) - registered
+    assert spent == 6  # two photos decoded for each refused submission
+    refused = send(phone, plate="晋H32009")
+    assert refused.status_code == 429 and "提交过于频繁" in refused.get_data(as_text=True)
+    assert len(decoded) - registered == spent  # the fourth was turned away before any photo was decoded
+    assert registrations() == 0
 
 
 def test_the_bureau_sends_a_registration_back_with_the_reason(app, browser_for):
@@ -174,10 +206,20 @@ def test_the_bureau_sends_a_registration_back_with_the_reason(app, browser_for):
     assert db.session.scalar(select(Vehicle.id).where(Vehicle.plate == "晋H30001")) is None
 
 
+def test_a_guessed_gate_code_reveals_no_firm_or_gate(app, gate):
+    """Gate codes are short and sequential; the QR code's link carries a MAC of the code (issue 29)."""
+    for guess in (gate.code, f"{gate.code}.AAAAAAAAAAAAAAAAAAAAAA", link_token(gate)[:-1] + "x"):
+        page = driver(app).get(f"/register-truck?gate={guess}").get_data(as_text=True)
+        assert "华电忻州热电" not in page and "东门" not in page, guess
+    assert link_token(gate).startswith(f"{gate.code}.") and len(link_token(gate)) >= len(gate.code) + 20
+    page = driver(app).get(f"/register-truck?gate={link_token(gate)}").get_data(as_text=True)
+    assert "华电忻州热电" in page and "东门" in page
+
+
 def test_the_qr_code_is_printed_by_the_bureau_or_the_gates_own_firm(app, gate, browser_for, make_user):
     officer, _ = browser_for(Role.BUREAU)
     sheet = officer.get(f"/gates/{gate.code}/registration-qr").get_data(as_text=True)
-    assert "<svg" in sheet and f"/register-truck?gate={gate.code}" in sheet and "扫码登记" in sheet
+    assert "<svg" in sheet and f"/register-truck?gate={link_token(gate)}" in sheet and "扫码登记" in sheet
     other, _ = browser_for(Role.FIRM)  # a firm user of another firm
     assert other.get(f"/gates/{gate.code}/registration-qr").status_code == 404
     police, _ = browser_for(Role.POLICE)

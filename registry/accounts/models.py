@@ -51,6 +51,20 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class PageSession(db.Model):
+    """A signed-in browser (registry.accounts.sessions): the cookie holds a random token, the database its
+    hash. Logging out deletes the row, so a copy of the cookie kept after logout opens nothing; a
+    session lasts a working day at most (PAGE_SESSION_HOURS)."""
+
+    __tablename__ = "page_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class ApiToken(db.Model):
     __tablename__ = "api_tokens"
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.accounts.models import ApiToken, Role, User
+from registry.accounts.sessions import end_sessions_of
 from registry.audit.services import record_change
 from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
@@ -70,6 +71,7 @@ def set_password(actor, user: User, password: str) -> None:
             "password",
         )
     user.password_hash = generate_password_hash(password)
+    end_sessions_of(user)  # a new password signs every browser out
     record_change(actor, "set_password", "user", user.id)
 
 
@@ -123,5 +125,7 @@ def update_user(actor: User, user: User, data: dict) -> User:
     before = {k: getattr(user, k) for k in data}
     for key, value in data.items():
         setattr(user, key, value)
+    if data.get("active") is False or "role" in data:
+        end_sessions_of(user)  # a deactivated user, or one whose role changed, signs in again
     record_change(actor, "update", "user", user.id, before=before, after=data)
     return user

@@ -3,21 +3,27 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from registry.accounts import sessions
 from registry.accounts.login_limits import forget_failures, record_failure, retry_after
 from registry.accounts.models import Role, User
 from registry.accounts.services import authenticate
 from registry.common.i18n import t
+from registry.common.rates import serialised
 from registry.extensions import csrf, db, login_manager
 
 bp = Blueprint("accounts", __name__)
 
 
+SESSION_KEY = "page_session"
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    """The user of this browser's live session (registry.accounts.sessions), else nobody."""
+    return sessions.user_of(session.get(SESSION_KEY), user_id)
 
 
 login_manager.login_message = "请先登录 / Please log in first."
@@ -72,6 +78,7 @@ def login():
     config = current_app.config
     address, username = request.remote_addr or "unknown", request.form.get("username", "").strip()
     rates = (config["LOGIN_RATE_LIMIT"], config["LOGIN_ADDRESS_RATE_LIMIT"])
+    serialised(f"login:{address}")  # logins sent together are counted one after the other
     wait = retry_after(address, username, *rates)
     if wait:
         error = t(f"请求过于频繁，请 {wait} 秒后再试", f"Too many failed attempts; try again in {wait} s")
@@ -79,8 +86,12 @@ def login():
     user = authenticate(username, request.form.get("password", ""))
     if user is not None:
         forget_failures(address, username)
+        token = sessions.open_session(user)
         db.session.commit()
+        session.permanent = True  # the cookie ends with the session's day (PERMANENT_SESSION_LIFETIME)
+        session[SESSION_KEY] = token
         login_user(user)
+        g.pop("wrote", None)  # the session row is not a record the user reads back: lists may read a replica
         return redirect(_safe_next(request.args.get("next")) or home_for(user))
     record_failure(address, username, *rates)
     db.session.commit()
@@ -89,5 +100,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    sessions.end_session(session.get(SESSION_KEY))
+    db.session.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("accounts.login"))

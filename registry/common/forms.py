@@ -9,7 +9,7 @@ from collections.abc import Callable
 import marshmallow as ma
 from markupsafe import Markup
 
-from registry.common.errors import DomainError
+from registry.common.errors import DomainError, TooMany
 from registry.common.i18n import current_language
 from registry.extensions import db
 
@@ -52,6 +52,8 @@ def submit(action: Callable[[], object]) -> tuple[object, dict[str, list[str]] |
     except ma.ValidationError as exc:
         db.session.rollback()
         return None, flatten(exc.messages)
+    except TooMany:
+        raise  # the page answers 429 with Retry-After, not a form error
     except DomainError as exc:
         db.session.rollback()
         return None, {exc.field or "_": [in_reader_language(exc.message)]}

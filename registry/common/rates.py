@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from limits import parse_many
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from registry.common.time import utcnow
 from registry.extensions import db
@@ -29,3 +29,12 @@ def retry_after(checks: list[tuple[str, object, tuple]]) -> int | None:
             if count >= amount:
                 waits.append(max(1, int((oldest + window - now).total_seconds()) + 1))
     return max(waits) if waits else None
+
+
+def serialised(key: str) -> None:
+    """Count and record under one lock per key, so that requests arriving together cannot all find room
+    under the limit (the sixth of five). PostgreSQL: a transaction-scoped advisory lock on the key's hash,
+    released at commit. SQLite: a request that writes begins IMMEDIATE (registry.extensions), so it holds
+    the database's write lock from its first statement: nothing more is needed."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 29))"), {"key": key})

@@ -154,6 +154,9 @@ class StrictSchema(ma.Schema):
 
 
 class ThumbnailArgsSchema(ma.Schema):
-    """A stored picture, or its thumbnail with `?thumbnail=true`."""
+    """A stored picture, or its thumbnail with `?thumbnail=true`. A photo a person uploaded is sent
+    re-encoded without its metadata (EXIF: a phone's GPS position); the bureau gets the file as uploaded
+    with `?original=1`."""
 
     thumbnail = ma.fields.Boolean(load_default=False)
+    original = ma.fields.Boolean(load_default=False, metadata={"description": "the file as uploaded (bureau, admin)"})

@@ -1,6 +1,5 @@
 """REST: a vehicle's documents (/api/v1/vehicles/{id}/documents) and the review of its stage."""
 
-from flask import send_file
 from flask.views import MethodView
 
 from registry.accounts.auth import EDITORS, FIRM_READERS, current_actor, require_role
@@ -10,7 +9,7 @@ from registry.common.schemas import ThumbnailArgsSchema
 from registry.documents import services
 from registry.documents.schemas import DocumentSchema, DocumentUploadSchema, StageReviewSchema
 from registry.extensions import db
-from registry.pictures.uploads import stored_file
+from registry.pictures.uploads import send_photo, stored_file
 from registry.vehicles.schemas import VehicleSchema
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1/vehicles", description="车辆证件 Vehicle documents")
@@ -46,7 +45,7 @@ def picture(args, vehicle_id, document_id):
     """A stored document photo."""
     document = services.document_of(services.vehicle_for(current_actor(), vehicle_id), document_id)
     path, content_type = stored_file(document, args["thumbnail"])
-    return send_file(path, mimetype=content_type, max_age=3600)
+    return send_photo(path, content_type, args["thumbnail"])
 
 
 @blp.route("/<int:vehicle_id>/stage-review", methods=["POST"])

@@ -1,6 +1,6 @@
 """Pages: a vehicle's documents beside its fields, their upload, and the review of its stage."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,7 +15,7 @@ from registry.documents.schemas import StageReviewSchema
 from registry.documents.services import REVIEWED
 from registry.extensions import db
 from registry.identifiers.plates import normalise_plate
-from registry.pictures.uploads import stored_file
+from registry.pictures.uploads import send_photo, stored_file
 from registry.vehicles.models import Vehicle
 
 bp = Blueprint("document_pages", __name__, url_prefix="/vehicles")
@@ -95,5 +95,6 @@ def review(vehicle_id):
 @page_roles(*FIRM_READERS)
 def picture(vehicle_id, document_id):
     document = services.document_of(services.vehicle_for(current_user, vehicle_id), document_id)
-    path, content_type = stored_file(document, request.args.get("thumbnail") == "1")
-    return send_file(path, mimetype=content_type, max_age=3600)
+    small = request.args.get("thumbnail") == "1"
+    path, content_type = stored_file(document, small)
+    return send_photo(path, content_type, small)

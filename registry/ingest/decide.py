@@ -86,4 +86,5 @@ def _sightings(plate_event: PassRow, gate: GateInfo, registered, policies: list[
         facts.colour_contradictions.get(key, 0),
         contradicts_class(plate_event.vehicle_type, registered, policy.params),
         facts.type_contradictions.get(key, 0),
+        gate.firm_id,
     )

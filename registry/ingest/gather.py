@@ -168,7 +168,9 @@ def _cloned_plate_facts(facts: Facts, judged: list[PassRow], gates: dict[int, Ga
 def _placed_passes(dialect: str):
     pe = PlateEvent.__table__
     return (
-        select(pe.c.id, pe.c.plate, pe.c.gate_id, pe.c.captured_at, Gate.name, Gate.latitude, Gate.longitude)
+        select(
+            pe.c.id, pe.c.plate, pe.c.gate_id, pe.c.captured_at, Gate.name, Gate.latitude, Gate.longitude, Gate.firm_id
+        )
         .join(Gate, Gate.id == pe.c.gate_id)
         .where(
             one_of(pe.c.plate, "plates", dialect),

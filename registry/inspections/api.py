@@ -1,6 +1,5 @@
 """REST: sampled inspections of a firm (/api/v1/firms/{firm_id}/inspections, /api/v1/inspections/{id})."""
 
-from flask import send_file
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -23,7 +22,7 @@ from registry.inspections.schemas import (
     InspectionItemSchema,
     InspectionPhotoUploadSchema,
 )
-from registry.pictures.uploads import stored_file
+from registry.pictures.uploads import send_photo, stored_file
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1", description="抽查核验 Sampled inspections of firms")
 READERS = (*EDITORS, Role.FIRM)  # a firm: its own inspections
@@ -46,7 +45,7 @@ class FirmInspections(MethodView):
     @blp.arguments(FirmInspectionInputSchema)
     @blp.response(201, FirmInspectionSchema)
     def post(self, data, firm_id):
-        """Start an inspection of the firm's ledger for a period: its sample is drawn at once (seed kept)."""
+        """Start an inspection of the firm's ledger for a period: its sample is drawn at once (seed drawn, kept)."""
         inspection = services.open_inspection(current_actor(), get_firm(firm_id), data)
         db.session.commit()
         return inspection
@@ -91,7 +90,7 @@ def photo(inspection_id, photo_id):
     """A photo of a document seen during the inspection."""
     inspection = services.visible_inspection(current_actor(), inspection_id)
     path, content_type = stored_file(services.photo_of(inspection, photo_id))
-    return send_file(path, mimetype=content_type, max_age=3600)
+    return send_photo(path, content_type)
 
 
 @blp.route("/inspections/<int:inspection_id>/close", methods=["POST"])

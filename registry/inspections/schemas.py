@@ -13,11 +13,6 @@ class FirmInspectionInputSchema(StrictSchema):
     period_start = Day(required=True, metadata={"description": "local date, inclusive"})
     period_end = Day(required=True, metadata={"description": "local date, inclusive"})
     sample_size = ma.fields.Integer(load_default=None, validate=validate.Range(1, 200))
-    seed = ma.fields.Integer(
-        load_default=None,
-        validate=validate.Range(0, 2**63 - 1),
-        metadata={"description": "draw an earlier inspection's sample again; a new seed when left out"},
-    )
 
 
 class InspectionItemInputSchema(StrictSchema):

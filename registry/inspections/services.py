@@ -74,8 +74,9 @@ def population(firm_id: int, first, last, drawn_at) -> list[tuple[int, object, i
 
 
 def open_inspection(actor, firm: Firm, data: dict) -> FirmInspection:
-    """Start an inspection of the firm's ledger for a period and draw its sample (a seed of its own
-    unless one is given, to draw an earlier sample again)."""
+    """Start an inspection of the firm's ledger for a period and draw its sample. The seed is drawn by the
+    system (a secure random number) and recorded, never chosen by the inspector: a seed that could be
+    chosen could be searched for a clean sample. Anyone can draw the same sample again from the record."""
     first, last = data["period_start"], data["period_end"]
     if last < first:
         raise DomainError(t("结束日期早于开始日期", "The period ends before it starts"), "period_end")
@@ -84,8 +85,7 @@ def open_inspection(actor, firm: Firm, data: dict) -> FirmInspection:
     if (last - first).days >= MAX_PERIOD_DAYS:
         raise DomainError(t("核查期间不能超过一年", "The period can be a year at most"), "period_end")
     size = data.get("sample_size") or current_app.config["INSPECTION_SAMPLE_SIZE"]
-    seed = data.get("seed")
-    seed = secrets.randbelow(2**31) if seed is None else seed
+    seed = secrets.randbelow(2**31)
     drawn_at = utcnow()
     rows = population(firm.id, first, last, drawn_at)
     if not rows:

@@ -3,7 +3,7 @@ firm's delivery per gate and day beside it, close it, print its record."""
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from registry.gates.models import Gate
 from registry.inspections import services
 from registry.inspections.models import FirmInspection
 from registry.inspections.schemas import FirmInspectionInputSchema, InspectionCloseSchema, InspectionItemInputSchema
-from registry.pictures.uploads import stored_file
+from registry.pictures.uploads import send_photo, stored_file
 
 bp = Blueprint("inspection_pages", __name__, url_prefix="/inspections")
 READERS = (*EDITORS, Role.FIRM)
@@ -137,5 +137,6 @@ def record_sheet(inspection_id):
 @page_roles(*READERS)
 def photo(inspection_id, photo_id):
     inspection = services.visible_inspection(current_user, inspection_id)
-    path, content_type = stored_file(services.photo_of(inspection, photo_id), request.args.get("thumbnail") == "1")
-    return send_file(path, mimetype=content_type, max_age=3600)
+    small = request.args.get("thumbnail") == "1"
+    path, content_type = stored_file(services.photo_of(inspection, photo_id), small)
+    return send_photo(path, content_type, small)

@@ -1,6 +1,5 @@
 """REST: /api/v1/machinery — registration, photos, review, transfer, retirement, verification, inspections."""
 
-from flask import send_file
 from flask.views import MethodView
 
 from registry.accounts.auth import current_actor, require_role
@@ -28,6 +27,7 @@ from registry.machinery.schemas import (
     VerificationSchema,
 )
 from registry.machinery.verification import verify
+from registry.pictures.uploads import send_photo
 
 blp = Blueprint("machinery", __name__, url_prefix="/api/v1", description="非道路移动机械 Non-road machinery")
 
@@ -102,7 +102,7 @@ def download_photo(args, machinery_id, kind):
     """A stored photo, or its thumbnail with `?thumbnail=true`."""
     machinery = services.get_machinery_for(current_actor(), machinery_id)
     path, content_type = photos.photo_file(machinery, PhotoKind(kind).value, args["thumbnail"])
-    return send_file(path, mimetype=content_type, max_age=3600)
+    return send_photo(path, content_type, args["thumbnail"])
 
 
 @blp.route("/machinery/<int:machinery_id>/approve", methods=["POST"])

@@ -1,6 +1,6 @@
 """Pages for machinery: a unit registers and follows its machines; the bureau reviews, codes and inspects."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from registry.accounts.models import Role
@@ -30,6 +30,7 @@ from registry.machinery.schemas import (
     RetireSchema,
     TransferSchema,
 )
+from registry.pictures.uploads import send_photo
 
 bp = Blueprint("machinery_pages", __name__, url_prefix="/machinery")
 
@@ -179,8 +180,9 @@ def upload_photo(machinery_id):
 @page_roles(*VIEWERS)
 def photo(machinery_id, kind):
     machinery = services.get_machinery_for(current_user, machinery_id)
-    path, content_type = photos.photo_file(machinery, kind, request.args.get("thumbnail") == "1")
-    return send_file(path, mimetype=content_type, max_age=3600)
+    small = request.args.get("thumbnail") == "1"
+    path, content_type = photos.photo_file(machinery, kind, small)
+    return send_photo(path, content_type, small)
 
 
 def _act(machinery_id: int, action, done_zh: str, done_en: str):

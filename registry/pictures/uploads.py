@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app
+import cv2
+import numpy as np
+from flask import Response, current_app, request, send_file
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registry.common.errors import DomainError
+from registry.common.errors import DomainError, NotFound
 from registry.common.i18n import t
 from registry.common.models import UTCDateTime
 from registry.common.time import utcnow
@@ -88,3 +90,41 @@ def stored_file(photo, small: bool = False) -> tuple[Path, str]:
     if small:
         return image_path(photo_folder(), photo.thumbnail_sha256), "image/jpeg"
     return image_path(photo_folder(), photo.sha256), photo.content_type
+
+
+ORIGINAL_ROLES = ("admin", "bureau")
+
+
+def _viewer_role() -> str | None:
+    from flask import g
+    from flask_login import current_user
+
+    actor = g.get("actor") or (current_user if current_user and current_user.is_authenticated else None)
+    return getattr(getattr(actor, "role", None), "value", None)
+
+
+def without_metadata(data: bytes, content_type: str) -> bytes:
+    """The picture drawn again from its pixels: no EXIF (a phone's GPS position, its owner, the time), no
+    comment or text chunk survives; turned upright as EXIF said, so it looks as it did."""
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        raise NotFound(t("照片无法读取", "the photo cannot be read"), "file")
+    if content_type == "image/png":
+        _, encoded = cv2.imencode(".png", image)
+    else:
+        _, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    return encoded.tobytes()
+
+
+def send_photo(path: Path, content_type: str, small: bool = False) -> Response:
+    """A stored photo as a reader gets it: re-encoded without its metadata; the file as uploaded only to
+    the bureau, which asks for it with `?original=1` (evidence kept as received). A thumbnail was drawn
+    from the pixels when it was made: it is sent as it is. Cached by the reader's browser only."""
+    if small:
+        return send_file(path, mimetype=content_type, max_age=3600)
+    if request.args.get("original") in ("1", "true") and _viewer_role() in ORIGINAL_ROLES:
+        return send_file(path, mimetype=content_type, max_age=3600)
+    response = Response(without_metadata(path.read_bytes(), content_type), mimetype=content_type)
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    return response

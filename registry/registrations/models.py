@@ -52,3 +52,14 @@ class VehicleRegistration(Timestamps, db.Model):
         order_by="VehicleDocument.id",
         viewonly=True,
     )
+
+
+class RegistrationAttempt(db.Model):
+    """A self-registration sent, whatever became of it: counted per address before its photos are
+    decoded (REGISTRATION_ATTEMPT_RATE_LIMIT), so that refused submissions cost a flood its turn too."""
+
+    __tablename__ = "registration_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(45), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -4,7 +4,7 @@ Services flush; the caller commits."""
 
 import marshmallow as ma
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from registry.audit.services import record_change
 from registry.common import rates
@@ -17,7 +17,7 @@ from registry.documents.services import new_document
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.pictures.uploads import CheckedPhoto, check_photo
-from registry.registrations.models import RegistrationStatus, VehicleRegistration
+from registry.registrations.models import RegistrationAttempt, RegistrationStatus, VehicleRegistration
 from registry.vehicles.models import StageSource, Vehicle
 from registry.vehicles.services import create_vehicle
 
@@ -28,25 +28,40 @@ def too_many(wait: int) -> str:
     return t(f"提交过于频繁，请 {wait // 60 + 1} 分钟后再试", f"Too many registrations: try again in {wait} s")
 
 
-def wait_before_next(address: str, plate: str | None) -> int | None:
-    """Seconds until this address (and this plate) may submit again, or None."""
+def _registration_checks(address: str, plate: str | None) -> list:
+    """This address's registrations received, and this plate's from it. A plate counts per address, so
+    that junk sent from elsewhere under a driver's plate never blocks the driver."""
     config = current_app.config
-    checks = [
-        (
-            config["REGISTRATION_ADDRESS_RATE_LIMIT"],
-            VehicleRegistration.created_at,
-            (VehicleRegistration.submitted_from == address,),
-        )
-    ]
+    by_address = (VehicleRegistration.submitted_from == address,)
+    checks = [(config["REGISTRATION_ADDRESS_RATE_LIMIT"], VehicleRegistration.created_at, by_address)]
     if plate:
-        checks.append(
-            (
-                config["REGISTRATION_PLATE_RATE_LIMIT"],
-                VehicleRegistration.created_at,
-                (VehicleRegistration.plate == plate,),
-            )
-        )
-    return rates.retry_after(checks)
+        by_plate = (VehicleRegistration.plate == plate, *by_address)
+        checks.append((config["REGISTRATION_PLATE_RATE_LIMIT"], VehicleRegistration.created_at, by_plate))
+    return checks
+
+
+def wait_before_next(address: str, plate: str | None) -> int | None:
+    """Seconds until this address (and this plate from it) may submit again, or None: its registrations
+    received, and every submission it sent (refused ones too)."""
+    attempts = (RegistrationAttempt.address == address,)
+    limit = current_app.config["REGISTRATION_ATTEMPT_RATE_LIMIT"]
+    return rates.retry_after([*_registration_checks(address, plate), (limit, RegistrationAttempt.at, attempts)])
+
+
+def note_attempt(address: str, plate: str | None) -> int | None:
+    """Before anything costly is done with a submission: wait as long as the limits say (None: go on), or
+    count it. Counting and checking hold one lock per address, so that submissions sent together are
+    counted one after the other. The caller commits the count whatever becomes of the submission."""
+    rates.serialised(f"registration:{address}")
+    wait = wait_before_next(address, plate)
+    if wait:
+        return wait
+    longest = max(window for _, window in rates.windows(current_app.config["REGISTRATION_ATTEMPT_RATE_LIMIT"]))
+    now = utcnow()
+    db.session.execute(delete(RegistrationAttempt).where(RegistrationAttempt.at < now - longest))
+    db.session.add(RegistrationAttempt(address=address[:45], at=now))
+    db.session.flush()
+    return None
 
 
 def _registered(column, value) -> bool:
@@ -54,9 +69,11 @@ def _registered(column, value) -> bool:
 
 
 def submit(data: dict, photos: dict[DocumentKind, bytes], address: str, gate: Gate | None) -> VehicleRegistration:
-    """A truck declared by its driver: awaiting review, never touching a registered vehicle."""
-    wait = wait_before_next(address, data["plate"])
-    if wait:
+    """A truck declared by its driver: awaiting review, never touching a registered vehicle. The caller
+    counted the attempt first (note_attempt); the registration's own limits hold under the same lock."""
+    rates.serialised(f"registration:{address}")
+    wait = rates.retry_after(_registration_checks(address, data["plate"]))
+    if wait:  # submissions counted together (note_attempt) are stored one after the other
         raise TooMany(too_many(wait), retry_after=wait)
     if _registered(Vehicle.plate, data["plate"]):
         raise Conflict(

@@ -1,8 +1,11 @@
 """Pages: the public self-registration a driver reaches by a gate's QR code, the printable QR code, and
 the bureau's review with the documents beside the fields."""
 
+import base64
+import hmac
+
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -10,6 +13,7 @@ from sqlalchemy import select
 from registry.accounts.auth import EDITORS, own_firm_id
 from registry.accounts.models import Role
 from registry.accounts.views import page_roles
+from registry.common.errors import TooMany
 from registry.common.forms import form_value, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
@@ -17,7 +21,7 @@ from registry.documents.models import DocumentKind
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import normalise_plate
-from registry.pictures.uploads import stored_file
+from registry.pictures.uploads import send_photo, stored_file
 from registry.registrations import services
 from registry.registrations.schemas import registration_schema
 
@@ -29,6 +33,21 @@ def _gate(code: str | None) -> Gate | None:
     return db.session.scalar(select(Gate).where(Gate.code == code)) if code else None
 
 
+def link_token(gate: Gate) -> str:
+    """What a gate's QR code carries: its code and a MAC of it under the platform's secret key, so that a
+    guessed or enumerated gate code opens no firm's or gate's name (a poster is printed again when
+    SECRET_KEY changes)."""
+    mac = hmac.new(current_app.config["SECRET_KEY"].encode(), f"registration-qr:{gate.code}".encode(), "sha256")
+    return f"{gate.code}.{base64.urlsafe_b64encode(mac.digest()[:16]).decode().rstrip('=')}"
+
+
+def _gate_of_link(token: str | None) -> Gate | None:
+    """The gate a QR code's token names, if its MAC holds; else no gate (the page stays generic)."""
+    code, _, _ = (token or "").rpartition(".")
+    gate = _gate(code) if code else None
+    return gate if gate is not None and hmac.compare_digest(link_token(gate), token) else None
+
+
 def _declared(form: dict) -> dict:
     data = registration_schema().load({k: v for k, v in form.items() if v != ""})
     data.pop("stage_source", None)
@@ -38,22 +57,30 @@ def _declared(form: dict) -> dict:
 @bp.route("/register-truck", methods=["GET", "POST"])
 def register_truck():
     """A driver (or a fleet) registers a truck from a phone, no login: it awaits the bureau's review."""
-    gate = _gate(request.values.get("gate"))
+    token = request.values.get("gate")
+    gate = _gate_of_link(token)
     errors, form, status = None, {}, 200
     if request.method == "POST":
         form = {key: request.form.get(key, "").strip() for key in FIELDS}
-        photos = {kind: request.files[kind.value].read() for kind in DocumentKind if kind.value in request.files}
         address = request.remote_addr or "unknown"
-        wait = services.wait_before_next(address, normalise_plate(form["plate"]) or None)
-        if wait:  # before the photos are decoded: a flood costs little
+        wait = services.note_attempt(address, normalise_plate(form["plate"]) or None)
+        db.session.commit()  # counted, whatever becomes of it: before the photos are read or decoded
+        if wait:  # a flood costs little
             errors = {"_": [services.too_many(wait)]}
-            page = render_template("registrations/form.html", form=form, errors=errors, gate=gate)
+            page = render_template("registrations/form.html", form=form, errors=errors, gate=gate, gate_token=token)
             return page, 429, {"Retry-After": str(wait)}
-        registration, errors = submit(lambda: services.submit(_declared(form), photos, address, gate))
+        photos = {kind: request.files[kind.value].read() for kind in DocumentKind if kind.value in request.files}
+        try:
+            registration, errors = submit(lambda: services.submit(_declared(form), photos, address, gate))
+        except TooMany as exc:  # sent together with others from this address: the limit is full now
+            db.session.rollback()
+            errors = {"_": [exc.message]}
+            page = render_template("registrations/form.html", form=form, errors=errors, gate=gate, gate_token=token)
+            return page, 429, {"Retry-After": str(exc.extra.get("retry_after", 60))}
         if not errors:
             return render_template("registrations/received.html", registration=registration, gate=gate)
         status = 422
-    return render_template("registrations/form.html", form=form, errors=errors, gate=gate), status
+    return render_template("registrations/form.html", form=form, errors=errors, gate=gate, gate_token=token), status
 
 
 @bp.get("/gates/<code>/registration-qr")
@@ -64,7 +91,7 @@ def qr(code):
     own = own_firm_id(current_user)
     if gate is None or (own is not None and gate.firm_id != own):
         abort(404)
-    link = url_for(".register_truck", gate=gate.code, _external=True)
+    link = url_for(".register_truck", gate=link_token(gate), _external=True)
     svg = segno.make(link, error="m").svg_inline(scale=6, border=2)
     return render_template("registrations/qr.html", gate=gate, qr=Markup(svg), link=link)
 
@@ -119,5 +146,6 @@ def reject(registration_id):
 @page_roles(*EDITORS)
 def document(registration_id, document_id):
     document = services.document_of(services.get_registration(registration_id), document_id)
-    path, content_type = stored_file(document, request.args.get("thumbnail") == "1")
-    return send_file(path, mimetype=content_type, max_age=3600)
+    small = request.args.get("thumbnail") == "1"
+    path, content_type = stored_file(document, small)
+    return send_photo(path, content_type, small)

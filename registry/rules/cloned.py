@@ -96,17 +96,19 @@ def sightings_of(
     colour_contradictions: int,
     type_contradicts: bool,
     type_contradictions: int,
+    firm_id: int | None = None,
 ) -> Sightings | None:
     """What the check compares a read with, from the plate's passes at gates with coordinates (`placed`:
-    rows of id, plate, gate id, time, gate name, latitude, longitude) and the counts of earlier
-    contradicting reads; None when there is nothing to compare."""
+    rows of id, plate, gate id, time, gate name, latitude, longitude, the gate's firm) and the counts of
+    earlier contradicting reads; None when there is nothing to compare. Another firm's gate is not named
+    (the finding is read by this gate's firm; the bureau sees the other pass beside it)."""
     if here is None and not colour_contradicts and not type_contradicts:
         return None
     elsewhere = None
     if here is not None:
         window = timedelta(hours=params.get("window_hours", 6))
         others = [row for row in placed if row[2] != gate_id and row[0] != pass_id and abs(row[3] - at) <= window]
-        elsewhere = _fastest(others, here, at)
+        elsewhere = _fastest(others, here, at, firm_id)
     return Sightings(
         here,
         elsewhere,
@@ -115,10 +117,12 @@ def sightings_of(
     )
 
 
-def _fastest(candidates: list[tuple], here: Place, at) -> Sighting | None:
-    """Of the plate's passes at other gates, the one that asks the highest speed."""
+def _fastest(candidates: list[tuple], here: Place, at, firm_id: int | None) -> Sighting | None:
+    """Of the plate's passes at other gates, the one that asks the highest speed; its gate's name only
+    where the gate is the same firm's."""
     best, fastest = None, -1.0
-    for other_id, _plate, _gate, other_at, name, latitude, longitude in candidates[:CANDIDATES]:
+    for other_id, _plate, _gate, other_at, gate_name, latitude, longitude, *firm in candidates[:CANDIDATES]:
+        name = gate_name if firm and firm[0] == firm_id else None
         place = Place(latitude, longitude)
         hours = max(abs((at - other_at).total_seconds()) / 3600, 1 / 3600)
         speed = distance_km(here, place) / hours

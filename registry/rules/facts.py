@@ -43,7 +43,7 @@ class Sighting:
     """Another pass of the same plate at another gate (the nearest in time within the window)."""
 
     pass_id: int
-    gate: str  # the gate's name, for the message
+    gate: str | None  # the gate's name, for the message (None: another firm's, not named to this one)
     at: datetime  # aware
     place: Place | None
 

@@ -142,11 +142,13 @@ def picture_quality(problems: list[str]) -> tuple[str, str]:
     )
 
 
-def cloned_speed(other_gate: str, km: float, minutes: float, speed: float) -> tuple[str, str]:
+def cloned_speed(other_gate: str | None, km: float, minutes: float, speed: float) -> tuple[str, str]:
+    """`other_gate` None: another firm's gate, not named to this firm."""
+    zh, en = (f"“{other_gate}”", f"'{other_gate}'") if other_gate else ("另一企业的门禁", "another firm's gate")
     return (
-        f"套牌嫌疑：相距 {km:.1f} 公里的“{other_gate}”在 {minutes:.0f} 分钟内也识别到该号牌，"
+        f"套牌嫌疑：相距 {km:.1f} 公里的{zh}在 {minutes:.0f} 分钟内也识别到该号牌，"
         f"需时速约 {speed:.0f} 公里，货车无法到达",
-        f"suspected cloned plate: also read at '{other_gate}', {km:.1f} km away, {minutes:.0f} min apart "
+        f"suspected cloned plate: also read at {en}, {km:.1f} km away, {minutes:.0f} min apart "
         f"(about {speed:.0f} km/h, beyond a truck)",
     )
 
