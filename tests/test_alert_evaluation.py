@@ -79,7 +79,11 @@ def test_the_figures_are_those_computed_by_hand(client, bureau, district):
 
     with client.get(f"/api/v1/alerts/{evaluated}/evaluation.xlsx", headers=bureau) as answer:
         rows = list(load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True))
-    assert rows[1][1] == "stubborn钢铁" and rows[1][-1] == "未落实" and rows[1][9] == "-50%"
+    # the report says what it covers: the alert, its span, the days compared, how it counts, when exported
+    assert rows[0][0] == "错峰运输执行评估 · 橙色预警" and "2026-11-20 00:00 – 2026-11-22 00:00" in rows[1][0]
+    assert rows[2][0] == "对比正常日：" + "、".join(normal) and rows[4][0].startswith("导出时间：")
+    header, first = rows[6], rows[7]
+    assert header[1] == "企业" and first[1] == "stubborn钢铁" and first[-1] == "未落实" and first[9] == "-50%"
 
 
 def passes_of(client, firm, day, plate, colour, count=2):
@@ -126,7 +130,13 @@ def test_the_page_ranks_the_firms_that_did_not_stagger(client, bureau, district,
     passes(client, district["stubborn"], "2026-11-19", T4, 1)
     evaluated = alert(client, bureau, "2026-11-20T00:00:00+08:00", "2026-11-21T00:00:00+08:00")
     passes(client, district["stubborn"], "2026-11-20", T4, 2)
+    passes(client, district["staggered"], "2026-11-20", T4, 2)  # restricted, and no pass on any normal day
     police, _ = browser_for(Role.POLICE)
     page = police.get(f"/alerts/{evaluated}/evaluation").get_data(as_text=True)
     assert "错峰运输执行评估" in page and "未落实错峰" in page and "stubborn钢铁" in page
+    assert "无对比数据" in page  # not 未落实: nothing to compare with (issue 30)
     assert client.get(f"/api/v1/alerts/{evaluated}/evaluation").status_code == 401
+    # the page's XLSX link is a download for the signed-in reader, not the API's 401
+    with police.get(f"/alerts/{evaluated}/evaluation.xlsx") as report:
+        assert report.status_code == 200 and report.mimetype.endswith("spreadsheetml.sheet")
+        assert f'href="/alerts/{evaluated}/evaluation.xlsx"' in page

@@ -5,10 +5,12 @@ from flask.views import MethodView
 from registry.accounts.auth import EDITORS, FIRM_READERS, READERS, current_actor, require_role
 from registry.alerts import services
 from registry.alerts.schemas import (
+    AlertChangeSchema,
     AlertEndSchema,
     AlertInputSchema,
     AlertQueryArgsSchema,
     AlertSchema,
+    AlertWithdrawSchema,
     ExemptionInputSchema,
     ExemptionSchema,
 )
@@ -50,6 +52,28 @@ class AlertById(MethodView):
         """One alert."""
         return services.get_alert(alert_id)
 
+    @require_role(*EDITORS)
+    @blp.arguments(AlertChangeSchema)
+    @blp.response(200, AlertSchema)
+    def patch(self, data, alert_id):
+        """Correct an alert entered by mistake (level, region, times, document number) with a `reason`; the
+        audit keeps it before and after. A begun alert keeps its start; an ended or withdrawn one is final."""
+        alert = services.correct_alert(current_actor(), services.get_alert(alert_id), data)
+        db.session.commit()
+        return alert
+
+
+@blp.route("/<int:alert_id>/withdraw")
+class AlertWithdraw(MethodView):
+    @require_role(*EDITORS)
+    @blp.arguments(AlertWithdrawSchema)
+    @blp.response(200, AlertSchema)
+    def post(self, data, alert_id):
+        """Withdraw (撤销) an alert that has not begun, with the reason: it never takes effect."""
+        alert = services.withdraw_alert(current_actor(), services.get_alert(alert_id), data["reason"])
+        db.session.commit()
+        return alert
+
 
 @blp.route("/<int:alert_id>/end")
 class AlertEnd(MethodView):
@@ -57,7 +81,7 @@ class AlertEnd(MethodView):
     @blp.arguments(AlertEndSchema)
     @blp.response(200, AlertSchema)
     def post(self, data, alert_id):
-        """End an alert early (now, or at `ended_at`)."""
+        """End an alert in force early (now, or at `ended_at`); one that has not begun is withdrawn instead."""
         alert = services.end_alert(current_actor(), services.get_alert(alert_id), data.get("ended_at"))
         db.session.commit()
         return alert

@@ -27,8 +27,26 @@ class Alert(Timestamps, db.Model):
     ended_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     document_no: Mapped[str | None] = mapped_column(String(100))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # withdrawn (撤销) before it began: it never takes effect, and stays listed with who and why
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
 
     exemptions: Mapped[list["Exemption"]] = relationship(back_populates="alert")
+
+    @property
+    def effective_end(self) -> datetime:
+        return min(self.ends_at, self.ended_early_at) if self.ended_early_at else self.ends_at
+
+    def state(self, now: datetime) -> str:
+        """withdrawn, scheduled (not begun), in_force, ended_early or ended."""
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if now < self.starts_at:
+            return "scheduled"
+        if now < self.effective_end:
+            return "in_force"
+        return "ended_early" if self.ended_early_at else "ended"
 
 
 class Exemption(Timestamps, db.Model):

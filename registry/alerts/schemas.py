@@ -4,6 +4,8 @@ import marshmallow as ma
 
 from registry.alerts.models import AlertLevel
 from registry.common.schemas import Moment, StrictSchema, enum_field, optional_text, required_text
+from registry.common.time import utcnow
+from registry.labels import labelled
 from registry.vehicles.schemas import PlateField
 
 
@@ -17,6 +19,13 @@ class AlertSchema(ma.Schema):
     document_no = ma.fields.String(allow_none=True)
     issued_by_id = ma.fields.Integer(allow_none=True)
     created_at = ma.fields.AwareDateTime()
+    withdrawn_at = ma.fields.AwareDateTime(allow_none=True)
+    withdrawal_reason = ma.fields.String(allow_none=True)
+    state = ma.fields.Function(
+        lambda a: a.state(utcnow()),
+        metadata={"description": "scheduled (not begun), in_force, ended, ended_early or withdrawn"},
+    )
+    state_label = labelled("alert_state", lambda a: a.state(utcnow()))
 
 
 class AlertInputSchema(StrictSchema):
@@ -35,6 +44,27 @@ class AlertInputSchema(StrictSchema):
     def _empty_region_is_district(self, data, **_kwargs):
         data["region"] = data.get("region") or None
         return data
+
+
+class AlertChangeSchema(StrictSchema):
+    """A correction of an alert entered by mistake: the fields to change and why (kept in the audit)."""
+
+    level = enum_field(AlertLevel)
+    region = optional_text(64, metadata={"description": "空 = 全区 / empty = the whole district"})
+    starts_at = Moment()
+    ends_at = Moment()
+    document_no = optional_text(100)
+    reason = required_text(500, multiline=True, metadata={"description": "更正原因 / why it is corrected"})
+
+    @ma.post_load
+    def _empty_region_is_district(self, data, **_kwargs):
+        if "region" in data:
+            data["region"] = data["region"] or None
+        return data
+
+
+class AlertWithdrawSchema(StrictSchema):
+    reason = required_text(500, multiline=True, metadata={"description": "撤销原因 / why it is withdrawn"})
 
 
 class AlertEndSchema(StrictSchema):

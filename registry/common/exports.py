@@ -110,19 +110,31 @@ def _cell(worksheet, value, column: Column):
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet of a workbook: its name, its columns and its rows (any iterable, read once)."""
+    """One sheet of a workbook: its name, its columns and its rows (any iterable, read once); `preamble`:
+    lines above the table that say what it is (its title first, then what it covers and when it was
+    exported), so that a filed copy explains itself."""
 
     name: str
     columns: list[Column]
     rows: Iterable[list]
+    preamble: tuple[str, ...] = ()
 
 
 def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
     worksheet = workbook.create_sheet(sheet.name)
-    worksheet.freeze_panes = "A2"
+    above = len(sheet.preamble) + 1 if sheet.preamble else 0  # the lines and a blank row
+    worksheet.freeze_panes = f"A{above + 2}"
     for number, column in enumerate(sheet.columns, 1):
         worksheet.column_dimensions[get_column_letter(number)].width = column.width
     bold = Font(bold=True)
+    for number, line in enumerate(sheet.preamble):
+        cell = WriteOnlyCell(worksheet, value=inert(line))
+        cell.data_type = "s"
+        if number == 0:
+            cell.font = Font(bold=True, size=14)
+        worksheet.append([cell])
+    if sheet.preamble:
+        worksheet.append([])
     header = []
     for column in sheet.columns:
         cell = WriteOnlyCell(worksheet, value=inert(column.title))

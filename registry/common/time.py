@@ -65,3 +65,13 @@ def with_local_offset(value: str) -> str:
     except ValueError:
         return value
     return moment.isoformat() if moment.tzinfo else moment.replace(tzinfo=LOCAL_TZ).isoformat()
+
+
+def local_input(moment: datetime) -> str:
+    """An aware moment as a form's datetime-local value (local wall-clock time, to the minute)."""
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+def local_minute(moment: datetime) -> str:
+    """An aware moment as people read it in a message: local time to the minute."""
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")

@@ -2,6 +2,7 @@
 
 from registry.common.exports import Column, Sheet, workbook_response
 from registry.common.i18n import t
+from registry.common.time import local_minute, utcnow
 from registry.evaluation.services import Evaluation
 from registry.labels import label
 
@@ -9,6 +10,7 @@ OUTCOMES = {
     "not_staggered": ("未落实", "not staggered"),
     "staggered": ("已落实", "staggered"),
     "quiet": ("无受限车辆通行", "no restricted traffic"),
+    "no_baseline": ("无对比数据", "no data to compare"),
 }
 COLUMNS = [
     Column("排名", "rank", 6),
@@ -42,6 +44,26 @@ def _rows(evaluation: Evaluation):
         ]
 
 
+def preamble(evaluation: Evaluation) -> tuple[str, ...]:
+    """What the report covers: the alert, its region and span, the days compared, how it counts, when."""
+    alert = evaluation.alert
+    document = f" {alert.document_no}" if alert.document_no else ""
+    days = "、".join(day.isoformat() for day in evaluation.normal_days) or t("无", "none")
+    return (
+        t(f"错峰运输执行评估 · {label('alert_level', alert.level)}{document}",
+          f"Alert evaluation · {label('alert_level', alert.level)}{document}"),
+        t(f"区域：{alert.region or '全区'} · 预警期间：{local_minute(evaluation.starts_at)} – "
+          f"{local_minute(evaluation.ends_at)}（{evaluation.alert_days:.2f} 天）",
+          f"Region: {alert.region or 'whole district'} · alert: {local_minute(evaluation.starts_at)} – "
+          f"{local_minute(evaluation.ends_at)} ({evaluation.alert_days:.2f} days)"),
+        t(f"对比正常日：{days}", f"Normal days compared: {days}"),
+        t("受限车辆：管控范围内且排放阶段受错峰限制的已登记货车；阶段不明的货车和未登记黄牌车单列",
+          "Restricted: registered trucks in scope whose stage the policy bans; unknown stages shown apart"),
+        t(f"导出时间：{local_minute(utcnow())}", f"Exported: {local_minute(utcnow())}"),
+    )  # fmt: skip
+
+
 def evaluation_export(evaluation: Evaluation):
     filename = f"alert-{evaluation.alert.id}-evaluation.xlsx"
-    return workbook_response(filename, [Sheet(t("错峰运输执行评估", "alert evaluation"), COLUMNS, _rows(evaluation))])
+    sheet = Sheet(t("错峰运输执行评估", "alert evaluation"), COLUMNS, _rows(evaluation), preamble(evaluation))
+    return workbook_response(filename, [sheet])

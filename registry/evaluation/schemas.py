@@ -19,7 +19,12 @@ class FirmFiguresSchema(ma.Schema):
     unknown_per_day_normal = ma.fields.Float(allow_none=True, metadata={"description": "the same, normal days"})
     reduction = ma.fields.Float(allow_none=True, metadata={"description": "how much restricted passes fell (0-1)"})
     did_not_fall = ma.fields.Boolean()
-    outcome = ma.fields.String(metadata={"description": "not_staggered, staggered, or quiet (no restricted traffic)"})
+    outcome = ma.fields.String(
+        metadata={
+            "description": "not_staggered, staggered, quiet (no restricted traffic), or no_baseline (no pass "
+            "of the firm on the normal days: nothing to compare)"
+        }
+    )
 
 
 class EvaluationSchema(ma.Schema):

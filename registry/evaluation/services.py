@@ -56,13 +56,23 @@ class FirmFigures:
 
     @property
     def outcome(self) -> str:
-        """not_staggered, staggered, or quiet (no restricted truck passed on either side)."""
+        """not_staggered, staggered, quiet (no restricted truck passed on either side), or no_baseline
+        (restricted trucks passed during the alert, but the normal days have no pass of the firm at all:
+        nothing to compare with, which says nothing of whether it staggered)."""
+        if self.no_baseline:
+            return "no_baseline"
         if self.did_not_fall:
             return "not_staggered"
         return "staggered" if self.restricted_per_day_normal else "quiet"
 
     @property
+    def no_baseline(self) -> bool:
+        return self.restricted_per_day_alert > 0 and not self.all_per_day_normal
+
+    @property
     def did_not_fall(self) -> bool:
+        if self.no_baseline:
+            return False
         return self.restricted_per_day_alert > 0 and (self.reduction is None or self.reduction <= 0)
 
 
@@ -145,6 +155,7 @@ def normal_days(alert: Alert, count: int, lookback: int) -> list[date]:
     others = db.session.execute(
         select(Alert.starts_at, func.coalesce(Alert.ended_early_at, Alert.ends_at)).where(
             Alert.id != alert.id,
+            Alert.withdrawn_at.is_(None),
             Alert.starts_at < local_day_bounds(first)[0],
             func.coalesce(Alert.ended_early_at, Alert.ends_at) > earliest,
             or_(Alert.region.is_(None), Alert.region == alert.region) if alert.region else literal(True),

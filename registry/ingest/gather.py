@@ -110,7 +110,9 @@ def _vehicles(facts: Facts, plates: set[str]) -> None:
 @prebuilt
 def _alerts_between(_dialect: str):
     columns = (Alert.id, Alert.level, Alert.region, Alert.starts_at, Alert.ends_at, Alert.ended_early_at)
-    return select(*columns).where(Alert.starts_at <= bindparam("last"), Alert.ends_at > bindparam("first"))
+    return select(*columns).where(
+        Alert.starts_at <= bindparam("last"), Alert.ends_at > bindparam("first"), Alert.withdrawn_at.is_(None)
+    )
 
 
 @prebuilt

@@ -95,6 +95,19 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "orange": ("橙色预警", "orange alert"),
         "red": ("红色预警", "red alert"),
     },
+    "alert_action": {
+        "create": ("发布", "issued"),
+        "correct": ("更正", "corrected"),
+        "withdraw": ("撤销", "withdrawn"),
+        "update": ("提前解除", "ended early"),
+    },
+    "alert_state": {
+        "scheduled": ("未开始", "not begun"),
+        "in_force": ("生效中", "in force"),
+        "ended": ("已结束", "ended"),
+        "ended_early": ("已提前解除", "ended early"),
+        "withdrawn": ("已撤销", "withdrawn"),
+    },
     "role": {
         "admin": ("系统管理员", "administrator"),
         "bureau": ("生态环境局", "environment bureau"),
