@@ -200,12 +200,19 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.PAGE_SESSION_HOURS)
         self.LOGIN_RATE_LIMIT = _rates(env, "LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
         self.LOGIN_ADDRESS_RATE_LIMIT = _rates(env, "LOGIN_ADDRESS_RATE_LIMIT", "20 per minute;100 per hour")
-        # Drivers' self-registrations (no login), counted in the database: per client address and per plate.
-        self.REGISTRATION_ADDRESS_RATE_LIMIT = _rates(env, "REGISTRATION_ADDRESS_RATE_LIMIT", "5 per hour;20 per day")
+        # Drivers' self-registrations (no login), counted in the database. Drivers at one gate share its Wi-Fi
+        # or a carrier's NAT: the limits that matter are per phone (a device cookie) and per plate from it;
+        # the address limits are backstops sized for a busy gate.
+        self.REGISTRATION_DEVICE_RATE_LIMIT = _rates(env, "REGISTRATION_DEVICE_RATE_LIMIT", "5 per hour;20 per day")
+        self.REGISTRATION_ADDRESS_RATE_LIMIT = _rates(env, "REGISTRATION_ADDRESS_RATE_LIMIT", "30 per hour;100 per day")
         # Per plate and address: a junk submission from elsewhere cannot block a real owner's plate.
         self.REGISTRATION_PLATE_RATE_LIMIT = _rates(env, "REGISTRATION_PLATE_RATE_LIMIT", "3 per day")
-        # Every submission, refused ones included, counted per address before its photos are decoded.
-        self.REGISTRATION_ATTEMPT_RATE_LIMIT = _rates(env, "REGISTRATION_ATTEMPT_RATE_LIMIT", "15 per hour;40 per day")
+        # Every submission, refused ones included, counted before its photos are decoded: per phone, and per
+        # address as a backstop.
+        self.REGISTRATION_DEVICE_ATTEMPT_RATE_LIMIT = _rates(
+            env, "REGISTRATION_DEVICE_ATTEMPT_RATE_LIMIT", "15 per hour;40 per day"
+        )
+        self.REGISTRATION_ATTEMPT_RATE_LIMIT = _rates(env, "REGISTRATION_ATTEMPT_RATE_LIMIT", "60 per hour;200 per day")
         # How many proxies in front set X-Forwarded-For / -Proto (nginx: 1). The client's address, which every
         # limit counts, is then the one the nearest proxy saw; 0 (no proxy): the connection's own address.
         self.PROXY_COUNT = _int(env, "PROXY_COUNT", 0, 0, 5)

@@ -81,13 +81,15 @@ class Phone:
 
     def __init__(self, port: int, address: str):
         self.pool = urllib3.HTTPConnectionPool("127.0.0.1", port, source_address=(address, 0), retries=False)
-        self.cookie = ""
+        self.cookies: dict[str, str] = {}
 
     def request(self, method, path, **kwargs):
-        headers = kwargs.pop("headers", {}) | ({"Cookie": self.cookie} if self.cookie else {})
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        headers = kwargs.pop("headers", {}) | ({"Cookie": cookie} if cookie else {})
         answer = self.pool.request(method, path, headers=headers, timeout=30, redirect=False, **kwargs)
-        if "session=" in (answer.headers.get("Set-Cookie") or ""):
-            self.cookie = answer.headers["Set-Cookie"].split(";", 1)[0]
+        for line in answer.headers.getlist("Set-Cookie"):
+            name, _, value = line.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value
         return answer
 
     def token(self, path: str) -> str:

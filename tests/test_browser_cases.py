@@ -69,15 +69,29 @@ def test_the_police_work_through_the_queue(district, viewport):
         expect(page.locator("#status")).to_have_text("待处理")
         first_url = page.url
         screenshot(page, f"cases/police-{viewport}-2-case")
-        page.get_by_label("备注").fill("现场核对行驶证，属实")
-        page.get_by_role("button", name="确认违规").click()
-        expect(page.get_by_text("案件已确认")).to_be_visible()
-        assert page.url != first_url  # on to the next open case
+        plate = page.locator("h1").inner_text().split(" ·")[0].strip()
+        findings = page.locator("li.finding")
+        count = findings.count()
+        page.get_by_role("button", name="提交复核").click()  # nothing chosen: each finding says so
+        expect(page.locator("li.finding .field-error").first).to_contain_text("请选择确认或驳回")
+        # the first finding confirmed, every other dismissed, each with what was checked (issue 30)
+        findings.nth(0).get_by_label("确认", exact=True).check()
+        findings.nth(0).get_by_label("核实情况 / 驳回理由").fill("现场核对行驶证，属实")
+        for n in range(1, count):
+            findings.nth(n).get_by_label("驳回", exact=True).check()
+            findings.nth(n).get_by_label("核实情况 / 驳回理由").fill("误识别")
+        screenshot(page, f"cases/police-{viewport}-2b-deciding")
+        page.get_by_role("button", name="提交复核").click()
+        flash = page.locator(".flash, [role=status]").filter(has_text="已复核").first
+        expect(flash).to_contain_text(f"已复核 {plate}：已确认 1 项")
+        if count > 1:
+            expect(flash).to_contain_text(f"已驳回 {count - 1} 项")
+        assert page.url != first_url  # on to the next open case, and the page says which plate was handled
         screenshot(page, f"cases/police-{viewport}-3-next-case")
         page.goto(first_url)
         expect(page.locator("#status")).to_have_text("已确认")
-        expect(page.locator("#reviewed")).to_contain_text("现场核对行驶证，属实")
-        expect(page.get_by_role("button", name="确认违规")).to_have_count(0)
+        expect(page.locator("#findings")).to_contain_text("现场核对行驶证，属实")
+        expect(page.get_by_role("button", name="提交复核")).to_have_count(0)
         page.goto(f"{district.base}/cases")
         after = page.locator("main > p").filter(has_text="共").inner_text()
         assert int(after.split()[1]) == int(before.split()[1]) - 1

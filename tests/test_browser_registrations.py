@@ -46,9 +46,16 @@ def test_a_driver_registers_by_the_qr_page_and_the_bureau_approves(district, tmp
         expect(page.get_by_text("请拍摄此证件")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, "registration-2-driver-phone-missing-photo")
-        for kind, path in photos.items():
-            page.locator(f"input[name={kind}]").set_input_files(str(path))
+        expect(page.get_by_text("已保留此前拍摄的照片").first).to_be_visible()  # the licence photo stays
+        for kind in ("licence_back", "environmental_list"):
+            page.locator(f"input[name={kind}]").set_input_files(str(photos[kind]))
+        page.locator("[name=vin]").fill("LZZ5BLSJ8KW123457")  # a wrong check digit, as a driver mistypes it
         press(page, "提交登记")
+        expect(page.get_by_text("第 9 位校验位为“8”")).to_be_visible()  # which character (issue 30)
+        expect(page.get_by_text("已保留此前拍摄的照片")).to_have_count(3)  # no photo taken again
+        screenshot(page, "registration-2b-driver-phone-vin-corrected-photos-kept")
+        page.locator("[name=vin]").fill("LZZ5BLSJ1KW123457")
+        press(page, "提交登记")  # the photos are not chosen again
         expect(page.get_by_text("登记已提交")).to_be_visible()
         reference = re.search(r"R\d{6}", page.inner_text("main")).group(0)
         screenshot(page, "registration-3-driver-phone-submitted")

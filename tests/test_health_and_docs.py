@@ -86,3 +86,15 @@ def test_a_chosen_language_is_remembered(client):
     assert "Registry" in client.get("/").get_data(as_text=True)
     client.get("/?lang=zh")
     assert "登记平台" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_the_home_page_leads_each_visitor(client, browser_for):
+    """Issue 30: the home page offered only developer links."""
+    from registry.accounts.models import Role
+
+    page = client.get("/").get_data(as_text=True)
+    for words, link in (("查验机械", 'href="/verify"'), ("货车自助登记", 'href="/register-truck"'),
+                        ("工作人员登录", 'href="/login"')):  # fmt: skip
+        assert words in page and link in page
+    officer, _ = browser_for(Role.POLICE)
+    assert 'href="/dashboard"' in officer.get("/").get_data(as_text=True)  # signed in: to the work

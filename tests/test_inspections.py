@@ -216,6 +216,15 @@ def test_the_pages_check_rows_show_delivery_and_print_the_record(plant, browser_
     assert missing.status_code == 422 and "还有未核查的记录" in missing.get_data(as_text=True)
     for item in inspection.items[1:]:
         page_post(client, f"/inspections/{inspection.id}/items/{item.id}", {"record_complete": "yes"})
+    # issue 30: with a finding recorded the form no longer offers 合格 first, and a refusal is said at the top
+    page = client.get(url).get_data(as_text=True)
+    assert '<option value="rectify" selected>' in page and "结论不能为“合格”" in page
+    refused = page_post(client, f"/inspections/{inspection.id}/close", {"result": "compliant", "conclusion": "好"})
+    shown = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and shown.index("未能办结") < shown.index("抽查记录")  # above the rows
+    assert '<option value="compliant" selected>' in shown and ">好</textarea>" in shown  # what was chosen stays
+    again = client.get(f"/inspections/{inspection.id}/close")  # the form's address reloaded: no 405
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/inspections/{inspection.id}#close")
     closed = page_post(client, f"/inspections/{inspection.id}/close", {"result": "rectify", "conclusion": "限期整改"})
     assert closed.status_code == 302
     record = client.get(f"/inspections/{inspection.id}/record").get_data(as_text=True)

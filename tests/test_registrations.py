@@ -3,6 +3,7 @@ documents photographed with the fields, limited per address and per plate, never
 vehicle; the bureau sees the documents beside the fields and approves (the stage verified) or sends back."""
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -146,6 +147,9 @@ def test_the_documents_are_required_and_checked(app, monkeypatch):
     assert large.status_code == 422 and "照片过大" in large.get_data(as_text=True)
     bad_vin = send(driver(app), vin="LZZ5BLSJ8KW123457")
     assert bad_vin.status_code == 422 and "车辆识别代号无效" in bad_vin.get_data(as_text=True)
+    assert "第 9 位校验位为“8”，按其余各位应为“1”" in bad_vin.get_data(as_text=True)  # which character (issue 30)
+    letter_o = send(driver(app), vin="LZO5BLSJ1KW123457").get_data(as_text=True)
+    assert "第 3 位“O”不可用" in letter_o
     assert registrations() == 0 and db.session.scalar(select(func.count()).select_from(VehicleDocument)) == 0
 
 
@@ -195,7 +199,11 @@ def test_refused_submissions_are_counted_before_their_photos_are_decoded(app, mo
 
 
 def test_the_bureau_sends_a_registration_back_with_the_reason(app, browser_for):
-    send(driver(app))
+    phone = driver(app)
+    receipt = send(phone).get_data(as_text=True)
+    status_link = re.search(r'href="(http://[^"]+/register-truck/status/[^"]+)"', receipt).group(1)
+    status_path = status_link.split("localhost", 1)[-1]
+    assert "待审核" in phone.get(status_path).get_data(as_text=True)  # the driver looks later (issue 30)
     registration = db.session.scalars(select(VehicleRegistration)).one()
     officer, _ = browser_for(Role.BUREAU)
     no_reason = post(officer, f"/registrations/{registration.id}/reject", {"note": ""})
@@ -204,6 +212,10 @@ def test_the_bureau_sends_a_registration_back_with_the_reason(app, browser_for):
     db.session.refresh(registration)
     assert registration.status.value == "rejected" and registration.review_note == "随车清单照片模糊"
     assert db.session.scalar(select(Vehicle.id).where(Vehicle.plate == "晋H30001")) is None
+    later = phone.get(status_path).get_data(as_text=True)
+    assert "已退回" in later and "随车清单照片模糊" in later and "重新登记" in later
+    guessed = status_path.rsplit("/", 1)[0] + "/MQ.forged"  # a guessed number opens nothing
+    assert phone.get(guessed).status_code == 404
 
 
 def test_a_guessed_gate_code_reveals_no_firm_or_gate(app, gate):
@@ -224,3 +236,36 @@ def test_the_qr_code_is_printed_by_the_bureau_or_the_gates_own_firm(app, gate, b
     assert other.get(f"/gates/{gate.code}/registration-qr").status_code == 404
     police, _ = browser_for(Role.POLICE)
     assert police.get(f"/gates/{gate.code}/registration-qr").status_code == 403
+
+
+def test_photos_are_held_across_a_form_error_and_only_by_their_own_token(app):
+    """Issue 30: after any form error both document photos were silently dropped."""
+    phone = driver(app)
+    first = send(phone, vin="LZZ5BLSJ8KW123457")  # a wrong check digit, every photo taken
+    page = first.get_data(as_text=True)
+    assert first.status_code == 422 and page.count("已保留此前拍摄的照片") == 3
+    tokens = dict(re.findall(r'name="held-(\w+)" value="([^"]+)"', page))
+    assert set(tokens) == {"licence_front", "licence_back", "environmental_list"}
+    with phone.get(f"/register-truck/held/{tokens['licence_front']}") as thumb:
+        assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
+    assert phone.get("/register-truck/held/forged.token").status_code == 404
+    held = {f"held-{kind}": token for kind, token in tokens.items()}
+    again = post(phone, "/register-truck", FORM | held, content_type="multipart/form-data")  # no file sent
+    assert again.status_code == 200 and "登记已提交" in again.get_data(as_text=True)
+    assert len(db.session.scalars(select(VehicleRegistration)).one().documents) == 3
+    forged = post(driver(app, "10.0.0.2"), "/register-truck", FORM | {"plate": "晋H30002",
+                  "held-licence_front": "eyJ4IjoxfQ.forged", "held-environmental_list": "x"},
+                  content_type="multipart/form-data")  # fmt: skip
+    assert forged.status_code == 422 and "请拍摄此证件" in forged.get_data(as_text=True)
+
+
+def test_drivers_sharing_a_gates_address_do_not_lock_each_other_out(app):
+    """Issue 30: the sixth driver from one address in an hour (a factory Wi-Fi, a carrier NAT) waited 50
+    minutes. Limits count each phone (its device cookie); the address limit is a backstop sized for a gate."""
+    answers = [send(driver(app, "10.8.8.8"), plate=f"晋H3300{n}").status_code for n in range(8)]
+    assert answers == [200] * 8  # eight drivers at one gate
+    phone = driver(app, "10.8.8.8")
+    mine = [send(phone, plate=f"晋H3400{n}").status_code for n in range(6)]
+    assert mine == [200] * 5 + [429]  # one phone sending truck after truck is limited
+    stored = db.session.scalars(select(VehicleRegistration.submitted_device).distinct()).all()
+    assert len(stored) == 9 and all(len(device) == 22 for device in stored)

@@ -145,3 +145,22 @@ def test_working_hours_may_cross_midnight():
     night = (time(22, 0), time(6, 0))
     assert in_working_hours(datetime(2026, 11, 27, 23, 0, tzinfo=TZ), night, TZ)
     assert not in_working_hours(datetime(2026, 11, 27, 12, 0, tzinfo=TZ), night, TZ)
+
+
+def test_the_dashboard_says_in_words_that_reporting_upward_fails(browser_for):
+    """Issue 30: a target failing for hours showed only on /uplink, as a raw English exception."""
+    from registry.common.time import utcnow
+    from registry.uplink.models import UplinkTarget
+
+    detail = "ReadTimeoutError(HTTPSConnectionPool(host='city.example.cn'))"
+    target = UplinkTarget(name="市平台", url="https://city.example.cn/r", token="t", failures=7)
+    target.last_error, target.last_error_at, target.last_error_detail = "连接超时 / timed out", utcnow(), detail
+    db.session.add(target)
+    db.session.commit()
+    bureau, _ = browser_for(Role.BUREAU)
+    page = bureau.get("/dashboard").get_data(as_text=True)
+    assert "数据上报失败" in page and "市平台" in page and "连续失败 7 次" in page and "连接超时" in page
+    assert "timed out" not in page and "ReadTimeoutError" not in page
+    admin, _ = browser_for(Role.ADMIN)
+    page = admin.get("/dashboard").get_data(as_text=True)
+    assert "<summary>技术信息</summary>" in page and "ReadTimeoutError" in page  # behind a fold, for admins

@@ -134,7 +134,8 @@ def test_review_is_once_audited_and_police_may_do_it(client, bureau, auth, distr
     case_entry = db.session.scalar(
         select(AuditEntry).where(AuditEntry.entity == "case", AuditEntry.entity_id == first["pass_id"])
     )
-    assert case_entry.after == {"status": "confirmed", "note": "现场核实"}
+    # the case's audit names each finding's outcome (issue 30: a review decides findings, not whole cases)
+    assert case_entry.after["findings"] == {str(first["id"]): ["confirmed", "现场核实"]}
     assert search(client, bureau, status="confirmed")["total"] == 1
 
 
@@ -170,10 +171,11 @@ def test_exports_parse_back_to_the_search_result(client, bureau, district):
     assert [int(r[0]) for r in rows[1:]] == [v["id"] for v in expected]
     assert [r[4] for r in rows[1:]] == [v["plate"] for v in expected]
     as_xlsx = client.get("/api/v1/violations.xlsx?plate_prefix=晋H&sort=captured_at", headers=bureau)
-    sheet = load_workbook(io.BytesIO(as_xlsx.data), read_only=True).active
+    sheet = load_workbook(io.BytesIO(as_xlsx.data), read_only=True)["违规判定明细"]
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert table[0] == rows[0]
-    assert [[as_text(c) for c in row] for row in table[1:]] == rows[1:]
+    header = next(n for n, row in enumerate(table) if row and row[0] == "编号")  # below the export's title lines
+    assert table[header] == rows[0]
+    assert [[as_text(c) for c in row] for row in table[header + 1 :]] == rows[1:]
 
 
 def test_the_xlsx_export_has_date_cells_labels_and_the_reviewer(client, bureau, auth, district):
@@ -187,12 +189,31 @@ def test_the_xlsx_export_has_date_cells_labels_and_the_reviewer(client, bureau, 
     assert reviewed.status_code == 200
     answer = client.get("/api/v1/violations.xlsx?plate_prefix=晋H&sort=captured_at", headers=bureau)
     book = load_workbook(io.BytesIO(answer.data))
-    sheet = book.active
-    header = [c.value for c in sheet[1]]
-    assert sheet.title == "违规记录" and sheet.freeze_panes == "A2" and all(c.font.bold for c in sheet[1])
+    assert book.sheetnames == ["违规记录（按过车）", "违规判定明细"]
+    by_pass, sheet = book["违规记录（按过车）"], book["违规判定明细"]
+    # one row a pass, its findings and their review together (issue 30: 882 rows for about 500 passes)
+    passes = {v["pass_id"] for v in search(client, bureau, plate_prefix="晋H", per_page=200)["items"]}
+    pass_header = [c.value for c in by_pass[6]]
+    pass_rows = [[c.value for c in r] for r in by_pass.iter_rows(min_row=7)]
+    assert pass_header[0] == "过车编号" and {r[0] for r in pass_rows} == passes and len(pass_rows) == len(passes)
+    mine = next(r for r in pass_rows if r[0] == first["pass_id"])
+    assert "（已确认：属实）" in mine[pass_header.index("违规判定及处理")]
+    # a title, the days, the search and who exported it when: a filed copy says what it holds (issue 30)
+    assert [sheet.cell(n, 1).value.split("：")[0] for n in range(1, 5)] == [
+        "违规记录",
+        "过车日期",
+        "筛选条件",
+        "导出时间",
+    ]
+    assert sheet.cell(3, 1).value == "筛选条件：号牌前缀：晋H" and "导出人：" in sheet.cell(4, 1).value
+    top = 6  # the header row, below the four lines and a blank one
+    header = [c.value for c in sheet[top]]
+    assert (
+        sheet.title == "违规判定明细" and sheet.freeze_panes == f"A{top + 1}" and all(c.font.bold for c in sheet[top])
+    )
     assert all(sheet.column_dimensions[letter].width >= 7 for letter in "ABCDEFGHIJKLMNOP")
     column = {title: header.index(title) for title in header}
-    row = [c for c in sheet[2]]
+    row = [c for c in sheet[top + 1]]
     time = row[column["过车时间"]]
     assert time.is_date and time.number_format == "yyyy-mm-dd hh:mm:ss"
     assert time.value.strftime("%Y-%m-%dT%H:%M") == datetime.fromisoformat(first["captured_at"]).astimezone(
@@ -202,13 +223,15 @@ def test_the_xlsx_export_has_date_cells_labels_and_the_reviewer(client, bureau, 
     assert row[column["复核人"]].value == reviewed.get_json()["reviewed_by"]
     assert row[column["复核时间"]].is_date
     codes = {"open", "confirmed", "deny", "review", "in", "out", "yellow", "blue", "FREIGHT_STAGE", "PHASE_OUT"}
-    values = {c.value for r in sheet.iter_rows(min_row=2) for c in r}
+    values = {c.value for r in sheet.iter_rows(min_row=top + 1) for c in r}
     assert not values & codes
-    rules = {r[column["规则"]].value for r in sheet.iter_rows(min_row=2)}
+    rules = {r[column["规则"]].value for r in sheet.iter_rows(min_row=top + 1)}
     assert rules and rules <= {label for label, _ in LABELS["rule"].values()}
-    english = load_workbook(io.BytesIO(client.get("/api/v1/violations.xlsx?lang=en", headers=bureau).data)).active
-    assert [c.value for c in english[1]][:3] == ["id", "status", "rule"]
-    assert {c.value for c in english["B"][1:]} <= {"open", "confirmed", "dismissed"}
+    english = load_workbook(io.BytesIO(client.get("/api/v1/violations.xlsx?lang=en", headers=bureau).data))[
+        "each finding"
+    ]
+    assert english.cell(1, 1).value == "Violations" and [c.value for c in english[6]][:3] == ["id", "status", "rule"]
+    assert {c.value for c in english["B"][6:]} <= {"open", "confirmed", "dismissed"}
 
 
 def test_the_gate_ledger_in_the_mee_layout(client, bureau, district):

@@ -5,13 +5,12 @@ from flask.views import MethodView
 from registry.accounts.auth import READERS, current_actor, require_role
 from registry.accounts.models import Role
 from registry.cases import services
-from registry.cases.schemas import CaseQueryArgsSchema, CaseSchema
+from registry.cases.schemas import CaseQueryArgsSchema, CaseReviewSchema, CaseSchema
 from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.replica import reads_from_replica
 from registry.common.rest import Blueprint
 from registry.extensions import db
 from registry.violations.api import REVIEWERS
-from registry.violations.schemas import ReviewSchema
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="案件 Cases (one per pass with findings)")
 
@@ -40,12 +39,18 @@ class CaseById(MethodView):
         return services.get_case_for(current_actor(), case_id)
 
     @require_role(*REVIEWERS)
-    @blp.arguments(ReviewSchema)
+    @blp.arguments(CaseReviewSchema)
     @blp.response(200, CaseSchema)
     def patch(self, data, case_id):
-        """Review: open -> confirmed or dismissed, with a note, for every finding at once (audited)."""
+        """Review each finding (`findings`: violation_id, status, note) or all open ones alike (`status`,
+        `note`). A dismissal needs a note, and so does confirming a finding of severity review. The case
+        is confirmed when any finding is, dismissed when none is, and stays open while one is (audited)."""
         actor = current_actor()
         case = services.get_case_for(actor, case_id)
-        services.review_case(actor, case, data["status"], data.get("note"))
+        if "findings" in data:
+            decisions = {f["violation_id"]: (f["status"], f.get("note")) for f in data["findings"]}
+            services.review_findings(actor, case, decisions, data.get("note"))
+        else:
+            services.review_case(actor, case, data["status"], data.get("note"))
         db.session.commit()
         return case

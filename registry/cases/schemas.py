@@ -2,8 +2,8 @@
 
 import marshmallow as ma
 
-from registry.common.schemas import Text
-from registry.events.models import Decision
+from registry.common.schemas import StrictSchema, Text, db_id, enum_field, optional_text
+from registry.events.models import Decision, ViolationStatus
 from registry.labels import label, labelled
 from registry.violations.schemas import AlertRefSchema, ImageLinkSchema, PassFilterArgsSchema
 
@@ -17,10 +17,33 @@ class CaseQueryArgsSchema(PassFilterArgsSchema):
     sort = Text(load_default="-captured_at", validate=ma.validate.OneOf(SORTS))
 
 
+class FindingDecisionSchema(StrictSchema):
+    violation_id = db_id(required=True, strict=True)
+    status = enum_field(ViolationStatus, required=True, metadata={"description": "confirmed or dismissed"})
+    note = optional_text(1000, multiline=True)
+
+
+class CaseReviewSchema(StrictSchema):
+    """A review: each finding's decision (`findings`), or one `status` for every open finding. A dismissal
+    needs a note, and so does confirming a finding of severity review (a suspected cloned plate)."""
+
+    status = enum_field(ViolationStatus, metadata={"description": "the same for every open finding"})
+    note = optional_text(1000, multiline=True)
+    findings = ma.fields.List(ma.fields.Nested(FindingDecisionSchema), validate=ma.validate.Length(min=1))
+
+    @ma.validates_schema
+    def _one_way(self, data, **_kwargs):
+        if ("status" in data) == ("findings" in data):
+            raise ma.ValidationError("给出 status 或 findings 之一 / give status or findings", "status")
+
+
 class CaseFindingSchema(ma.Schema):
     """One finding of the case: its violation (for statistics per rule) and why."""
 
     violation_id = ma.fields.Integer(attribute="id")
+    status = ma.fields.Function(lambda v: v.status.value)
+    status_label = labelled("violation_status", lambda v: v.status)
+    note = ma.fields.String(allow_none=True)
     rule = ma.fields.String()
     rule_label = labelled("rule", lambda v: v.rule)
     severity = ma.fields.Function(lambda v: v.severity.value)

@@ -1,7 +1,8 @@
-"""Searching and reviewing cases. A firm user sees only its own gates' cases. Reviewing a case
-confirms or dismisses every finding of its pass at once; its violations take the same review."""
+"""Searching and reviewing cases. A firm user sees only its own gates' cases. A review decides each
+finding of the pass (confirm or dismiss, with what was checked); the case's status follows from them."""
 
-from sqlalchemy import select, update
+import marshmallow as ma
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.accounts.auth import own_firm_id
@@ -12,7 +13,7 @@ from registry.common.errors import Conflict
 from registry.common.i18n import t
 from registry.common.services import not_found
 from registry.common.time import utcnow
-from registry.events.models import PlateEvent, Violation, ViolationStatus
+from registry.events.models import PlateEvent, Severity, Violation, ViolationStatus
 from registry.extensions import db
 from registry.labels import label
 from registry.uplink.outbox import forward_pass
@@ -77,33 +78,84 @@ def case_of(violation: Violation) -> Case | None:
     )
 
 
-def review_case(actor: User, case: Case, status: ViolationStatus, note: str | None) -> Case:
-    """open -> confirmed or dismissed, once, with a note, for every finding of the pass; audited."""
+def review_findings(
+    actor: User, case: Case, decisions: dict[int, tuple[ViolationStatus, str | None]], note: str | None = None
+) -> Case:
+    """Confirm or dismiss findings of an open case, each with its own note: `decisions` maps a violation
+    (finding) id to (status, note). A dismissal needs a note, and so does confirming a finding that is a
+    question for review (severity review: a suspected cloned plate, a colour question): what was checked
+    is said for each. The case stays open while a finding is; then it is confirmed when any finding was,
+    else dismissed. Audited per case with each finding's outcome; the higher platforms learn it."""
     if case.status != ViolationStatus.OPEN:
         shown = label("violation_status", case.status)
         raise Conflict(
             t(f"该案件已处理（{shown}），不能再次更改", f"the case was already reviewed ({shown})"), "status"
         )
-    if status == ViolationStatus.OPEN:
-        raise Conflict(t("请选择确认或驳回", "choose confirmed or dismissed"), "status")
-    before = {"status": case.status.value, "note": case.note}
+    open_findings = {v.id: v for v in case.violations if v.status == ViolationStatus.OPEN}
+    problems = {}
+    for violation_id, (status, why) in decisions.items():
+        violation = open_findings.get(violation_id)
+        field = f"finding-{violation_id}"
+        if violation is None:
+            problems[field] = [t("该违规判定不属于本案件或已处理", "not an open finding of this case")]
+        elif status not in (ViolationStatus.CONFIRMED, ViolationStatus.DISMISSED):
+            problems[field] = [t("请选择确认或驳回", "choose confirm or dismiss")]
+        elif status == ViolationStatus.DISMISSED and not why:
+            problems[field] = [t("驳回须写明理由", "a dismissal needs a note")]
+        elif violation.severity == Severity.REVIEW and status == ViolationStatus.CONFIRMED and not why:
+            problems[field] = [
+                t("确认待复核事项须写明核实情况", "confirming a question for review needs what was checked")
+            ]
+    if not decisions:
+        problems["status"] = [t("请对每项违规判定选择确认或驳回", "confirm or dismiss each finding")]
+    if problems:
+        raise ma.ValidationError(problems)
     now = utcnow()
-    case.status, case.note, case.reviewed_by_id, case.reviewed_at = status, note, actor.id, now
-    db.session.execute(
-        update(Violation)
-        .where(
-            Violation.plate_event_id == case.plate_event_id,
-            Violation.captured_at == case.captured_at,
-            Violation.status == ViolationStatus.OPEN,
-        )
-        .values(status=status, note=note, reviewed_by_id=actor.id, reviewed_at=now, updated_at=now)
-        .execution_options(synchronize_session="fetch")
-    )
+    before = {"status": case.status.value, "note": case.note}
+    for violation_id, (status, why) in decisions.items():
+        violation = open_findings[violation_id]
+        violation.status, violation.note = status, why
+        violation.reviewed_by_id, violation.reviewed_at, violation.updated_at = actor.id, now, now
+    statuses = [v.status for v in case.violations]
+    if ViolationStatus.OPEN not in statuses:
+        confirmed = ViolationStatus.CONFIRMED in statuses
+        case.status = ViolationStatus.CONFIRMED if confirmed else ViolationStatus.DISMISSED
+        case.reviewed_by_id, case.reviewed_at = actor.id, now
+    if note is not None:
+        case.note = note
     db.session.flush()
-    after = {"status": status.value, "note": note}
+    after = {
+        "status": case.status.value,
+        "note": case.note,
+        "findings": {str(i): [status.value, why] for i, (status, why) in decisions.items()},
+    }
     record_change(actor, "review", "case", case.plate_event_id, before=before, after=after)
     forward_pass(case.plate_event_id, case.captured_at)  # the higher platforms learn the outcome
     return case
+
+
+def review_case(actor: User, case: Case, status: ViolationStatus, note: str | None) -> Case:
+    """The same decision and note for every open finding of the case (the API's short form): the
+    rules for notes hold for each (review_findings)."""
+    if status == ViolationStatus.OPEN:
+        raise Conflict(t("请选择确认或驳回", "choose confirmed or dismissed"), "status")
+    decisions = {v.id: (status, note) for v in case.violations if v.status == ViolationStatus.OPEN}
+    return review_findings(actor, case, decisions, note)
+
+
+def outcome_words(case: Case, decisions: dict) -> str:
+    """What a review did, in words: the plate and each finding confirmed or dismissed."""
+    by_id = {v.id: v for v in case.violations}
+    parts = []
+    for status in (ViolationStatus.CONFIRMED, ViolationStatus.DISMISSED):
+        rules = [label("rule", by_id[i].rule) for i, (chosen, _) in decisions.items() if chosen == status]
+        if rules:
+            word = label("violation_status", status)
+            parts.append(
+                t(f"{word} {len(rules)} 项（{'、'.join(rules)}）", f"{word} {len(rules)} ({', '.join(rules)})")
+            )
+    plate = case.plate or t("无牌车", "no plate")
+    return t(f"{plate}：{'，'.join(parts)}", f"{plate}: {'; '.join(parts)}")
 
 
 def next_open_case(actor: User, after: Case) -> int | None:

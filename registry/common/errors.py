@@ -5,6 +5,7 @@ Under /api/ every error is JSON `{code, status, message, errors}`; pages get HTM
 
 from flask import current_app, render_template, request
 from flask_smorest import abort
+from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -102,6 +103,17 @@ def handle_domain_error(error: DomainError):
         return handle_http_error(http_error)
 
 
+def handle_validation_error(error: ValidationError):
+    """A service's check of several fields at once (each finding of a case): 422 with each field's words."""
+    db.session.rollback()
+    messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+    first = next((m for ms in messages.values() for m in (ms if isinstance(ms, list) else [ms])), "")
+    try:
+        abort(422, message=str(first), errors={"json": messages})
+    except HTTPException as http_error:
+        return handle_http_error(http_error)
+
+
 def handle_integrity_error(error: IntegrityError):
     """A constraint caught what a service check could not, e.g. two concurrent writes of one plate."""
     db.session.rollback()
@@ -133,6 +145,7 @@ def handle_unexpected(error: Exception):
 def register_errorhandlers(app):
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)

@@ -16,6 +16,7 @@ from registry.firms.models import Firm
 from registry.gates.delivery import delivery
 from registry.gates.models import Gate
 from registry.statistics.models import DailyViolations
+from registry.uplink.models import UplinkTarget
 
 DAYS = 30
 
@@ -136,7 +137,14 @@ def dashboard() -> dict:
         "denies": recent_denies(),
         "dead_letters": dead_letters(now),
         "open_cases": open_cases(),
+        "uplink_failing": uplink_failing(),
     }
+
+
+def uplink_failing() -> list:
+    """Enabled uplink targets whose last batch failed (a handful of rows: the bureau's higher platforms)."""
+    query = select(UplinkTarget).where(UplinkTarget.enabled, UplinkTarget.failures > 0).order_by(UplinkTarget.name)
+    return list(db.session.scalars(query))
 
 
 def open_cases() -> dict:

@@ -61,7 +61,7 @@ def completeness(inspection: FirmInspection) -> list:
 
 @bp.get("/<int:inspection_id>")
 @page_roles(*READERS)
-def show(inspection_id, errors=None, status=200):
+def show(inspection_id, errors=None, status=200, close_form=None):
     inspection = services.visible_inspection(current_user, inspection_id)
     return render_template(
         "inspections/show.html",
@@ -69,6 +69,7 @@ def show(inspection_id, errors=None, status=200):
         days=completeness(inspection),
         errors=errors or {},
         may_edit=current_user.role in EDITORS,
+        close_form=close_form or {},
     ), status
 
 
@@ -117,9 +118,16 @@ def close(inspection_id):
         lambda: services.close_inspection(current_user, inspection, **InspectionCloseSchema().load(fields))
     )
     if errors:
-        return show(inspection_id, {"close": errors}, 422)
+        return show(inspection_id, {"close": errors}, 422, fields)
     flash(t("抽查核验已办结", "The inspection is closed"))
     return redirect(url_for(".show", inspection_id=inspection_id))
+
+
+@bp.get("/<int:inspection_id>/close")
+@page_roles(*READERS)
+def close_page(inspection_id):
+    """The address the close form posts to, opened again (a reload, a bookmark): the inspection's page."""
+    return redirect(url_for(".show", inspection_id=inspection_id, _anchor="close"))
 
 
 @bp.get("/<int:inspection_id>/record")

@@ -36,6 +36,13 @@ def localtime(moment) -> str:
 
 
 @bp.app_template_global()
+def url_with(**changes) -> str:
+    """This page's address with its filters, some of them changed, from the first page."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "cursor")} | changes
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+@bp.app_template_global()
 def next_page_url(listing: dict) -> str | None:
     """This page's address with its filters and the cursor of the listing's next page."""
     if not listing or not listing.get("next_cursor"):
@@ -65,7 +72,13 @@ def remember_language(response):
 
 @bp.get("/")
 def home():
-    return render_template("home.html")
+    """The public home page: what a visitor came to do (verify a machine, register a truck, sign in)."""
+    from flask_login import current_user
+
+    from registry.accounts.views import home_for
+
+    home_url = home_for(current_user) if current_user.is_authenticated else None
+    return render_template("home.html", home_url=home_url)
 
 
 @bp.get("/api/docs/static/<path:filename>")

@@ -40,6 +40,7 @@ class VehicleRegistration(Timestamps, db.Model):
         enum_type(RegistrationStatus, "registration_status"), default=RegistrationStatus.PENDING, index=True
     )
     submitted_from: Mapped[str] = mapped_column(String(45), index=True)  # the address, for the rate limits
+    submitted_device: Mapped[str | None] = mapped_column(String(32), index=True)  # the phone's device cookie
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_note: Mapped[str | None] = mapped_column(Text)
@@ -62,4 +63,5 @@ class RegistrationAttempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(45), index=True)
+    device: Mapped[str | None] = mapped_column(String(32), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -2,6 +2,8 @@
 over a registered vehicle), then approved into a registered vehicle with a verified stage, or sent back.
 Services flush; the caller commits."""
 
+from dataclasses import dataclass
+
 import marshmallow as ma
 from flask import current_app
 from sqlalchemy import delete, select
@@ -28,38 +30,60 @@ def too_many(wait: int) -> str:
     return t(f"提交过于频繁，请 {wait // 60 + 1} 分钟后再试", f"Too many registrations: try again in {wait} s")
 
 
-def _registration_checks(address: str, plate: str | None) -> list:
-    """This address's registrations received, and this plate's from it. A plate counts per address, so
-    that junk sent from elsewhere under a driver's plate never blocks the driver."""
+@dataclass(frozen=True)
+class Sender:
+    """Who sends a self-registration: the client's address and the phone's device cookie (None without)."""
+
+    address: str
+    device: str | None = None
+
+
+def _registration_checks(sender: Sender, plate: str | None) -> list:
+    """Registrations received from this phone (its device cookie), from this address (a backstop sized
+    for a gate's shared Wi-Fi), and of this plate from this address (so junk sent from elsewhere under a
+    driver's plate never blocks the driver)."""
     config = current_app.config
-    by_address = (VehicleRegistration.submitted_from == address,)
+    by_address = (VehicleRegistration.submitted_from == sender.address,)
     checks = [(config["REGISTRATION_ADDRESS_RATE_LIMIT"], VehicleRegistration.created_at, by_address)]
+    if sender.device:
+        by_device = (VehicleRegistration.submitted_device == sender.device,)
+        checks.append((config["REGISTRATION_DEVICE_RATE_LIMIT"], VehicleRegistration.created_at, by_device))
     if plate:
         by_plate = (VehicleRegistration.plate == plate, *by_address)
         checks.append((config["REGISTRATION_PLATE_RATE_LIMIT"], VehicleRegistration.created_at, by_plate))
     return checks
 
 
-def wait_before_next(address: str, plate: str | None) -> int | None:
-    """Seconds until this address (and this plate from it) may submit again, or None: its registrations
-    received, and every submission it sent (refused ones too)."""
-    attempts = (RegistrationAttempt.address == address,)
-    limit = current_app.config["REGISTRATION_ATTEMPT_RATE_LIMIT"]
-    return rates.retry_after([*_registration_checks(address, plate), (limit, RegistrationAttempt.at, attempts)])
+def _attempt_checks(sender: Sender) -> list:
+    config = current_app.config
+    checks = [(config["REGISTRATION_ATTEMPT_RATE_LIMIT"], RegistrationAttempt.at,
+               (RegistrationAttempt.address == sender.address,))]  # fmt: skip
+    if sender.device:
+        checks.append((config["REGISTRATION_DEVICE_ATTEMPT_RATE_LIMIT"], RegistrationAttempt.at,
+                       (RegistrationAttempt.device == sender.device,)))  # fmt: skip
+    return checks
 
 
-def note_attempt(address: str, plate: str | None) -> int | None:
+def wait_before_next(sender: Sender, plate: str | None) -> int | None:
+    """Seconds until this phone and address (and this plate from it) may submit again, or None: its
+    registrations received, and every submission it sent (refused ones too)."""
+    return rates.retry_after([*_registration_checks(sender, plate), *_attempt_checks(sender)])
+
+
+def note_attempt(sender: Sender, plate: str | None) -> int | None:
     """Before anything costly is done with a submission: wait as long as the limits say (None: go on), or
     count it. Counting and checking hold one lock per address, so that submissions sent together are
     counted one after the other. The caller commits the count whatever becomes of the submission."""
-    rates.serialised(f"registration:{address}")
-    wait = wait_before_next(address, plate)
+    rates.serialised(f"registration:{sender.address}")
+    wait = wait_before_next(sender, plate)
     if wait:
         return wait
-    longest = max(window for _, window in rates.windows(current_app.config["REGISTRATION_ATTEMPT_RATE_LIMIT"]))
+    config = current_app.config
+    limits = (config["REGISTRATION_ATTEMPT_RATE_LIMIT"], config["REGISTRATION_DEVICE_ATTEMPT_RATE_LIMIT"])
+    longest = max(window for limit in limits for _, window in rates.windows(limit))
     now = utcnow()
     db.session.execute(delete(RegistrationAttempt).where(RegistrationAttempt.at < now - longest))
-    db.session.add(RegistrationAttempt(address=address[:45], at=now))
+    db.session.add(RegistrationAttempt(address=sender.address[:45], device=sender.device, at=now))
     db.session.flush()
     return None
 
@@ -68,11 +92,12 @@ def _registered(column, value) -> bool:
     return value is not None and db.session.scalar(select(Vehicle.id).where(column == value)) is not None
 
 
-def submit(data: dict, photos: dict[DocumentKind, bytes], address: str, gate: Gate | None) -> VehicleRegistration:
+def submit(data: dict, photos: dict[DocumentKind, bytes], sender: Sender, gate: Gate | None) -> VehicleRegistration:
     """A truck declared by its driver: awaiting review, never touching a registered vehicle. The caller
     counted the attempt first (note_attempt); the registration's own limits hold under the same lock."""
+    address = sender.address
     rates.serialised(f"registration:{address}")
-    wait = rates.retry_after(_registration_checks(address, data["plate"]))
+    wait = rates.retry_after(_registration_checks(sender, data["plate"]))
     if wait:  # submissions counted together (note_attempt) are stored one after the other
         raise TooMany(too_many(wait), retry_after=wait)
     if _registered(Vehicle.plate, data["plate"]):
@@ -91,6 +116,7 @@ def submit(data: dict, photos: dict[DocumentKind, bytes], address: str, gate: Ga
         gate_id=gate.id if gate else None,
         firm_id=gate.firm_id if gate else None,
         submitted_from=address[:45],
+        submitted_device=sender.device,
         status=RegistrationStatus.PENDING,
     )
     db.session.add(registration)

@@ -3,17 +3,30 @@ the bureau's review with the documents beside the fields."""
 
 import base64
 import hmac
+import secrets
 
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 from sqlalchemy import select
 
 from registry.accounts.auth import EDITORS, own_firm_id
 from registry.accounts.models import Role
 from registry.accounts.views import page_roles
-from registry.common.errors import TooMany
+from registry.common.errors import DomainError, TooMany
 from registry.common.forms import form_value, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
@@ -21,8 +34,11 @@ from registry.documents.models import DocumentKind
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import normalise_plate
-from registry.pictures.uploads import send_photo, stored_file
-from registry.registrations import services
+from registry.pictures.decoding import decode
+from registry.pictures.store import thumbnail
+from registry.pictures.uploads import check_photo, send_photo, stored_file
+from registry.registrations import held, services
+from registry.registrations.models import VehicleRegistration
 from registry.registrations.schemas import registration_schema
 
 bp = Blueprint("registration_pages", __name__)
@@ -62,25 +78,102 @@ def register_truck():
     errors, form, status = None, {}, 200
     if request.method == "POST":
         form = {key: request.form.get(key, "").strip() for key in FIELDS}
-        address = request.remote_addr or "unknown"
-        wait = services.note_attempt(address, normalise_plate(form["plate"]) or None)
+        sender = services.Sender(request.remote_addr or "unknown", _device())
+        wait = services.note_attempt(sender, normalise_plate(form["plate"]) or None)
         db.session.commit()  # counted, whatever becomes of it: before the photos are read or decoded
         if wait:  # a flood costs little
             errors = {"_": [services.too_many(wait)]}
             page = render_template("registrations/form.html", form=form, errors=errors, gate=gate, gate_token=token)
             return page, 429, {"Retry-After": str(wait)}
-        photos = {kind: request.files[kind.value].read() for kind in DocumentKind if kind.value in request.files}
+        photos = _photos()
         try:
-            registration, errors = submit(lambda: services.submit(_declared(form), photos, address, gate))
+            registration, errors = submit(lambda: services.submit(_declared(form), photos, sender, gate))
         except TooMany as exc:  # sent together with others from this address: the limit is full now
             db.session.rollback()
             errors = {"_": [exc.message]}
             page = render_template("registrations/form.html", form=form, errors=errors, gate=gate, gate_token=token)
             return page, 429, {"Retry-After": str(exc.extra.get("retry_after", 60))}
         if not errors:
-            return render_template("registrations/received.html", registration=registration, gate=gate)
+            link = url_for(".status", token=status_token(registration), _external=True)
+            return render_template("registrations/received.html", registration=registration, gate=gate, link=link)
         status = 422
-    return render_template("registrations/form.html", form=form, errors=errors, gate=gate, gate_token=token), status
+        kept = _hold(photos)
+    else:
+        kept = {}
+    page = render_template("registrations/form.html", form=form, errors=errors, gate=gate, gate_token=token, held=kept)
+    return _with_device(make_response(page, status))
+
+
+DEVICE_COOKIE = "reg_device"
+
+
+def _device() -> str | None:
+    """This phone's device cookie (a random name it was given on the form), if it has a well-formed one."""
+    value = request.cookies.get(DEVICE_COOKIE, "")
+    return value if len(value) == 22 and value.replace("-", "").replace("_", "").isalnum() else None
+
+
+def _with_device(response):
+    """Give a phone its device cookie (for a year): the limits count registrations per phone, so that
+    drivers sharing a gate's Wi-Fi do not lock each other out."""
+    if _device() is None:
+        response.set_cookie(DEVICE_COOKIE, secrets.token_urlsafe(16), max_age=365 * 86400, httponly=True,
+                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])  # fmt: skip
+    return response
+
+
+def status_token(registration) -> str:
+    """What the receipt's status link carries: the registration's number, signed (a guessed number opens
+    nothing)."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration-status").dumps(registration.id)
+
+
+@bp.get("/register-truck/status/<token>")
+def status(token):
+    """Where a driver finds out, later, whether the registration was approved (or why it was sent back)."""
+    try:
+        registration_id = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration-status").loads(token)
+    except BadSignature:
+        abort(404)
+    registration = db.session.get(VehicleRegistration, int(registration_id))
+    if registration is None:
+        abort(404)
+    return render_template("registrations/status.html", registration=registration)
+
+
+def _photos() -> dict[DocumentKind, bytes]:
+    """Each document's photo: a new one taken, else the one held from the form's last try."""
+    photos = {}
+    for kind in DocumentKind:
+        upload = request.files.get(kind.value)
+        data = upload.read() if upload else b""
+        photos[kind] = data or held.held(request.form.get(f"held-{kind.value}")) or b""
+    return {kind: data for kind, data in photos.items() if data}
+
+
+def _hold(photos: dict[DocumentKind, bytes]) -> dict[str, str]:
+    """The photos of a form sent back, held for the next try ({kind: token}); a photo that is itself
+    refused (too large, not a picture) is not held: it is taken again."""
+    kept = {}
+    for kind, data in photos.items():
+        try:
+            check_photo(data, kind.value)
+        except DomainError:
+            continue
+        kept[kind.value] = held.hold(data)
+    return kept
+
+
+@bp.get("/register-truck/held/<token>")
+def held_photo(token):
+    """The thumbnail of a photo held for a driver's form (shown beside its field)."""
+    data = held.held(token)
+    if data is None:
+        abort(404)
+    image, _ = decode(data)
+    response = Response(thumbnail(image), mimetype="image/jpeg")
+    response.cache_control.private = True
+    return response
 
 
 @bp.get("/gates/<code>/registration-qr")

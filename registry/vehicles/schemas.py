@@ -6,7 +6,7 @@ from registry.common.schemas import Day, StrictSchema, Text, db_id, enum_field, 
 from registry.common.text import without_format_characters
 from registry.common.time import today_local
 from registry.identifiers.plates import PlateColour, is_valid_plate, normalise_plate
-from registry.identifiers.vin import normalise_vin, vin_problem
+from registry.identifiers.vin import normalise_vin, vin_problems
 from registry.vehicles.models import EmissionStage, FuelType, StageSource, VehicleClass
 
 STAGE_D_FUELS = {FuelType.ELECTRIC, FuelType.HYBRID, FuelType.HYDROGEN}  # fuels a stage-D (new-energy) vehicle may use
@@ -47,9 +47,10 @@ class VinField(Text):
 
     def _deserialize(self, value, attr, data, **kwargs):
         vin = normalise_vin(super()._deserialize(value, attr, data, **kwargs))
-        problem = vin_problem(vin)
-        if problem:
-            raise ma.ValidationError(f"车辆识别代号无效 / Invalid VIN {vin}: {problem}.")
+        problems = vin_problems(vin)
+        if problems:
+            zh, en = problems
+            raise ma.ValidationError(f"车辆识别代号无效：{zh} / Invalid VIN {vin}: {en}.")
         return vin
 
 

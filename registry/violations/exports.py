@@ -5,14 +5,15 @@ they are read, so a 100,000-row export runs in flat memory (scripts/bench_export
 """
 
 from datetime import datetime
+from itertools import groupby
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from registry.accounts.models import User
 from registry.alerts.models import Alert
-from registry.common.exports import Column, table_response
+from registry.common.exports import Column, Sheet, csv_response, workbook_response
 from registry.common.i18n import current_language, t
-from registry.common.time import LOCAL_TZ, local_day_bounds, today_local
+from registry.common.time import LOCAL_TZ, local_day_bounds, local_minute, today_local, utcnow
 from registry.events.models import PlateEvent, Verdict, Violation, finding_for
 from registry.extensions import db
 from registry.firms.models import Firm
@@ -49,8 +50,9 @@ VIOLATION_COLUMNS = [
 ]
 
 
-def violation_rows(actor, args: dict):
-    """The violations the search finds, as flat rows in the reader's language, streamed."""
+def _flat(actor, args: dict, by_pass: bool = False):
+    """The violations the search finds as plain column tuples, streamed; `by_pass`: ordered so that each
+    pass's findings come together."""
     flat = (
         select(
             Violation.id,
@@ -68,9 +70,11 @@ def violation_rows(actor, args: dict):
             Alert.level,
             Verdict.stored_findings,
             Violation.alert_id,
-            User.username,
+            func.coalesce(User.display_name, User.username),
             Violation.reviewed_at,
             Violation.note,
+            Violation.plate_event_id,
+            Verdict.decision,
         )
         # joined on the partition keys as well (the pass's time, copied on each row), so that each month
         # of violations meets the same month of passes and verdicts
@@ -84,17 +88,25 @@ def violation_rows(actor, args: dict):
         .outerjoin(Alert, Violation.alert_id == Alert.id)
         .outerjoin(User, Violation.reviewed_by_id == User.id)
     )
-    flat = apply_filters(flat, actor, args).order_by(*ordering(args))
+    flat = apply_filters(flat, actor, args)
+    if by_pass:
+        flat = flat.order_by(Violation.captured_at.desc(), Violation.plate_event_id.desc(), Violation.id)
+    else:
+        flat = flat.order_by(*ordering(args))
     for column in (PlateEvent.captured_at, Verdict.pass_at):  # the same days, for each table's months
         if args.get("from_"):
             flat = flat.where(column >= local_day_bounds(args["from_"])[0])
         if args.get("to"):
             flat = flat.where(column < local_day_bounds(args["to"])[1])
+    return db.session.execute(flat.execution_options(yield_per=CHUNK, stream_results=True))
+
+
+def violation_rows(actor, args: dict):
+    """The violations the search finds, one row each (one finding), in the reader's language, streamed."""
     message = "message_en" if current_language() == "en" else "message_zh"
-    result = db.session.execute(flat.execution_options(yield_per=CHUNK, stream_results=True))
-    for row in result:
+    for row in _flat(actor, args):
         (vid, status, rule, severity, plate, colour, at, direction, gate_name, gate_code, firm, stage, level,
-         findings, alert_id, reviewer, reviewed, note) = row  # fmt: skip
+         findings, alert_id, reviewer, reviewed, note, _, _) = row  # fmt: skip
         yield [
             vid,
             label("violation_status", status),
@@ -115,6 +127,97 @@ def violation_rows(actor, args: dict):
         ]
 
 
+PASS_COLUMNS = [
+    Column("过车编号", "pass", 12),
+    Column("过车时间", "time of the pass", 20),
+    Column("号牌号码", "plate", 12),
+    Column("号牌颜色", "plate colour", 9),
+    Column("方向", "direction", 7),
+    Column("门禁", "gate", 18),
+    Column("企业", "firm", 28),
+    Column("排放阶段", "emission stage", 10),
+    Column("判定结果", "decision", 11),
+    Column("违规判定及处理", "findings and their review", 60),
+    Column("预警级别", "alert level", 11),
+    Column("复核人", "reviewed by", 14),
+    Column("复核时间", "reviewed at", 20),
+]
+
+
+def pass_rows(actor, args: dict):
+    """One row a pass: its findings the search finds, each with how it was reviewed, streamed."""
+    for pass_id, group in groupby(_flat(actor, args, by_pass=True), key=lambda row: row[18]):
+        rows = list(group)
+        first = rows[0]
+        findings = "；".join(
+            f"{label('rule', row[2])}（{label('violation_status', row[1])}{'：' + row[17] if row[17] else ''}）"
+            for row in rows
+        )
+        reviewers = "、".join(dict.fromkeys(row[15] for row in rows if row[15]))
+        reviewed = max((row[16] for row in rows if row[16]), default=None)
+        level = next((row[12] for row in rows if row[12]), None)
+        yield [
+            pass_id,
+            local_cell(first[6]),
+            first[4] or t(NO_PLATE_ZH, "no plate"),
+            label("plate_colour", first[5]),
+            label("direction", first[7]),
+            f"{first[8]}（{first[9]}）",
+            first[10],
+            label("stage", first[11]),
+            label("decision", first[19]),
+            findings,
+            label("alert_level", level),
+            reviewers,
+            local_cell(reviewed),
+        ]
+
+
+FILTER_WORDS = {
+    "plate": ("号牌", "plate"),
+    "plate_prefix": ("号牌前缀", "plate prefix"),
+    "gate": ("门禁", "gate"),
+    "firm": ("企业", "firm"),
+    "firm_id": ("企业编号", "firm id"),
+    "rule": ("规则", "rule"),
+    "severity": ("严重程度", "severity"),
+    "status": ("处理状态", "status"),
+    "alert_level": ("预警级别", "alert level"),
+    "no_plate": ("无牌车", "no plate"),
+}
+FILTER_KINDS = {"rule": "rule", "severity": "severity", "status": "violation_status", "alert_level": "alert_level"}
+
+
+def preamble(actor, args: dict) -> tuple[str, ...]:
+    """What a filed export says of itself: what it is, the search it holds, the period, who exported it
+    and when."""
+    searched = []
+    for key, (zh, en) in FILTER_WORDS.items():
+        value = args.get(key)
+        if value in (None, ""):
+            continue
+        shown = label(FILTER_KINDS[key], value) if key in FILTER_KINDS else str(getattr(value, "value", value))
+        searched.append(f"{t(zh, en)}：{shown}")
+    start, end = args.get("from_"), args.get("to")
+    period = f"{start or '…'} – {end or '…'}" if start or end else t("全部", "all")
+    who = getattr(actor, "display_name", None) or getattr(actor, "username", "")
+    return (
+        t("违规记录", "Violations"),
+        t(f"过车日期：{period}", f"Days of the passes: {period}"),
+        t("筛选条件：", "Search: ") + ("；".join(searched) or t("无", "none")),
+        t(f"导出时间：{local_minute(utcnow())} · 导出人：{who}", f"Exported {local_minute(utcnow())} by {who}"),
+    )
+
+
 def violations_export(actor, args: dict, fmt: str):
+    """CSV: one row a finding, the table alone (a header, then rows: what CSV readers expect). XLSX: a
+    sheet with one row a pass (its findings and their review together) and one with each finding, each
+    with a title and what the export holds above it."""
     filename = f"violations-{today_local().isoformat()}"
-    return table_response(fmt, filename, t("违规记录", "violations"), VIOLATION_COLUMNS, violation_rows(actor, args))
+    rows = violation_rows(actor, args)
+    if fmt == "csv":
+        return csv_response(f"{filename}.csv", VIOLATION_COLUMNS, rows)
+    title = preamble(actor, args)
+    passes = Sheet(t("违规记录（按过车）", "violations by pass"), PASS_COLUMNS, pass_rows(actor, args), title)
+    each = Sheet(t("违规判定明细", "each finding"), VIOLATION_COLUMNS, rows, title)
+    return workbook_response(f"{filename}.xlsx", [passes, each])

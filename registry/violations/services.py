@@ -1,13 +1,14 @@
 """Searching and reviewing violations. A firm user sees only its own gates' violations."""
 
+import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.accounts.auth import own_firm_id
 from registry.accounts.models import User
 from registry.audit.services import record_change
-from registry.cases.services import case_of, review_case
-from registry.common.errors import Conflict
+from registry.cases.services import case_of, review_findings
+from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
 from registry.common.services import not_found
 from registry.events.models import PlateEvent, Violation, ViolationStatus
@@ -70,7 +71,7 @@ def get_violation_for(actor: User, violation_id: int) -> Violation:
 
 
 def review_violation(actor: User, violation: Violation, status: ViolationStatus, note: str | None) -> Violation:
-    """Review the violation's case: every finding of its pass is confirmed or dismissed at once."""
+    """Review this finding of its pass's case (the case is decided when its last finding is)."""
     case = case_of(violation)
     if case is None or violation.status != ViolationStatus.OPEN:
         shown = label("violation_status", violation.status)
@@ -78,7 +79,12 @@ def review_violation(actor: User, violation: Violation, status: ViolationStatus,
             t(f"该记录已处理（{shown}），不能再次更改", f"the violation was already reviewed ({shown})"), "status"
         )
     before = {"status": violation.status.value, "note": violation.note}
-    review_case(actor, case, status, note)
+    if status == ViolationStatus.OPEN:
+        raise Conflict(t("请选择确认或驳回", "choose confirmed or dismissed"), "status")
+    try:
+        review_findings(actor, case, {violation.id: (status, note)})
+    except ma.ValidationError as exc:  # the violation's own form has one note field
+        raise DomainError(next(iter(exc.messages.values()))[0], "note") from None
     db.session.refresh(violation)
     after = {"status": status.value, "note": note, "case": case.plate_event_id}
     record_change(actor, "review", "violation", violation.id, before=before, after=after)

@@ -14,6 +14,7 @@ from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.common.replica import reads_from_replica
 from registry.events.evidence import evidence_jpeg, image_file
+from registry.pickers.services import resolve_names
 from registry.violations import exports, services
 from registry.violations.reviewing import review_from_form
 from registry.violations.schemas import ViolationQueryArgsSchema
@@ -35,6 +36,7 @@ def _args() -> tuple[dict, dict | None]:
 @reads_from_replica
 def search():
     args, errors = _args()
+    args, hints = resolve_names(current_user, args)
     page = max(request.args.get("page", 1, type=int), 1)
     cursor = request.args.get("cursor") or None
     listing = None
@@ -43,7 +45,9 @@ def search():
             listing = paginate(services.violations_query(current_user, args), page, 50, cursor)
         except DomainError as exc:  # a cursor that is not one
             errors = {exc.field or "_": [exc.message]}
-    return render_template("violations/search.html", listing=listing, form=request.args, errors=errors, page=page)
+    return render_template(
+        "violations/search.html", listing=listing, form=request.args, errors=errors, page=page, hints=hints
+    )
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
@@ -53,6 +57,7 @@ def export(fmt):
     args, errors = _args()
     if errors:
         return redirect(url_for(".search", **request.args))
+    args, _ = resolve_names(current_user, args)
     return exports.violations_export(current_user, args, fmt)
 
 

@@ -1,0 +1,106 @@
+"""The plan's own measure, clause (15): the share of a firm's road freight moved by China VI and
+new-energy trucks (清洁运输比例), per firm and month, by passes and, where weighbridge tickets are
+matched, by tonnes. A pass counts when its vehicle is a registered truck of a class in the SCOPE policy
+(as the gate's rules count it); the stage is the one the rules used at the pass. A firm is held to a line
+when a policy in force requires China VI of it (CLEAN_TRANSPORT for power and coking firms in the planning
+area, FREIGHT_STAGE above its tonnage): such a firm under 100 % comes first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+
+from registry.common.time import local_day_bounds
+from registry.events.models import PlateEvent, Verdict
+from registry.extensions import db
+from registry.firms.models import Firm
+from registry.gates.models import Gate
+from registry.policies.services import policies_in_force
+from registry.rules.engine import DEFAULT_SCOPE
+from registry.vehicles.models import Vehicle, VehicleClass
+from registry.weighbridge.models import WeighTicket
+
+CLEAN = ("6", "D")  # China VI, new energy
+
+
+@dataclass
+class FirmShare:
+    firm_id: int
+    firm: str
+    passes: int
+    clean_passes: int
+    tonnes: float
+    clean_tonnes: float
+    required: str | None  # the rule that requires China VI of the firm (its code), or None
+
+    @property
+    def share(self) -> float | None:
+        return self.clean_passes / self.passes if self.passes else None
+
+    @property
+    def tonnes_share(self) -> float | None:
+        return self.clean_tonnes / self.tonnes if self.tonnes else None
+
+    @property
+    def under_line(self) -> bool:
+        return self.required is not None and self.share is not None and self.share < 1
+
+
+def month_bounds(month: date) -> tuple:
+    first = month.replace(day=1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return local_day_bounds(first)[0], local_day_bounds(following)[0]
+
+
+def _requirement(firm, policies) -> str | None:
+    """The rule in force that requires China VI (or new energy) of the firm, if one does."""
+    industry = getattr(firm.industry, "value", firm.industry)
+    for policy in policies:
+        params = policy.params
+        if params.get("min_stage", "6") != "6":
+            continue
+        planned = firm.in_planning_area or not params.get("planning_area_only", True)
+        if policy.rule == "CLEAN_TRANSPORT" and industry in params.get("industries", []) and planned:
+            return "CLEAN_TRANSPORT"
+        if policy.rule == "FREIGHT_STAGE" and firm.annual_freight_tonnes >= params.get("threshold_tonnes", 10**12):
+            return "FREIGHT_STAGE"
+    return None
+
+
+def clean_shares(month: date) -> list[FirmShare]:
+    """Every firm with gates: its trucks' passes and tonnes in the month, and the clean ones."""
+    start, end = month_bounds(month)
+    policies = policies_in_force(month.replace(day=1))
+    scope = next((p.params for p in policies if p.rule == "SCOPE"), DEFAULT_SCOPE)
+    classes = [VehicleClass(c) for c in scope.get("vehicle_classes", []) if c in VehicleClass._value2member_map_]
+    clean = Verdict.emission_stage.in_(CLEAN)
+    tonnes = func.coalesce(WeighTicket.net_t, 0)
+    query = (
+        select(
+            Gate.firm_id,
+            func.count(),
+            func.sum(case((clean, 1), else_=0)),
+            func.sum(tonnes),
+            func.sum(case((clean, tonnes), else_=0)),
+        )
+        .select_from(PlateEvent)
+        .join(Gate, Gate.id == PlateEvent.gate_id)
+        .join(Vehicle, Vehicle.id == PlateEvent.vehicle_id)
+        .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == PlateEvent.captured_at))
+        .outerjoin(WeighTicket, (WeighTicket.pass_id == PlateEvent.id) & (WeighTicket.firm_id == Gate.firm_id))
+        .where(PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
+        .where(Verdict.pass_at >= start, Verdict.pass_at < end, Vehicle.vehicle_class.in_(classes))
+        .group_by(Gate.firm_id)
+    )
+    counted = {row[0]: row[1:] for row in db.session.execute(query)}
+    firms = db.session.scalars(select(Firm).where(Firm.id.in_(select(Gate.firm_id))).order_by(Firm.name)).all()
+    shares = []
+    for firm in firms:
+        passes, clean_passes, all_tonnes, clean_tonnes = counted.get(firm.id, (0, 0, 0, 0))
+        shares.append(FirmShare(firm.id, firm.name, int(passes), int(clean_passes or 0), float(all_tonnes or 0),
+                                float(clean_tonnes or 0), _requirement(firm, policies)))  # fmt: skip
+    # the firms under the plan's line first, the lowest share first
+    shares.sort(key=lambda s: (not s.under_line, s.share if s.share is not None else 2, s.firm))
+    return shares
