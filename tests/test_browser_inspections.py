@@ -70,6 +70,19 @@ def test_an_officer_draws_checks_and_prints_an_inspection(district, tmp_path):  
             desk.locator(f"#item-{position}").get_by_label("一致", exact=True).check()
             save(desk, position)
         desk.goto(f"{district.base}/inspections/{inspection}")
+        # issue 30: with a finding the form no longer offers 合格 first; choosing it anyway is refused in
+        # sight (at the top of the page), what was chosen stays, and reloading the address is no 405
+        expect(desk.locator("[name=result]")).to_have_value("rectify")
+        desk.locator("[name=result]").select_option("compliant")
+        press(desk, "办结并将问题转为案件")
+        refusal = desk.get_by_role("alert").filter(has_text="未能办结").first
+        expect(refusal).to_be_in_viewport()
+        expect(desk.locator("[name=result]")).to_have_value("compliant")
+        screenshot(desk, "inspection-2b-close-refused-in-sight")
+        assert desk.url.endswith("/close")
+        desk.goto(desk.url)  # the address bar's address opened again: the inspection's page, not a 405
+        assert desk.url.endswith(f"/inspections/{inspection}#close")
+        expect(desk.locator("#close")).to_be_visible()
         desk.locator("[name=result]").select_option("rectify")
         desk.locator("[name=conclusion]").fill("台账排放阶段与随车清单不符，限期十五日整改")
         press(desk, "办结并将问题转为案件")
