@@ -24,12 +24,14 @@ from itertools import groupby
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
 from registry.common.time import local_date, local_day_bounds, today_local, utcnow
 from registry.documents.models import VehicleDocument
 from registry.events.models import PlateEvent
 from registry.extensions import db
 from registry.gates.models import Gate
+from registry.labels.table import words
 from registry.ledger import rows as ledger_rows
 from registry.ledger.chain import (
     FORMAT,
@@ -53,8 +55,10 @@ MAX_DAYS_PER_RUN = 800
 DAY_KINDS = ("day", "amendment")
 
 
-def _chain(firm_id: int) -> list[LedgerSeal]:
-    return list(db.session.scalars(select(LedgerSeal).where(LedgerSeal.firm_id == firm_id).order_by(LedgerSeal.id)))
+def _chain(firm_id: int, with_rows: bool = False) -> list[LedgerSeal]:
+    """The firm's links in order; their kept rows only when asked (one query, not one a link)."""
+    query = select(LedgerSeal).where(LedgerSeal.firm_id == firm_id).order_by(LedgerSeal.id)
+    return list(db.session.scalars(query.options(undefer(LedgerSeal.rows)) if with_rows else query))
 
 
 def _day_of(row: Row) -> date:
@@ -78,18 +82,21 @@ def days_now(firm_id: int, first: date, last: date, until: datetime) -> Iterator
         day += timedelta(days=1)
 
 
+def _apply(state: dict[int, Row] | None, link: LedgerSeal, rows: list[Row]) -> dict[int, Row] | None:
+    """The state after one more link: a format-1 link leaves nothing known (the first chain kept no
+    rows); a table's link, and a day's first full link after format 1, hold everything."""
+    if link.format == 1:
+        return None
+    state = {} if state is None or link.kind in ("table4", "table5") else dict(state)
+    state.update((row.key, row) for row in rows)
+    return state
+
+
 def sealed_state(links: list[LedgerSeal]) -> dict[int, Row] | None:
-    """A day (or table) as its links sealed it, applied in order; None where a format-1 link is the last
-    word (the first chain kept no rows)."""
+    """A day (or table) as its links sealed it, applied in order."""
     state: dict[int, Row] | None = {}
     for link in links:
-        if link.format == 1:
-            state = None
-            continue
-        rows = unpack(link.rows, KIND_TABLE[link.kind])
-        if link.kind in ("table4", "table5") or state is None:
-            state = {}  # a table's link, and a day's first full link after format 1, hold everything
-        state.update((row.key, row) for row in rows)
+        state = _apply(state, link, unpack(link.rows, KIND_TABLE[link.kind]) if link.format != 1 else [])
     return state
 
 
@@ -250,21 +257,33 @@ class Report:
         return not [p for p in self.problems if p.kind != "unsealed"]
 
 
+# the columns whose sealed value is a code: shown to a person as its word (禁止通行, not deny)
+CODED = {"进出厂方向": "direction", "判定结果": "decision", "时间来源": "time_source", "排放阶段": "stage",
+         "燃料类型": "fuel", "机械类型": "machine_type", "登记状态": "machinery_status"}  # fmt: skip
+
+
+def _shown(column: str, value: str) -> str:
+    return f"“{words(CODED[column], value, 'zh') if column in CODED and value else value}”"
+
+
 def problem_of(day: date, change: Change, table: str, where: str = "") -> Problem:
-    """A difference in words: which row, which column, what was sealed and what is there now."""
+    """A difference in words: which row, which column, what was sealed and what is there now (the
+    Problem keeps the codes, for programs)."""
     row = f"过车 {change.key}" if table == "3" else f"表{table} 第 {change.key} 行"
     if change.kind == "changed":
-        detail = f"{row} {change.column}: 封存 {change.sealed!r}，{where or '现为'} {change.found!r}"
+        sealed, found = _shown(change.column, change.sealed), _shown(change.column, change.found)
+        detail = f"{row} {change.column}: 封存 {sealed}，{where or '现为'} {found}"
     else:
         detail = f"{row} {'已删除' if change.kind == 'deleted' else '未封存却出现'}"
     return Problem(day, change.kind, detail, table, change.key, change.column, change.sealed, change.found)
 
 
-def _chain_problems(report: Report, chain: list[LedgerSeal]) -> dict[tuple, list[LedgerSeal]]:
-    """Each link's digest, order and kept rows; the links of each day and table, in order."""
+def _chain_problems(report: Report, chain: list[LedgerSeal]) -> tuple[dict, dict]:
+    """Each link's digest, order and kept rows, each link unpacked once: the links of each day and
+    table, in order, and the state they sealed."""
     previous = GENESIS
     groups: dict[tuple, list[LedgerSeal]] = {}
-    states: dict[tuple, dict | None] = {}
+    states: dict[tuple, dict[int, Row] | None] = {}
     for seal in chain:
         report.links += 1
         report.amendments += seal.kind == "amendment"
@@ -273,17 +292,14 @@ def _chain_problems(report: Report, chain: list[LedgerSeal]) -> dict[tuple, list
         previous = seal.digest
         group = (KIND_TABLE[seal.kind], seal.day if seal.kind in DAY_KINDS else None)
         groups.setdefault(group, []).append(seal)
-        if seal.format == 1:
-            continue
-        rows = unpack(seal.rows, group[0])
-        state = sealed_state(groups[group])
-        if rows_digest(rows) != (seal.row_count, seal.rows_digest) or rows_digest(state.values()) != (
-            seal.day_count,
-            seal.day_digest,
+        rows = unpack(seal.rows, group[0]) if seal.format != 1 else []
+        states[group] = state = _apply(states.get(group, {}), seal, rows)
+        if state is not None and (
+            rows_digest(rows) != (seal.row_count, seal.rows_digest)
+            or rows_digest(state.values()) != (seal.day_count, seal.day_digest)
         ):
             report.problems.append(Problem(seal.day, "broken chain", f"the rows kept with link {seal.id} were changed"))
-        states[group] = state
-    return groups
+    return groups, states
 
 
 def verify_firm(firm_id: int) -> Report:
@@ -291,7 +307,7 @@ def verify_firm(firm_id: int) -> Report:
     database now, cell by cell. Rows and changes that arrived after a day's last link are `unsealed`: the
     next run seals them as an amendment; anything else that differs is tampering."""
     report = Report(firm_id)
-    groups = _chain_problems(report, _chain(firm_id))
+    groups, states = _chain_problems(report, _chain(firm_id, with_rows=True))
     # rows older than the ledger's retention were removed on purpose: their links are checked as links only
     kept_from = months_before(today_local(), current_app.config["LEDGER_RETENTION_MONTHS"])
     days = sorted(day for table, day in groups if table == "3" and day >= kept_from)
@@ -299,10 +315,10 @@ def verify_firm(firm_id: int) -> Report:
     for day, found in days_now(firm_id, days[0], days[-1], now) if days else ():
         links = groups.get(("3", day))
         if links:
-            report.problems.extend(_day_problems(day, links, found))
+            report.problems.extend(_day_problems(day, links, states[("3", day)], found))
     for table, current in (("4", ledger_rows.table4(firm_id)), ("5", [r for r, _ in ledger_rows.table5(firm_id)])):
         links = groups.get((table, None))
-        state = sealed_state(links) if links else {}
+        state = states.get((table, None)) or {}
         for change in differences(state, {row.key: row for row in current}, table):
             problem = problem_of(links[-1].day if links else today_local(), change, table)
             problem.kind = "unsealed"  # a register changed since its last seal: the next run seals it
@@ -310,7 +326,7 @@ def verify_firm(firm_id: int) -> Report:
     return report
 
 
-def _day_problems(day: date, links: list[LedgerSeal], found: dict) -> list[Problem]:
+def _day_problems(day: date, links: list[LedgerSeal], state: dict | None, found: dict) -> list[Problem]:
     last = links[-1]
     later = {key: row for key, (row, received) in found.items() if received > last.received_until}
     if last.format == 1:
@@ -324,8 +340,7 @@ def _day_problems(day: date, links: list[LedgerSeal], found: dict) -> list[Probl
             problems.append(Problem(day, "unsealed", f"{len(later)} rows received after the last seal"))
         return problems
     problems = []
-    state = sealed_state(links) or {}
-    for change in differences(state, {key: row for key, (row, _) in found.items()}, "3"):
+    for change in differences(state or {}, {key: row for key, (row, _) in found.items()}, "3"):
         problem = problem_of(day, change, "3")
         if change.kind == "inserted" and change.key in later:
             problem.kind, problem.detail = "unsealed", f"过车 {change.key} 在最后一次封存后收到"
