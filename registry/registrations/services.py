@@ -70,14 +70,14 @@ def wait_before_next(sender: Sender, plate: str | None) -> int | None:
     return rates.retry_after([*_registration_checks(sender, plate), *_attempt_checks(sender)])
 
 
-def note_attempt(sender: Sender, plate: str | None) -> int | None:
-    """Before anything costly is done with a submission: wait as long as the limits say (None: go on), or
-    count it. Counting and checking hold one lock per address, so that submissions sent together are
-    counted one after the other. The caller commits the count whatever becomes of the submission."""
+def note_attempt(sender: Sender, plate: str | None) -> None:
+    """Before anything costly is done with a submission: TooMany when the limits say wait, else count it.
+    Counting and checking hold one lock per address, so that submissions sent together are counted one
+    after the other. The caller commits the count whatever becomes of the submission."""
     rates.serialised(f"registration:{sender.address}")
     wait = wait_before_next(sender, plate)
     if wait:
-        return wait
+        raise TooMany(too_many(wait), retry_after=wait)
     config = current_app.config
     limits = (config["REGISTRATION_ATTEMPT_RATE_LIMIT"], config["REGISTRATION_DEVICE_ATTEMPT_RATE_LIMIT"])
     longest = max(window for limit in limits for _, window in rates.windows(limit))
@@ -85,7 +85,6 @@ def note_attempt(sender: Sender, plate: str | None) -> int | None:
     db.session.execute(delete(RegistrationAttempt).where(RegistrationAttempt.at < now - longest))
     db.session.add(RegistrationAttempt(address=sender.address[:45], device=sender.device, at=now))
     db.session.flush()
-    return None
 
 
 def _registered(column, value) -> bool:

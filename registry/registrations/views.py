@@ -1,8 +1,6 @@
 """Pages: the public self-registration a driver reaches by a gate's QR code, the printable QR code, and
 the bureau's review with the documents beside the fields."""
 
-import base64
-import hmac
 import secrets
 
 import segno
@@ -19,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, Signer, URLSafeSerializer
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -49,19 +47,23 @@ def _gate(code: str | None) -> Gate | None:
     return db.session.scalar(select(Gate).where(Gate.code == code)) if code else None
 
 
+def _qr_signer() -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt="registration-qr")
+
+
 def link_token(gate: Gate) -> str:
-    """What a gate's QR code carries: its code and a MAC of it under the platform's secret key, so that a
-    guessed or enumerated gate code opens no firm's or gate's name (a poster is printed again when
+    """What a gate's QR code carries: its code signed under the platform's secret key (itsdangerous), so
+    that a guessed or enumerated gate code opens no firm's or gate's name (a poster is printed again when
     SECRET_KEY changes)."""
-    mac = hmac.new(current_app.config["SECRET_KEY"].encode(), f"registration-qr:{gate.code}".encode(), "sha256")
-    return f"{gate.code}.{base64.urlsafe_b64encode(mac.digest()[:16]).decode().rstrip('=')}"
+    return _qr_signer().sign(gate.code).decode()
 
 
 def _gate_of_link(token: str | None) -> Gate | None:
-    """The gate a QR code's token names, if its MAC holds; else no gate (the page stays generic)."""
-    code, _, _ = (token or "").rpartition(".")
-    gate = _gate(code) if code else None
-    return gate if gate is not None and hmac.compare_digest(link_token(gate), token) else None
+    """The gate a QR code's token names, if its signature holds; else no gate (the page stays generic)."""
+    try:
+        return _gate(_qr_signer().unsign(token).decode()) if token else None
+    except BadSignature:
+        return None
 
 
 def _declared(form: dict) -> dict:
@@ -79,16 +81,12 @@ def register_truck():
     if request.method == "POST":
         form = {key: request.form.get(key, "").strip() for key in FIELDS}
         sender = services.Sender(request.remote_addr or "unknown", _device())
-        wait = services.note_attempt(sender, normalise_plate(form["plate"]) or None)
-        db.session.commit()  # counted, whatever becomes of it: before the photos are read or decoded
-        if wait:  # a flood costs little
-            errors = {"_": [services.too_many(wait)]}
-            page = render_template("registrations/form.html", form=form, errors=errors, gate=gate, gate_token=token)
-            return page, 429, {"Retry-After": str(wait)}
-        photos = _photos()
         try:
+            services.note_attempt(sender, normalise_plate(form["plate"]) or None)
+            db.session.commit()  # counted, whatever becomes of it: before the photos are read or decoded
+            photos = _photos()
             registration, errors = submit(lambda: services.submit(_declared(form), photos, sender, gate))
-        except TooMany as exc:  # sent together with others from this address: the limit is full now
+        except TooMany as exc:  # the limits are full (a flood costs little: no photo was read)
             db.session.rollback()
             errors = {"_": [exc.message]}
             page = render_template("registrations/form.html", form=form, errors=errors, gate=gate, gate_token=token)
