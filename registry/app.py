@@ -106,6 +106,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from registry.accounts.api import blp as accounts_api
+    from registry.accounts.user_views import bp as user_pages
     from registry.accounts.views import bp as accounts_pages
     from registry.alerts.api import blp as alerts_api
     from registry.alerts.views import bp as alert_pages
@@ -119,12 +120,17 @@ def register_blueprints(app: Flask) -> None:
     from registry.evaluation.api import blp as evaluation_api
     from registry.evaluation.views import bp as evaluation_pages
     from registry.events.api import blp as events_api
+    from registry.events.views import bp as pass_pages
     from registry.firms.api import blp as firms_api
+    from registry.firms.views import bp as firm_pages
     from registry.gates.api import blp as gates_api
+    from registry.gates.views import bp as gate_pages
     from registry.health.views import bp as health
     from registry.inplant.api import blp as plant_vehicles_api
+    from registry.inplant.views import bp as plant_pages
     from registry.inspections.api import blp as inspections_api
     from registry.inspections.views import bp as inspection_pages
+    from registry.ledger.views import bp as ledger_pages
     from registry.machinery.api import blp as machinery_api
     from registry.machinery.data_api import blp as machinery_data_api
     from registry.machinery.public_views import bp as public_pages
@@ -132,16 +138,20 @@ def register_blueprints(app: Flask) -> None:
     from registry.pages.views import bp as pages
     from registry.pickers.views import bp as pickers
     from registry.policies.api import blp as policies_api
+    from registry.policies.views import bp as policy_pages
     from registry.registrations.views import bp as registration_pages
     from registry.reports.api import blp as reports_api
     from registry.sites.api import blp as sites_api
+    from registry.sites.unit_views import bp as unit_pages
     from registry.sites.views import bp as site_pages
     from registry.uplink.api import blp as uplink_api
     from registry.uplink.views import bp as uplink_pages
     from registry.vehicles.api import blp as vehicles_api
+    from registry.vehicles.views import bp as vehicle_pages
     from registry.violations.api import blp as violations_api
     from registry.violations.views import bp as violation_pages
     from registry.weighbridge.api import blp as weighbridge_api
+    from registry.weighbridge.views import bp as weighbridge_pages
 
     blueprints = (
         firms_api,
@@ -184,6 +194,16 @@ def register_blueprints(app: Flask) -> None:
         evaluation_pages,
         uplink_pages,
         inspection_pages,
+        firm_pages,
+        gate_pages,
+        vehicle_pages,
+        unit_pages,
+        user_pages,
+        policy_pages,
+        weighbridge_pages,
+        plant_pages,
+        ledger_pages,
+        pass_pages,
     )
     for blueprint in (health, *page_blueprints):
         app.register_blueprint(blueprint)

@@ -43,6 +43,7 @@ CODE_TOKEN = re.compile(r"[A-Za-z_][A-Za-z_-]{2,}")  # demo-bureau is a name, no
 
 
 def pattern_of(path: str) -> str:
+    path = re.sub(r"/G\d{4}-\d{2}\b", "/GATE", path)  # gate codes (G0001-01) are ids too
     return re.sub(r"/\d+", "/N", re.sub(r"/[0-9A-Z]{16,}", "/CODE", path))
 
 

@@ -46,4 +46,7 @@ class UserInputSchema(StrictSchema):
 class UserUpdateSchema(StrictSchema):
     display_name = optional_text(100)
     active = ma.fields.Boolean()
+    role = enum_field(Role)
+    firm_id = db_id(allow_none=True, strict=True)
+    construction_unit_id = db_id(allow_none=True, strict=True)
     password = Text(load_only=True, validate=length(200, 10))

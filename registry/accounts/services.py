@@ -43,10 +43,7 @@ def create_user(
     role = Role(role)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(t(f"用户名 {username} 已存在", f"username {username} is taken"), "username")
-    if role == Role.FIRM and firm_id is None:
-        raise DomainError(t("企业用户须指定所属企业", "a firm user needs a firm"), "firm_id")
-    if role == Role.CONSTRUCTION and construction_unit_id is None:
-        raise DomainError(t("施工单位用户须指定所属单位", "a construction user needs a unit"), "construction_unit_id")
+    _ensure_belongs(role, firm_id, construction_unit_id)
     user = User(
         username=username,
         role=role,
@@ -119,13 +116,39 @@ def revoke_token(actor: User, token: ApiToken | None, token_id: int) -> None:
 
 
 def update_user(actor: User, user: User, data: dict) -> User:
+    """Rename, (de)activate, change the role (with the firm or unit it needs), or set a new password."""
     data = dict(data)
     if "password" in data:
         set_password(actor, user, data.pop("password"))
-    before = {k: getattr(user, k) for k in data}
+    role = Role(data.get("role", user.role))
+    if "role" in data or "firm_id" in data or "construction_unit_id" in data:
+        data["firm_id"] = data.get("firm_id", user.firm_id) if role == Role.FIRM else None
+        data["construction_unit_id"] = (
+            data.get("construction_unit_id", user.construction_unit_id) if role == Role.CONSTRUCTION else None
+        )
+        _ensure_belongs(role, data["firm_id"], data["construction_unit_id"])
+    before = {k: _plain(getattr(user, k)) for k in data}
     for key, value in data.items():
         setattr(user, key, value)
-    if data.get("active") is False or "role" in data:
+    if data.get("active") is False or before.get("role", role.value) != role.value:
         end_sessions_of(user)  # a deactivated user, or one whose role changed, signs in again
-    record_change(actor, "update", "user", user.id, before=before, after=data)
+    record_change(actor, "update", "user", user.id, before=before, after={k: _plain(v) for k, v in data.items()})
     return user
+
+
+def _plain(value):
+    return getattr(value, "value", value)
+
+
+def _ensure_belongs(role: Role, firm_id, construction_unit_id) -> None:
+    if role == Role.FIRM and firm_id is None:
+        raise DomainError(t("企业用户须指定所属企业", "a firm user needs a firm"), "firm_id")
+    if role == Role.CONSTRUCTION and construction_unit_id is None:
+        raise DomainError(t("施工单位用户须指定所属单位", "a construction user needs a unit"), "construction_unit_id")
+
+
+def temporary_password() -> str:
+    """A password for a new user or a reset, given once to the person, who changes nothing else: 16
+    characters from a 56-letter alphabet without look-alikes (about 93 bits)."""
+    alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))

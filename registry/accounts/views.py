@@ -58,8 +58,8 @@ def home_for(user: User) -> str:
         return url_for("machinery_pages.own_list")
     if user.role in (Role.ADMIN, Role.BUREAU, Role.POLICE):
         return url_for("dashboard.show")
-    if user.role == Role.FIRM:
-        return url_for("violation_pages.search")
+    if user.role == Role.FIRM and user.firm_id:
+        return url_for("firm_pages.show", firm_id=user.firm_id)  # the firm's portal: its duties one link away
     return url_for("pages.home")
 
 

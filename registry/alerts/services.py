@@ -13,7 +13,7 @@ from registry.common.i18n import t
 from registry.common.services import add_audited, apply_changes, change_audited, get_or_404
 from registry.common.time import utcnow
 from registry.extensions import db
-from registry.firms.models import Firm
+from registry.firms.services import regions
 from registry.rules import AlertFacts
 
 
@@ -23,12 +23,6 @@ def _snapshot(alert: Alert) -> dict:
 
 def get_alert(alert_id: int) -> Alert:
     return get_or_404(Alert, alert_id, "预警", "alert")
-
-
-def regions() -> list[str]:
-    """The regions an alert may name: those the firms are in (an alert for no firm's region reaches no one)."""
-    query = select(Firm.region).where(Firm.region.is_not(None)).distinct().order_by(Firm.region)
-    return list(db.session.scalars(query))
 
 
 def _region(region: str | None) -> None:

@@ -15,6 +15,7 @@ from registry.common.forms import submit
 from registry.common.i18n import t
 from registry.common.time import local_input, local_minute, utcnow, with_local_offset
 from registry.extensions import db
+from registry.firms.services import regions
 from registry.labels import label
 
 bp = Blueprint("alert_pages", __name__, url_prefix="/alerts")
@@ -29,7 +30,7 @@ def _index(errors=None, form=None, status=200):
         "alerts/index.html",
         alerts=recent,
         now=utcnow(),
-        regions=services.regions(),
+        regions=regions(),
         errors=errors,
         form=form or {},
     )
@@ -106,7 +107,7 @@ def edit(alert_id):
         "alerts/edit.html",
         alert=alert,
         now=utcnow(),
-        regions=services.regions(),
+        regions=regions(),
         form=form or _shown(alert),
         history=services.history(alert),
         errors=errors,

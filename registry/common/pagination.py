@@ -26,6 +26,9 @@ from registry.common.i18n import t
 from registry.common.schemas import Text, at_least
 from registry.extensions import db
 
+# What a list shows when its filters could not be read: nothing, rather than everything unfiltered.
+EMPTY_PAGE = {"items": [], "total": 0, "total_exact": True, "page": 1, "per_page": 0, "next_cursor": None}
+
 
 class PageArgsSchema(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=at_least(1, 1_000_000))

@@ -67,12 +67,19 @@ def top_rules(now, limit: int = 5) -> list[tuple[str, int]]:
     return [(rule, int(n)) for rule, n in db.session.execute(query)]
 
 
+def silent_now(last_pass, heartbeat, now) -> bool:
+    """Whether a gate whose last pass and heartbeat are these is silent now (GATE_SILENT_MINUTES during
+    WORKING_HOURS)."""
+    config = current_app.config
+    threshold = timedelta(minutes=config["GATE_SILENT_MINUTES"])
+    alive = max((t for t in (last_pass, heartbeat) if t is not None), default=None)
+    return is_silent(alive, now, threshold, parse_hours(config["WORKING_HOURS"]), LOCAL_TZ)
+
+
 def gate_liveness(now) -> list[dict]:
     """Every active gate with its last pass and heartbeat, flagged when silent during working hours,
     and its delivery rate yesterday and today."""
     config = current_app.config
-    threshold = timedelta(minutes=config["GATE_SILENT_MINUTES"])
-    hours = parse_hours(config["WORKING_HOURS"])
     # The gate's row holds its last pass and that pass's camera clock (kept by ingest): one row per gate.
     gates = db.session.execute(
         select(Gate.code, Gate.name, Firm.name, Gate.last_pass_at, Gate.last_camera_time, Gate.last_seen_at)
@@ -85,7 +92,6 @@ def gate_liveness(now) -> list[dict]:
     days = {(d.gate, d.day): d for d in delivery(today - timedelta(days=1), today, target)}
     rows = []
     for code, name, firm, seen, camera_time, heartbeat in gates:
-        alive = max((t for t in (seen, heartbeat) if t is not None), default=None)
         rows.append(
             {
                 "code": code,
@@ -93,7 +99,7 @@ def gate_liveness(now) -> list[dict]:
                 "firm": firm,
                 "last": seen,
                 "heartbeat": heartbeat,
-                "silent": is_silent(alive, now, threshold, hours, LOCAL_TZ),
+                "silent": silent_now(seen, heartbeat, now),
                 "camera_time": camera_time,
                 "yesterday": days.get((code, today - timedelta(days=1))),
                 "today": days.get((code, today)),

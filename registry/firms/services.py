@@ -12,6 +12,7 @@ from registry.common.services import (
     not_found,
     one_named,
 )
+from registry.extensions import db
 from registry.firms.models import Firm
 from registry.firms.schemas import FirmSchema
 
@@ -46,6 +47,13 @@ def update_firm(actor, firm: Firm, data: dict) -> Firm:
 def _ensure_credit_code_free(data: dict, exclude_id=None) -> None:
     code = data.get("credit_code")
     ensure_unique(Firm, Firm.credit_code, code, "credit_code", "统一社会信用代码", "credit_code", exclude_id)
+
+
+def regions() -> list[str]:
+    """The regions firms are in: the choices of an alert's region (an alert for no firm's region reaches
+    no one) and the suggestions of a firm's form."""
+    query = select(Firm.region).where(Firm.region.is_not(None)).distinct().order_by(Firm.region)
+    return list(db.session.scalars(query))
 
 
 def firms_query(args: dict, actor=None):

@@ -187,6 +187,23 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "engine_nameplate": ("发动机铭牌", "engine nameplate"),
         "label": ("环保信息标签", "environmental label"),
     },
+    "ledger_problem": {
+        "changed": ("被修改", "changed"),
+        "deleted": ("被删除", "deleted"),
+        "inserted": ("被插入", "inserted"),
+        "broken chain": ("摘要链断裂", "chain broken"),
+        "unsealed": ("尚未封存", "not sealed yet"),
+    },
+    "record_action": {
+        "create": ("登记", "created"),
+        "update": ("修改", "changed"),
+        "revise": ("新增版本", "new version"),
+        "rotate_secret": ("更换门禁密钥", "secret replaced"),
+        "set_password": ("重置密码", "password reset"),
+        "issue_token": ("签发令牌", "token issued"),
+        "revoke_token": ("吊销令牌", "token revoked"),
+        "import": ("批量导入", "imported"),
+    },
     "history_action": {
         "registered": ("申报登记", "registered"),
         "resubmitted": ("修改后重新申报", "resubmitted"),

@@ -1,8 +1,11 @@
 """The home page and the offline API docs assets."""
 
+import json
+
 import swagger_ui_bundle
 from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
 
+from registry.audit.services import changed_fields
 from registry.common.forms import errors_besides, field_error, in_reader_language
 from registry.common.i18n import LANGUAGES, current_language, t
 from registry.common.time import LOCAL_TZ
@@ -20,7 +23,22 @@ def language():
         "labels_of": labels_of,
         "field_error": field_error,
         "errors_besides": errors_besides,
+        "changed_fields": changed_fields,
     }
+
+
+@bp.app_template_filter("record_value")
+def record_value(value, kind: str | None = None) -> str:
+    """A field's value as an audited change recorded it, as a person reads it: a code's word, 是/否, —."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return t("是", "yes") if value else t("否", "no")
+    if kind:
+        return label(kind, value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 @bp.app_template_filter("one_language")

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from registry.accounts.models import Role, User
 from registry.common.errors import Conflict, DomainError, Forbidden
 from registry.common.i18n import t
-from registry.common.services import add_audited, ensure_unique, not_found
+from registry.common.services import add_audited, change_audited, ensure_unique, not_found
 from registry.extensions import db
 from registry.machinery import rules
 from registry.machinery.inspections import latest_result, zone_for
@@ -19,7 +19,24 @@ def create_unit(actor: User, data: dict) -> ConstructionUnit:
     ensure_unique(
         ConstructionUnit, ConstructionUnit.credit_code, code, "credit_code", "统一社会信用代码", "credit_code"
     )
-    return add_audited(actor, ConstructionUnit(**data), "construction_unit", lambda u: {"name": u.name})
+    return add_audited(actor, ConstructionUnit(**data), "construction_unit", _unit_snapshot)
+
+
+def _unit_snapshot(unit: ConstructionUnit) -> dict:
+    return {k: getattr(unit, k) for k in ("name", "credit_code", "contact_name", "contact_phone")}
+
+
+def update_unit(actor: User, unit: ConstructionUnit, data: dict) -> ConstructionUnit:
+    """The bureau corrects a unit's name, credit code or contact."""
+    code = data.get("credit_code")
+    ensure_unique(
+        ConstructionUnit, ConstructionUnit.credit_code, code, "credit_code", "统一社会信用代码", "credit_code", unit.id
+    )
+    return change_audited(actor, unit, data, "construction_unit", _unit_snapshot)
+
+
+def units_query():
+    return select(ConstructionUnit).order_by(ConstructionUnit.name, ConstructionUnit.id)
 
 
 def create_site(actor: User, data: dict) -> Site:

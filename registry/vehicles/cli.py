@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from registry.common.exports import inert
 from registry.common.text import decode_spreadsheet_text
 from registry.extensions import db
-from registry.vehicles.importing import COLUMNS, import_vehicles, unknown_columns
+from registry.vehicles.importing import describe, header_problem, import_vehicles
 
 vehicles_cli = AppGroup("vehicles", help="车辆 / Vehicles.")
 
@@ -37,23 +37,19 @@ def read_text(path: Path) -> str:
 def import_command(path, partial, update_existing, errors_path):
     """Import vehicles from a CSV file whose header uses the API field names."""
     reader = csv.DictReader(io.StringIO(read_text(path)))
-    header = reader.fieldnames or []
-    unknown = unknown_columns(header)
-    missing = [c for c in ("plate", "plate_color", "fuel_type", "vehicle_class") if c not in header]
-    if unknown or missing:
-        raise click.ClickException(
-            f"表头有误 / bad header: unknown {unknown}, missing {missing}; columns are {', '.join(COLUMNS)}"
-        )
+    problem = header_problem(reader.fieldnames or [])
+    if problem:
+        raise click.ClickException(problem)
     rows = list(enumerate(reader, start=2))
     with click.progressbar(length=len(rows), label="导入 / importing", file=sys.stderr) as bar:
         report = import_vehicles(None, rows, partial, update_existing, progress=bar.update)
-    for line, message in report.errors:
-        click.echo(f"第 {line} 行 / line {line}: {message}", err=True)
+    for line, problems in report.errors:
+        click.echo(f"第 {line} 行 / line {line}: {describe(problems)}", err=True)
     if errors_path and report.errors:
         with errors_path.open("w", newline="", encoding="utf-8-sig") as out:
             writer = csv.writer(out)
             writer.writerow(["line", "error"])
-            writer.writerows((line, inert(message)) for line, message in report.errors)
+            writer.writerows((line, inert(describe(problems))) for line, problems in report.errors)
     if report.errors and not partial:
         db.session.rollback()
         raise click.ClickException(

@@ -1,10 +1,15 @@
 """Registering, updating and finding vehicles."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
+from registry.cases.models import Case
 from registry.common.errors import DomainError
 from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404
+from registry.events.models import PlateEvent, Verdict
+from registry.extensions import db
 from registry.firms.models import Firm
+from registry.gates.models import Gate
+from registry.identifiers.plates import normalise_plate
 from registry.vehicles.models import StageSource, Vehicle
 from registry.vehicles.schemas import VehicleSchema, stage_fuel_problem
 
@@ -45,7 +50,11 @@ def update_vehicle(actor, vehicle: Vehicle, data: dict) -> Vehicle:
 
 def vehicles_query(args: dict):
     """Vehicles matching the list filters, by plate."""
-    query = select(Vehicle).order_by(Vehicle.plate)
+    query = select(Vehicle).order_by(Vehicle.plate, Vehicle.id)
+    if args.get("q"):
+        query = query.where(_found_by(args["q"]))
+    if args.get("firm_id"):
+        query = query.where(Vehicle.firm_id == args["firm_id"])
     if args.get("plate_prefix"):
         query = query.where(Vehicle.plate.startswith(args["plate_prefix"].upper(), autoescape=True))
     if args.get("stage_unknown"):
@@ -54,3 +63,35 @@ def vehicles_query(args: dict):
         if key in args:
             query = query.where(getattr(Vehicle, key) == args[key])
     return query
+
+
+def _found_by(text: str):
+    """A clerk's search box: the start of a plate or a VIN, or part of the owner's (fleet's) name."""
+    typed = text.strip()
+    plate = normalise_plate(typed)
+    return or_(
+        Vehicle.plate.startswith(plate, autoescape=True),
+        Vehicle.vin.startswith(typed.upper(), autoescape=True),
+        Vehicle.owner.contains(typed, autoescape=True),
+    )
+
+
+def recent_passes(vehicle: Vehicle, limit: int = 10) -> list:
+    """The truck's last passes at any gate, newest first, with each one's verdict (the plate's time index;
+    the verdict found in its pass's month)."""
+    query = (
+        select(PlateEvent.id, PlateEvent.captured_at, PlateEvent.direction, Gate.name, Firm.name, Verdict.decision)
+        .join(Gate, Gate.id == PlateEvent.gate_id)
+        .join(Firm, Firm.id == Gate.firm_id)
+        .outerjoin(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == PlateEvent.captured_at))
+        .where(PlateEvent.plate == vehicle.plate)
+        .order_by(PlateEvent.captured_at.desc(), PlateEvent.id.desc())
+        .limit(limit)
+    )
+    return db.session.execute(query).all()
+
+
+def recent_cases(vehicle: Vehicle, limit: int = 10) -> list:
+    """The truck's last cases (one per pass in breach), newest first."""
+    query = select(Case).where(Case.plate == vehicle.plate).order_by(Case.captured_at.desc()).limit(limit)
+    return list(db.session.scalars(query))
