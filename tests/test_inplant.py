@@ -8,8 +8,10 @@ import io
 from openpyxl import load_workbook
 
 from registry.accounts.models import Role
+from registry.labels import label
 from tests.support.machinery import MACHINE, upload
 from tests.support.photos import picture
+from tests.support.workbooks import table
 
 
 def firm_headers(make_user):
@@ -60,14 +62,14 @@ def test_the_ledger_exports_tables_3_4_and_5(client, make_user, bureau):
         book = load_workbook(io.BytesIO(answer.data))
     titles = [sheet.title for sheet in book.worksheets]
     assert titles == ["表3 门禁电子台账", "表4 厂内运输车辆", "表5 厂内非道路移动机械", "台账校验"]
-    table4 = list(book["表4 厂内运输车辆"].iter_rows(values_only=True))
-    assert table4[1][1] == "内部-07" and table4[1][2].year == 2020 and table4[1][5] == "5"
-    table5 = list(book["表5 厂内非道路移动机械"].iter_rows(values_only=True))
+    table4 = table(book["表4 厂内运输车辆"])
+    assert table4[1][1] == "内部-07" and table4[1][2].year == 2020 and table4[1][5] == "国五"
+    table5 = table(book["表5 厂内非道路移动机械"])
     row = dict(zip(table5[0], table5[1], strict=True))
-    assert (
-        row["环保登记编码"] == code and row["排放阶段"] == "4" and row["机械环保代码/出厂编号"] == MACHINE["engine_no"]
-    )
-    assert row["发动机铭牌"].endswith(f"/api/v1/machinery/{machine['id']}/photos/engine_nameplate")
+    assert row["环保登记编码"] == code and row["排放阶段"] == label("machine_stage", "4")
+    assert row["机械环保代码/出厂编号"] == MACHINE["engine_no"]
+    assert row["发动机铭牌"].endswith(f"/machinery/{machine['id']}/photos/engine_nameplate")  # a page that opens
+    assert client.get(row["发动机铭牌"].split("localhost", 1)[-1]).status_code in (302, 401)  # after a login
 
     with client.get(f"/api/v1/firms/{firm_id}/ledger.csv?from=2026-11-01&to=2026-11-30&part=5", headers=firm) as answer:
         rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))

@@ -12,6 +12,7 @@ from registry.extensions import db
 from registry.gates.services import create_gate
 from registry.ledger.files import verify_workbook
 from registry.ledger.sealing import verify_firm
+from tests.support.workbooks import header_row
 
 DAYS = ("2026-11-20", "2026-11-21", "2026-11-22")
 
@@ -114,7 +115,9 @@ def test_an_exported_workbook_is_checked_against_its_seals(runner, client, plant
         "表5 厂内非道路移动机械",
         "台账校验",
     ]
-    assert book.worksheets[-1].max_row == 4  # a header and a seal a day
+    seals = book.worksheets[-1]
+    assert seals.max_row == header_row(seals) + 3  # a header and a seal a day
+    top = header_row(book.worksheets[0])
     firm_id = plant["firm"].id
     assert verify_workbook(data, firm_id).intact
 
@@ -125,11 +128,11 @@ def test_an_exported_workbook_is_checked_against_its_seals(runner, client, plant
         book.save(out)
         return kinds(verify_workbook(out.getvalue(), firm_id))
 
-    assert tampered(lambda sheet: setattr(sheet["E2"], "value", "晋H88888")) == {("2026-11-20", "changed")}
-    assert tampered(lambda sheet: sheet.delete_rows(2)) == {("2026-11-20", "deleted")}
+    assert tampered(lambda sheet: setattr(sheet[f"E{top + 1}"], "value", "晋H88888")) == {("2026-11-20", "changed")}
+    assert tampered(lambda sheet: sheet.delete_rows(top + 1)) == {("2026-11-20", "deleted")}
 
     def insert(sheet):
-        copied = [cell.value for cell in sheet[5]]
+        copied = [cell.value for cell in sheet[top + 4]]
         copied[3] = copied[3].rsplit("/", 1)[0] + "/999999"
         sheet.append(copied)
 

@@ -19,6 +19,7 @@ from registry.ledger.files import verify_workbook
 from registry.ledger.models import LedgerSeal
 from registry.ledger.sealing import days_now, sealed_state, verify_firm
 from registry.weighbridge.models import WeighTicket
+from tests.support.workbooks import header_row
 
 DAYS = ("2026-11-20", "2026-11-21")
 PLATE = "晋H50005"
@@ -84,17 +85,20 @@ def test_a_forged_workbook_fails_with_each_changed_cell_named(runner, client, pl
     assert verify_workbook(data, firm_id).intact
     book = load_workbook(io.BytesIO(data))
     sheet = book.worksheets[0]
-    header = [cell.value for cell in sheet[1]]
+    top = header_row(sheet)  # below the sheet's title, firm and period
+    header = [cell.value for cell in sheet[top]]
     column = {title: header.index(title) for title in header}
-    assert sheet.cell(2, column["判定结果"] + 1).value == "禁止通行"  # China III: phased out
-    assert sheet.cell(2, column["货物名称"] + 1).value == "原煤"
+    assert sheet.cell(top + 1, column["判定结果"] + 1).value == "禁止通行"  # China III: phased out
+    assert sheet.cell(top + 1, column["货物名称"] + 1).value == "原煤"
+    assert sheet.cell(top + 1, column["排放阶段"] + 1).value == "国三"  # a stage as its word (issue 30)
+    assert "华电忻州热电" in sheet.cell(1, 1).value and "2026-11-20" in sheet.cell(2, 1).value
     forged = {}
-    for row in (2, 3, 6):  # two rows of 11-20, one of 11-21
+    for row in (top + 1, top + 2, top + 5):  # two rows of 11-20, one of 11-21
         number = int(sheet.cell(row, column["车辆照片"] + 1).value.rsplit("/", 1)[-1])
         for title, value in (("判定结果", "允许通行"), ("排放阶段", "6"), ("货物名称", "精煤"), ("运输量（吨）", 40.0),
                              ("车辆识别代号（VIN）", "LFWSRXRJ5N1E00001"), ("车队名称", "别的车队")):  # fmt: skip
             sheet.cell(row, column[title] + 1).value = value
-            forged[(number, title)] = "2026-11-20" if row < 5 else "2026-11-21"
+            forged[(number, title)] = "2026-11-20" if row < top + 4 else "2026-11-21"
     plant4 = book.worksheets[1]
     out = io.BytesIO()
     book.save(out)
@@ -103,7 +107,7 @@ def test_a_forged_workbook_fails_with_each_changed_cell_named(runner, client, pl
     assert cells(report) == {("changed", day, number, title) for (number, title), day in forged.items()}
     named = next(p for p in report.problems if p.column == "判定结果")
     assert (named.sealed, named.found) == ("deny", "pass")
-    assert plant4.max_row == 1  # table 4 is empty here; the next test forges one
+    assert plant4.max_row == header_row(plant4)  # table 4 is empty here; the next test forges one
 
     path = runner.app.instance_path + "/forged-ledger.xlsx"
     with open(path, "wb") as file:
@@ -145,7 +149,8 @@ def test_changes_after_sealing_are_amendments_never_silent_rewrites(runner, clie
     data = export(client, plant, bureau)
     assert verify_workbook(data, firm_id).intact
     book = load_workbook(io.BytesIO(data))
-    assert {cells[1] for cells in book.worksheets[-1].iter_rows(min_row=2, values_only=True)} == {"当日", "补录"}
+    seals = book.worksheets[-1]
+    assert {cells[1] for cells in seals.iter_rows(min_row=header_row(seals) + 1, values_only=True)} == {"当日", "补录"}
 
 
 def test_tables_4_and_5_are_sealed_and_a_forged_cell_named(runner, client, plant, bureau):
@@ -160,7 +165,9 @@ def test_tables_4_and_5_are_sealed_and_a_forged_cell_named(runner, client, plant
     firm_id = plant["firm"].id
     assert verify_workbook(data, firm_id).intact
     book = load_workbook(io.BytesIO(data))
-    book.worksheets[1]["F2"] = "6"  # 排放阶段: 国四 made 国六
+    plant4 = book.worksheets[1]
+    assert plant4.cell(header_row(plant4) + 1, 6).value == "国四"
+    plant4.cell(header_row(plant4) + 1, 6).value = "国六"  # 排放阶段: 国四 made 国六
     out = io.BytesIO()
     book.save(out)
     assert cells(verify_workbook(out.getvalue(), firm_id)) == {("changed", str(plant_day()), 1, "排放阶段")}

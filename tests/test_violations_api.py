@@ -13,6 +13,7 @@ from registry.audit.models import AuditEntry
 from registry.common.time import LOCAL_TZ
 from registry.extensions import db
 from registry.labels import LABELS
+from tests.support.workbooks import table
 
 ALL = {"per_page": 500}
 
@@ -251,14 +252,14 @@ def test_the_gate_ledger_in_the_mee_layout(client, bureau, district):
         "排放阶段",
     ]
     assert [(r[1], r[4], r[8]) for r in rows[1:]] == [
-        ("20220301 100000", "晋H50001", "5"),
-        ("20220301 233000", "晋H40001", "4"),
+        ("20220301 100000", "晋H50001", "国五"),
+        ("20220301 233000", "晋H40001", "国四"),
     ]
     as_xlsx = client.get(
         f"/api/v1/firms/{power.id}/ledger.xlsx?from=2022-03-01&to=2022-03-03", headers=district["firm_headers"]
     )
-    table = list(load_workbook(io.BytesIO(as_xlsx.data), read_only=True).active.iter_rows(values_only=True))
-    assert len(table) == 1 + 4
+    rows = table(load_workbook(io.BytesIO(as_xlsx.data), read_only=True).active)
+    assert len(rows) == 1 + 4
     other = client.get(
         f"/api/v1/firms/{district['coking'].id}/ledger.csv?from=2022-03-01&to=2022-03-02",
         headers=district["firm_headers"],

@@ -13,6 +13,7 @@ from registry.accounts.models import Role
 from registry.extensions import db
 from registry.gates.services import create_gate
 from tests.support.machinery import post_file
+from tests.support.workbooks import table
 
 
 @pytest.fixture
@@ -152,7 +153,7 @@ def test_the_ledger_shows_cargo_tonnage_and_fleet_and_what_is_left_unmatched(cli
     ).get_json()
     assert [p["id"] for p in missing["items"]] == [alone]
     with client.get(f"/api/v1/firms/{firm_id}/ledger.xlsx?from=2026-11-20&to=2026-11-20", headers=bureau) as sheet:
-        rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
+        rows = table(load_workbook(io.BytesIO(sheet.data)).active)
     header, by_pass = rows[0], {row[3].rsplit("/", 1)[-1]: row for row in rows[1:]}
     filled = dict(zip(header, by_pass[str(left)], strict=True))
     assert (filled["货物名称"], filled["运输量（吨）"], filled["车队名称"]) == ("原煤", 34.2, "忻州顺达物流有限公司")

@@ -11,11 +11,11 @@ from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.replica import reads_from_replica
 from registry.common.rest import Blueprint
 from registry.common.schemas import ThumbnailArgsSchema
-from registry.common.services import get_or_404, not_found
 from registry.common.time import local_day_bounds
 from registry.events.auth import require_gate
 from registry.events.evidence import evidence_jpeg, image_file, thumbnail_file
 from registry.events.models import DeadLetter, PlateEvent, Verdict
+from registry.events.passes import pass_for
 from registry.events.schemas import (
     DeadLetterSchema,
     EventQueryArgsSchema,
@@ -92,15 +92,6 @@ class EventById(MethodView):
     def get(self, event_id):
         """One pass with its verdict, reads count and pictures."""
         return pass_for(current_actor(), event_id)
-
-
-def pass_for(actor, event_id: int) -> PlateEvent:
-    """A pass the actor may see: a firm user's only at its own gates (another's is simply not found)."""
-    plate_event = get_or_404(PlateEvent, event_id, "过车记录", "pass")
-    firm_id = own_firm_id(actor)
-    if firm_id is not None and plate_event.gate.firm_id != firm_id:
-        raise not_found("过车记录", "pass")
-    return plate_event
 
 
 @blp.route("/events/<int:event_id>/images/<int:image_id>", methods=["GET"])

@@ -9,17 +9,11 @@ from sqlalchemy import select
 from registry.common.workbooks import WorkbookRefused
 from registry.extensions import db
 from registry.gates.models import Gate
+from registry.labels.table import words
 from registry.ledger.files import verify_workbook
 from registry.ledger.sealing import Report, seal_all, verify_firm
 
 ledger_cli = AppGroup("ledger", help="门禁电子台账 / The gate ledger's integrity.")
-WORDS = {
-    "changed": "被修改",
-    "deleted": "被删除",
-    "inserted": "被插入",
-    "broken chain": "摘要链断裂",
-    "unsealed": "尚未封存",
-}
 
 
 @ledger_cli.command("seal")
@@ -32,7 +26,7 @@ def seal_command():
 
 def _say(report: Report) -> bool:
     for problem in report.problems:
-        click.echo(f"  {problem.day} {WORDS[problem.kind]} / {problem.kind}: {problem.detail}")
+        click.echo(f"  {problem.day} {words('ledger_problem', problem.kind)} / {problem.kind}: {problem.detail}")
     verdict = "完好 / intact" if report.intact else "发现篡改 / TAMPERED"
     amended = f"，其中补录 {report.amendments} / {report.amendments} amendments" if report.amendments else ""
     click.echo(f"企业 / firm {report.firm_id}: {report.links} links{amended}, {verdict}")

@@ -10,11 +10,10 @@ from sqlalchemy import func, select
 
 from registry.common.exports import Column, Sheet, csv_response, workbook_response
 from registry.common.i18n import t
-from registry.common.time import local_day_bounds
+from registry.common.time import LOCAL_TZ, local_day_bounds, local_minute, utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.labels import label
-from registry.ledger.chain import moment_text
 from registry.ledger.models import LedgerSeal
 from registry.ledger.rows import table3 as ledger_rows_now
 from registry.ledger.rows import table4, table5
@@ -59,13 +58,13 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
             seq,
             datetime.strptime(stamp, "%Y%m%d%H%M%S"),
             label("direction", direction),
-            f"{base_url}/api/v1/events/{row.key}",
+            f"{base_url}/passes/{row.key}",  # the pass's page: its pictures open for a logged-in reader
             plate or t(NO_PLATE_ZH, "no plate"),
             _day_cell(registered),
             vin,
             engine,
-            stage,
-            f"{base_url}/api/v1/vehicles/{vehicle_id}/documents" if documented else "",
+            label("stage", stage) if stage else "",
+            f"{base_url}/vehicles/{vehicle_id}/documents" if documented else "",
             cargo,
             float(tonnes) if tonnes else None,  # num 4,1
             fleet,
@@ -105,22 +104,23 @@ IN_USE = {"1": ("在用", "in use"), "0": ("停用", "retired")}
 def plant_vehicle_rows(firm_id: int):
     for row in table4(firm_id):
         code, registered, vin, engine, stage, fuel, in_use = row.cells
-        yield [row.key, code, _day_cell(registered), vin, engine, stage, label("fuel", fuel), t(*IN_USE[in_use])]
+        yield [row.key, code, _day_cell(registered), vin, engine, label("stage", stage), label("fuel", fuel),
+               t(*IN_USE[in_use])]  # fmt: skip
 
 
 def plant_machinery_rows(firm_id: int, base_url: str):
     for row, machine_id in table5(firm_id):
         code, produced, stage, pin, nameplate, machine_type, status = row.cells
-        photo = f"{base_url}/api/v1/machinery/{machine_id}/photos/engine_nameplate" if nameplate else ""
-        yield [row.key, code, _day_cell(produced), stage, pin, photo, label("machine_type", machine_type),
-               label("machinery_status", status)]  # fmt: skip
+        photo = f"{base_url}/machinery/{machine_id}/photos/engine_nameplate" if nameplate else ""
+        yield [row.key, code, _day_cell(produced), label("machine_stage", stage), pin, photo,
+               label("machine_type", machine_type), label("machinery_status", status)]  # fmt: skip
 
 
 SEAL_COLUMNS = [
     Column("日期", "day", 11),
     Column("类型", "kind", 8),
-    Column("接收时间起（UTC）", "received after (UTC)", 28),
-    Column("接收时间止（UTC）", "received until (UTC)", 28),
+    Column("接收时间起（北京时间）", "received after (Beijing time)", 34),
+    Column("接收时间止（北京时间）", "received until (Beijing time)", 34),
     Column("本段行数", "rows", 9),
     Column("本段摘要", "rows digest", 66),
     Column("当日行数", "day rows", 9),
@@ -158,8 +158,8 @@ def seal_rows(firm_id: int, start_day, end_day):
         yield [
             seal.day.isoformat(),
             t(zh, en),
-            moment_text(seal.received_after) if seal.received_after else "",
-            moment_text(seal.received_until),
+            local_moment(seal.received_after) if seal.received_after else "",
+            local_moment(seal.received_until),
             seal.row_count,
             seal.rows_digest,
             seal.day_count,
@@ -171,24 +171,46 @@ def seal_rows(firm_id: int, start_day, end_day):
         ]
 
 
-def ledger_export(firm: Firm, start_day, end_day, fmt: str, base_url: str, part: str = "3"):
-    """XLSX: every table of the ledger, one sheet each, and the seals; CSV: the one `part` asks for."""
+def local_moment(moment: datetime) -> str:
+    """A seal's moment in Beijing time, to the microsecond, with its offset: the same instant the chain
+    hashed (registry.ledger.chain.moment_text writes it in UTC), as a clerk reads a clock."""
+    return moment.astimezone(LOCAL_TZ).isoformat(timespec="microseconds")
+
+
+def preamble(firm: Firm, title: tuple[str, str], start_day, end_day, exporter=None) -> tuple[str, ...]:
+    """What a filed ledger says of itself: the table, the firm, the period, who exported it and when."""
+    who = getattr(exporter, "display_name", None) or getattr(exporter, "username", None) or t("系统", "system")
+    now = local_minute(utcnow())
+    code = f"（{firm.credit_code}）" if firm.credit_code else ""
+    return (
+        f"{t(*title)} · {firm.name}{code}",
+        t(f"时段：{start_day} 至 {end_day}（北京时间）", f"Period: {start_day} to {end_day} (Beijing time)"),
+        t(f"导出时间：{now} · 导出人：{who}", f"Exported {now} by {who}"),
+    )
+
+
+def ledger_export(firm: Firm, start_day, end_day, fmt: str, base_url: str, part: str = "3", exporter=None):
+    """XLSX: every table of the ledger, one sheet each, and the seals, each titled with the firm and the
+    period; CSV: the one `part` asks for, the table alone."""
     bounds = (local_day_bounds(start_day)[0], local_day_bounds(end_day)[1])
     filename = f"gate-ledger-{firm.id}-{start_day.isoformat()}-{end_day.isoformat()}"
+
+    def sheet(name: tuple[str, str], title: tuple[str, str], columns, rows) -> Sheet:
+        return Sheet(t(*name), columns, rows, preamble(firm, title, start_day, end_day, exporter))
+
+    table3 = ("门禁电子台账（表3 进出厂记录）", "Gate ledger (table 3, passes)")
+    table4 = ("表4 厂内运输车辆", "Table 4, in-plant vehicles")
+    table5 = ("表5 厂内非道路移动机械", "Table 5, in-plant machinery")
     sheets = {
-        "3": Sheet(
-            t("表3 门禁电子台账", "table 3 gate ledger"), LEDGER_COLUMNS, ledger_rows(firm.id, *bounds, base_url)
-        ),
-        "4": Sheet(
-            t("表4 厂内运输车辆", "table 4 in-plant vehicles"), PLANT_VEHICLE_COLUMNS, plant_vehicle_rows(firm.id)
-        ),
-        "5": Sheet(
-            t("表5 厂内非道路移动机械", "table 5 in-plant machinery"),
-            PLANT_MACHINERY_COLUMNS,
-            plant_machinery_rows(firm.id, base_url),
-        ),
-        "seals": Sheet(t("台账校验", "seals"), SEAL_COLUMNS, seal_rows(firm.id, start_day, end_day)),
-    }
+        "3": sheet(("表3 门禁电子台账", "table 3 gate ledger"), table3, LEDGER_COLUMNS,
+                   ledger_rows(firm.id, *bounds, base_url)),
+        "4": sheet(("表4 厂内运输车辆", "table 4 in-plant vehicles"), table4, PLANT_VEHICLE_COLUMNS,
+                   plant_vehicle_rows(firm.id)),
+        "5": sheet(("表5 厂内非道路移动机械", "table 5 in-plant machinery"), table5, PLANT_MACHINERY_COLUMNS,
+                   plant_machinery_rows(firm.id, base_url)),
+        "seals": sheet(("台账校验", "seals"), ("台账校验（封存摘要链）", "Seals (the digest chain)"), SEAL_COLUMNS,
+                       seal_rows(firm.id, start_day, end_day)),
+    }  # fmt: skip
     if fmt == "csv":
         sheet = sheets[part]
         return csv_response(f"{filename}-{part}.csv" if part != "3" else f"{filename}.csv", sheet.columns, sheet.rows)

@@ -58,6 +58,11 @@ TIME_SOURCES = _codes("time_source", {code: (zh,) for code, zh in TIME_SOURCES_Z
 FUELS = _codes("fuel")
 MACHINE_TYPES = _codes("machine_type")
 MACHINE_STATUSES = _codes("machinery_status")
+STAGES = _codes("stage")  # a stage is written as its word (国五); files exported before said the code (5)
+MACHINE_STAGES = _codes("machine_stage")
+# Seal sheets exported before the times were written in Beijing time called their columns (UTC); the
+# instant is the same either way, read with its offset.
+SEAL_TIME_TITLES = {"接收时间起（UTC）": "接收时间起（北京时间）", "接收时间止（UTC）": "接收时间止（北京时间）"}
 IN_USE_CODES = {word: code for code, pair in IN_USE.items() for word in pair}
 KINDS = {word: code for code, words in SEAL_KINDS.items() for word in (*words, code)}
 NO_PLATE = {NO_PLATE_ZH, "no plate"}
@@ -67,10 +72,21 @@ def _columns(header, columns) -> dict[str, int]:
     """Where each column is, by its title in either language (keyed by its Chinese title)."""
     where = {}
     for index, title in enumerate(header):
+        title = SEAL_TIME_TITLES.get(title, title)
         for column in columns:
             if title in (column.zh, column.en):
                 where[column.zh] = index
     return where
+
+
+def _header(lines, columns) -> dict[str, int]:
+    """The table's header row, past the lines above it that say what the sheet is (its title, the firm,
+    the period): the first row that names at least two of the columns."""
+    for cells in lines:
+        at = _columns(cells, columns)
+        if len(at) >= 2:
+            return at
+    raise ValueError("no header row")
 
 
 def _text(cell) -> str:
@@ -101,7 +117,7 @@ def _word(cell, codes: dict[str, str]) -> str:
 def file_rows(sheet) -> dict[date, dict[int, Row]]:
     """Table 3 of the file, by local day and pass."""
     lines = sheet.iter_rows(values_only=True)
-    at = _columns(next(lines), LEDGER_COLUMNS)
+    at = _header(lines, LEDGER_COLUMNS)
     by_day: dict[date, dict[int, Row]] = {}
     for cells in lines:
         if not any(cells):
@@ -121,8 +137,9 @@ def file_rows(sheet) -> dict[date, dict[int, Row]]:
             "运输量（吨）": _tonnes(cell("运输量（吨）")),
             "判定结果": _word(cell("判定结果"), DECISIONS),
             "时间来源": _word(cell("时间来源"), TIME_SOURCES),
+            "排放阶段": _word(cell("排放阶段"), STAGES),
         }
-        for title in ("车辆识别代号（VIN）", "发动机号码", "排放阶段", "货物名称", "车队名称", "门禁"):
+        for title in ("车辆识别代号（VIN）", "发动机号码", "货物名称", "车队名称", "门禁"):
             values[title] = _text(cell(title))
         stamp = moment.astimezone(LOCAL_TZ).strftime("%Y%m%d%H%M%S")
         row = Row(stamp, number, (stamp, *(values[title] for title in TABLE3[1:])))
@@ -134,17 +151,17 @@ def register_rows(sheet, table: str) -> dict[int, Row]:
     """Table 4 or 5 of the file, by row number (序号)."""
     lines = sheet.iter_rows(values_only=True)
     columns = PLANT_VEHICLE_COLUMNS if table == "4" else PLANT_MACHINERY_COLUMNS
-    at = _columns(next(lines), columns)
+    at = _header(lines, columns)
     rows = {}
     for cells in lines:
         if not any(cells):
             continue
         c = [cells[at[column.zh]] if column.zh in at else None for column in columns]
         if table == "4":
-            values = (_text(c[1]), _day(c[2]), _text(c[3]), _text(c[4]), _text(c[5]), _word(c[6], FUELS),
+            values = (_text(c[1]), _day(c[2]), _text(c[3]), _text(c[4]), _word(c[5], STAGES), _word(c[6], FUELS),
                       _word(c[7], IN_USE_CODES))  # fmt: skip
         else:
-            values = (_text(c[1]), _day(c[2]), _text(c[3]), _text(c[4]), "1" if _text(c[5]) else "",
+            values = (_text(c[1]), _day(c[2]), _word(c[3], MACHINE_STAGES), _text(c[4]), "1" if _text(c[5]) else "",
                       _word(c[6], MACHINE_TYPES), _word(c[7], MACHINE_STATUSES))  # fmt: skip
         rows[int(c[0])] = Row("", int(c[0]), values)
     return rows
@@ -157,7 +174,7 @@ def _when(text) -> datetime | None:
 def _file_links(sheet, firm_id: int, report: Report, against_database: bool) -> dict[tuple, tuple[Link, int | None]]:
     """The file's seals: the last one of each day and table, with the platform's own link's id."""
     lines = sheet.iter_rows(values_only=True)
-    at = _columns(next(lines), SEAL_COLUMNS)
+    at = _header(lines, SEAL_COLUMNS)
     last: dict[tuple, tuple[Link, int | None]] = {}
     for cells in lines:
         if not any(cells):
@@ -166,9 +183,9 @@ def _file_links(sheet, firm_id: int, report: Report, against_database: bool) -> 
         day = date.fromisoformat(str(cells[at["日期"]]))
         kind = KINDS[cells[at["类型"]]]
         fmt = int(cells[at["格式"]]) if "格式" in at and cells[at["格式"]] else 1
-        link = Link(firm_id, day, kind, _when(cells[at["接收时间起（UTC）"]]), _when(cells[at["接收时间止（UTC）"]]),
-                    int(cells[at["本段行数"]]), cells[at["本段摘要"]], int(cells[at["当日行数"]]),
-                    cells[at["当日摘要"]], cells[at["前一摘要"]], fmt)  # fmt: skip
+        after, until = _when(cells[at["接收时间起（北京时间）"]]), _when(cells[at["接收时间止（北京时间）"]])
+        link = Link(firm_id, day, kind, after, until, int(cells[at["本段行数"]]), cells[at["本段摘要"]],
+                    int(cells[at["当日行数"]]), cells[at["当日摘要"]], cells[at["前一摘要"]], fmt)  # fmt: skip
         digest = cells[at["摘要"]]
         if link.digest() != digest:
             report.problems.append(Problem(day, "broken chain", "a seal in the file does not match its own digest"))

@@ -177,7 +177,7 @@ def upload_photo(machinery_id):
 
 
 @bp.get("/<int:machinery_id>/photos/<any(nameplate, engine_nameplate, label):kind>")
-@page_roles(*VIEWERS)
+@page_roles(*VIEWERS, Role.FIRM)  # a firm: its own in-plant machines (the ledger's table 5 links here)
 def photo(machinery_id, kind):
     machinery = services.get_machinery_for(current_user, machinery_id)
     small = request.args.get("thumbnail") == "1"

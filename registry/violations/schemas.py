@@ -103,3 +103,8 @@ class LedgerArgsSchema(ma.Schema):
         validate=ma.validate.OneOf(["3", "4", "5", "seals"]),
         metadata={"description": "CSV: which table (3, 4, 5, or the chain's seals); XLSX has them all, a sheet each"},
     )
+
+    @ma.validates_schema
+    def _in_order(self, data, **_kwargs):
+        if data.get("from_") and data.get("to") and data["to"] < data["from_"]:
+            raise ma.ValidationError("截止日期早于起始日期 / `to` is before `from`.", "to")

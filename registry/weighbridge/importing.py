@@ -63,6 +63,11 @@ def _value(field: str, cell):
 
 def ticket_rows(data: bytes, filename: str = "") -> list[dict]:
     """The file's rows as ticket dicts (unchecked); a DomainError when the file has no usable header."""
+    return [item for _, item in ticket_lines(data, filename)]
+
+
+def ticket_lines(data: bytes, filename: str = "") -> list[tuple[int, dict]]:
+    """The file's rows as (line number, ticket dict), blank lines left out: a page names each bad line."""
     rows = _cells(data, filename)
     if not rows:
         raise DomainError(t("文件为空", "the file is empty"), "file")
@@ -72,8 +77,8 @@ def ticket_rows(data: bytes, filename: str = "") -> list[dict]:
         names = "、".join(HEADERS[field][0] for field in missing)
         raise DomainError(t(f"缺少列：{names}", f"missing columns: {', '.join(missing)}"), "file")
     tickets = []
-    for row in rows[1:]:
+    for line, row in enumerate(rows[1:], start=2):
         item = {field: _value(field, cell) for field, cell in zip(header, row, strict=False) if field}
         if any(value is not None for value in item.values()):
-            tickets.append({key: value for key, value in item.items() if value is not None})
+            tickets.append((line, {key: value for key, value in item.items() if value is not None}))
     return tickets
