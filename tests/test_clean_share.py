@@ -62,3 +62,24 @@ def test_the_share_counts_trucks_by_passes_and_tonnes_and_puts_firms_under_the_l
     assert table.index("华电热电") < table.index("恒盛水泥") and "未达标" in table
     assert "66.7%" in table and "75.0%" in table  # by passes; by tonnes
     assert "清洁运输比例" in officer.get("/dashboard").get_data(as_text=True)
+
+
+def test_six_months_side_by_side_show_each_firm_getting_there(plants, browser_for):
+    officer, _ = browser_for(Role.BUREAU)
+    page = officer.get("/clean-transport?month=2026-12").get_data(as_text=True)
+    trend = page[page.index('id="clean-trend"') :]
+    assert [m for m in ("2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12") if m in trend] == [
+        "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"
+    ]  # fmt: skip
+    power = trend[trend.index("华电热电") :].split("</tr>", 1)[0]
+    assert power.count("—") == 5 and '<span class="badge rejected">67%</span>' in power  # November only
+
+
+def test_the_month_choices_are_calendar_months_none_skipped():
+    from datetime import date
+
+    from registry.dashboard.clean_share import months_back
+
+    # stepping back 31 days from 1 December lands in October: November was missing from the choices
+    assert months_back(date(2026, 12, 6), 3) == [date(2026, 12, 1), date(2026, 11, 1), date(2026, 10, 1)]
+    assert months_back(date(2027, 1, 31), 2) == [date(2027, 1, 1), date(2026, 12, 1)]

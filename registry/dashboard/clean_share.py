@@ -48,6 +48,13 @@ class FirmShare:
         return self.required is not None and self.share is not None and self.share < 1
 
 
+def months_back(month: date, count: int) -> list[date]:
+    """The first days of `count` months ending with `month`'s, newest first (calendar months: stepping back
+    31 days from the 1st skips a month after a 30-day one)."""
+    index = month.year * 12 + month.month - 1
+    return [date((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(count)]
+
+
 def month_bounds(month: date) -> tuple:
     first = month.replace(day=1)
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
@@ -104,3 +111,9 @@ def clean_shares(month: date) -> list[FirmShare]:
     # the firms under the plan's line first, the lowest share first
     shares.sort(key=lambda s: (not s.under_line, s.share if s.share is not None else 2, s.firm))
     return shares
+
+
+def by_month(firms: list[FirmShare], months: list[tuple[date, list[FirmShare]]]) -> list[tuple[FirmShare, list]]:
+    """Each firm (in `firms`' order) with its share by passes in each of `months` (None: no truck passed)."""
+    shares = [{s.firm_id: s.share for s in month_shares} for _, month_shares in months]
+    return [(firm, [month.get(firm.firm_id) for month in shares]) for firm in firms]

@@ -9,6 +9,7 @@ from registry.alerts.services import covering
 from registry.cases.models import Case
 from registry.common.pagination import capped_count
 from registry.common.time import LOCAL_TZ, local_date, utcnow
+from registry.dashboard.gate_map import GateMap, MapGate, draw
 from registry.dashboard.liveness import is_silent, parse_hours
 from registry.events.models import DeadLetter, PlateEvent, Severity, Violation, ViolationStatus
 from registry.extensions import db
@@ -144,7 +145,26 @@ def dashboard() -> dict:
         "dead_letters": dead_letters(now),
         "open_cases": open_cases(),
         "uplink_failing": uplink_failing(),
+        "gate_map": gates_on_map(now),
     }
+
+
+def gates_on_map(now) -> GateMap | None:
+    """Every gate with coordinates placed on the map (registry.dashboard.gate_map), coloured by state."""
+    rows = db.session.execute(
+        select(Gate.code, Gate.name, Firm.name, Gate.latitude, Gate.longitude, Gate.active, Gate.last_pass_at,
+               Gate.last_seen_at)
+        .join(Firm, Gate.firm_id == Firm.id)
+        .order_by(Firm.name, Gate.code)
+    ).all()  # fmt: skip
+    placed, missing = [], 0
+    for code, name, firm, latitude, longitude, active, last_pass, heartbeat in rows:
+        if latitude is None or longitude is None:
+            missing += 1
+            continue
+        state = "disabled" if not active else "silent" if silent_now(last_pass, heartbeat, now) else "working"
+        placed.append(MapGate(code, name, firm, latitude, longitude, state))
+    return draw(placed, missing)
 
 
 def uplink_failing() -> list:

@@ -1,6 +1,6 @@
 """The bureau dashboard page."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Blueprint, render_template, request
 
@@ -8,7 +8,7 @@ from registry.accounts.auth import READERS
 from registry.accounts.views import page_roles
 from registry.common.replica import reads_from_replica
 from registry.common.time import today_local
-from registry.dashboard.clean_share import clean_shares
+from registry.dashboard.clean_share import by_month, clean_shares, months_back
 from registry.dashboard.services import dashboard
 
 bp = Blueprint("dashboard", __name__)
@@ -31,5 +31,16 @@ def clean_transport():
         month = datetime.strptime(request.args.get("month", ""), "%Y-%m").date()
     except ValueError:
         month = today.replace(day=1)
-    months = [(today.replace(day=1) - timedelta(days=31 * n)).replace(day=1) for n in range(12)]
-    return render_template("dashboard/clean_transport.html", month=month, months=months, shares=clean_shares(month))
+    months = months_back(today, 12)
+    shares = clean_shares(month)
+    # the six months up to the one shown, oldest first: is each firm getting there?
+    earlier = months_back(month, 6)[:0:-1]
+    history = [(m, clean_shares(m)) for m in earlier] + [(month, shares)]
+    return render_template(
+        "dashboard/clean_transport.html",
+        month=month,
+        months=months,
+        shares=shares,
+        trend_months=[m for m, _ in history],
+        trend=by_month(shares, history),
+    )

@@ -14,7 +14,7 @@ from registry.audit.services import history_of
 from registry.common.forms import form_value, submit
 from registry.common.i18n import t
 from registry.common.time import local_date, utcnow
-from registry.dashboard.services import gate_liveness, silent_now
+from registry.dashboard.services import gate_liveness, gates_on_map, silent_now
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.firms.services import get_firm
@@ -57,7 +57,7 @@ def index():
     disabled = db.session.execute(
         select(Gate, Firm.name).join(Firm).where(Gate.active.is_(False)).order_by(Firm.name, Gate.code)
     ).all()
-    return render_template("gates/index.html", gates=active, disabled=disabled)
+    return render_template("gates/index.html", gates=active, disabled=disabled, gate_map=gates_on_map(utcnow()))
 
 
 @bp.post("/firms/<int:firm_id>/gates")
