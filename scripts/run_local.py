@@ -43,7 +43,8 @@ def prepare_database() -> None:
     app = create_app()
     with app.app_context():
         upgrade()
-    result = app.test_cli_runner().invoke(seed_command)
+    # the first run also records a day of the district's traffic, pictures included (about half a minute)
+    result = app.test_cli_runner().invoke(seed_command, ["--history-hours", "24"])
     print(result.output, end="", flush=True)
     if result.exit_code != 0:
         raise SystemExit(result.exit_code)

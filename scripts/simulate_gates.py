@@ -1,10 +1,15 @@
-"""Publish realistic plate reads for the demo district's gates, so passes and violations arrive.
+"""Publish the demo district's gate traffic to the broker, as its cameras would, so passes arrive.
 
-Trucks of every stage from the registry, some unregistered; a camera often reads one pass two or
-three times, sometimes misreads a look-alike character, and sometimes resends an event.
+Each truck works for its home firm: it comes in, is loaded, leaves, is away on its delivery, and some call
+at a customer's gate in the time the drive takes (registry.demo.traffic). Each read carries a picture of
+the truck and a crop of its plate; a camera sometimes reads one pass twice and sometimes resends an
+event. One cloned plate and one unregistered truck come by on purpose; the rest of what the gates refuse
+is what the registry's own trucks are (a China III truck, a truck of unknown stage).
 
-    .venv/bin/python scripts/simulate_gates.py --rate 2            # until Ctrl-C
-    .venv/bin/python scripts/simulate_gates.py --rate 50 --count 1000
+    .venv/bin/python scripts/simulate_gates.py                 # the next 8 hours, at 30 times speed
+    .venv/bin/python scripts/simulate_gates.py --speed 1       # in real time
+    .venv/bin/python scripts/simulate_gates.py --backfill 12   # first the last 12 hours, sent at once
+                                                               # (cameras delivering what they stored)
 """
 
 import argparse
@@ -13,70 +18,45 @@ import random
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
-from sqlalchemy import select
 
 from registry import create_app
-from registry.extensions import db
-from registry.gates.models import Gate
-from registry.vehicles.models import Vehicle
-
-SWAPS = {"0": "D", "8": "B", "5": "S", "2": "Z"}
+from registry.demo.history import camera_message, district_schedule
 
 
-def misread(plate: str, rng: random.Random) -> str:
-    positions = [i for i, ch in enumerate(plate) if i >= 2 and ch in SWAPS]
-    if not positions:
-        return plate
-    i = rng.choice(positions)
-    return plate[:i] + SWAPS[plate[i]] + plate[i + 1 :]
-
-
-def reads(gates: list[str], plates: list[tuple[str, str]], rng: random.Random):
-    """An endless stream of (gate, event) tuples."""
-    while True:
-        gate = rng.choice(gates)
-        if rng.random() < 0.1:
-            plate, colour = f"晋H{rng.randrange(60000, 99999)}", "yellow"  # not registered
-        else:
-            plate, colour = rng.choice(plates)
-        event = {
-            "event_id": uuid.uuid4().hex,
-            "plate": plate,
-            "plate_color": colour,
-            "direction": rng.choice(["in", "out"]),
-            "captured_at": datetime.now(UTC).isoformat(),
-            "confidence": round(rng.uniform(0.82, 0.99), 2),
-            "lane": str(rng.randint(1, 2)),
-        }
-        yield gate, event
-        for _ in range(rng.choice([0, 0, 1, 2])):  # the same pass read again
-            again = event | {"event_id": uuid.uuid4().hex, "confidence": round(rng.uniform(0.6, 0.99), 2)}
-            if rng.random() < 0.3:
-                again["plate"] = misread(plate, rng)
-            yield gate, again
-        if rng.random() < 0.05:
-            yield gate, event  # a resend after a network hiccup
+def messages(reads, rng: random.Random, seed: int):
+    """(gate, message) for each read, a second frame of some passes and a resend now and then."""
+    for read in reads:
+        message = camera_message(read, seed)
+        yield read, read.gate, message
+        if rng.random() < 0.2:  # the camera read the same pass again a second later
+            second = (read.at + timedelta(seconds=1)).isoformat()
+            yield read, read.gate, message | {"event_id": uuid.uuid4().hex, "captured_at": second}
+        if rng.random() < 0.03:
+            yield read, read.gate, message  # a resend after a network hiccup
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rate", type=float, default=2.0, help="reads per second")
-    parser.add_argument("--count", type=int, default=0, help="stop after this many reads (0 = never)")
-    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--speed", type=float, default=30.0, help="time in the plant and away runs this much faster")
+    parser.add_argument("--hours", type=float, default=8.0, help="how long to run (real hours)")
+    parser.add_argument("--backfill", type=float, default=0.0, help="first send the last N hours at once")
+    parser.add_argument("--count", type=int, default=0, help="stop after this many messages (0 = never)")
+    parser.add_argument("--seed", type=int, default=2021)
     args = parser.parse_args()
     app = create_app()
+    now = datetime.now(UTC)
     with app.app_context():
-        gates = list(db.session.scalars(select(Gate.code).where(Gate.active.is_(True))))
-        plates = [(v.plate, v.plate_color.value) for v in db.session.scalars(select(Vehicle))]
-    if not gates or not plates:
-        print("没有门禁或车辆：先运行 flask demo seed / no gates or vehicles: run `flask demo seed` first")
+        past = district_schedule(now - timedelta(hours=args.backfill), now, 1.0, args.seed) if args.backfill else []
+        coming = district_schedule(now, now + timedelta(hours=args.hours), args.speed, args.seed + 1)
+    if not past and not coming:
+        print("没有门禁或车辆：先运行 flask demo seed / no gates or trucks: run `flask demo seed` first")
         return 1
     mqtt = app.config["MQTT"]
     client = paho.Client(
@@ -86,22 +66,26 @@ def main() -> int:
         client.username_pw_set(mqtt.username, mqtt.password)
     client.connect(mqtt.host, mqtt.port)
     client.loop_start()
-    rng = random.Random(args.seed)
-    sent = 0
-    print(f"模拟 {len(gates)} 个门禁，{args.rate}/s / simulating {len(gates)} gates at {args.rate} reads/s")
+    rng, sent = random.Random(args.seed), 0
+    gates = len({read.gate for read in past + coming})
+    print(f"模拟 {gates} 个门禁：补发 {len(past)} 次过车，随后 {len(coming)} 次（{args.speed} 倍速）"
+          f" / {gates} gates: {len(past)} passes at once, then {len(coming)} at {args.speed}x")  # fmt: skip
     try:
-        for gate, event in reads(gates, plates, rng):
-            client.publish(f"gates/{gate}/events", json.dumps(event, ensure_ascii=False), qos=1)
+        for read, gate, message in messages([*past, *coming], rng, args.seed):
+            wait = (read.at - datetime.now(UTC)).total_seconds()
+            if wait > 0:
+                time.sleep(wait)
+            body = json.dumps(message, ensure_ascii=False)
+            client.publish(f"gates/{gate}/events", body, qos=1).wait_for_publish(30)
             sent += 1
             if args.count and sent >= args.count:
                 break
-            time.sleep(1 / args.rate)
     except KeyboardInterrupt:
         pass
     finally:
         client.loop_stop()
         client.disconnect()
-    print(f"已发送 {sent} 条 / sent {sent} reads")
+    print(f"已发送 {sent} 条 / sent {sent} messages")
     return 0
 
 

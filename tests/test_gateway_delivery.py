@@ -221,9 +221,22 @@ def test_verdicts_beyond_the_brokers_receive_maximum_wait_for_acks_and_all_arriv
 
 
 def test_gate_simulator_feeds_the_demo_district(district, broker, gateways):
-    gateways.append(district.start_gateway(broker))
+    # the simulator's messages carry two pictures each, as cameras' do: the production limit, not the 64 KB
+    # this module's other tests run under
+    gateways.append(district.start_gateway(broker, MAX_EVENT_BYTES=str(4 * 1024 * 1024)))
     result = subprocess.run(
-        [sys.executable, "scripts/simulate_gates.py", "--rate", "400", "--count", "120", "--seed", "7"],
+        [
+            sys.executable,
+            "scripts/simulate_gates.py",
+            "--backfill",
+            "12",
+            "--hours",
+            "0",
+            "--count",
+            "120",
+            "--seed",
+            "7",
+        ],
         cwd=ROOT,
         env=os.environ | {"DATABASE_URL": district.url, "MQTT_URL": broker.url},
         capture_output=True,
@@ -237,6 +250,7 @@ def test_gate_simulator_feeds_the_demo_district(district, broker, gateways):
     assert 0 < passes < reads <= 120  # repeats of one pass merged, resends not counted twice
     assert district.scalar("SELECT count(*) FROM violations") > 0
     assert district.dead_letters() == 0
+    assert district.scalar("SELECT count(*) FROM pass_images") >= 2 * passes  # the truck and its plate, each pass
 
 
 def test_two_gateways_share_the_load_with_a_shared_subscription(district, broker, gateways):

@@ -74,6 +74,31 @@ VEHICLES = [
     ("冀F12345", "yellow", "5", "diesel", "tractor", "2018-12-12", "保定外协车队", "LGA"),
 ]
 
+# Who drives for whom (registry.demo.traffic): each firm's trucks are the ones its rules let in, so that what
+# the gates refuse is the few anomalies on purpose — a China III truck still working for the power plant, a
+# truck whose stage nobody knows, and a transit truck calling at a customer. The oldest trucks are
+# registered but no longer drive; the two anomalies come by twice a day. (plate, home firm, firms it also
+# delivers to, minutes away between two visits home)
+POWER, COKING, CASTING, CEMENT, LOGISTICS, GREEN = (firm[0] for firm in FIRMS)
+TRUCKS = [
+    ("晋H10003", POWER, (), (90, 240)),
+    ("晋H00036D", POWER, (), (90, 240)),
+    ("晋H40001", POWER, (), (600, 840)),  # China III: phased out, refused at every gate
+    ("晋H10002", COKING, (), (90, 240)),
+    ("晋H10001", CASTING, (POWER,), (90, 240)),
+    ("晋H20002", CEMENT, (), (90, 240)),
+    ("晋H30002", CEMENT, (), (90, 240)),
+    ("晋H20001", CEMENT, (), (90, 240)),
+    ("晋H20003", LOGISTICS, (GREEN,), (90, 240)),
+    ("晋H30001", LOGISTICS, (), (90, 240)),
+    ("晋H6A123", LOGISTICS, (), (90, 240)),
+    ("晋H50002", LOGISTICS, (), (600, 840)),  # no stage, no registration date: a question for the bureau
+    ("晋H00018D", GREEN, (), (90, 240)),
+    ("晋H00027F", GREEN, (CASTING,), (90, 240)),
+    ("晋A88888", LOGISTICS, (COKING,), (90, 240)),  # a Taiyuan truck on transit work
+    ("冀F12345", CEMENT, (), (90, 240)),
+]
+
 ALERT = {"level": AlertLevel.ORANGE, "region": None, "document_no": "忻重污染办〔2026〕1号"}
 PAST_ALERT = {"level": AlertLevel.YELLOW, "region": "城区", "document_no": "忻重污染办〔2025〕12号"}
 
