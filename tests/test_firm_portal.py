@@ -51,7 +51,7 @@ def test_the_clerk_lands_on_the_firms_page_and_another_firm_is_not_found(portal,
     clerk, firm = portal["clerk"], portal["firm"]
     assert clerk.get("/firms").location.endswith(f"/firms/{firm.id}")
     page = clerk.get(f"/firms/{firm.id}").get_data(as_text=True)
-    for duty in ("门禁电子台账", "地磅单", "厂内车辆与机械", "违规记录", "案件", "司机登记二维码"):
+    for duty in ("门禁电子台账", "地磅单", "厂内车辆与机械", "违规记录", "案件", "司机登记二维码", "暂无抽查核验"):
         assert duty in page, duty
     assert "修改企业信息" not in page and "添加门禁" not in page
     other = make_firm(name="别家企业")

@@ -18,6 +18,7 @@ from registry.firms import services
 from registry.firms.schemas import FirmInputSchema, FirmQueryArgsSchema, FirmSchema, FirmUpdateSchema
 from registry.gates.models import Gate
 from registry.gates.services import gates_query
+from registry.inspections.models import FirmInspection
 from registry.vehicles.models import Vehicle
 
 bp = Blueprint("firm_pages", __name__, url_prefix="/firms")
@@ -122,11 +123,15 @@ def show(firm_id, gate_errors=None, gate_form=None, status=200):
     gates = db.session.scalars(gates_query({"firm_id": firm.id})).all()
     trucks_query = select(Vehicle).where(Vehicle.firm_id == firm.id).order_by(Vehicle.plate, Vehicle.id)
     trucks = paginate(trucks_query, 1, 20)
+    inspections = db.session.scalars(
+        select(FirmInspection).where(FirmInspection.firm_id == firm.id).order_by(FirmInspection.id.desc()).limit(10)
+    ).all()
     page = render_template(
         "firms/show.html",
         firm=firm,
         gates=gates,
         trucks=trucks,
+        inspections=inspections,
         warnings=FirmSchema().dump(firm)["warnings"],
         history=history_of("firm", firm.id) if current_user.role in READERS else [],
         history_fields=history_fields(),
