@@ -152,3 +152,13 @@ def test_in_plant_vehicles_are_added_corrected_and_retired(portal):
     db.session.refresh(vehicle)
     assert vehicle.retired_at is not None
     assert "停用" in clerk.get(url).get_data(as_text=True)
+
+
+def test_a_registered_truck_that_is_not_the_firms_is_said_so_without_saying_whose(portal, make_vehicle):
+    clerk = portal["clerk"]
+    make_vehicle(plate="晋H10001")  # registered by nobody the clerk's firm knows
+    for plate in ("晋H10001", "晋H99999"):  # registered elsewhere, or not at all: the same words
+        page = clerk.get("/vehicles/documents", query_string={"plate": plate})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 404 and f"本企业登记的车辆中没有 {plate}" in text and "二维码自助登记" in text
+        assert "未找到已登记车辆" not in text
