@@ -101,3 +101,30 @@ def test_the_migration_gave_the_policy_the_cameras_words_as_a_new_version(client
     [current] = [p for p in policies["items"] if p["superseded_at"] is None]
     assert (old["version"], current["version"]) == (1, 2) and "not_truck_types" not in old["params"]
     assert "SaloonCar" in current["params"]["not_truck_types"] and current["params"]["type_contradictions"] == 3
+
+
+def test_both_reads_in_one_batch_are_compared_as_a_drained_backlog_brings_them(make_firm, make_vehicle):
+    """The gateway stores a batch at once: a backlog drained after an outage can hold a plate read at two
+    gates far apart; the later read is still compared with the earlier one (issue 30's demo found it)."""
+    from registry.events.schemas import GateEventSchema
+    from registry.ingest.passes import Arrival
+    from registry.ingest.pipeline import record_plate_events
+    from registry.ingest.reads import one_gate_a_plate
+
+    make_vehicle(plate="晋H20001", emission_stage="6")
+    taiyuan, _ = gate_at(make_firm, "太原某钢厂", TAIYUAN)
+    xinzhou, _ = gate_at(make_firm, "忻州某钢厂", XINZHOU)
+
+    def arrival(gate, event_id, plate, minute):
+        body = {"event_id": event_id, "plate": plate, "plate_color": "yellow", "direction": "in",
+                "captured_at": f"2026-11-20T10:{minute:02d}:00+08:00"}  # fmt: skip
+        return Arrival(gate, GateEventSchema().load(body), "mqtt")
+
+    batch = [arrival(taiyuan, "t-1", "晋H20001", 0), arrival(taiyuan, "t-1b", "晋H20001", 0),  # one pass, two reads
+             arrival(xinzhou, "o-1", "晋H30003", 5), arrival(xinzhou, "x-1", "晋H20001", 20)]  # fmt: skip
+    assert [len(part) for part in one_gate_a_plate(batch)] == [3, 1]  # cut only where the plate changes gate
+    first, merged, _, second = record_plate_events(batch)
+    db.session.commit()
+    assert merged.outcome == "merged" and merged.plate_event is first.plate_event
+    [finding] = [f for f in second.answer()["findings"] if f["rule"] == "CLONED_PLATE"]
+    assert finding["related_pass_id"] == first.plate_event.id

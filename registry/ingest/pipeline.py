@@ -54,17 +54,20 @@ def record_plate_events(
     if not gates_locked:
         db.session.execute(lock_gates(select(Gate.id).where(Gate.id.in_(sorted(gates)))))
     arrivals = reads.prepared(arrivals, received, reads.Clock.of(config))
-    resolved = resolve.resolve(arrivals, timedelta(seconds=config["MERGE_WINDOW_SECONDS"]), received)
-    folder, cap = Path(config["IMAGE_DIR"]), config["MAX_IMAGE_BYTES"]
-    for outcome in resolved.accepted:
-        outcome.pictures = take_pictures(outcome.arrival.read.get("images") or {}, folder, cap)
-        if outcome.plate_event.best is outcome.arrival:
-            outcome.plate_event.pictures = outcome.pictures
-    judged = resolved.judged
-    gathered = gather.gather(judged, gates, in_force)
-    decided = decide.decide_all(judged, gates, gathered)
-    write.write(records.build(resolved, decided, received))
-    return [Ingested(o.plate_event, o.camera_event_id, o.outcome) for o in resolved.outcomes]
+    ingested = []
+    for part in reads.one_gate_a_plate(arrivals):
+        resolved = resolve.resolve(part, timedelta(seconds=config["MERGE_WINDOW_SECONDS"]), received)
+        folder, cap = Path(config["IMAGE_DIR"]), config["MAX_IMAGE_BYTES"]
+        for outcome in resolved.accepted:
+            outcome.pictures = take_pictures(outcome.arrival.read.get("images") or {}, folder, cap)
+            if outcome.plate_event.best is outcome.arrival:
+                outcome.plate_event.pictures = outcome.pictures
+        judged = resolved.judged
+        gathered = gather.gather(judged, gates, in_force)
+        decided = decide.decide_all(judged, gates, gathered)
+        write.write(records.build(resolved, decided, received))
+        ingested += [Ingested(o.plate_event, o.camera_event_id, o.outcome) for o in resolved.outcomes]
+    return ingested
 
 
 def lock_gates(query):

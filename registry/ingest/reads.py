@@ -24,7 +24,7 @@ from registry.common.text import text_problem, without_format_characters
 from registry.events.models import EVENT_ID_LENGTH
 from registry.events.schemas import IMAGE_KINDS, MAX_EVENT_ID, MAX_REFERENCE, TIME_SOURCES, GateEventSchema
 from registry.identifiers.colours import UnknownColour, plate_colour
-from registry.identifiers.plates import is_no_plate
+from registry.identifiers.plates import is_no_plate, normalise_plate
 from registry.ingest.passes import Arrival
 
 SCHEMA = GateEventSchema()  # built once: building a schema deep-copies its fields
@@ -166,6 +166,24 @@ class Clock:
 def prepared(arrivals: list[Arrival], received: datetime, clock: Clock) -> list[Arrival]:
     """The arrivals with their ids as stored and their clocks checked."""
     return [_clock_checked(_id_stored(a), received, clock) for a in arrivals]
+
+
+def one_gate_a_plate(arrivals: list[Arrival]) -> list[list[Arrival]]:
+    """The batch in order, cut where a plate comes again at another gate: the cloned-plate check compares a
+    pass with the plate's passes already stored, so the later read must find the earlier one written (a
+    backlog drained after an outage brings both in one batch). Reads of one plate at one gate stay together
+    (they are merged into one pass); a batch without such a plate stays whole."""
+    parts: list[list[Arrival]] = [[]]
+    seen: dict[str, int] = {}  # plate -> the gate it was read at in the current part
+    for arrival in arrivals:
+        plate = normalise_plate(arrival.read.get("plate") or "")
+        if plate and seen.get(plate, arrival.gate.id) != arrival.gate.id:
+            parts.append([])
+            seen = {}
+        if plate:
+            seen[plate] = arrival.gate.id
+        parts[-1].append(arrival)
+    return [part for part in parts if part]
 
 
 def clock_is_wrong(claimed: datetime, received: datetime, ahead: timedelta, behind: timedelta) -> bool:
