@@ -99,22 +99,8 @@ def record_history(start: datetime, end: datetime) -> int:
     gates = {g.code: g for g in db.session.scalars(select(Gate))}
     reads = district_schedule(start, end)
     schema = GateEventSchema()
-    for batch in _batches(reads):
+    for first in range(0, len(reads), BATCH):
+        batch = reads[first : first + BATCH]
         record_plate_events([Arrival(gates[r.gate], schema.load(camera_message(r)), "http") for r in batch])
         db.session.commit()
     return len(reads)
-
-
-def _batches(reads: list[Read]):
-    """Batches as cameras' reads arrive over hours: a plate at most once in a batch, so that each pass is
-    judged with the plate's earlier passes already stored (a batch's passes are not compared with each
-    other: see the closing note of issue 30)."""
-    batch, plates = [], set()
-    for read in reads:
-        if len(batch) >= BATCH or read.plate in plates:
-            yield batch
-            batch, plates = [], set()
-        batch.append(read)
-        plates.add(read.plate)
-    if batch:
-        yield batch
