@@ -1,7 +1,7 @@
 """Pages for the administrator: users (用户) — create one with its role (and firm or unit), change the role,
 deactivate, reset the password (a temporary one, shown once), see and revoke API tokens."""
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,7 +10,7 @@ from registry.accounts.models import ApiToken, Role, User
 from registry.accounts.schemas import UserInputSchema, UserUpdateSchema
 from registry.accounts.views import page_roles
 from registry.common.errors import DomainError
-from registry.common.forms import submit
+from registry.common.forms import picked, shown_once, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.common.services import get_or_404
@@ -80,10 +80,7 @@ def _belonging(users) -> dict[int, str]:
 
 
 def _password_page(user: User, password: str, created: bool):
-    """The temporary password, on this answer only (not cached, never stored in clear)."""
-    page = make_response(render_template("users/password.html", user=user, password=password, created=created))
-    page.headers["Cache-Control"] = "no-store"
-    return page
+    return shown_once(render_template("users/password.html", user=user, password=password, created=created))
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -117,20 +114,12 @@ def show(user_id):
         belongs=_belonging([user]).get(user.id, ""),
         form=form,
         errors=errors,
-        firm_text=_firm_text(user),
-        unit_text=_unit_text(user),
+        firm_text=picked(db.session.get(Firm, user.firm_id) if user.firm_id else None),
+        unit_text=picked(
+            db.session.get(ConstructionUnit, user.construction_unit_id) if user.construction_unit_id else None
+        ),
     )
     return page, 422 if errors else 200
-
-
-def _firm_text(user: User) -> str:
-    firm = db.session.get(Firm, user.firm_id) if user.firm_id else None
-    return (firm.credit_code or firm.name) if firm else ""
-
-
-def _unit_text(user: User) -> str:
-    unit = db.session.get(ConstructionUnit, user.construction_unit_id) if user.construction_unit_id else None
-    return (unit.credit_code or unit.name) if unit else ""
 
 
 @bp.post("/<int:user_id>/password")

@@ -7,6 +7,7 @@ part fails (the transaction is rolled back).
 from collections.abc import Callable
 
 import marshmallow as ma
+from flask import make_response
 from markupsafe import Markup
 
 from registry.common.errors import DomainError, TooMany
@@ -69,6 +70,20 @@ def field_error(errors: dict | None, field: str) -> Markup:
 def errors_besides(errors: dict | None, *fields: str) -> list[str]:
     """The messages of a form's errors that belong to none of the fields it shows them beside."""
     return [message for field, messages in (errors or {}).items() if field not in fields for message in messages]
+
+
+def shown_once(html: str):
+    """A page that shows a secret this once (a gate's secret, a temporary password): never cached, the
+    secret in no address and no session."""
+    page = make_response(html)
+    page.headers["Cache-Control"] = "no-store"
+    return page
+
+
+def picked(row) -> str:
+    """A firm or unit as its picker field shows it: the credit code where it has one (unique), else the
+    name; empty for none."""
+    return (row.credit_code or row.name) if row is not None else ""
 
 
 def form_value(value) -> str:

@@ -4,14 +4,14 @@ gate to a firm and issuing its secret (shown once, on the answer's page, never s
 from contextlib import suppress
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from registry.accounts.auth import EDITORS, READERS
 from registry.accounts.views import page_roles
 from registry.audit.services import history_of
-from registry.common.forms import form_value, submit
+from registry.common.forms import form_value, shown_once, submit
 from registry.common.i18n import t
 from registry.common.time import local_date, utcnow
 from registry.dashboard.services import gate_liveness, gates_on_map, silent_now
@@ -77,10 +77,7 @@ def create(firm_id):
 
 
 def _secret_page(gate: Gate, secret: str, created: bool):
-    """The secret, on this answer only: not cached, not kept in the session, not in any address."""
-    page = make_response(render_template("gates/secret.html", gate=gate, secret=secret, created=created))
-    page.headers["Cache-Control"] = "no-store"
-    return page
+    return shown_once(render_template("gates/secret.html", gate=gate, secret=secret, created=created))
 
 
 @bp.route("/gates/<code>", methods=["GET", "POST"])

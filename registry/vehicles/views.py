@@ -12,7 +12,7 @@ from registry.accounts.auth import EDITORS, READERS
 from registry.accounts.views import page_roles
 from registry.audit.services import history_of
 from registry.common.exports import Column, csv_response
-from registry.common.forms import flatten, form_value, in_reader_language, submit
+from registry.common.forms import flatten, form_value, in_reader_language, picked, submit
 from registry.common.i18n import t
 from registry.common.pagination import EMPTY_PAGE, paginate
 from registry.common.text import decode_spreadsheet_text
@@ -97,7 +97,7 @@ def new():
 def edit(vehicle_id):
     vehicle = services.get_vehicle(vehicle_id)
     form = {k: form_value(getattr(vehicle, k)) for k in FIELDS}
-    form["firm"] = vehicle_firm_name(vehicle)
+    form["firm"] = picked(db.session.get(Firm, vehicle.firm_id) if vehicle.firm_id else None)
     errors = None
     if request.method == "POST":
         form = dict(request.form)
@@ -113,11 +113,6 @@ def edit(vehicle_id):
             flash(t(f"车辆 {vehicle.plate} 已保存，变更记录已留存", f"Truck {vehicle.plate} saved"))
             return redirect(url_for(".show", vehicle_id=vehicle.id))
     return render_template("vehicles/form.html", vehicle=vehicle, form=form, errors=errors), 422 if errors else 200
-
-
-def vehicle_firm_name(vehicle) -> str:
-    firm = db.session.get(Firm, vehicle.firm_id) if vehicle.firm_id else None
-    return (firm.credit_code or firm.name) if firm else ""
 
 
 @bp.get("/<int:vehicle_id>")
