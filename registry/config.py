@@ -198,6 +198,10 @@ class Config:
         # A page session lasts a working day at most (logout ends it at once): registry.accounts.sessions.
         self.PAGE_SESSION_HOURS = _int(env, "PAGE_SESSION_HOURS", 10, 1, 24 * 7)
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.PAGE_SESSION_HOURS)
+        # The cookie is sent again only when the session changed: a request that did not change it (a
+        # picker's search while the person types) must not answer with the session as it was when it began,
+        # which would overwrite a flash set by a form sent meanwhile. The server ends a session anyway.
+        self.SESSION_REFRESH_EACH_REQUEST = False
         self.LOGIN_RATE_LIMIT = _rates(env, "LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
         self.LOGIN_ADDRESS_RATE_LIMIT = _rates(env, "LOGIN_ADDRESS_RATE_LIMIT", "20 per minute;100 per hour")
         # Drivers' self-registrations (no login), counted in the database. Drivers at one gate share its Wi-Fi
