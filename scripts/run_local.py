@@ -43,8 +43,10 @@ def prepare_database() -> None:
     app = create_app()
     with app.app_context():
         upgrade()
-    # the first run also records a day of the district's traffic, pictures included (about half a minute)
-    result = app.test_cli_runner().invoke(seed_command, ["--history-hours", "24"])
+    # the first run also records the district's last day of traffic, pictures included (about half a minute;
+    # DEMO_HISTORY_HOURS changes how much, 0 for none)
+    hours = os.environ.get("DEMO_HISTORY_HOURS", "24")
+    result = app.test_cli_runner().invoke(seed_command, ["--history-hours", hours])
     print(result.output, end="", flush=True)
     if result.exit_code != 0:
         raise SystemExit(result.exit_code)

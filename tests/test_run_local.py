@@ -71,6 +71,7 @@ def test_make_run_serves_docs_demo_data_and_a_connected_gateway(tmp_path):
         "MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",  # nothing there: the script starts mosquitto
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
+        "DEMO_HISTORY_HOURS": "2",  # the demo's traffic, as make run seeds it (24 h by default)
     }
     env.pop("TEST_DATABASE_URL", None)
     with (tmp_path / "run.log").open("wb") as log:
@@ -85,6 +86,8 @@ def test_make_run_serves_docs_demo_data_and_a_connected_gateway(tmp_path):
         credentials = json.loads((tmp_path / "instance" / "demo-credentials.json").read_text(encoding="utf-8"))
         firms = json.loads(get(f"{base}/api/v1/firms", credentials["api_tokens"]["demo-bureau"])[1])
         assert firms["total"] == 6
+        passes = json.loads(get(f"{base}/api/v1/events", credentials["api_tokens"]["demo-bureau"])[1])
+        assert passes["total"] > 0  # the last hours of the district's traffic, recorded at the first start
         assert gateway_status(mqtt_port) == "online"
         # A process that dies is started again; the others go on.
         gateway = subprocess.run(
