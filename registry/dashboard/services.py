@@ -83,7 +83,16 @@ def gate_liveness(now) -> list[dict]:
     config = current_app.config
     # The gate's row holds its last pass and that pass's camera clock (kept by ingest): one row per gate.
     gates = db.session.execute(
-        select(Gate.code, Gate.name, Firm.name, Gate.last_pass_at, Gate.last_camera_time, Gate.last_seen_at)
+        select(
+            Gate.code,
+            Gate.name,
+            Firm.name,
+            Gate.last_pass_at,
+            Gate.last_camera_time,
+            Gate.last_seen_at,
+            Gate.latitude,
+            Gate.longitude,
+        )
         .join(Firm, Gate.firm_id == Firm.id)
         .where(Gate.active)
         .order_by(Firm.name, Gate.code)
@@ -92,7 +101,7 @@ def gate_liveness(now) -> list[dict]:
     target = config["DELIVERY_TARGET_PERMILLE"] / 1000
     days = {(d.gate, d.day): d for d in delivery(today - timedelta(days=1), today, target)}
     rows = []
-    for code, name, firm, seen, camera_time, heartbeat in gates:
+    for code, name, firm, seen, camera_time, heartbeat, latitude, longitude in gates:
         rows.append(
             {
                 "code": code,
@@ -104,6 +113,8 @@ def gate_liveness(now) -> list[dict]:
                 "camera_time": camera_time,
                 "yesterday": days.get((code, today - timedelta(days=1))),
                 "today": days.get((code, today)),
+                "latitude": latitude,
+                "longitude": longitude,
             }
         )
     return rows
@@ -133,6 +144,7 @@ def dead_letters(now, limit: int = 5):
 def dashboard() -> dict:
     now = utcnow()
     per_day = violations_per_day(now)
+    gates = gate_liveness(now)
     return {
         "now": now,
         "per_day": per_day,
@@ -140,31 +152,29 @@ def dashboard() -> dict:
         "top_firms": top_firms(now),
         "top_rules": top_rules(now),
         "alerts": db.session.scalars(covering(now)).all(),
-        "gates": gate_liveness(now),
+        "gates": gates,
         "denies": recent_denies(),
         "dead_letters": dead_letters(now),
         "open_cases": open_cases(),
         "uplink_failing": uplink_failing(),
-        "gate_map": gates_on_map(now),
+        "gate_map": gates_on_map(gates),
     }
 
 
-def gates_on_map(now) -> GateMap | None:
-    """Every gate with coordinates placed on the map (registry.dashboard.gate_map), coloured by state."""
-    rows = db.session.execute(
-        select(Gate.code, Gate.name, Firm.name, Gate.latitude, Gate.longitude, Gate.active, Gate.last_pass_at,
-               Gate.last_seen_at)
-        .join(Firm, Gate.firm_id == Firm.id)
-        .order_by(Firm.name, Gate.code)
-    ).all()  # fmt: skip
-    placed, missing = [], 0
-    for code, name, firm, latitude, longitude, active, last_pass, heartbeat in rows:
-        if latitude is None or longitude is None:
-            missing += 1
-            continue
-        state = "disabled" if not active else "silent" if silent_now(last_pass, heartbeat, now) else "working"
-        placed.append(MapGate(code, name, firm, latitude, longitude, state))
-    return draw(placed, missing)
+def gates_on_map(active: list[dict], disabled=()) -> GateMap | None:
+    """The gates placed on the map (registry.dashboard.gate_map), coloured by state: the active ones as
+    gate_liveness gave them (no second look at the gates), the disabled Gate rows grey."""
+    placed = [
+        MapGate(g["code"], g["name"], g["firm"], g["latitude"], g["longitude"], "silent" if g["silent"] else "working")
+        for g in active
+        if g["latitude"] is not None and g["longitude"] is not None
+    ]
+    placed += [
+        MapGate(gate.code, gate.name, firm, gate.latitude, gate.longitude, "disabled")
+        for gate, firm in disabled
+        if gate.latitude is not None and gate.longitude is not None
+    ]
+    return draw(placed, len(active) + len(disabled) - len(placed))
 
 
 def uplink_failing() -> list:

@@ -57,7 +57,7 @@ def index():
     disabled = db.session.execute(
         select(Gate, Firm.name).join(Firm).where(Gate.active.is_(False)).order_by(Firm.name, Gate.code)
     ).all()
-    return render_template("gates/index.html", gates=active, disabled=disabled, gate_map=gates_on_map(utcnow()))
+    return render_template("gates/index.html", gates=active, disabled=disabled, gate_map=gates_on_map(active, disabled))
 
 
 @bp.post("/firms/<int:firm_id>/gates")

@@ -16,17 +16,18 @@ from registry.uplink.outbox import forward_pass
 from registry.weighbridge.models import MatchStatus, WeighTicket
 
 
-def candidates(ticket: WeighTicket) -> list[tuple[int, object, Direction]]:
-    """(pass id, time, direction) of the passes the ticket may belong to, nearest first."""
+def candidates(ticket: WeighTicket) -> list[tuple[int, object, Direction, str]]:
+    """(pass id, time, direction, gate name) of the passes the ticket may belong to, nearest first."""
     window = timedelta(minutes=current_app.config["WEIGHBRIDGE_WINDOW_MINUTES"])
     taken = select(WeighTicket.pass_id).where(
         WeighTicket.firm_id == ticket.firm_id, WeighTicket.pass_id.is_not(None), WeighTicket.id != ticket.id
     )
     rows = db.session.execute(
-        select(PlateEvent.id, PlateEvent.captured_at, PlateEvent.direction)
+        select(PlateEvent.id, PlateEvent.captured_at, PlateEvent.direction, Gate.name)
+        .join(Gate, Gate.id == PlateEvent.gate_id)
         .where(
             PlateEvent.plate == ticket.plate,
-            PlateEvent.gate_id.in_(select(Gate.id).where(Gate.firm_id == ticket.firm_id)),
+            Gate.firm_id == ticket.firm_id,
             PlateEvent.captured_at >= ticket.weighed_at - window,
             PlateEvent.captured_at <= ticket.weighed_at + window,
             PlateEvent.id.not_in(taken),

@@ -13,10 +13,8 @@ from registry.common.errors import DomainError
 from registry.common.forms import in_reader_language, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
-from registry.events.models import PlateEvent
 from registry.extensions import db
 from registry.firms.services import visible_firm
-from registry.gates.models import Gate
 from registry.weighbridge import services
 from registry.weighbridge.importing import HEADERS, ticket_lines
 from registry.weighbridge.matching import candidates
@@ -44,7 +42,8 @@ def _counts(firm_id: int) -> dict[str, int]:
 
 
 def _page(firm, imported=None, problem=None, errors=None, status=200):
-    tab = request.args.get("status") or ("ambiguous" if _counts(firm.id).get("ambiguous") else "all")
+    counts = _counts(firm.id)
+    tab = request.args.get("status") or ("ambiguous" if counts.get("ambiguous") else "all")
     tab = tab if tab in TABS else "all"
     args = {"status": MatchStatus(tab)} if tab != "all" else {}
     query = (
@@ -61,7 +60,7 @@ def _page(firm, imported=None, problem=None, errors=None, status=200):
         firm=firm,
         tab=tab,
         tabs=TABS,
-        counts=_counts(firm.id),
+        counts=counts,
         listing=listing,
         offered=offered,
         imported=imported,
@@ -73,17 +72,12 @@ def _page(firm, imported=None, problem=None, errors=None, status=200):
 
 
 def _offered(ticket: WeighTicket) -> list[tuple]:
-    """The passes a ticket may belong to, nearest first, with their gates' names."""
+    """(pass id, time, direction, gate name) of the passes a ticket may belong to, nearest first; a matched
+    ticket's own pass first when the window no longer offers it."""
     found = candidates(ticket)
     if ticket.pass_id and ticket.pass_id not in {row[0] for row in found}:
-        found = [(ticket.pass_id, ticket.pass_at, None), *found]
-    ids = [row[0] for row in found]
-    gates = (
-        dict(db.session.execute(select(PlateEvent.id, Gate.name).join(Gate).where(PlateEvent.id.in_(ids))).all())
-        if ids
-        else {}
-    )
-    return [(pass_id, at, direction, gates.get(pass_id, "")) for pass_id, at, direction in found]
+        found = [(ticket.pass_id, ticket.pass_at, None, ""), *found]
+    return found
 
 
 @bp.get("")
