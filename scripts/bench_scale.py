@@ -113,10 +113,17 @@ CHILDREN = [
               CASE WHEN pe.id % 4 = 1 THEN :alert END, CASE WHEN pe.id % 4 = 1 THEN 'orange' END
        FROM plate_events pe JOIN gates g ON g.id = pe.gate_id
        WHERE pe.id BETWEEN :low AND :high AND pe.id % 100 >= 88""",
+    # one case a pass with findings (案件, the police's review queue), as the gate's batch writes them
+    """INSERT INTO cases (plate_event_id, captured_at, gate_id, firm_id, plate, decision, rules, findings_count,
+                          alert_level, status, created_at, updated_at)
+       SELECT plate_event_id, captured_at, gate_id, firm_id, plate,
+              CASE WHEN severity = 'deny' THEN 'deny' ELSE 'review' END, rule, 1, alert_level, status,
+              captured_at, captured_at
+       FROM violations WHERE plate_event_id BETWEEN :low AND :high""",
 ]
 
 
-GROWING = ("plate_events", "plate_reads", "verdicts", "violations", "pass_images")
+GROWING = ("plate_events", "plate_reads", "verdicts", "violations", "cases", "pass_images")
 PLAIN_INDEXES = """
     SELECT i.indexname, i.indexdef FROM pg_indexes i
     WHERE i.schemaname = 'public' AND i.tablename = ANY(:tables)
@@ -144,9 +151,18 @@ def load(url: str, args) -> None:
         alert = connection.execute(
             text(
                 "INSERT INTO alerts (level, region, starts_at, ends_at, document_no, created_at, updated_at) "
-                "SELECT 'orange', NULL, now() - interval '800 days', now(), '规模测试', now(), now() RETURNING id"
+                "SELECT 'orange', NULL, now() - interval '800 days', now() - interval '60 days', '规模测试', "
+                "now(), now() RETURNING id"
             )
         ).scalar()
+        # a two-day alert whose five normal days before it have none in force: the one evaluated
+        connection.execute(
+            text(
+                "INSERT INTO alerts (level, region, starts_at, ends_at, document_no, created_at, updated_at) "
+                "SELECT 'red', NULL, date_trunc('day', now()) - interval '50 days', "
+                "date_trunc('day', now()) - interval '48 days', '规模测试-评估', now(), now()"
+            )
+        )
         policy_set = set_id_of(POLICIES)
         connection.execute(
             text("INSERT INTO policy_sets (id, policy_ids) VALUES (:id, CAST(:ids AS jsonb)) ON CONFLICT DO NOTHING"),
@@ -185,7 +201,8 @@ def free_port() -> int:
 
 
 def samples(engine) -> dict:
-    """Values the requests filter by: a frequent and a rare plate, a busy gate and its firm, a month."""
+    """Values the requests filter by: a frequent and a rare plate, a busy gate and its firm, the firm with
+    the most passes, the alert evaluated."""
     with engine.connect() as connection:
         one = lambda sql: connection.execute(text(sql)).scalar()  # noqa: E731
         return {
@@ -195,28 +212,66 @@ def samples(engine) -> dict:
             ),
             "gate": one("SELECT code FROM gates WHERE code LIKE 'S%' ORDER BY id LIMIT 1"),
             "firm": one("SELECT firm_id FROM gates WHERE code LIKE 'S%' ORDER BY id LIMIT 1"),
+            "alert": one("SELECT id FROM alerts WHERE document_no = '规模测试-评估'"),
         }
 
 
+def local_day(days_ago: int) -> str:
+    return (datetime.now(UTC) + timedelta(hours=8) - timedelta(days=days_ago)).date().isoformat()
+
+
 def requests_to_time(found: dict) -> list[tuple[str, str]]:
-    today = datetime.now(UTC).date()
-    month = (today - timedelta(days=60)).isoformat(), (today - timedelta(days=30)).isoformat()
-    v, e = "/api/v1/violations", "/api/v1/events"
+    """Every request the issues name people making every day (issues 15 and 31), with the filters that
+    find many rows, few and none."""
+    month = local_day(60), local_day(31)
+    week = local_day(37), local_day(31)
+    v, e, c = "/api/v1/violations", "/api/v1/events", "/api/v1/cases"
+    firm, rare, alert = found["firm"], found["rare"], found["alert"]
     return [
         ("violations page 1", v),
         ("violations rule+alert_level", f"{v}?rule=STAGGERED_TRANSPORT&alert_level=orange"),
         ("violations status=open sort=plate", f"{v}?status=open&sort=plate"),
         ("violations page 1000", f"{v}?page=1000"),
         ("violations frequent plate", f"{v}?plate={found['frequent']}"),
-        ("violations firm, one month", f"{v}?firm_id={found['firm']}&from={month[0]}&to={month[1]}"),
-        ("violations rare plate", f"{v}?plate={found['rare']}"),
+        ("violations firm, one month", f"{v}?firm_id={firm}&from={month[0]}&to={month[1]}"),
+        ("violations rare plate", f"{v}?plate={rare}"),
+        ("violations none: plate_prefix=晋A", f"{v}?plate_prefix=晋A"),
+        ("violations none: PHASE_OUT+orange", f"{v}?rule=PHASE_OUT&alert_level=orange"),
+        ("violations none: review+confirmed+firm", f"{v}?severity=review&status=confirmed&firm_id={firm}"),
         ("events page 1", e),
         ("events page 1000", f"{e}?page=1000"),
         ("events gate, one month", f"{e}?gate={found['gate']}&from={month[0]}&to={month[1]}"),
-        ("events rare plate", f"{e}?plate={found['rare']}"),
-        ("ledger, one month (CSV)", f"/api/v1/firms/{found['firm']}/ledger.csv?from={month[0]}&to={month[1]}"),
+        ("events rare plate", f"{e}?plate={rare}"),
+        ("events decision=review, one week", f"{e}?decision=review&from={week[0]}&to={week[1]}"),
+        ("cases page 1", c),
+        ("cases status=open", f"{c}?status=open"),
+        ("cases page 100", f"{c}?page=100"),
+        ("cases rule", f"{c}?rule=FREIGHT_STAGE"),
+        ("cases firm+rule", f"{c}?firm_id={firm}&rule=FREIGHT_STAGE"),
+        ("cases deny+open+firm+rule", f"{c}?decision=deny&status=open&firm_id={firm}&rule=FREIGHT_STAGE"),
+        ("cases firm, one month", f"{c}?firm_id={firm}&from={month[0]}&to={month[1]}"),
+        ("/cases page firm+rule", f"/cases?firm_id={firm}&rule=FREIGHT_STAGE"),
         ("/dashboard page", "/dashboard"),
         ("/violations page", "/violations"),
+        ("delivery, every gate, one month", f"/api/v1/gates/delivery?from={month[0]}&to={month[1]}"),
+        ("evaluation (API)", f"/api/v1/alerts/{alert}/evaluation"),
+        ("/alerts/…/evaluation page", f"/alerts/{alert}/evaluation"),
+    ]
+
+
+def reports_to_time(found: dict) -> list[tuple[str, str, str]]:
+    """The reports: (name, path, what must come back whole)."""
+    month = local_day(60), local_day(31)
+    quarter = local_day(120), local_day(31)
+    firm, alert = found["firm"], found["alert"]
+    ledger = f"/api/v1/firms/{firm}/ledger"
+    return [
+        ("violations CSV, one month", f"/api/v1/violations.csv?from={month[0]}&to={month[1]}", "csv"),
+        ("violations CSV, three months", f"/api/v1/violations.csv?from={quarter[0]}&to={quarter[1]}", "csv"),
+        ("violations XLSX, one month", f"/api/v1/violations.xlsx?from={month[0]}&to={month[1]}", "xlsx"),
+        ("ledger CSV, busiest firm, one month", f"{ledger}.csv?from={month[0]}&to={month[1]}", "csv"),
+        ("ledger XLSX, busiest firm, one month", f"{ledger}.xlsx?from={month[0]}&to={month[1]}", "xlsx"),
+        ("evaluation XLSX", f"/api/v1/alerts/{alert}/evaluation.xlsx", "xlsx"),
     ]
 
 
@@ -244,32 +299,129 @@ def timed_cursor(session: requests.Session, url: str, repeat: int) -> list[float
     return sorted(times)
 
 
-def report(name: str, times: list[float]) -> None:
+def fetched_report(session: requests.Session, url: str) -> tuple[float, int, int, str]:
+    """One report downloaded as a user's browser would: (seconds, HTTP status, bytes, what it says of
+    itself). A CSV or XLSX cut short by the server is told from a whole one by its last line or by
+    whether the archive opens."""
+    started = time.perf_counter()
+    try:
+        response = session.get(url, timeout=600)
+        body = response.content
+    except requests.RequestException as exc:
+        return time.perf_counter() - started, 0, 0, f"cut: {type(exc).__name__}"
+    took = time.perf_counter() - started
+    return took, response.status_code, len(body), report_state(response, body)
+
+
+def report_state(response: requests.Response, body: bytes) -> str:
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    if "csv" in response.headers.get("Content-Type", ""):
+        lines = body.decode("utf-8-sig", errors="replace").rstrip("\r\n").splitlines()
+        last = lines[-1] if lines else ""
+        whole = "完整" in last or "complete" in last.lower()
+        return f"{len(lines) - 1:,} lines, last: {last[:60]!r}" + ("" if whole else " (no trailer)")
+    try:
+        import zipfile
+        from io import BytesIO
+
+        names = zipfile.ZipFile(BytesIO(body)).namelist()
+        return f"opens ({len(names)} parts)"
+    except zipfile.BadZipFile:
+        return "cut: not a whole XLSX"
+
+
+def report(name: str, times: list[float], note: str = "") -> None:
     p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
-    print(f"{name:<38} {p50:>7.0f}ms {p95:>7.0f}ms  {len(times)}", flush=True)
+    print(f"{name:<40} {p50:>7.0f}ms {p95:>7.0f}ms  {len(times):>3}  {note}", flush=True)
 
 
 def percentile(times: list[float], q: float) -> float:
     return times[min(len(times) - 1, round(q * (len(times) - 1)))]
 
 
-def measure(url: str, folder: Path, repeat: int) -> None:
-    credentials = json.loads((folder / "demo.json").read_text(encoding="utf-8"))
+class PlanLog:
+    """With --explain: auto_explain writes the plan (ANALYZE, BUFFERS) of every statement of the served
+    registry over `min_ms` into the server's log; after each request its plans are copied to `out`."""
+
+    def __init__(self, url: str, name: str, server_log: str | None, out: str | None, min_ms: int):
+        self.log, self.out = (Path(server_log), Path(out)) if server_log and out else (None, None)
+        self.url, self.name, self.min_ms = url, name, min_ms
+        if self.log:
+            self.out.write_text("", encoding="utf-8")
+            self._database_settings(
+                {
+                    "session_preload_libraries": "auto_explain",
+                    "auto_explain.log_min_duration": f"{min_ms}ms",
+                    "auto_explain.log_analyze": "on",
+                    "auto_explain.log_buffers": "on",
+                    "auto_explain.log_nested_statements": "on",
+                }
+            )
+
+    def _database_settings(self, settings: dict) -> None:
+        engine = engine_for(self.url)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for key, value in settings.items():
+                if value is None:
+                    connection.execute(text(f'ALTER DATABASE "{self.name}" RESET {key}'))
+                else:
+                    connection.execute(text(f"ALTER DATABASE \"{self.name}\" SET {key} = '{value}'"))
+        engine.dispose()
+
+    def mark(self) -> int:
+        return self.log.stat().st_size if self.log else 0
+
+    def keep(self, request_name: str, since: int) -> None:
+        if not self.log:
+            return
+        with self.log.open("rb") as log:
+            log.seek(since)
+            text_ = log.read().decode("utf-8", errors="replace")
+        plans = [chunk for chunk in re.split(r"\n(?=\S+ \S+ \S+ \[\d+\] )", text_) if "duration:" in chunk]
+        with self.out.open("a", encoding="utf-8") as out:
+            out.write(f"\n===== {request_name}: {len(plans)} statements over {self.min_ms} ms =====\n")
+            for plan in plans[:6]:
+                out.write(plan.strip() + "\n\n")
+
+    def close(self) -> None:
+        if self.log:
+            self._database_settings(dict.fromkeys(
+                ("session_preload_libraries", "auto_explain.log_min_duration", "auto_explain.log_analyze",
+                 "auto_explain.log_buffers", "auto_explain.log_nested_statements")))  # fmt: skip
+
+
+def serve(url: str, folder: Path) -> tuple[subprocess.Popen, str]:
+    """The registry as the container serves it (scripts/container_start.sh web: gunicorn's own timeout
+    and workers), on a free port."""
     port = free_port()
-    env = os.environ | {"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "FLASK_APP": "wsgi"}
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "INSTANCE_PATH": str(folder),
+        "FLASK_APP": "wsgi",
+        "PORT": str(port),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--timeout", "300"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ["sh", "scripts/container_start.sh", "web"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            requests.get(f"{base}/healthz", timeout=1)
+            break
+        except requests.RequestException:
+            time.sleep(0.5)
+    return server, base
+
+
+def measure(url: str, name: str, folder: Path, args) -> None:
+    credentials = json.loads((folder / "demo.json").read_text(encoding="utf-8"))
+    plans = PlanLog(url, name, args.server_log, args.explain, args.explain_ms)
+    server, base = serve(url, folder)
+    repeat = args.repeat
     try:
-        for _ in range(120):
-            try:
-                requests.get(f"{base}/healthz", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.5)
         session = requests.Session()
         token = credentials["api_tokens"].get("demo-bureau") or next(iter(credentials["api_tokens"].values()))
         session.headers["Authorization"] = f"Bearer {token}"
@@ -280,36 +432,58 @@ def measure(url: str, folder: Path, repeat: int) -> None:
         engine = engine_for(url)
         found = samples(engine)
         engine.dispose()
-        print(f"{'request':<38} {'p50':>9} {'p95':>9}  runs")
-        for name, path in requests_to_time(found):
-            times = timed(session, base + path, repeat)
-            report(name, times)
-        for name, path in (
+        print(f"{'request':<40} {'p50':>9} {'p95':>9}  runs")
+        only = re.compile(args.only) if args.only else None
+        for label, path in requests_to_time(found):
+            if only and not only.search(label):
+                continue
+            since = plans.mark()
+            report(label, timed(session, base + path, repeat))
+            plans.keep(label, since)
+        for label, path in (
             ("violations next page (cursor)", "/api/v1/violations"),
             ("violations status=open next (cursor)", "/api/v1/violations?status=open&sort=plate"),
             ("events next page (cursor)", "/api/v1/events"),
+            ("cases next page (cursor)", "/api/v1/cases"),
+            ("cases status=open next (cursor)", "/api/v1/cases?status=open"),
         ):
-            report(name, timed_cursor(session, base + path, repeat))
-        gate_secret = next(iter(credentials["gate_secrets"].items()))
-        ingest = []
-        for i in range(repeat):
-            event = {"event_id": f"bench-{uuid.uuid4().hex}", "plate": "晋K00001", "plate_color": "yellow",
-                     "direction": "in", "captured_at": datetime.now(UTC).isoformat(), "confidence": 0.9}  # fmt: skip
-            started = time.perf_counter()
-            answer = requests.post(
-                f"{base}/api/v1/gates/{gate_secret[0]}/events",
-                json=event,
-                headers={"Authorization": f"Bearer {gate_secret[1]}"},
-                timeout=60,
-            )
-            ingest.append(time.perf_counter() - started)
-            answer.raise_for_status()
-            time.sleep(0.05 * (i % 2))
-        ingest.sort()
-        report("HTTP ingest (new pass)", ingest)
+            if only and not only.search(label):
+                continue
+            since = plans.mark()
+            report(label, timed_cursor(session, base + path, repeat))
+            plans.keep(label, since)
+        if not only or only.search("ingest"):
+            since = plans.mark()
+            report("HTTP ingest, sequential pushes", ingest(base, credentials, args.pushes))
+            plans.keep("HTTP ingest", since)
+        for label, path, _ in reports_to_time(found):
+            if only and not only.search(label):
+                continue
+            since = plans.mark()
+            runs = [fetched_report(session, base + path) for _ in range(args.report_repeat)]
+            plans.keep(label, since)
+            _, _, size, state = runs[-1]
+            report(label, sorted(run[0] for run in runs), f"{size / 1e6:.1f} MB, {state}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        plans.close()
+
+
+def ingest(base: str, credentials: dict, pushes: int) -> list[float]:
+    """A gate pushing reads over HTTP one after another, each a new pass of a registered truck."""
+    gate_code, secret = next(iter(credentials["gate_secrets"].items()))
+    times = []
+    with requests.Session() as gate:
+        gate.headers["Authorization"] = f"Bearer {secret}"
+        for i in range(pushes):
+            event = {"event_id": f"bench-{uuid.uuid4().hex}", "plate": f"晋K{i % 1000:05d}", "plate_color": "yellow",
+                     "direction": "in", "captured_at": datetime.now(UTC).isoformat(), "confidence": 0.9}  # fmt: skip
+            started = time.perf_counter()
+            answer = gate.post(f"{base}/api/v1/gates/{gate_code}/events", json=event, timeout=60)
+            times.append(time.perf_counter() - started)
+            answer.raise_for_status()
+    return sorted(times)
 
 
 def main() -> None:
@@ -325,6 +499,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--reuse", help="a database this script loaded before: measure only")
+    parser.add_argument("--pushes", type=int, default=200, help="sequential HTTP gate pushes timed")
+    parser.add_argument("--report-repeat", type=int, default=3, help="downloads of each report")
+    parser.add_argument("--only", help="time only the requests whose name matches this regular expression")
+    parser.add_argument("--explain", help="write the plans (EXPLAIN ANALYZE, BUFFERS) of slow statements here")
+    parser.add_argument("--explain-ms", type=int, default=20, help="with --explain: statements slower than this")
+    parser.add_argument(
+        "--server-log", default="/var/log/postgresql/postgresql-15-main.log", help="the PostgreSQL server's log"
+    )
     args = parser.parse_args()
     name = args.reuse or f"bench_scale_{uuid.uuid4().hex[:8]}"
     url = f"{args.server}/{name}"
@@ -341,7 +523,7 @@ def main() -> None:
         flask(url, folder, "statistics", "rebuild")
         say(f"daily counts rebuilt from the passes in {time.monotonic() - counted:.0f} s")
         say(f"loaded in {time.monotonic() - started:.0f} s; database {name}, instance {folder}")
-    measure(url, folder, args.repeat)
+    measure(url, name, folder, args)
     if args.retention:
         for label, extra in (("retention --dry-run", ["--dry-run"]), ("retention run", [])):
             started = time.perf_counter()
