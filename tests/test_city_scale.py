@@ -247,3 +247,24 @@ def test_statistics_check_finds_a_changed_count_and_rebuild_mends_it(app, runner
     assert rebuilt.exit_code == 0, rebuilt.output
     assert differences() == [] and stored_counts() == recount()
     assert runner.invoke(args=["statistics", "check"]).exit_code == 0
+
+
+def test_a_finding_raised_after_the_gate_is_counted_on_its_day(app, district):
+    """An inspection's or a picture's finding, raised on a stored pass, enters the day's statistics as
+    a gate's finding does: `flask statistics check` finds nothing to mend."""
+    from registry.cases.raising import raise_on_pass
+
+    plate_event = db.session.scalars(select(PlateEvent).order_by(PlateEvent.id)).first()
+    finding = {"rule": "DOCUMENTS_MISMATCH", "severity": "review", "message_zh": "随车清单与登记不符",
+               "message_en": "documents differ", "clause": ""}  # fmt: skip
+    raise_on_pass(plate_event.id, plate_event.captured_at, plate_event.gate_id, plate_event.gate.firm_id,
+                  plate_event.plate, "review", [finding], {})  # fmt: skip
+    db.session.commit()
+    assert differences() == []
+    day = local_date(plate_event.captured_at)
+    counted = db.session.scalar(
+        select(DailyViolations.violations).where(
+            DailyViolations.day == day, DailyViolations.rule == "DOCUMENTS_MISMATCH"
+        )
+    )
+    assert counted == 1

@@ -6,6 +6,8 @@ from datetime import datetime
 from registry.cases.models import Case
 from registry.events.models import Decision, Severity, Violation, ViolationStatus
 from registry.extensions import db
+from registry.statistics.counting import DailyCounts
+from registry.statistics.upserts import write_counts
 
 
 def raise_on_pass(
@@ -19,7 +21,8 @@ def raise_on_pass(
     context: dict,
 ) -> int:
     """Each finding (`rule`, `severity`, `message_zh`, `message_en`, `clause`) becomes a violation of the
-    pass that carries it in its context; flushes, never commits. The number raised."""
+    pass that carries it in its context, counted in its day's statistics; flushes, never commits. The
+    number raised."""
     if not findings:
         return 0
     for finding in findings:
@@ -36,6 +39,10 @@ def raise_on_pass(
                 context=context | {"finding": finding},
             )
         )
+    counts = DailyCounts()  # the day's counts hold every violation, however it was raised
+    for finding in findings:
+        counts.violation_counted(pass_at, gate_id, firm_id, finding["rule"], None)
+    write_counts(db.session.connection(), counts)
     rules = [finding["rule"] for finding in findings]
     case = db.session.get(Case, pass_id)
     if case is None:
