@@ -6,7 +6,11 @@ export FLASK_APP=wsgi
 case "${1:-web}" in
     web)
         flask db upgrade
+        # Threaded workers (gthread): a worker's main loop keeps telling the arbiter it is alive while a
+        # thread streams a long report, so gunicorn's timeout (30 s) stops a worker that hangs, never an
+        # export that is still being written.
         exec gunicorn wsgi:app --bind "0.0.0.0:${PORT:-8000}" --workers "${WEB_CONCURRENCY:-2}" \
+            --worker-class gthread --threads "${WEB_THREADS:-4}" \
             --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
         ;;
     gateway)

@@ -147,6 +147,7 @@ def main() -> int:
     bind = os.environ.get("BIND", f"127.0.0.1:{config.PORT}")
     web = [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", bind]
     web += ["--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--access-logfile", "-"]
+    web += ["--worker-class", "gthread", "--threads", os.environ.get("WEB_THREADS", "4")]  # as the container
     children = [
         Supervised("登记平台", "registry", web),
         Supervised("网关", "gateway", [sys.executable, "-m", "gateway"]),

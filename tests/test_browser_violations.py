@@ -3,8 +3,6 @@ a police officer finds a plate's violations, opens one, confirms it and exports 
 issues an orange alert and sees a deny appear on the dashboard after a gate event arrives over MQTT.
 Screenshots go to test-artifacts/."""
 
-import csv
-import io
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +13,7 @@ from registry.common.time import LOCAL_TZ
 from tests.support.databases import empty_database
 from tests.support.gateway import LiveDistrict, Publisher
 from tests.support.web import ARTIFACTS, chromium, screenshot, served_registry
+from tests.support.workbooks import csv_table
 from tests.test_browser_machinery import follow, log_in, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
@@ -86,7 +85,7 @@ def test_police_confirm_and_export_and_the_bureau_sees_an_alert_deny(product):
         with police.expect_download() as download:
             police.locator("#export-csv").click()
         path = download.value.path()
-        exported = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        exported = csv_table(path.read_bytes())
         assert exported[0][4] == "号牌号码"
         assert {row[4] for row in exported[1:]} == {"晋H40001"} and len(exported) - 1 == rows.count()
         assert "已确认" in {row[1] for row in exported[1:]}

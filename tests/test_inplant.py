@@ -2,7 +2,6 @@
 in-plant non-road machinery (table 5) registered in the machinery registry with the firm as its owner,
 reviewed by the bureau like any machine; the ledger exports all three tables, one sheet each."""
 
-import csv
 import io
 
 from openpyxl import load_workbook
@@ -11,7 +10,7 @@ from registry.accounts.models import Role
 from registry.labels import label
 from tests.support.machinery import MACHINE, upload
 from tests.support.photos import picture
-from tests.support.workbooks import table
+from tests.support.workbooks import csv_table, table
 
 
 def firm_headers(make_user):
@@ -72,5 +71,5 @@ def test_the_ledger_exports_tables_3_4_and_5(client, make_user, bureau):
     assert client.get(row["发动机铭牌"].split("localhost", 1)[-1]).status_code in (302, 401)  # after a login
 
     with client.get(f"/api/v1/firms/{firm_id}/ledger.csv?from=2026-11-01&to=2026-11-30&part=5", headers=firm) as answer:
-        rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+        rows = csv_table(answer.data)
     assert rows[0][1] == "环保登记编码" and rows[1][1] == code

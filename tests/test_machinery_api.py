@@ -1,7 +1,6 @@
 """Non-road machinery through the API: registration with photos, review and codes, verification,
 transfer and retirement, permissions, exports."""
 
-import csv
 import io
 import re
 from datetime import timedelta
@@ -16,6 +15,7 @@ from registry.extensions import db
 from registry.machinery.models import Machinery, MachineryPhoto
 from tests.support.machinery import MACHINE, upload
 from tests.support.photos import picture
+from tests.support.workbooks import csv_table
 
 
 def count(model) -> int:
@@ -248,7 +248,7 @@ def test_exports_parse_back_to_the_same_rows(client, bureau, approved, unit_user
     register(headers, pin=None, engine_no="E-8", machine_type="loader")
     as_csv = client.get("/api/v1/machinery.csv", headers=bureau)
     assert as_csv.status_code == 200 and as_csv.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"))))
+    rows = csv_table(as_csv.data)
     assert rows[0][0] == "登记编码" and len(rows) == 3
     as_xlsx = client.get("/api/v1/machinery.xlsx?status=approved", headers=bureau)
     sheet = load_workbook(io.BytesIO(as_xlsx.data), read_only=True).active

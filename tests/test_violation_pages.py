@@ -1,7 +1,5 @@
 """Pages for police and the bureau: violation search and detail with review, dashboard, alerts."""
 
-import csv
-import io
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +11,7 @@ from registry.cases.models import Case
 from registry.dashboard.liveness import in_working_hours, is_silent, parse_hours
 from registry.extensions import db
 from tests.support.pages import PASSWORD, PageClient, csrf_token, post
+from tests.support.workbooks import csv_table
 
 
 @pytest.fixture
@@ -51,7 +50,7 @@ def test_a_police_officer_opens_a_violation_sees_the_picture_and_confirms_it(pol
 
 def test_the_export_link_gives_the_same_rows_as_the_page(police, district):
     export = police.get("/violations/export.csv?plate_prefix=晋H&sort=captured_at")
-    rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
+    rows = csv_table(export.data)
     page = police.get("/violations?plate_prefix=晋H&sort=captured_at").get_data(as_text=True)
     assert len(rows) > 1 and all(row[4] in page for row in rows[1:])
 

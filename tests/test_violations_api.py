@@ -1,7 +1,6 @@
 """GET/PATCH /api/v1/violations: every filter, pagination totals, review with audit, evidence links,
 exports parsed back, the firm's gate ledger, and what a firm user may see."""
 
-import csv
 import io
 from datetime import datetime
 
@@ -13,7 +12,7 @@ from registry.audit.models import AuditEntry
 from registry.common.time import LOCAL_TZ
 from registry.extensions import db
 from registry.labels import LABELS
-from tests.support.workbooks import table
+from tests.support.workbooks import csv_table, table
 
 ALL = {"per_page": 500}
 
@@ -167,7 +166,7 @@ def test_exports_parse_back_to_the_search_result(client, bureau, district):
     expected = search(client, bureau, plate_prefix="晋H", sort="captured_at")["items"]
     as_csv = client.get("/api/v1/violations.csv?plate_prefix=晋H&sort=captured_at", headers=bureau)
     assert as_csv.status_code == 200 and "attachment" in as_csv.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"))))
+    rows = csv_table(as_csv.data)
     assert rows[0][:5] == ["编号", "状态", "规则", "严重程度", "号牌号码"]
     assert [int(r[0]) for r in rows[1:]] == [v["id"] for v in expected]
     assert [r[4] for r in rows[1:]] == [v["plate"] for v in expected]
@@ -239,7 +238,7 @@ def test_the_gate_ledger_in_the_mee_layout(client, bureau, district):
     power = district["power"]
     answer = client.get(f"/api/v1/firms/{power.id}/ledger.csv?from=2022-03-01&to=2022-03-02", headers=bureau)
     assert answer.status_code == 200
-    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    rows = csv_table(answer.data)
     assert [h.split(" (")[0] for h in rows[0][:9]] == [
         "序号",
         "进出厂时间",
@@ -302,7 +301,8 @@ def test_with_two_alerts_in_force_each_violation_names_its_own(client, bureau, m
         assert ("红色" if level == "red" else "橙色") in found["message_zh"]
         assert sorted(found["alerts_in_force"]) == sorted(ids.values())
     with client.get("/api/v1/violations.csv?plate=晋H30001&alert_level=red", headers=bureau) as exported:
-        rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
+        table = csv_table(exported.data)
+    rows = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
     assert [row["预警级别"] for row in rows] == ["红色预警"]
 
 

@@ -10,7 +10,9 @@ cargo of `=HYPERLINK(...)` typed by a firm, or a fleet name typed by an anonymou
 the bureau's spreadsheet.
 
 CSV is streamed as it is produced (UTF-8 with a byte-order mark, so that Excel opens Chinese text
-correctly). XLSX is a zip archive and cannot be streamed before it is complete: openpyxl's write-only
+correctly), and its last line says it is complete and how many rows it holds: a stream cut short (a
+worker stopped by its timeout ends the response as if it were whole, and the HTTP status went out
+first) lacks it. XLSX is a zip archive and cannot be streamed before it is complete: openpyxl's write-only
 mode writes rows to a temporary file as they come, and that file is then streamed. Its header row is
 bold and frozen, and each column has its width.
 """
@@ -75,18 +77,30 @@ def _as_text(value, column: Column):
     return value
 
 
-def csv_response(filename: str, columns: list[Column], rows: Iterable[list]) -> Response:
+def completion_line(rows: int) -> str:
+    """The last line of a whole CSV export: a file cut short (a worker killed, a connection dropped)
+    lacks it, so that a cut file never passes for a whole one."""
+    return t(f"# 导出完整，共 {rows} 行", f"# export complete: {rows} rows")
+
+
+def csv_response(filename: str, columns: list[Column], rows: Iterable[list], *, complete_line: bool = True) -> Response:
+    """The rows as CSV, streamed; ending with `completion_line` unless it is a template to fill in."""
+
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         buffer.write("\ufeff")
         writer.writerow([inert(column.title) for column in columns])
+        written = 0
         for row in rows:
             writer.writerow([_as_text(value, column) for value, column in zip(row, columns, strict=True)])
+            written += 1
             if buffer.tell() > CHUNK:
                 yield buffer.getvalue().encode()
                 buffer.seek(0)
                 buffer.truncate()
+        if complete_line:
+            writer.writerow([completion_line(written)])
         yield buffer.getvalue().encode()
 
     return Response(

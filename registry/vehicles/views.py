@@ -184,4 +184,4 @@ def import_template():
     columns = [Column(heading, field) for heading, field in CHINESE_HEADERS.items()]
     example = ["晋H12345", t("黄牌", "yellow"), "LFWSRXSJ5M1A00001", "E123456", t("国六", "6"), "", t("柴油", "diesel"),
                "2022-03-01", t("重型货车", "heavy_truck"), "某某运输车队", ""]  # fmt: skip
-    return csv_response(t("车辆导入模板.csv", "truck-import-template.csv"), columns, [example])
+    return csv_response(t("车辆导入模板.csv", "truck-import-template.csv"), columns, [example], complete_line=False)

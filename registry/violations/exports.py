@@ -52,7 +52,10 @@ VIOLATION_COLUMNS = [
 
 def _flat(actor, args: dict, by_pass: bool = False):
     """The violations the search finds as plain column tuples, streamed; `by_pass`: ordered so that each
-    pass's findings come together."""
+    pass's findings come together. Only the three tables that grow are joined, each month of violations
+    with the same month of passes and verdicts (the pass's time is copied on each row); gates, firms,
+    alerts and reviewers are named from small look-ups (`Names`), not joined: the planner estimates a
+    join on two equalities at one row and would re-scan them for every row."""
     flat = (
         select(
             Violation.id,
@@ -63,30 +66,22 @@ def _flat(actor, args: dict, by_pass: bool = False):
             PlateEvent.plate_color,
             PlateEvent.captured_at,
             PlateEvent.direction,
-            Gate.name,
-            Gate.code,
-            Firm.name,
+            Violation.gate_id,
+            Violation.firm_id,
             Verdict.emission_stage,
-            Alert.level,
-            Verdict.stored_findings,
             Violation.alert_id,
-            func.coalesce(User.display_name, User.username),
+            Verdict.stored_findings,
+            Violation.reviewed_by_id,
             Violation.reviewed_at,
             Violation.note,
             Violation.plate_event_id,
             Verdict.decision,
         )
-        # joined on the partition keys as well (the pass's time, copied on each row), so that each month
-        # of violations meets the same month of passes and verdicts
         .join(
             PlateEvent,
             (Violation.plate_event_id == PlateEvent.id) & (PlateEvent.captured_at == Violation.captured_at),
         )
-        .join(Gate, PlateEvent.gate_id == Gate.id)
-        .join(Firm, Gate.firm_id == Firm.id)
         .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == Violation.captured_at))
-        .outerjoin(Alert, Violation.alert_id == Alert.id)
-        .outerjoin(User, Violation.reviewed_by_id == User.id)
     )
     flat = apply_filters(flat, actor, args)
     if by_pass:
@@ -98,7 +93,30 @@ def _flat(actor, args: dict, by_pass: bool = False):
             flat = flat.where(column >= local_day_bounds(args["from_"])[0])
         if args.get("to"):
             flat = flat.where(column < local_day_bounds(args["to"])[1])
-    return db.session.execute(flat.execution_options(yield_per=CHUNK, stream_results=True))
+    names = Names()
+    for row in db.session.execute(flat.execution_options(yield_per=CHUNK, stream_results=True)):
+        yield names.named(row)
+
+
+class Names:
+    """Gates, firms, alerts' levels and reviewers by id, read once per export (a few hundred rows each)."""
+
+    def __init__(self):
+        self.gates = {i: (name, code) for i, name, code in db.session.execute(select(Gate.id, Gate.name, Gate.code))}
+        self.firms = dict(db.session.execute(select(Firm.id, Firm.name)).all())
+        self.alerts = dict(db.session.execute(select(Alert.id, Alert.level)).all())
+        self.users = dict(db.session.execute(select(User.id, func.coalesce(User.display_name, User.username))).all())
+
+    def named(self, row) -> tuple:
+        """The row as the exports read it: (id, status, rule, severity, plate, colour, time, direction,
+        gate name, gate code, firm, stage, alert level, findings, alert id, reviewer, reviewed at, note,
+        pass id, decision)."""
+        (vid, status, rule, severity, plate, colour, at, direction, gate_id, firm_id, stage, alert_id, findings,
+         reviewer_id, reviewed, note, pass_id, decision) = row  # fmt: skip
+        gate_name, gate_code = self.gates.get(gate_id, ("", ""))
+        return (vid, status, rule, severity, plate, colour, at, direction, gate_name, gate_code,
+                self.firms.get(firm_id, ""), stage, self.alerts.get(alert_id), findings, alert_id,
+                self.users.get(reviewer_id), reviewed, note, pass_id, decision)  # fmt: skip
 
 
 def violation_rows(actor, args: dict):

@@ -15,3 +15,18 @@ def table(sheet) -> list[tuple]:
     rows = list(sheet.iter_rows(values_only=True))
     top = next(i for i, cells in enumerate(rows) if sum(1 for v in cells if v not in (None, "")) >= 2)
     return rows[top:]
+
+
+def csv_table(data: bytes | str) -> list[list[str]]:
+    """An exported CSV's header and rows, after checking it is whole: its last line says it is complete
+    and counts exactly the rows above it."""
+    import csv
+    import io
+    import re
+
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    said = re.fullmatch(r"# (?:导出完整，共 (\d+) 行|export complete: (\d+) rows)", rows[-1][0] if rows else "")
+    assert said and len(rows[-1]) == 1, f"the export does not end with its completion line: {rows[-1:]}"
+    assert int(said.group(1) or said.group(2)) == len(rows) - 2, "the completion line counts other rows"
+    return rows[:-1]
