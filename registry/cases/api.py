@@ -27,7 +27,7 @@ class Cases(MethodView):
     @reads_from_replica
     def get(self, args):
         """Search cases (`status=open`: the review queue); `from`/`to` are local dates. A firm sees its own."""
-        return page_of(services.cases_query(current_actor(), args), args)
+        return page_of(services.cases_query(current_actor(), args), args, services.fill_cases)
 
 
 @blp.route("/cases/<int:case_id>")

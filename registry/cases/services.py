@@ -3,7 +3,8 @@ finding of the pass (confirm or dismiss, with what was checked); the case's stat
 
 import marshmallow as ma
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.accounts.auth import own_firm_id
 from registry.accounts.models import User
@@ -14,10 +15,11 @@ from registry.common.i18n import t
 from registry.common.services import not_found
 from registry.common.time import utcnow
 from registry.events.models import PlateEvent, Severity, Violation, ViolationStatus
+from registry.events.months import passes_shown, violations_shown
 from registry.extensions import db
 from registry.labels import label
 from registry.uplink.outbox import forward_pass
-from registry.violations.filters import by_pass, day_bounds
+from registry.violations.filters import by_pass
 
 # sort -> the columns a list is ordered by, each ending with the pass; each matches an index.
 ORDER = {
@@ -27,30 +29,36 @@ ORDER = {
 
 
 def cases_query(actor: User, args: dict):
-    """Cases matching the filters, with what their rows show loaded alongside (by id, after the page)."""
-    query = select(Case).options(
-        selectinload(Case.plate_event).joinedload(PlateEvent.gate),
-        selectinload(Case.plate_event).selectinload(PlateEvent.images),
-        joinedload(Case.reviewed_by),
-        selectinload(Case.violations),  # their context: the firm as it was
-    )
+    """Cases matching the filters, with their reviewer; what else a row shows, `fill_cases` loads for the
+    page."""
+    query = select(Case).options(joinedload(Case.reviewed_by))
     return apply_filters(query, actor, args).order_by(*ordering(args))
 
 
+def fill_cases(cases: list[Case]) -> None:
+    """What a page of cases shows (the pass and its gate, verdict and pictures, the findings and their
+    alerts), read once for the page and from the months it spans only (registry.events.months)."""
+    passes = [(case.plate_event_id, case.captured_at) for case in cases]
+    events = passes_shown(passes, joinedload(PlateEvent.gate))
+    findings = violations_shown(passes, events, joinedload(Violation.alert))
+    for case in cases:
+        set_committed_value(case, "plate_event", events.get(case.plate_event_id))
+        set_committed_value(case, "violations", findings.get(case.plate_event_id, []))
+
+
 def apply_filters(query, actor: User, args: dict):
-    """The queue's filters, on the cases' own columns (a rule: a case with a violation of that rule,
-    looked up in the same months of violations)."""
+    """The queue's filters, on the cases' own columns (a rule: a case with a violation of that rule, looked
+    up for each case in its own month, by its pass)."""
     query = by_pass(query, Case, actor, args)
     if args.get("decision"):
         query = query.where(Case.decision == args["decision"])
     if args.get("rule"):
-        ruled = select(Violation.plate_event_id).where(Violation.rule == args["rule"])
-        start, end = day_bounds(args)
-        if start:
-            ruled = ruled.where(Violation.captured_at >= start)
-        if end:
-            ruled = ruled.where(Violation.captured_at < end)
-        query = query.where(Case.plate_event_id.in_(ruled))
+        ruled = select(Violation.id).where(
+            Violation.plate_event_id == Case.plate_event_id,
+            Violation.captured_at == Case.captured_at,
+            Violation.rule == args["rule"],
+        )
+        query = query.where(ruled.exists())
     return query
 
 
@@ -61,14 +69,11 @@ def ordering(args: dict) -> tuple:
 
 
 def get_case_for(actor: User, case_id: int) -> Case:
-    case = db.session.scalar(
-        select(Case)
-        .where(Case.plate_event_id == case_id)
-        .options(selectinload(Case.plate_event).selectinload(PlateEvent.images), selectinload(Case.violations))
-    )
+    case = db.session.scalar(select(Case).where(Case.plate_event_id == case_id))
     own = own_firm_id(actor)
     if case is None or (own is not None and case.firm_id != own):
         raise not_found("案件", "case")
+    fill_cases([case])
     return case
 
 

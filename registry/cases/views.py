@@ -36,7 +36,8 @@ def queue():
     try:
         args = CaseQueryArgsSchema().load({k: v for k, v in form.items() if v})
         args, hints = resolve_names(current_user, args)
-        listing = paginate(services.cases_query(current_user, args), 1, 30, request.args.get("cursor") or None)
+        cursor = request.args.get("cursor") or None
+        listing = paginate(services.cases_query(current_user, args), 1, 30, cursor, services.fill_cases)
     except ValidationError as exc:
         errors = flatten(exc.messages)
     except DomainError as exc:  # a cursor that is not one

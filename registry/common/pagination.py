@@ -56,14 +56,17 @@ def page_envelope(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
-def paginate(query: Select, page: int, per_page: int, cursor: str | None = None) -> dict:
-    """One page of `query` (ordered, ending with a unique column) and its capped count."""
+def paginate(query: Select, page: int, per_page: int, cursor: str | None = None, fill=None) -> dict:
+    """One page of `query` (ordered, ending with a unique column) and its capped count; `fill`, given
+    the page's rows, loads what they show in a few statements for the whole page."""
     per_page = min(per_page, current_app.config["API_PER_PAGE_MAX"])
     total, exact = capped_count(query)
     if cursor or page == 1:
         items, next_cursor = _by_keyset(query, per_page, cursor)
     else:
         items, next_cursor = _by_offset(query, (page - 1) * per_page, per_page), None
+    if fill is not None and items:
+        fill(items)
     return {
         "items": items,
         "total": total,
@@ -74,9 +77,9 @@ def paginate(query: Select, page: int, per_page: int, cursor: str | None = None)
     }
 
 
-def page_of(query: Select, args: dict) -> dict:
+def page_of(query: Select, args: dict, fill=None) -> dict:
     """The page PageArgsSchema's arguments ask for."""
-    return paginate(query, args["page"], args["per_page"], args.get("cursor"))
+    return paginate(query, args["page"], args["per_page"], args.get("cursor"), fill)
 
 
 def capped_count(query: Select) -> tuple[int, bool]:

@@ -3,7 +3,7 @@
 from flask import Response, g, send_file
 from flask.views import MethodView
 from sqlalchemy import false, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from registry.accounts.auth import EDITORS, READERS, current_actor, own_firm_id, require_role
 from registry.accounts.models import Role
@@ -15,6 +15,7 @@ from registry.common.time import local_day_bounds
 from registry.events.auth import require_gate
 from registry.events.evidence import evidence_jpeg, image_file, thumbnail_file
 from registry.events.models import DeadLetter, PlateEvent, Verdict
+from registry.events.months import fill_passes
 from registry.events.passes import pass_for
 from registry.events.schemas import (
     DeadLetterSchema,
@@ -53,9 +54,7 @@ def events_query(args: dict, firm_id: int | None = None):
     """Passes matching the filters; a firm user's (firm_id) only at its own gates. Gates are filtered
     by id (a firm's as a set of ids), never by a join, so that a page or a count is a walk of one index
     of plate_events (ix_plate_events_captured_at_id carries the gate for that)."""
-    query = select(PlateEvent).options(
-        joinedload(PlateEvent.gate), selectinload(PlateEvent.verdict), selectinload(PlateEvent.images)
-    )
+    query = select(PlateEvent).options(joinedload(PlateEvent.gate))  # verdicts and pictures: fill_passes
     for firm in {firm_id, args.get("firm_id")} - {None}:
         query = query.where(PlateEvent.gate_id.in_(select(Gate.id).where(Gate.firm_id == firm)))
     if args.get("gate"):
@@ -66,11 +65,16 @@ def events_query(args: dict, firm_id: int | None = None):
     if args.get("no_plate") is not None:
         query = query.where((PlateEvent.plate == "") if args["no_plate"] else (PlateEvent.plate != ""))
     if args.get("decision"):
-        query = query.join(Verdict).where(Verdict.decision == args["decision"])
-    if args.get("from_"):
-        query = query.where(PlateEvent.captured_at >= local_day_bounds(args["from_"])[0])
-    if args.get("to"):
-        query = query.where(PlateEvent.captured_at < local_day_bounds(args["to"])[1])
+        # on the pass's time as well as its id: each month of passes meets its own month of verdicts
+        query = query.join(
+            Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == PlateEvent.captured_at)
+        ).where(Verdict.decision == args["decision"])
+    times = (PlateEvent.captured_at, Verdict.pass_at) if args.get("decision") else (PlateEvent.captured_at,)
+    for moment in times:  # the same days on each table, so that the planner keeps only their months
+        if args.get("from_"):
+            query = query.where(moment >= local_day_bounds(args["from_"])[0])
+        if args.get("to"):
+            query = query.where(moment < local_day_bounds(args["to"])[1])
     return query.order_by(PlateEvent.captured_at.desc(), PlateEvent.id.desc())
 
 
@@ -82,7 +86,7 @@ class Events(MethodView):
     @reads_from_replica
     def get(self, args):
         """Passes with their verdicts, newest first; `from`/`to` are local dates (inclusive). A firm sees its own."""
-        return page_of(events_query(args, own_firm_id(current_actor())), args)
+        return page_of(events_query(args, own_firm_id(current_actor())), args, fill_passes)
 
 
 @blp.route("/events/<int:event_id>")

@@ -32,7 +32,7 @@ class Violations(MethodView):
     @reads_from_replica
     def get(self, args):
         """Search violations; `from`/`to` are local dates (inclusive). A firm sees its own."""
-        return page_of(services.violations_query(current_actor(), args), args)
+        return page_of(services.violations_query(current_actor(), args), args, services.fill_violations)
 
 
 @blp.route("/violations/<int:violation_id>")

@@ -2,7 +2,8 @@
 
 import marshmallow as ma
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.accounts.auth import own_firm_id
 from registry.accounts.models import User
@@ -12,6 +13,7 @@ from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
 from registry.common.services import not_found
 from registry.events.models import PlateEvent, Violation, ViolationStatus
+from registry.events.months import passes_shown
 from registry.extensions import db
 from registry.labels import label
 from registry.violations.filters import by_pass
@@ -30,14 +32,16 @@ def violations_query(actor: User, args: dict):
     """Violations matching the filters, with what their rows show loaded alongside."""
     # The page is read from violations alone; what its rows show comes after, by id (a join to the
     # partitioned passes would be planned over every month for each page).
-    query = select(Violation).options(
-        selectinload(Violation.plate_event).joinedload(PlateEvent.gate),
-        selectinload(Violation.plate_event).selectinload(PlateEvent.verdict),
-        selectinload(Violation.plate_event).selectinload(PlateEvent.images),
-        joinedload(Violation.alert),
-        joinedload(Violation.reviewed_by),
-    )
+    query = select(Violation).options(joinedload(Violation.alert), joinedload(Violation.reviewed_by))
     return apply_filters(query, actor, args).order_by(*ordering(args))
+
+
+def fill_violations(violations: list[Violation]) -> None:
+    """Each violation's pass with its gate, verdict and pictures, read once for the page from the months
+    it spans (registry.events.months)."""
+    events = passes_shown({(v.plate_event_id, v.captured_at) for v in violations}, joinedload(PlateEvent.gate))
+    for violation in violations:
+        set_committed_value(violation, "plate_event", events.get(violation.plate_event_id))
 
 
 def apply_filters(query, actor: User, args: dict):
@@ -59,14 +63,11 @@ def ordering(args: dict) -> tuple:
 
 
 def get_violation_for(actor: User, violation_id: int) -> Violation:
-    violation = db.session.scalar(
-        select(Violation)
-        .where(Violation.id == violation_id)
-        .options(selectinload(Violation.plate_event).selectinload(PlateEvent.images))
-    )
+    violation = db.session.scalar(select(Violation).where(Violation.id == violation_id))
     firm_id = own_firm_id(actor)
     if violation is None or (firm_id is not None and violation.firm_id != firm_id):
         raise not_found("违规记录", "violation")
+    fill_violations([violation])
     return violation
 
 

@@ -42,7 +42,9 @@ def search():
     listing = None
     if not errors:
         try:
-            listing = paginate(services.violations_query(current_user, args), page, 50, cursor)
+            listing = paginate(
+                services.violations_query(current_user, args), page, 50, cursor, services.fill_violations
+            )
         except DomainError as exc:  # a cursor that is not one
             errors = {exc.field or "_": [exc.message]}
     return render_template(

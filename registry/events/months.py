@@ -1,0 +1,66 @@
+"""What a page of passes shows, read from only the months the page spans.
+
+The passes and the tables that grow with them (verdicts, pictures, violations) are partitioned by the
+pass's month. A look-up by pass id alone is planned over every month kept (32 partitions: ~10 ms of
+planning a statement) and, made lazily per row, once for every row of a page. Here each table is read
+once for the whole page, by the passes' ids and the span of their times, so that the planner keeps the
+one or two months the page covers."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
+
+from registry.events.models import PassImage, PlateEvent, Verdict, Violation
+from registry.extensions import db
+
+# table -> (its pass id, its copy of the pass's time: the partition key)
+KEYS = {
+    PlateEvent: (PlateEvent.id, PlateEvent.captured_at),
+    Verdict: (Verdict.plate_event_id, Verdict.pass_at),
+    PassImage: (PassImage.plate_event_id, PassImage.pass_at),
+    Violation: (Violation.plate_event_id, Violation.captured_at),
+}
+
+
+def of_passes(model, passes: Iterable[tuple[int, datetime]], *options) -> dict[int, list]:
+    """The rows of `model` for these (pass id, pass time) pairs, by pass id, each pass's in id order."""
+    passes = list(passes)
+    if not passes:
+        return {}
+    key, moment = KEYS[model]
+    times = [at for _, at in passes]
+    query = select(model).where(key.in_({i for i, _ in passes}), moment.between(min(times), max(times)))
+    found = defaultdict(list)
+    for row in db.session.scalars(query.options(*options).order_by(model.id)).unique():
+        found[getattr(row, key.key)].append(row)
+    return found
+
+
+def passes_shown(passes: Iterable[tuple[int, datetime]], *options) -> dict[int, PlateEvent]:
+    """The passes, each with its verdict and pictures loaded (three statements, whatever the page's size)."""
+    events = {i: rows[0] for i, rows in of_passes(PlateEvent, passes, *options).items()}
+    fill_passes(list(events.values()))
+    return events
+
+
+def fill_passes(events: list[PlateEvent]) -> None:
+    """Each pass's verdict and pictures, set on it (two statements for the page)."""
+    passes = [(event.id, event.captured_at) for event in events]
+    verdicts = of_passes(Verdict, passes)
+    images = of_passes(PassImage, passes)
+    for event in events:
+        set_committed_value(event, "verdict", (verdicts.get(event.id) or [None])[0])
+        set_committed_value(event, "images", images.get(event.id, []))
+
+
+def violations_shown(passes: Iterable[tuple[int, datetime]], events: dict[int, PlateEvent], *options) -> dict:
+    """The passes' violations by pass, each knowing its pass (its finding is read from the verdict)."""
+    found = of_passes(Violation, passes, *options)
+    for pass_id, violations in found.items():
+        for violation in violations:
+            if pass_id in events:
+                set_committed_value(violation, "plate_event", events[pass_id])
+    return found
