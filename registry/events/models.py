@@ -117,7 +117,10 @@ class PlateRead(db.Model):
     __tablename__ = "plate_reads"
     # No index of its own on time: delivery per gate and day finds a day's reads through their passes
     # (plate_events.captured_at); one more index here cost the gateway a quarter of its drain rate.
-    __table_args__ = (UniqueConstraint("gate_id", "event_id"),)
+    __table_args__ = (
+        UniqueConstraint("gate_id", "event_id"),
+        Index("ix_plate_reads_gate_time", "gate_id", "pass_at"),  # a gate's delivery, day by day
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     plate_event_id: Mapped[int] = mapped_column(BigId, ForeignKey("plate_events.id"), index=True)

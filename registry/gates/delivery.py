@@ -15,10 +15,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 
 from registry.common.time import local_day_bounds
-from registry.events.models import PlateEvent, PlateRead
+from registry.events.models import PlateRead
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
+from registry.statistics.services import local_day
 
 MAX_GAP = 1000
 
@@ -70,43 +71,57 @@ def delivery(first: date, last: date, target: float, gate_codes: list[str] | Non
     if gate_codes:
         query = query.where(Gate.code.in_(gate_codes))
     gates = db.session.execute(query.order_by(Firm.name, Gate.code)).all()
-    ids = [row[0] for row in gates]
+    counts = _day_counts([row[0] for row in gates], first, last) if gates else {}
     rows = []
     day = first
-    while day <= last and ids:
-        counts = _day_counts(ids, day)
+    while day <= last and gates:
         for gate_id, code, name, firm, seen in gates:
-            reads, numbered, missing, last_read = counts.get(gate_id, (0, 0, 0, None))
+            reads, numbered, missing, last_read = counts.get((gate_id, day), (0, 0, 0, None))
             latest = max((t for t in (seen, last_read) if t is not None), default=None)
             rows.append(DayDelivery(code, name, firm, day, reads, numbered, missing, latest, target))
         day += timedelta(days=1)
     return rows
 
 
-def _day_counts(gate_ids: list[int], day: date) -> dict[int, tuple[int, int, int, datetime | None]]:
-    """(reads, numbered reads, missing numbers, last read) per gate for one local day. A read counts on
-    the day of its pass, found through the passes' time index."""
-    start, end = local_day_bounds(day)
-    of_day = (
-        select(PlateRead.gate_id, PlateRead.device, PlateRead.sequence, PlateRead.received_at)
-        .join(PlateEvent, PlateEvent.id == PlateRead.plate_event_id)
-        .where(PlateEvent.gate_id.in_(gate_ids), PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
-        # the reads' own copy of their pass's time: only that day's month of plate_reads is read
-        .where(PlateRead.pass_at >= start, PlateRead.pass_at < end, PlateRead.pass_at == PlateEvent.captured_at)
+def _day_counts(gate_ids: list[int], first: date, last: date) -> dict[tuple[int, date], tuple]:
+    """(reads, numbered reads, missing numbers, last read) per gate and local day, in one pass over the
+    days' reads. A read counts on the day of its pass (its copy of the pass's time, `pass_at`: only those
+    days' months of plate_reads are read); each camera's numbers are compared within a day."""
+    start, end = local_day_bounds(first)[0], local_day_bounds(last)[1]
+    of_days = (
+        select(
+            PlateRead.gate_id,
+            local_day(PlateRead.pass_at).label("day"),
+            PlateRead.device,
+            PlateRead.sequence,
+            PlateRead.received_at,
+        )
+        .where(PlateRead.gate_id.in_(gate_ids), PlateRead.pass_at >= start, PlateRead.pass_at < end)
         .subquery()
     )
     step = (
-        of_day.c.sequence
-        - func.lag(of_day.c.sequence).over(partition_by=(of_day.c.gate_id, of_day.c.device), order_by=of_day.c.sequence)
+        of_days.c.sequence
+        - func.lag(of_days.c.sequence).over(
+            partition_by=(of_days.c.gate_id, of_days.c.day, of_days.c.device), order_by=of_days.c.sequence
+        )
     ).label("step")
-    stepped = select(of_day, step).subquery()  # one pass over the day's reads: totals and gaps together
+    stepped = select(of_days, step).subquery()  # one pass over the reads: totals and gaps together
     rows = db.session.execute(
         select(
             stepped.c.gate_id,
+            stepped.c.day,
             func.count(),
             func.count(stepped.c.sequence),
             func.coalesce(func.sum(case((stepped.c.step.between(2, MAX_GAP), stepped.c.step - 1), else_=0)), 0),
             func.max(stepped.c.received_at),
-        ).group_by(stepped.c.gate_id)
+        ).group_by(stepped.c.gate_id, stepped.c.day)
     )
-    return {gate_id: (reads, numbered, int(missing), last) for gate_id, reads, numbered, missing, last in rows}
+    return {
+        (gate_id, _as_date(day)): (reads, numbered, int(missing), latest)
+        for gate_id, day, reads, numbered, missing, latest in rows
+    }
+
+
+def _as_date(day) -> date:
+    """SQLite's date() is text."""
+    return date.fromisoformat(day) if isinstance(day, str) else day
