@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.accounts.models import User
+from registry.cases.rows import RULES_LENGTH
 from registry.common.models import BigId, Timestamps, UTCDateTime, enum_type, index_by_time
 from registry.events.models import Decision, PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
@@ -17,13 +18,22 @@ def _by_time(name: str, *lead: str, **where) -> Index:
     return index_by_time("cases", name, *lead, key="plate_event_id", **where)
 
 
+CARRIED = ["status", "decision", "alert_level", "rules", "firm_id", "gate_id"]  # what the queue filters by
+
+
+def _carrying(name: str, lead: str) -> Index:
+    return _by_time(name, lead, postgresql_include=[c for c in CARRIED if c != lead])
+
+
 class Case(Timestamps, db.Model):
     __tablename__ = "cases"
+    __partition_time__ = "captured_at"  # the month partition's key: a page reads only its months
     __table_args__ = (
-        _by_time("captured_at"),
-        _by_time("status_time", "status"),
-        _by_time("firm_time", "firm_id"),
-        _by_time("gate_time", "gate_id"),
+        # each index the queue walks carries the other filters (PostgreSQL's INCLUDE, migration 0036)
+        _by_time("captured_at", postgresql_include=CARRIED),
+        _carrying("status_time", "status"),
+        _carrying("firm_time", "firm_id"),
+        _carrying("gate_time", "gate_id"),
         _by_time("plate_time", "plate"),
         _by_time(
             "level_time",
@@ -42,7 +52,7 @@ class Case(Timestamps, db.Model):
     firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
     plate: Mapped[str] = mapped_column(String(32))  # empty for a vehicle without a plate
     decision: Mapped[Decision] = mapped_column(enum_type(Decision, "decision"))
-    rules: Mapped[str] = mapped_column(String(400))  # the findings' rules, comma-separated, in order
+    rules: Mapped[str] = mapped_column(String(RULES_LENGTH))  # the findings' rules, comma-separated, in order
     findings_count: Mapped[int] = mapped_column(Integer)
     alert_level: Mapped[str | None] = mapped_column(String(10))  # the highest alert a finding is about
     status: Mapped[ViolationStatus] = mapped_column(

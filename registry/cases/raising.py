@@ -4,6 +4,7 @@ a violation for each, and the pass's case opened, or opened again when it was re
 from datetime import datetime
 
 from registry.cases.models import Case
+from registry.cases.rows import RULES_LENGTH
 from registry.events.models import Decision, Severity, Violation, ViolationStatus
 from registry.extensions import db
 from registry.statistics.counting import DailyCounts
@@ -54,13 +55,13 @@ def raise_on_pass(
                 firm_id=firm_id,
                 plate=plate or "",
                 decision=Decision(decision),
-                rules=",".join(dict.fromkeys(rules)),
+                rules=",".join(dict.fromkeys(rules))[:RULES_LENGTH],
                 findings_count=len(rules),
                 status=ViolationStatus.OPEN,
             )
         )
     else:
-        case.rules = ",".join(dict.fromkeys([*case.rule_codes, *rules]))[:400]
+        case.rules = ",".join(dict.fromkeys([*case.rule_codes, *rules]))[:RULES_LENGTH]
         case.findings_count += len(rules)
         case.status = ViolationStatus.OPEN
     db.session.flush()

@@ -1,5 +1,6 @@
 """A pass's case as a row, for the gate's pipeline (registry.ingest.records): pure."""
 
+RULES_LENGTH = 400  # cases.rules: the findings' rules, comma-separated, cut at this length
 LEVELS = ("yellow", "orange", "red")  # ascending: a case carries the highest level its findings are about
 
 
@@ -21,7 +22,7 @@ def case_rows(decided, findings: list, now) -> list[tuple[str, dict]]:
                 "firm_id": gate.firm_id,
                 "plate": plate_event.plate,
                 "decision": decided.verdict.decision,
-                "rules": ",".join(dict.fromkeys(f.rule for f in findings))[:400],
+                "rules": ",".join(dict.fromkeys(f.rule for f in findings))[:RULES_LENGTH],
                 "findings_count": len(findings),
                 "alert_level": level,
                 "status": "open",

@@ -2,7 +2,7 @@
 finding of the pass (confirm or dismiss, with what was checked); the case's status follows from them."""
 
 import marshmallow as ma
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,7 +19,7 @@ from registry.events.months import passes_shown, violations_shown
 from registry.extensions import db
 from registry.labels import label
 from registry.uplink.outbox import forward_pass
-from registry.violations.filters import by_pass
+from registry.violations.filters import by_pass, within_counted_days
 
 # sort -> the columns a list is ordered by, each ending with the pass; each matches an index.
 ORDER = {
@@ -47,19 +47,19 @@ def fill_cases(cases: list[Case]) -> None:
 
 
 def apply_filters(query, actor: User, args: dict):
-    """The queue's filters, on the cases' own columns (a rule: a case with a violation of that rule, looked
-    up for each case in its own month, by its pass)."""
+    """The queue's filters, on the cases' own columns (a rule: one of the case's rules)."""
     query = by_pass(query, Case, actor, args)
     if args.get("decision"):
         query = query.where(Case.decision == args["decision"])
     if args.get("rule"):
-        ruled = select(Violation.id).where(
-            Violation.plate_event_id == Case.plate_event_id,
-            Violation.captured_at == Case.captured_at,
-            Violation.rule == args["rule"],
-        )
-        query = query.where(ruled.exists())
-    return query
+        query = query.where(has_rule(args["rule"]))
+    return within_counted_days(query, Case, actor, args)
+
+
+def has_rule(rule: str):
+    """A case with a finding of `rule`, by its own list of rules (which the firm's and gate's indexes
+    carry): never cut, as every rule code together fits in it (tests/test_lists_at_scale.py)."""
+    return (literal(",") + Case.rules + literal(",")).contains(f",{rule},", autoescape=True)
 
 
 def ordering(args: dict) -> tuple:

@@ -97,27 +97,49 @@ def _signer() -> URLSafeSerializer:
 
 
 def _by_keyset(query: Select, per_page: int, cursor: str | None) -> tuple[list, str | None]:
+    """The page after the cursor: its keys first, from the list's index alone (a filter the index carries
+    is tested there, not on every row's table page), then its rows."""
     try:
         place = unserialize_bookmark(_signer().loads(cursor)) if cursor else None
-        result = select_page(db.session, query, per_page=per_page, page=place)
+        keys = select_page(db.session, _keys_of(query), per_page=per_page, page=place)
     except (BadSignature, BadBookmark, InvalidPage, ValueError, TypeError) as exc:
         message = t("翻页标记无效，请从第一页重新查询", "invalid cursor: start again from the first page")
         raise DomainError(message, "cursor") from exc
-    next_cursor = _signer().dumps(result.paging.bookmark_next) if result.paging.has_next else None
-    return [row[0] for row in result], next_cursor
+    next_cursor = _signer().dumps(keys.paging.bookmark_next) if keys.paging.has_next else None
+    return _rows_of(query, [tuple(row)[:2] for row in keys]), next_cursor
 
 
 def _by_offset(query: Select, offset: int, per_page: int) -> list:
     """A page at an offset: the offset is walked over the keys alone (an index, no joins), and only the
     page's rows are loaded with what they show."""
-    key = _primary_key(query)[0]
-    ids = db.session.scalars(
-        query.with_only_columns(key, maintain_column_froms=True).limit(per_page).offset(offset)
-    ).all()
-    if not ids:
+    keys = db.session.execute(_keys_of(query).limit(per_page).offset(offset)).all()
+    return _rows_of(query, [tuple(row)[:2] for row in keys])
+
+
+def _keys_of(query: Select) -> Select:
+    """The query's key and, for a table partitioned by time (`__partition_time__`), that time: what an
+    index of the list holds."""
+    return query.with_only_columns(*_key_columns(query), maintain_column_froms=True)
+
+
+def _key_columns(query: Select) -> list:
+    entity = query.column_descriptions[0]["entity"]
+    moment = getattr(entity, "__partition_time__", None)
+    return [_primary_key(query)[0], *([getattr(entity, moment)] if moment else [])]
+
+
+def _rows_of(query: Select, keys: list[tuple]) -> list:
+    """The rows of these keys (key, time), in their order, read with what the query loads alongside; on
+    a partitioned table, from the months between the first and last time only."""
+    if not keys:
         return []
-    found = {row.id: row for row in db.session.scalars(query.where(key.in_(ids)).order_by(None)).unique()}
-    return [found[i] for i in ids if i in found]
+    columns = _key_columns(query)
+    rows = query.where(columns[0].in_([key[0] for key in keys])).order_by(None)
+    if len(columns) > 1:
+        times = [key[1] for key in keys]
+        rows = rows.where(columns[1].between(min(times), max(times)))
+    found = {getattr(row, columns[0].key): row for row in db.session.scalars(rows).unique()}
+    return [found[key[0]] for key in keys if key[0] in found]
 
 
 def _primary_key(query: Select) -> list:

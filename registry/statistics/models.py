@@ -24,7 +24,11 @@ class DailyPasses(db.Model):
 
 class DailyViolations(db.Model):
     __tablename__ = "daily_violations"
-    __table_args__ = (Index("ix_daily_violations_firm_day", "firm_id", "day"),)
+    __table_args__ = (  # each filter a search has, then the day (registry.statistics.spans)
+        Index("ix_daily_violations_firm_day", "firm_id", "day"),
+        Index("ix_daily_violations_rule_day", "rule", "alert_level", "day"),
+        Index("ix_daily_violations_gate_day", "gate_id", "day"),
+    )
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"), primary_key=True)

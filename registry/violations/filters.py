@@ -1,7 +1,7 @@
 """The filters violations and cases share, on the columns each copies from its pass (time, gate,
 firm, plate, alert level) and its own status: a search reads one index of one table, never the passes."""
 
-from sqlalchemy import false, select
+from sqlalchemy import false, select, text
 
 from registry.accounts.auth import own_firm_id
 from registry.common.time import local_day_bounds
@@ -9,6 +9,7 @@ from registry.extensions import db
 from registry.firms.services import firm_ids_named
 from registry.gates.models import Gate
 from registry.identifiers.plates import normalise_plate
+from registry.statistics.spans import violations_counted
 
 
 def day_bounds(args: dict) -> tuple:
@@ -32,7 +33,7 @@ def by_pass(query, model, actor, args: dict):
     if args.get("no_plate") is not None:
         query = query.where((model.plate == "") if args["no_plate"] else (model.plate != ""))
     if args.get("plate_prefix"):
-        query = query.where(model.plate.startswith(normalise_plate(args["plate_prefix"]), autoescape=True))
+        query = query.where(starts_with(model.plate, normalise_plate(args["plate_prefix"])))
     if args.get("gate"):
         gate_id = db.session.scalar(select(Gate.id).where(Gate.code == args["gate"]))
         query = query.where(model.gate_id == gate_id if gate_id is not None else false())
@@ -45,3 +46,50 @@ def by_pass(query, model, actor, args: dict):
     if end:
         query = query.where(model.captured_at < end)
     return query
+
+
+def starts_with(column, prefix: str):
+    """`column` starts with `prefix`: as a range of the plate index where the database orders text by
+    code point (SQLite; PostgreSQL under C or C.UTF-8), which an index answers at once, found or not;
+    elsewhere as LIKE (PostgreSQL uses an index for LIKE only under the C collation)."""
+    if not prefix or not code_point_order():
+        return column.startswith(prefix, autoescape=True)
+    following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (column >= prefix) & (column < following)
+
+
+def code_point_order() -> bool:
+    """Whether the database compares text by code point (cached per engine)."""
+    bind = db.session.get_bind()
+    engine = getattr(bind, "engine", bind)  # a Connection where a test holds one
+    known = _ORDERS.get(engine.url)
+    if known is None:
+        if engine.dialect.name != "postgresql":
+            known = True  # SQLite's BINARY collation
+        else:
+            collation = db.session.scalar(text("SELECT datcollate FROM pg_database WHERE datname = current_database()"))
+            known = collation in ("C", "POSIX") or collation.lower().replace("-", "") == "c.utf8"
+        _ORDERS[engine.url] = known
+    return known
+
+
+_ORDERS: dict = {}
+
+
+def within_counted_days(query, model, actor, args: dict):
+    """A search combining its rule, alert level, gate and firm answers none at once where the daily counts
+    hold no violation of them all on its days (registry.statistics.spans)."""
+    counted = {key: args[key] for key in ("rule", "alert_level") if args.get(key)}
+    if args.get("gate"):
+        gate_id = db.session.scalar(select(Gate.id).where(Gate.code == args["gate"]))
+        if gate_id is None:
+            return query.where(false())
+        counted["gate_id"] = gate_id
+    firms = [{own} for own in (own_firm_id(actor),) if own is not None]
+    firms += [{args["firm_id"]}] if args.get("firm_id") else []
+    firms += [set(firm_ids_named(args["firm"]))] if args.get("firm") else []
+    if firms:
+        counted["firm_ids"] = sorted(set.intersection(*firms))
+    if len(counted) < 2:
+        return query  # one filter: its own index finds its rows, or that there are none, at once
+    return query if violations_counted(counted, *day_bounds(args)) else query.where(false())
