@@ -5,16 +5,17 @@ in the column's layout in CSV; text is written as it is. Headers and labels foll
 
 Cells carry data, never formulas (OWASP, CSV injection): text a spreadsheet would take for a formula or a
 DDE call (opening with =, +, -, @, a tab or a carriage return) is written in CSV with an apostrophe before
-it, which Excel and WPS show as text, and in XLSX as a string cell, which no spreadsheet evaluates. A
+it, which Excel and WPS show as text, and in XLSX always as a string cell, which no spreadsheet evaluates. A
 cargo of `=HYPERLINK(...)` typed by a firm, or a fleet name typed by an anonymous driver, stays text in
 the bureau's spreadsheet.
 
 CSV is streamed as it is produced (UTF-8 with a byte-order mark, so that Excel opens Chinese text
 correctly), and its last line says it is complete and how many rows it holds: a stream cut short (a
 worker stopped by its timeout ends the response as if it were whole, and the HTTP status went out
-first) lacks it. XLSX is a zip archive and cannot be streamed before it is complete: openpyxl's write-only
-mode writes rows to a temporary file as they come, and that file is then streamed. Its header row is
-bold and frozen, and each column has its width.
+first) lacks it. XLSX is a zip archive and cannot be streamed before it is complete: XlsxWriter's
+constant-memory mode writes rows to a temporary file as they come, and the archive is then streamed
+(a worker stopped before the end sends no archive, or one that does not open). Its header row is bold
+and frozen, and each column has its width.
 """
 
 import csv
@@ -23,15 +24,15 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import quote
 
+import xlsxwriter
 from flask import Response, stream_with_context
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from sqlalchemy import text
 
 from registry.common.i18n import t
+from registry.extensions import db
 
 CHUNK = 64 * 1024
 DATE_TIME = ("%Y-%m-%d %H:%M:%S", "yyyy-mm-dd hh:mm:ss")
@@ -77,6 +78,14 @@ def _as_text(value, column: Column):
     return value
 
 
+def whole_result() -> None:
+    """Tell PostgreSQL that the streamed query about to run will be read to its end: a cursor is otherwise
+    planned for its first tenth (cursor_tuple_fraction), by walks that start at once and are slow to
+    finish (a month's violations merged with every pass of the month: 2.9 s against 0.6 s by hash)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
+
+
 def completion_line(rows: int) -> str:
     """The last line of a whole CSV export: a file cut short (a worker killed, a connection dropped)
     lacks it, so that a cut file never passes for a whole one."""
@@ -110,18 +119,6 @@ def csv_response(filename: str, columns: list[Column], rows: Iterable[list], *, 
     )
 
 
-def _cell(worksheet, value, column: Column):
-    if isinstance(value, datetime | date):
-        cell = WriteOnlyCell(worksheet, value=value)
-        cell.number_format = column.layout[1] if isinstance(value, datetime) else DAY[1]
-        return cell
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-        cell = WriteOnlyCell(worksheet, value=value)
-        cell.data_type = "s"  # openpyxl takes a string opening with = for a formula: this one is text
-        return cell
-    return value
-
-
 @dataclass(frozen=True)
 class Sheet:
     """One sheet of a workbook: its name, its columns and its rows (any iterable, read once); `preamble`:
@@ -134,29 +131,57 @@ class Sheet:
     preamble: tuple[str, ...] = ()
 
 
-def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
-    worksheet = workbook.create_sheet(sheet.name)
+class _Formats:
+    """The workbook's cell formats, each made once: bold headings, the title, a layout per date column."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        self.workbook = workbook
+        self.bold = workbook.add_format({"bold": True})
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        self._layouts: dict[str, object] = {}
+
+    def layout(self, number_format: str):
+        if number_format not in self._layouts:
+            self._layouts[number_format] = self.workbook.add_format({"num_format": number_format})
+        return self._layouts[number_format]
+
+
+def _write_cell(worksheet, formats: _Formats, row: int, col: int, value, column: Column) -> None:
+    """A value as its cell: a date-time or date a date cell in the column's layout, a number a number,
+    text always text (a leading = is never taken for a formula), nothing an empty cell."""
+    if value is None:
+        return
+    if isinstance(value, str):
+        worksheet.write_string(row, col, value)
+    elif isinstance(value, bool):
+        worksheet.write_boolean(row, col, value)
+    elif isinstance(value, int | float | Decimal):
+        worksheet.write_number(row, col, float(value))
+    elif isinstance(value, datetime):
+        worksheet.write_datetime(row, col, value, formats.layout(column.layout[1]))
+    elif isinstance(value, date):
+        worksheet.write_datetime(row, col, value, formats.layout(DAY[1]))
+    else:
+        worksheet.write_string(row, col, str(value))
+
+
+def _write_sheet(workbook: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet) -> None:
+    worksheet = workbook.add_worksheet(sheet.name)
     above = len(sheet.preamble) + 1 if sheet.preamble else 0  # the lines and a blank row
-    worksheet.freeze_panes = f"A{above + 2}"
-    for number, column in enumerate(sheet.columns, 1):
-        worksheet.column_dimensions[get_column_letter(number)].width = column.width
-    bold = Font(bold=True)
+    worksheet.freeze_panes(above + 1, 0)  # everything above the first row of data
+    for number, column in enumerate(sheet.columns):
+        worksheet.set_column(number, number, column.width)
+    row = 0
     for number, line in enumerate(sheet.preamble):
-        cell = WriteOnlyCell(worksheet, value=inert(line))
-        cell.data_type = "s"
-        if number == 0:
-            cell.font = Font(bold=True, size=14)
-        worksheet.append([cell])
-    if sheet.preamble:
-        worksheet.append([])
-    header = []
-    for column in sheet.columns:
-        cell = WriteOnlyCell(worksheet, value=inert(column.title))
-        cell.font = bold
-        header.append(cell)
-    worksheet.append(header)
-    for row in sheet.rows:
-        worksheet.append([_cell(worksheet, value, column) for value, column in zip(row, sheet.columns, strict=True)])
+        worksheet.write_string(row, 0, inert(line), formats.title if number == 0 else None)
+        row += 1
+    row += 1 if sheet.preamble else 0
+    for number, column in enumerate(sheet.columns):
+        worksheet.write_string(row, number, inert(column.title), formats.bold)
+    for values in sheet.rows:
+        row += 1
+        for number, (value, column) in enumerate(zip(values, sheet.columns, strict=True)):
+            _write_cell(worksheet, formats, row, number, value, column)
 
 
 def xlsx_response(filename: str, sheet: str, columns: list[Column], rows: Iterable[list]) -> Response:
@@ -164,12 +189,15 @@ def xlsx_response(filename: str, sheet: str, columns: list[Column], rows: Iterab
 
 
 def workbook_response(filename: str, sheets: list[Sheet]) -> Response:
-    """An XLSX of several sheets, each with its bold frozen header row and column widths."""
-    workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        _write_sheet(workbook, sheet)
+    """An XLSX of several sheets, each with its bold frozen header row and column widths. XlsxWriter's
+    constant-memory mode writes each row to a temporary file as it comes (flat memory); the archive is
+    then streamed."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the generator once streamed)
-    workbook.save(spool)
+    workbook = xlsxwriter.Workbook(spool, {"constant_memory": True, "remove_timezone": True})
+    formats = _Formats(workbook)
+    for sheet in sheets:
+        _write_sheet(workbook, formats, sheet)
+    workbook.close()
     spool.seek(0)
 
     def generate():

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from registry.common.exports import whole_result
 from registry.documents.models import VehicleDocument
 from registry.events.models import PlateEvent, Verdict
 from registry.extensions import db
@@ -56,8 +57,9 @@ def table3(firm_id: int, start: datetime, end: datetime, received_until: datetim
         )
         .join(Gate, PlateEvent.gate_id == Gate.id)
         .outerjoin(WeighTicket, (WeighTicket.firm_id == firm_id) & (WeighTicket.pass_id == PlateEvent.id))
-        # the verdict's copy of its pass's time, bounded too: only the range's months of verdicts are read
-        .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == PlateEvent.captured_at))
+        # on the pass id alone, the verdicts' copy of the pass's time bounded below: only the range's months
+        # are read, and the planner does not take two equalities for independent (one row expected)
+        .join(Verdict, Verdict.plate_event_id == PlateEvent.id)
         .outerjoin(Vehicle, PlateEvent.vehicle_id == Vehicle.id)
         .where(PlateEvent.gate_id.in_(select(Gate.id).where(Gate.firm_id == firm_id)))
         .where(PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
@@ -66,6 +68,7 @@ def table3(firm_id: int, start: datetime, end: datetime, received_until: datetim
     )
     if received_until is not None:
         query = query.where(PlateEvent.received_at <= received_until)
+    whole_result()
     result = db.session.execute(query.execution_options(yield_per=CHUNK, stream_results=True))
     for number, at, direction, plate, registered, vin, engine, stage, documented, cargo, tonnes, fleet, *rest in result:
         gate, code, decision, time_source, vehicle_id, received_at = rest

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from registry.accounts.models import User
 from registry.alerts.models import Alert
-from registry.common.exports import Column, Sheet, csv_response, workbook_response
+from registry.common.exports import Column, Sheet, csv_response, whole_result, workbook_response
 from registry.common.i18n import current_language, t
 from registry.common.time import LOCAL_TZ, local_day_bounds, local_minute, today_local, utcnow
 from registry.events.models import PlateEvent, Verdict, Violation, finding_for
@@ -52,10 +52,10 @@ VIOLATION_COLUMNS = [
 
 def _flat(actor, args: dict, by_pass: bool = False):
     """The violations the search finds as plain column tuples, streamed; `by_pass`: ordered so that each
-    pass's findings come together. Only the three tables that grow are joined, each month of violations
-    with the same month of passes and verdicts (the pass's time is copied on each row); gates, firms,
-    alerts and reviewers are named from small look-ups (`Names`), not joined: the planner estimates a
-    join on two equalities at one row and would re-scan them for every row."""
+    pass's findings come together. Only the three tables that grow are joined, each read in the search's
+    days only (the pass's time is copied on each row); gates, firms,
+    alerts and reviewers are named from small look-ups (`Names`), not joined: the planner would re-scan
+    them for every row."""
     flat = (
         select(
             Violation.id,
@@ -77,11 +77,11 @@ def _flat(actor, args: dict, by_pass: bool = False):
             Violation.plate_event_id,
             Verdict.decision,
         )
-        .join(
-            PlateEvent,
-            (Violation.plate_event_id == PlateEvent.id) & (PlateEvent.captured_at == Violation.captured_at),
-        )
-        .join(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == Violation.captured_at))
+        # joined on the pass id alone, each table bounded by the search's days below: joined on the time
+        # as well, the planner took the two equalities for independent, expected one row, and merged
+        # every pass of the month into the violations (2.9 s a month against 0.6 s by hash)
+        .join(PlateEvent, Violation.plate_event_id == PlateEvent.id)
+        .join(Verdict, Verdict.plate_event_id == Violation.plate_event_id)
     )
     flat = apply_filters(flat, actor, args)
     if by_pass:
@@ -94,6 +94,7 @@ def _flat(actor, args: dict, by_pass: bool = False):
         if args.get("to"):
             flat = flat.where(column < local_day_bounds(args["to"])[1])
     names = Names()
+    whole_result()
     for row in db.session.execute(flat.execution_options(yield_per=CHUNK, stream_results=True)):
         yield names.named(row)
 
