@@ -1,6 +1,10 @@
 """What the bureau dashboard shows, each from one query."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -27,45 +31,64 @@ def _last_days(now) -> tuple:
     return today - timedelta(days=DAYS - 1), today
 
 
+@dataclass
+class MonthOfViolations:
+    """The last 30 days' violations per day, firm and rule, from one read of the daily counts (grouped
+    by the three together; a few thousand rows for a city) rather than one sum of every row per figure."""
+
+    days: list
+    by_day: Counter
+    by_firm: Counter
+    by_rule: Counter
+
+    @classmethod
+    def of(cls, now) -> MonthOfViolations:
+        first, today = _last_days(now)
+        total = func.sum(DailyViolations.violations)
+        rows = db.session.execute(
+            select(DailyViolations.day, DailyViolations.firm_id, DailyViolations.rule, total)
+            .where(DailyViolations.day >= first)
+            .group_by(DailyViolations.day, DailyViolations.firm_id, DailyViolations.rule)
+        )
+        by_day, by_firm, by_rule = Counter(), Counter(), Counter()
+        for day, firm_id, rule, count in rows:
+            by_day[_as_date(day)] += int(count)
+            by_firm[firm_id] += int(count)
+            by_rule[rule] += int(count)
+        days = [today - timedelta(days=n) for n in range(DAYS - 1, -1, -1)]
+        return cls(days, by_day, by_firm, by_rule)
+
+    def per_day(self) -> list[tuple]:
+        """(local date, count) for each of the last 30 days, oldest first, zeros included."""
+        return [(day, self.by_day.get(day, 0)) for day in self.days]
+
+    def top_firms(self, limit: int = 5) -> list[tuple[str, int]]:
+        counted = {firm_id: n for firm_id, n in self.by_firm.items() if n > 0}
+        names = dict(db.session.execute(select(Firm.id, Firm.name).where(Firm.id.in_(counted))).all())
+        return _top([(names.get(firm_id, ""), n) for firm_id, n in counted.items()], limit)
+
+    def top_rules(self, limit: int = 5) -> list[tuple[str, int]]:
+        return _top(list(self.by_rule.items()), limit)
+
+
+def _top(counts: list[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
+    return sorted(((key, n) for key, n in counts if n > 0), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def _as_date(day) -> date:
+    return date.fromisoformat(day) if isinstance(day, str) else day
+
+
 def violations_per_day(now) -> list[tuple]:
-    """(local date, count) for each of the last 30 days, oldest first, zeros included."""
-    first, today = _last_days(now)
-    rows = db.session.execute(
-        select(DailyViolations.day, func.sum(DailyViolations.violations))
-        .where(DailyViolations.day >= first)
-        .group_by(DailyViolations.day)
-    )
-    counts = {day: int(n) for day, n in rows}
-    return [(day, counts.get(day, 0)) for day in (today - timedelta(days=n) for n in range(DAYS - 1, -1, -1))]
+    return MonthOfViolations.of(now).per_day()
 
 
 def top_firms(now, limit: int = 5) -> list[tuple[str, int]]:
-    first, _ = _last_days(now)
-    total = func.sum(DailyViolations.violations)
-    query = (
-        select(Firm.name, total)
-        .join(Firm, DailyViolations.firm_id == Firm.id)
-        .where(DailyViolations.day >= first)
-        .group_by(Firm.id, Firm.name)
-        .having(total > 0)
-        .order_by(total.desc(), Firm.name)
-        .limit(limit)
-    )
-    return [(name, int(n)) for name, n in db.session.execute(query)]
+    return MonthOfViolations.of(now).top_firms(limit)
 
 
 def top_rules(now, limit: int = 5) -> list[tuple[str, int]]:
-    first, _ = _last_days(now)
-    total = func.sum(DailyViolations.violations)
-    query = (
-        select(DailyViolations.rule, total)
-        .where(DailyViolations.day >= first)
-        .group_by(DailyViolations.rule)
-        .having(total > 0)
-        .order_by(total.desc(), DailyViolations.rule)
-        .limit(limit)
-    )
-    return [(rule, int(n)) for rule, n in db.session.execute(query)]
+    return MonthOfViolations.of(now).top_rules(limit)
 
 
 def silent_now(last_pass, heartbeat, now) -> bool:
@@ -143,14 +166,15 @@ def dead_letters(now, limit: int = 5):
 
 def dashboard() -> dict:
     now = utcnow()
-    per_day = violations_per_day(now)
+    month = MonthOfViolations.of(now)
+    per_day = month.per_day()
     gates = gate_liveness(now)
     return {
         "now": now,
         "per_day": per_day,
         "peak": max((count for _, count in per_day), default=0),
-        "top_firms": top_firms(now),
-        "top_rules": top_rules(now),
+        "top_firms": month.top_firms(),
+        "top_rules": month.top_rules(),
         "alerts": db.session.scalars(covering(now)).all(),
         "gates": gates,
         "denies": recent_denies(),
