@@ -256,6 +256,7 @@ def requests_to_time(found: dict) -> list[tuple[str, str]]:
         ("delivery, every gate, one month", f"/api/v1/gates/delivery?from={month[0]}&to={month[1]}"),
         ("evaluation (API)", f"/api/v1/alerts/{alert}/evaluation"),
         ("/alerts/…/evaluation page", f"/alerts/{alert}/evaluation"),
+        ("/clean-transport page (6 months)", "/clean-transport"),
     ]
 
 
@@ -521,7 +522,8 @@ def main() -> None:
         load(url, args)
         counted = time.monotonic()
         flask(url, folder, "statistics", "rebuild")
-        say(f"daily counts rebuilt from the passes in {time.monotonic() - counted:.0f} s")
+        flask(url, folder, "statistics", "delivery", "--days", "92")  # the daily job, for a quarter's reports
+        say(f"daily counts and delivery counted from the passes in {time.monotonic() - counted:.0f} s")
         say(f"loaded in {time.monotonic() - started:.0f} s; database {name}, instance {folder}")
     measure(url, name, folder, args)
     if args.retention:

@@ -228,6 +228,45 @@ def test_delivery_rate_from_gaps_in_the_cameras_numbers(client, gate, auth):
     assert (row["missing"], row["rate"], row["below_target"]) == (0, 1.0, False)
 
 
+def test_a_closed_days_delivery_is_kept_by_the_daily_job_and_counted_again_for_late_backlogs(
+    app, client, gate, auth, runner
+):
+    """A week ago: counted by `flask statistics delivery`, the report reads the kept day (the reads are
+    not read again); a backlog that arrives later closes its gaps once the job counts the day again."""
+    from registry.common.time import today_local
+    from registry.gates.delivery import delivery
+    from registry.statistics.models import DailyDelivery
+
+    day = datetime.now(UTC).replace(hour=2, minute=0, second=0, microsecond=0) - timedelta(days=7)
+    for n in [n for n in range(1, 51) if n % 5 != 0]:  # every fifth lost: 40 of 50
+        assert post_aip(client, gate, _http_push(f"晋H4{n:04d}", n, day + timedelta(minutes=n))).status_code == 200
+    local_day = (day + timedelta(hours=8)).date()
+
+    def report() -> dict:
+        url = f"/api/v1/gates/delivery?from={local_day}&to={local_day}"
+        return next(r for r in client.get(url, headers=auth("admin")).get_json() if r["gate"] == gate[0].code)
+
+    live = report()
+    assert (live["reads"], live["missing"]) == (40, 9)
+    counted = runner.invoke(args=["statistics", "delivery", "--days", "10"])
+    assert counted.exit_code == 0, counted.output
+    kept = db.session.get(DailyDelivery, (local_day, gate[0].id))
+    assert (kept.reads, kept.numbered, kept.missing) == (40, 40, 9)
+    kept.reads = 39  # what the report shows now comes from the kept row
+    db.session.commit()
+    assert report()["reads"] == 39
+    for n in range(5, 50, 5):  # the camera's offline store arrives
+        assert (
+            post_aip(client, gate, _http_push(f"晋H4{n:04d}", n, day + timedelta(minutes=n), isoffline=1)).status_code
+            == 200
+        )
+    assert runner.invoke(args=["statistics", "delivery", "--days", "10"]).exit_code == 0
+    assert (report()["reads"], report()["missing"], report()["rate"]) == (49, 0, 1.0)
+    with app.test_request_context():  # today is never kept: its backlogs are still arriving
+        assert db.session.get(DailyDelivery, (today_local(), gate[0].id)) is None
+        assert delivery(local_day, local_day, 0.95, [gate[0].code])[0].reads == 49
+
+
 # --- Hikvision: long event ids, no plate, heartbeats ------------------------------------------------
 
 

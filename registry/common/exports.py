@@ -21,7 +21,7 @@ and frozen, and each column has its width.
 import csv
 import io
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -78,12 +78,14 @@ def _as_text(value, column: Column):
     return value
 
 
-def whole_result() -> None:
-    """Tell PostgreSQL that the streamed query about to run will be read to its end: a cursor is otherwise
-    planned for its first tenth (cursor_tuple_fraction), by walks that start at once and are slow to
-    finish (a month's violations merged with every pass of the month: 2.9 s against 0.6 s by hash)."""
+def streamed(query, chunk: int = 1000) -> Iterator:
+    """The rows of `query`, read to the end as they come, in flat memory (a server-side cursor, `chunk`
+    rows a fetch). PostgreSQL plans a cursor for its first tenth (cursor_tuple_fraction), by walks that
+    start at once and are slow to finish: it is told the whole result will be read (a month's violations
+    merged with every pass of the month took 2.9 s, against 2.0 s by hash)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
+    return db.session.execute(query.execution_options(yield_per=chunk, stream_results=True))
 
 
 def completion_line(rows: int) -> str:

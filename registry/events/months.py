@@ -4,7 +4,14 @@ The passes and the tables that grow with them (verdicts, pictures, violations) a
 pass's month. A look-up by pass id alone is planned over every month kept (32 partitions: ~10 ms of
 planning a statement) and, made lazily per row, once for every row of a page. Here each table is read
 once for the whole page, by the passes' ids and the span of their times, so that the planner keeps the
-one or two months the page covers."""
+one or two months the page covers.
+
+Joining two of these tables, a few rows (a page, a truck's last passes) are joined on the pass id and
+its time, which keeps each row's look-up in its own month. A bulk join (a report, a count over days) is
+made on the pass id alone, with each table bounded by the same days: on both equalities the planner
+takes them for independent, expects one row where there are a hundred thousand, and nests loops that
+read every pass of the month for each firm (an alert's evaluation: 1.3 s for a day, against a hash join
+of the day's rows)."""
 
 from collections import defaultdict
 from collections.abc import Iterable

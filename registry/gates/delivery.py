@@ -5,6 +5,10 @@ never arrived: the gaps in each camera's numbers. A day's rate is received / (re
 counted in the database by a window over each camera's numbers in order (a backlog that arrives late
 fills its gap). A jump of more than MAX_GAP is a camera that restarted its numbering, not lost records.
 Gates whose cameras do not number records have no rate, only their reads and last-seen time.
+
+A closed day is counted once by the daily job (`flask statistics delivery`, which counts the last week
+again for the backlogs that arrived since) and kept (daily_delivery); a report reads the kept days and
+counts from the reads only the last two days and any day the job has not counted.
 """
 
 from __future__ import annotations
@@ -12,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, insert, select
 
-from registry.common.time import local_day_bounds
+from registry.common.time import local_day_bounds, today_local, utcnow
 from registry.events.models import PlateRead
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
+from registry.statistics.models import DailyDelivery
 from registry.statistics.services import local_day
 
 MAX_GAP = 1000
@@ -65,22 +70,86 @@ class DayDelivery:
         }
 
 
+LIVE_DAYS = 2  # today and yesterday are always counted from the reads: their backlogs still arrive
+
+
 def delivery(first: date, last: date, target: float, gate_codes: list[str] | None = None) -> list[DayDelivery]:
-    """Every active gate (or those named) for each local day from `first` to `last`, inclusive."""
+    """Every active gate (or those named) for each local day from `first` to `last`, inclusive: the days
+    the daily job counted from their rows (daily_delivery), the others (the last two, or a day not
+    counted yet) from the reads."""
     query = select(Gate.id, Gate.code, Gate.name, Firm.name, Gate.last_seen_at).join(Firm).where(Gate.active)
     if gate_codes:
         query = query.where(Gate.code.in_(gate_codes))
     gates = db.session.execute(query.order_by(Firm.name, Gate.code)).all()
-    counts = _day_counts([row[0] for row in gates], first, last) if gates else {}
+    ids = [row[0] for row in gates]
+    counts = _stored(ids, first, min(last, today_local() - timedelta(days=LIVE_DAYS))) if gates else {}
+    counted = {day for _, day in counts}
+    for span in _spans([d for d in _days(first, last) if d not in counted]):
+        counts |= _day_counts(ids, *span) if gates else {}
     rows = []
-    day = first
-    while day <= last and gates:
+    for day in _days(first, last) if gates else ():
         for gate_id, code, name, firm, seen in gates:
             reads, numbered, missing, last_read = counts.get((gate_id, day), (0, 0, 0, None))
             latest = max((t for t in (seen, last_read) if t is not None), default=None)
             rows.append(DayDelivery(code, name, firm, day, reads, numbered, missing, latest, target))
-        day += timedelta(days=1)
     return rows
+
+
+def count_closed_days(first: date, last: date) -> int:
+    """Count each closed day of first..last (never today) from its reads and keep it, replacing what was
+    kept: a row for every active gate, zeros too. Flushes; the caller commits. The rows kept."""
+    last = min(last, today_local() - timedelta(days=1))
+    if last < first:
+        return 0
+    ids = list(db.session.scalars(select(Gate.id).where(Gate.active)))
+    counts = _day_counts(ids, first, last) if ids else {}
+    now = utcnow()
+    db.session.execute(delete(DailyDelivery).where(DailyDelivery.day.between(first, last)))
+    rows = [
+        {"day": day, "gate_id": gate_id, "reads": reads, "numbered": numbered, "missing": missing,
+         "last_read_at": latest, "counted_at": now}
+        for day in _days(first, last)
+        for gate_id in ids
+        for reads, numbered, missing, latest in (counts.get((gate_id, day), (0, 0, 0, None)),)
+    ]  # fmt: skip
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(DailyDelivery), rows[start : start + 5000])
+    db.session.flush()
+    return len(rows)
+
+
+def _stored(gate_ids: list[int], first: date, last: date) -> dict[tuple[int, date], tuple]:
+    """The kept counts of the gates' closed days (a day the job counted has a row for every gate)."""
+    if last < first:
+        return {}
+    rows = db.session.execute(
+        select(
+            DailyDelivery.gate_id,
+            DailyDelivery.day,
+            DailyDelivery.reads,
+            DailyDelivery.numbered,
+            DailyDelivery.missing,
+            DailyDelivery.last_read_at,
+        ).where(DailyDelivery.day.between(first, last), DailyDelivery.gate_id.in_(gate_ids))
+    )
+    return {
+        (gate_id, day): (reads, numbered, missing, latest) for gate_id, day, reads, numbered, missing, latest in rows
+    }
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _spans(days: list[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) spans, each counted from the reads in one pass."""
+    spans: list[list[date]] = []
+    for day in sorted(days):
+        if spans and day == spans[-1][1] + timedelta(days=1):
+            spans[-1][1] = day
+        else:
+            spans.append([day, day])
+    return [(a, b) for a, b in spans]
 
 
 def _day_counts(gate_ids: list[int], first: date, last: date) -> dict[tuple[int, date], tuple]:

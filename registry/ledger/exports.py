@@ -13,7 +13,7 @@ from registry.common.i18n import t
 from registry.common.time import LOCAL_TZ, local_day_bounds, local_minute, utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
-from registry.labels import label
+from registry.labels import label, labeller
 from registry.ledger.models import LedgerSeal
 from registry.ledger.rows import table3 as ledger_rows_now
 from registry.ledger.rows import table4, table5
@@ -51,6 +51,7 @@ def _day_cell(text: str) -> datetime | None:
 def ledger_rows(firm_id: int, start, end, base_url: str):
     """Table 3's rows as the reader sees them, from the chain's form of each (registry.ledger.rows): what
     is sealed is exactly what is shown."""
+    label = labeller()
     for seq, (row, vehicle_id, _) in enumerate(ledger_rows_now(firm_id, start, end), 1):
         (stamp, direction, plate, registered, vin, engine, stage, documented, cargo, tonnes, fleet, gate,
          decision, time_source) = row.cells  # fmt: skip

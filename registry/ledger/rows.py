@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from registry.common.exports import whole_result
+from registry.common.exports import streamed
 from registry.documents.models import VehicleDocument
 from registry.events.models import PlateEvent, Verdict
 from registry.extensions import db
@@ -68,8 +68,7 @@ def table3(firm_id: int, start: datetime, end: datetime, received_until: datetim
     )
     if received_until is not None:
         query = query.where(PlateEvent.received_at <= received_until)
-    whole_result()
-    result = db.session.execute(query.execution_options(yield_per=CHUNK, stream_results=True))
+    result = streamed(query)
     for number, at, direction, plate, registered, vin, engine, stage, documented, cargo, tonnes, fleet, *rest in result:
         gate, code, decision, time_source, vehicle_id, received_at = rest
         cells = {

@@ -1,13 +1,15 @@
-"""Passes per day, gate and decision; violations per day, gate, rule and alert level.
+"""Passes per day, gate and decision; violations per day, gate, rule and alert level; each gate's
+delivery per closed day.
 
 A dashboard, an alert's evaluation or a ledger's totals read these days, not the passes: a month of a
 city is some 40 thousand rows here against 40 million passes. The day is the local date of the pass."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from registry.common.models import UTCDateTime
 from registry.extensions import db
 
 
@@ -36,3 +38,19 @@ class DailyViolations(db.Model):
     alert_level: Mapped[str] = mapped_column(String(10), primary_key=True)  # "" when no alert
     firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
     violations: Mapped[int] = mapped_column(Integer)
+
+
+class DailyDelivery(db.Model):
+    """A gate's delivery on a closed local day (registry.gates.delivery), counted once by the daily job
+    (`flask statistics delivery`) and again while late backlogs may still fill its gaps. Every active
+    gate has a row for a counted day, its zeros too: a day with rows is a counted day."""
+
+    __tablename__ = "daily_delivery"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"), primary_key=True)
+    reads: Mapped[int] = mapped_column(Integer)
+    numbered: Mapped[int] = mapped_column(Integer)
+    missing: Mapped[int] = mapped_column(Integer)
+    last_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 
 from registry.accounts.models import User
 from registry.alerts.models import Alert
-from registry.common.exports import Column, Sheet, csv_response, whole_result, workbook_response
+from registry.common.exports import Column, Sheet, csv_response, streamed, workbook_response
 from registry.common.i18n import current_language, t
 from registry.common.time import LOCAL_TZ, local_day_bounds, local_minute, today_local, utcnow
 from registry.events.models import PlateEvent, Verdict, Violation, finding_for
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
-from registry.labels import label
+from registry.labels import label, labeller
 from registry.violations.services import apply_filters, ordering
 
 CHUNK = 1000
@@ -94,8 +94,7 @@ def _flat(actor, args: dict, by_pass: bool = False):
         if args.get("to"):
             flat = flat.where(column < local_day_bounds(args["to"])[1])
     names = Names()
-    whole_result()
-    for row in db.session.execute(flat.execution_options(yield_per=CHUNK, stream_results=True)):
+    for row in streamed(flat):
         yield names.named(row)
 
 
@@ -123,6 +122,7 @@ class Names:
 def violation_rows(actor, args: dict):
     """The violations the search finds, one row each (one finding), in the reader's language, streamed."""
     message = "message_en" if current_language() == "en" else "message_zh"
+    label = labeller()
     for row in _flat(actor, args):
         (vid, status, rule, severity, plate, colour, at, direction, gate_name, gate_code, firm, stage, level,
          findings, alert_id, reviewer, reviewed, note, _, _) = row  # fmt: skip
@@ -165,6 +165,7 @@ PASS_COLUMNS = [
 
 def pass_rows(actor, args: dict):
     """One row a pass: its findings the search finds, each with how it was reviewed, streamed."""
+    label = labeller()
     for pass_id, group in groupby(_flat(actor, args, by_pass=True), key=lambda row: row[18]):
         rows = list(group)
         first = rows[0]
