@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from registry.firms.models import Firm
 from registry.gates.delivery import delivery
 from registry.gates.models import Gate
 from registry.statistics.models import DailyViolations
+from registry.statistics.services import as_day
 from registry.uplink.models import UplinkTarget
 
 DAYS = 30
@@ -52,7 +53,7 @@ class MonthOfViolations:
         )
         by_day, by_firm, by_rule = Counter(), Counter(), Counter()
         for day, firm_id, rule, count in rows:
-            by_day[_as_date(day)] += int(count)
+            by_day[as_day(day)] += int(count)
             by_firm[firm_id] += int(count)
             by_rule[rule] += int(count)
         days = [today - timedelta(days=n) for n in range(DAYS - 1, -1, -1)]
@@ -73,10 +74,6 @@ class MonthOfViolations:
 
 def _top(counts: list[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
     return sorted(((key, n) for key, n in counts if n > 0), key=lambda kv: (-kv[1], kv[0]))[:limit]
-
-
-def _as_date(day) -> date:
-    return date.fromisoformat(day) if isinstance(day, str) else day
 
 
 def violations_per_day(now) -> list[tuple]:

@@ -24,7 +24,7 @@ from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
 from registry.statistics.models import DailyDelivery
-from registry.statistics.services import local_day
+from registry.statistics.services import as_day, local_day
 
 MAX_GAP = 1000
 
@@ -186,11 +186,6 @@ def _day_counts(gate_ids: list[int], first: date, last: date) -> dict[tuple[int,
         ).group_by(stepped.c.gate_id, stepped.c.day)
     )
     return {
-        (gate_id, _as_date(day)): (reads, numbered, int(missing), latest)
+        (gate_id, as_day(day)): (reads, numbered, int(missing), latest)
         for gate_id, day, reads, numbered, missing, latest in rows
     }
-
-
-def _as_date(day) -> date:
-    """SQLite's date() is text."""
-    return date.fromisoformat(day) if isinstance(day, str) else day

@@ -13,6 +13,11 @@ from registry.gates.models import Gate
 from registry.statistics.models import DailyPasses, DailyViolations
 
 
+def as_day(value) -> date:
+    """A local day as `local_day` returns it: SQLite's date() gives text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def local_day(column):
     """The local date (Asia/Shanghai: UTC+8 all year since 1991) of a stored UTC time, in SQL."""
     if db.session.get_bind().dialect.name == "postgresql":
