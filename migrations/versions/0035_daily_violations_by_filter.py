@@ -18,6 +18,8 @@ depends_on = None
 INDEXES = {
     'ix_daily_violations_rule_day': ['rule', 'alert_level', 'day'],
     'ix_daily_violations_gate_day': ['gate_id', 'day'],
+    # the dashboard's month per day, firm and rule, read from the index alone
+    'ix_daily_violations_day_firm_rule': ['day', 'firm_id', 'rule', 'violations'],
 }
 
 

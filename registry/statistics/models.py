@@ -30,6 +30,7 @@ class DailyViolations(db.Model):
         Index("ix_daily_violations_firm_day", "firm_id", "day"),
         Index("ix_daily_violations_rule_day", "rule", "alert_level", "day"),
         Index("ix_daily_violations_gate_day", "gate_id", "day"),
+        Index("ix_daily_violations_day_firm_rule", "day", "firm_id", "rule", "violations"),  # the dashboard
     )
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
