@@ -67,6 +67,9 @@ def inert(text: str) -> str:
 
 
 def _as_text(value, column: Column):
+    kind = type(value)  # text first: most cells are (an export writes millions)
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_LEADS) else value
     if value is None:
         return ""
     if isinstance(value, datetime):
