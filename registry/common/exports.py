@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import xlsxwriter
 from flask import Response, stream_with_context
-from sqlalchemy import text
+from sqlalchemy import DateTime, String, text, type_coerce
 
 from registry.common.i18n import t
 from registry.extensions import db
@@ -89,6 +89,18 @@ def streamed(query, chunk: int = 1000) -> Iterator:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL cursor_tuple_fraction = 1.0"))
     return db.session.execute(query.execution_options(yield_per=chunk, stream_results=True))
+
+
+def as_driver_gives(column):
+    """On PostgreSQL, a code or a moment as the driver reads it (text; an aware datetime), without the
+    column type's own conversion on every row (an enum member, a UTC check): an export of 100,000 rows
+    spent a third of its time there. The labels and the local time read either. SQLite keeps its text
+    dates, which only the column type turns into moments."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return column
+    impl = getattr(column.type, "impl", None)
+    plain = DateTime(timezone=True) if isinstance(impl, DateTime) else String()
+    return type_coerce(column, plain).label(column.key)
 
 
 def completion_line(rows: int) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from registry.accounts.models import User
 from registry.alerts.models import Alert
-from registry.common.exports import Column, Sheet, csv_response, streamed, workbook_response
+from registry.common.exports import Column, Sheet, as_driver_gives, csv_response, streamed, workbook_response
 from registry.common.i18n import current_language, t
 from registry.common.time import LOCAL_TZ, local_day_bounds, local_minute, today_local, utcnow
 from registry.events.models import PlateEvent, Verdict, Violation, finding_for
@@ -59,23 +59,23 @@ def _flat(actor, args: dict, by_pass: bool = False):
     flat = (
         select(
             Violation.id,
-            Violation.status,
+            as_driver_gives(Violation.status),
             Violation.rule,
-            Violation.severity,
+            as_driver_gives(Violation.severity),
             PlateEvent.plate,
-            PlateEvent.plate_color,
-            PlateEvent.captured_at,
-            PlateEvent.direction,
+            as_driver_gives(PlateEvent.plate_color),
+            as_driver_gives(PlateEvent.captured_at),
+            as_driver_gives(PlateEvent.direction),
             Violation.gate_id,
             Violation.firm_id,
             Verdict.emission_stage,
             Violation.alert_id,
             Verdict.stored_findings,
             Violation.reviewed_by_id,
-            Violation.reviewed_at,
+            as_driver_gives(Violation.reviewed_at),
             Violation.note,
             Violation.plate_event_id,
-            Verdict.decision,
+            as_driver_gives(Verdict.decision),
         )
         # joined on the pass id alone, each table bounded by the search's days below: joined on the time
         # as well, the planner took the two equalities for independent, expected one row, and merged
