@@ -52,7 +52,7 @@ def starts_with(column, prefix: str):
     """`column` starts with `prefix`: as a range of the plate index where the database orders text by
     code point (SQLite; PostgreSQL under C or C.UTF-8), which an index answers at once, found or not;
     elsewhere as LIKE (PostgreSQL uses an index for LIKE only under the C collation)."""
-    if not prefix or not code_point_order():
+    if not prefix or ord(prefix[-1]) >= 0x10FFFF or not code_point_order():
         return column.startswith(prefix, autoescape=True)
     following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     return (column >= prefix) & (column < following)
