@@ -9,7 +9,7 @@ from sqlalchemy import select
 from registry.accounts.models import Role
 from registry.alerts.models import Alert
 from registry.common.time import local_date
-from registry.dashboard.services import top_firms, top_rules, violations_per_day
+from registry.dashboard.services import MonthOfViolations
 from registry.events.models import PlateEvent, Verdict, Violation
 from registry.events.schemas import GateEventSchema
 from registry.extensions import db
@@ -157,14 +157,15 @@ def test_the_dashboard_reads_the_daily_counts(app, district):
     from registry.common.time import LOCAL_TZ
 
     now = datetime(2022, 3, 10, 12, tzinfo=LOCAL_TZ)
-    per_day = dict(violations_per_day(now))
+    month = MonthOfViolations.of(now)
+    per_day = dict(month.per_day())
     expected = Counter(local_date(v.captured_at) for v in db.session.scalars(select(Violation)))
     assert {d: n for d, n in per_day.items() if n} == dict(expected)
     assert len(per_day) == 30
     by_rule = Counter(v.rule for v in db.session.scalars(select(Violation)))
-    assert top_rules(now) == sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    assert month.top_rules() == sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
     by_firm = Counter(v.plate_event.gate.firm.name for v in db.session.scalars(select(Violation)))
-    assert top_firms(now) == sorted(by_firm.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    assert month.top_firms() == sorted(by_firm.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
 
 
 def walk(client, headers, url: str, **params) -> list[dict]:

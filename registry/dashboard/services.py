@@ -76,18 +76,6 @@ def _top(counts: list[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
     return sorted(((key, n) for key, n in counts if n > 0), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
-def violations_per_day(now) -> list[tuple]:
-    return MonthOfViolations.of(now).per_day()
-
-
-def top_firms(now, limit: int = 5) -> list[tuple[str, int]]:
-    return MonthOfViolations.of(now).top_firms(limit)
-
-
-def top_rules(now, limit: int = 5) -> list[tuple[str, int]]:
-    return MonthOfViolations.of(now).top_rules(limit)
-
-
 def silent_now(last_pass, heartbeat, now) -> bool:
     """Whether a gate whose last pass and heartbeat are these is silent now (GATE_SILENT_MINUTES during
     WORKING_HOURS)."""

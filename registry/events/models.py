@@ -146,6 +146,7 @@ class PassImage(db.Model):
     """A picture sent with a read, stored by content (SHA-256); invalid ones are kept as a record."""
 
     __tablename__ = "pass_images"
+    __partition_time__ = "pass_at"  # the month partition's key: a page reads only its months
     __table_args__ = (  # the fetcher's queue: references not yet downloaded
         Index(
             "ix_pass_images_to_fetch",
@@ -228,6 +229,7 @@ class StoreFailure(db.Model):
 
 class Verdict(db.Model):
     __tablename__ = "verdicts"
+    __partition_time__ = "pass_at"  # the month partition's key: a page reads only its months
     __table_args__ = (Index("ix_verdicts_decision_time", "decision", "pass_at", "plate_event_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -23,21 +23,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from registry.events.models import PassImage, PlateEvent, Verdict, Violation
 from registry.extensions import db
 
-# table -> (its pass id, its copy of the pass's time: the partition key)
-KEYS = {
-    PlateEvent: (PlateEvent.id, PlateEvent.captured_at),
-    Verdict: (Verdict.plate_event_id, Verdict.pass_at),
-    PassImage: (PassImage.plate_event_id, PassImage.pass_at),
-    Violation: (Violation.plate_event_id, Violation.captured_at),
-}
-
 
 def of_passes(model, passes: Iterable[tuple[int, datetime]], *options) -> dict[int, list]:
-    """The rows of `model` for these (pass id, pass time) pairs, by pass id, each pass's in id order."""
+    """The rows of `model` for these (pass id, pass time) pairs, by pass id, each pass's in id order; its
+    copy of the pass's time is the model's `__partition_time__`."""
     passes = list(passes)
     if not passes:
         return {}
-    key, moment = KEYS[model]
+    key = model.id if model is PlateEvent else model.plate_event_id
+    moment = getattr(model, model.__partition_time__)
     times = [at for _, at in passes]
     query = select(model).where(key.in_({i for i, _ in passes}), moment.between(min(times), max(times)))
     found = defaultdict(list)

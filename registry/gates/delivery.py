@@ -81,13 +81,15 @@ def delivery(first: date, last: date, target: float, gate_codes: list[str] | Non
     if gate_codes:
         query = query.where(Gate.code.in_(gate_codes))
     gates = db.session.execute(query.order_by(Firm.name, Gate.code)).all()
+    if not gates:
+        return []
     ids = [row[0] for row in gates]
-    counts = _stored(ids, first, min(last, today_local() - timedelta(days=LIVE_DAYS))) if gates else {}
+    counts = _stored(ids, first, min(last, today_local() - timedelta(days=LIVE_DAYS)))
     counted = {day for _, day in counts}
     for span in _spans([d for d in _days(first, last) if d not in counted]):
-        counts |= _day_counts(ids, *span) if gates else {}
+        counts |= _day_counts(ids, *span)
     rows = []
-    for day in _days(first, last) if gates else ():
+    for day in _days(first, last):
         for gate_id, code, name, firm, seen in gates:
             reads, numbered, missing, last_read = counts.get((gate_id, day), (0, 0, 0, None))
             latest = max((t for t in (seen, last_read) if t is not None), default=None)
