@@ -20,14 +20,24 @@ def day_bounds(args: dict) -> tuple:
 
 
 def by_pass(query, model, actor, args: dict):
-    """`model` (Violation or Case) filtered by what it carries of its pass; a firm user's own only."""
+    """`model` (Violation or Case) filtered by what it carries of its pass; a firm user's own only. The
+    caller filters by rule; a search combining its rule, alert level, gate and firm answers none at once
+    where the daily counts hold no violation of them all on its days (registry.statistics.spans)."""
+    counted = {key: args[key] for key in ("rule", "alert_level") if args.get(key)}
+    firms = []
     own = own_firm_id(actor)
     if own is not None:
         query = query.where(model.firm_id == own)
+        firms.append({own})
     if args.get("firm_id"):
         query = query.where(model.firm_id == args["firm_id"])
+        firms.append({args["firm_id"]})
     if args.get("firm"):
-        query = query.where(model.firm_id.in_(firm_ids_named(args["firm"])))
+        named = firm_ids_named(args["firm"])
+        query = query.where(model.firm_id.in_(named))
+        firms.append(set(named))
+    if firms:
+        counted["firm_ids"] = sorted(set.intersection(*firms))
     if args.get("plate"):
         query = query.where(model.plate == normalise_plate(args["plate"]))
     if args.get("no_plate") is not None:
@@ -37,6 +47,8 @@ def by_pass(query, model, actor, args: dict):
     if args.get("gate"):
         gate_id = db.session.scalar(select(Gate.id).where(Gate.code == args["gate"]))
         query = query.where(model.gate_id == gate_id if gate_id is not None else false())
+        if gate_id is not None:
+            counted["gate_id"] = gate_id
     for key in ("status", "alert_level"):
         if args.get(key):
             query = query.where(getattr(model, key) == args[key])
@@ -45,6 +57,9 @@ def by_pass(query, model, actor, args: dict):
         query = query.where(model.captured_at >= start)
     if end:
         query = query.where(model.captured_at < end)
+    # one filter alone: its own index finds its rows, or that there are none, at once
+    if len(counted) >= 2 and not violations_counted(counted, start, end):
+        query = query.where(false())
     return query
 
 
@@ -74,22 +89,3 @@ def code_point_order() -> bool:
 
 
 _ORDERS: dict = {}
-
-
-def within_counted_days(query, model, actor, args: dict):
-    """A search combining its rule, alert level, gate and firm answers none at once where the daily counts
-    hold no violation of them all on its days (registry.statistics.spans)."""
-    counted = {key: args[key] for key in ("rule", "alert_level") if args.get(key)}
-    if args.get("gate"):
-        gate_id = db.session.scalar(select(Gate.id).where(Gate.code == args["gate"]))
-        if gate_id is None:
-            return query.where(false())
-        counted["gate_id"] = gate_id
-    firms = [{own} for own in (own_firm_id(actor),) if own is not None]
-    firms += [{args["firm_id"]}] if args.get("firm_id") else []
-    firms += [set(firm_ids_named(args["firm"]))] if args.get("firm") else []
-    if firms:
-        counted["firm_ids"] = sorted(set.intersection(*firms))
-    if len(counted) < 2:
-        return query  # one filter: its own index finds its rows, or that there are none, at once
-    return query if violations_counted(counted, *day_bounds(args)) else query.where(false())

@@ -16,7 +16,7 @@ from registry.events.models import PlateEvent, Violation, ViolationStatus
 from registry.events.months import passes_shown
 from registry.extensions import db
 from registry.labels import label
-from registry.violations.filters import by_pass, within_counted_days
+from registry.violations.filters import by_pass
 
 # sort -> the columns a list is ordered by, each ending with the id; every one matches an index
 # (registry.events.models.Violation) so that a page is a walk of one index, at any depth.
@@ -51,7 +51,7 @@ def apply_filters(query, actor: User, args: dict):
     for key in ("rule", "severity"):
         if args.get(key):
             query = query.where(getattr(Violation, key) == args[key])
-    return within_counted_days(query, Violation, actor, args)
+    return query
 
 
 def ordering(args: dict) -> tuple:
