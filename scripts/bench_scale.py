@@ -523,6 +523,7 @@ def main() -> None:
         counted = time.monotonic()
         flask(url, folder, "statistics", "rebuild")
         flask(url, folder, "statistics", "delivery", "--days", "92")  # the daily job, for a quarter's reports
+        flask(url, folder, "statistics", "clean-transport", "--months", "6")  # the page's six months
         say(f"daily counts and delivery counted from the passes in {time.monotonic() - counted:.0f} s")
         say(f"loaded in {time.monotonic() - started:.0f} s; database {name}, instance {folder}")
     measure(url, name, folder, args)

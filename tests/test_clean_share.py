@@ -83,3 +83,30 @@ def test_the_month_choices_are_calendar_months_none_skipped():
     # stepping back 31 days from 1 December lands in October: November was missing from the choices
     assert months_back(date(2026, 12, 6), 3) == [date(2026, 12, 1), date(2026, 11, 1), date(2026, 10, 1)]
     assert months_back(date(2027, 1, 31), 2) == [date(2027, 1, 1), date(2026, 12, 1)]
+
+
+def test_a_closed_month_is_kept_by_the_daily_job_and_read_from_there(plants, app, monkeypatch):
+    from datetime import date
+
+    from sqlalchemy import select, update
+
+    import registry.dashboard.clean_share as clean_share
+    from registry.statistics.models import MonthlyCleanTransport
+
+    monkeypatch.setattr(clean_share, "today_local", lambda: date(2026, 12, 6))
+    live = clean_shares(date(2026, 11, 1))
+    result = app.test_cli_runner().invoke(args=["statistics", "clean-transport", "--months", "2"])
+    assert result.exit_code == 0, result.output
+    assert "2026-10, 2026-11" in result.output
+    kept = db.session.execute(select(MonthlyCleanTransport).where(MonthlyCleanTransport.month == date(2026, 11, 1)))
+    assert len(kept.all()) == 2  # both firms with gates, the one without trucks in scope too
+    assert [(s.firm, s.passes, s.clean_passes, s.tonnes, s.clean_tonnes) for s in clean_shares(date(2026, 11, 1))] == [
+        (s.firm, s.passes, s.clean_passes, s.tonnes, s.clean_tonnes) for s in live
+    ]
+    # what the page shows for the month is what was kept (a recount replaces it), not a new count
+    db.session.execute(update(MonthlyCleanTransport).values(clean_passes=3).where(MonthlyCleanTransport.passes == 3))
+    assert clean_shares(date(2026, 11, 1))[-1].clean_passes == 3
+    app.test_cli_runner().invoke(args=["statistics", "clean-transport"])
+    assert {s.clean_passes for s in clean_shares(date(2026, 11, 1))} == {2, 0}
+    # the current month is never kept: it is counted from its passes
+    assert not clean_share.count_closed_months([date(2026, 12, 1)])

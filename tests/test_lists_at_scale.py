@@ -41,7 +41,9 @@ def test_a_page_costs_the_same_statements_for_two_rows_as_for_all(client, bureau
         assert len(answer.get_json()["items"]) == min(per_page, answer.get_json()["total"])
         made[per_page] = len(sql)
     assert made[2] == made[50], made
-    assert made[50] <= 12, made
+    # the token, the capped count, the page's keys and its rows, then what they show (verdicts and
+    # pictures for events, in two; with gates and findings for cases and violations, in one)
+    assert made[50] <= 6, made
 
 
 def test_the_cases_page_shows_each_finding_with_its_message(client, bureau, browser_for, district):
@@ -50,7 +52,7 @@ def test_the_cases_page_shows_each_finding_with_its_message(client, bureau, brow
     with statements() as sql:
         page = police.get("/cases?status=open")
     assert page.status_code == 200 and "案件" in page.get_data(as_text=True)
-    assert len(sql) <= 12, sql
+    assert len(sql) <= 10, sql
     shown = client.get("/api/v1/cases", headers=bureau).get_json()["items"]
     assert shown and all(f["message_zh"] for case in shown for f in case["findings"])
     stages = dict(db.session.execute(select(Verdict.plate_event_id, Verdict.emission_stage)).all())

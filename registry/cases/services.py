@@ -15,7 +15,7 @@ from registry.common.i18n import t
 from registry.common.services import not_found
 from registry.common.time import utcnow
 from registry.events.models import PlateEvent, Severity, Violation, ViolationStatus
-from registry.events.months import passes_shown, violations_shown
+from registry.events.months import passes_shown
 from registry.extensions import db
 from registry.labels import label
 from registry.uplink.outbox import forward_pass
@@ -37,13 +37,12 @@ def cases_query(actor: User, args: dict):
 
 def fill_cases(cases: list[Case]) -> None:
     """What a page of cases shows (the pass and its gate, verdict and pictures, the findings and their
-    alerts), read once for the page and from the months it spans only (registry.events.months)."""
-    passes = [(case.plate_event_id, case.captured_at) for case in cases]
-    events = passes_shown(passes, joinedload(PlateEvent.gate))
-    findings = violations_shown(passes, events, joinedload(Violation.alert))
+    alerts), read in one statement for the page, from the months it spans only (registry.events.months)."""
+    events = passes_shown([(case.plate_event_id, case.captured_at) for case in cases], findings=True)
     for case in cases:
-        set_committed_value(case, "plate_event", events.get(case.plate_event_id))
-        set_committed_value(case, "violations", findings.get(case.plate_event_id, []))
+        event = events.get(case.plate_event_id)
+        set_committed_value(case, "plate_event", event)
+        set_committed_value(case, "violations", event.violations if event else [])
 
 
 def apply_filters(query, actor: User, args: dict):

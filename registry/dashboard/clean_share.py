@@ -3,22 +3,27 @@ new-energy trucks (清洁运输比例), per firm and month, by passes and, where
 matched, by tonnes. A pass counts when its vehicle is a registered truck of a class in the SCOPE policy
 (as the gate's rules count it); the stage is the one the rules used at the pass. A firm is held to a line
 when a policy in force requires China VI of it (CLEAN_TRANSPORT for power and coking firms in the planning
-area, FREIGHT_STAGE above its tonnage): such a firm under 100 % comes first."""
+area, FREIGHT_STAGE above its tonnage): such a firm under 100 % comes first.
+
+A closed month is read as the daily job kept it (`flask statistics clean-transport`, which counts the
+last closed months again for the tickets matched late); the current month, or one not kept yet, is
+counted from its passes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, insert, select
 
-from registry.common.time import local_day_bounds
+from registry.common.time import local_day_bounds, today_local, utcnow
 from registry.events.models import PlateEvent, Verdict
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
 from registry.policies.services import policies_in_force
 from registry.rules.engine import DEFAULT_SCOPE
+from registry.statistics.models import MonthlyCleanTransport
 from registry.vehicles.models import Vehicle, VehicleClass
 from registry.weighbridge.models import WeighTicket
 
@@ -76,12 +81,16 @@ def _requirement(firm, policies) -> str | None:
     return None
 
 
-def clean_shares(month: date) -> list[FirmShare]:
-    """Every firm with gates: its trucks' passes and tonnes in the month, and the clean ones."""
-    start, end = month_bounds(month)
+def _scope_and_policies(month: date) -> tuple[list, list[VehicleClass]]:
     policies = policies_in_force(month.replace(day=1))
     scope = next((p.params for p in policies if p.rule == "SCOPE"), DEFAULT_SCOPE)
     classes = [VehicleClass(c) for c in scope.get("vehicle_classes", []) if c in VehicleClass._value2member_map_]
+    return policies, classes
+
+
+def _counted(month: date, classes: list[VehicleClass]) -> dict[int, tuple]:
+    """Each firm's passes, clean passes, tonnes and clean tonnes in the month, counted from the passes."""
+    start, end = month_bounds(month)
     clean = Verdict.emission_stage.in_(CLEAN)
     tonnes = func.coalesce(WeighTicket.net_t, 0)
     query = (
@@ -102,16 +111,66 @@ def clean_shares(month: date) -> list[FirmShare]:
         .where(Verdict.pass_at >= start, Verdict.pass_at < end, Vehicle.vehicle_class.in_(classes))
         .group_by(Gate.firm_id)
     )
-    counted = {row[0]: row[1:] for row in db.session.execute(query)}
-    firms = db.session.scalars(select(Firm).where(Firm.id.in_(select(Gate.firm_id))).order_by(Firm.name)).all()
+    return {
+        firm_id: (int(n), int(c or 0), float(t or 0), float(ct or 0))
+        for firm_id, n, c, t, ct in db.session.execute(query)
+    }
+
+
+def _kept(month: date) -> dict[int, tuple] | None:
+    """A closed month's counts as the daily job kept them, or None if it has not counted the month."""
+    if month >= today_local().replace(day=1):
+        return None  # the current month is always counted from its passes
+    kept = MonthlyCleanTransport
+    rows = db.session.execute(
+        select(kept.firm_id, kept.passes, kept.clean_passes, kept.tonnes, kept.clean_tonnes).where(
+            kept.month == month.replace(day=1)
+        )
+    ).all()
+    return {firm_id: tuple(counts) for firm_id, *counts in rows} if rows else None
+
+
+def _firms_with_gates():
+    return db.session.scalars(select(Firm).where(Firm.id.in_(select(Gate.firm_id))).order_by(Firm.name)).all()
+
+
+def clean_shares(month: date) -> list[FirmShare]:
+    """Every firm with gates: its trucks' passes and tonnes in the month, and the clean ones (a closed
+    month as the daily job kept it, when it has)."""
+    policies, classes = _scope_and_policies(month)
+    counted = _kept(month)
+    if counted is None:
+        counted = _counted(month, classes)
     shares = []
-    for firm in firms:
-        passes, clean_passes, all_tonnes, clean_tonnes = counted.get(firm.id, (0, 0, 0, 0))
-        shares.append(FirmShare(firm.id, firm.name, int(passes), int(clean_passes or 0), float(all_tonnes or 0),
-                                float(clean_tonnes or 0), _requirement(firm, policies)))  # fmt: skip
+    for firm in _firms_with_gates():
+        passes, clean_passes, all_tonnes, clean_tonnes = counted.get(firm.id, (0, 0, 0.0, 0.0))
+        shares.append(FirmShare(firm.id, firm.name, passes, clean_passes, all_tonnes, clean_tonnes,
+                                _requirement(firm, policies)))  # fmt: skip
     # the firms under the plan's line first, the lowest share first
     shares.sort(key=lambda s: (not s.under_line, s.share if s.share is not None else 2, s.firm))
     return shares
+
+
+def count_closed_months(months: list[date]) -> int:
+    """Count each closed month of `months` (never the current one) from its passes and keep it, replacing
+    what was kept: a row for every firm with gates, zeros too. Flushes; the caller commits. The rows kept."""
+    this_month = today_local().replace(day=1)
+    firms = [firm.id for firm in _firms_with_gates()]
+    now = utcnow()
+    kept = 0
+    for month in sorted({m.replace(day=1) for m in months if m.replace(day=1) < this_month}):
+        counted = _counted(month, _scope_and_policies(month)[1])
+        db.session.execute(delete(MonthlyCleanTransport).where(MonthlyCleanTransport.month == month))
+        rows = [
+            dict(zip(("passes", "clean_passes", "tonnes", "clean_tonnes"), counted.get(firm_id, (0, 0, 0.0, 0.0)),
+                     strict=True), month=month, firm_id=firm_id, counted_at=now)
+            for firm_id in firms
+        ]  # fmt: skip
+        if rows:
+            db.session.execute(insert(MonthlyCleanTransport), rows)
+        kept += len(rows)
+    db.session.flush()
+    return kept
 
 
 def by_month(firms: list[FirmShare], months: list[tuple[date, list[FirmShare]]]) -> list[tuple[FirmShare, list]]:

@@ -103,6 +103,10 @@ class PlateEvent(db.Model):
     verdict: Mapped["Verdict"] = relationship(back_populates="plate_event", uselist=False)
     reads: Mapped[list["PlateRead"]] = relationship(back_populates="plate_event", order_by="PlateRead.id")
     images: Mapped[list["PassImage"]] = relationship(back_populates="plate_event", order_by="PassImage.id")
+    # the pass's findings as violations (a page loads them with the pass: registry.events.months)
+    violations: Mapped[list["Violation"]] = relationship(
+        primaryjoin="foreign(Violation.plate_event_id) == PlateEvent.id", order_by="Violation.id", viewonly=True
+    )
 
     @property
     def no_plate(self) -> bool:

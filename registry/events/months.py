@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.events.models import PassImage, PlateEvent, Verdict, Violation
@@ -40,10 +41,29 @@ def of_passes(model, passes: Iterable[tuple[int, datetime]], *options) -> dict[i
     return found
 
 
-def passes_shown(passes: Iterable[tuple[int, datetime]], *options) -> dict[int, PlateEvent]:
-    """The passes, each with its verdict and pictures loaded (three statements, whatever the page's size)."""
-    events = {i: rows[0] for i, rows in of_passes(PlateEvent, passes, *options).items()}
-    fill_passes(list(events.values()))
+def passes_shown(passes: Iterable[tuple[int, datetime]], *, findings: bool = False) -> dict[int, PlateEvent]:
+    """The passes, each with its gate, verdict and pictures (and, with `findings`, its violations and
+    their alerts), in one statement: every table joined is bounded by the span of the passes' times in
+    its ON clause, so each reads only the page's months."""
+    passes = list(passes)
+    if not passes:
+        return {}
+    low, high = min(at for _, at in passes), max(at for _, at in passes)
+    options = [
+        joinedload(PlateEvent.gate),
+        joinedload(PlateEvent.verdict.and_(Verdict.pass_at.between(low, high))),
+        joinedload(PlateEvent.images.and_(PassImage.pass_at.between(low, high))),
+    ]
+    if findings:
+        shown = PlateEvent.violations.and_(Violation.captured_at.between(low, high))
+        options.append(joinedload(shown).joinedload(Violation.alert))
+    query = select(PlateEvent).where(
+        PlateEvent.id.in_({i for i, _ in passes}), PlateEvent.captured_at.between(low, high)
+    )
+    events = {event.id: event for event in db.session.scalars(query.options(*options)).unique()}
+    for event in events.values():
+        for violation in event.violations if findings else ():
+            set_committed_value(violation, "plate_event", event)  # its finding is read from the verdict
     return events
 
 
@@ -55,13 +75,3 @@ def fill_passes(events: list[PlateEvent]) -> None:
     for event in events:
         set_committed_value(event, "verdict", (verdicts.get(event.id) or [None])[0])
         set_committed_value(event, "images", images.get(event.id, []))
-
-
-def violations_shown(passes: Iterable[tuple[int, datetime]], events: dict[int, PlateEvent], *options) -> dict:
-    """The passes' violations by pass, each knowing its pass (its finding is read from the verdict)."""
-    found = of_passes(Violation, passes, *options)
-    for pass_id, violations in found.items():
-        for violation in violations:
-            if pass_id in events:
-                set_committed_value(violation, "plate_event", events[pass_id])
-    return found

@@ -1,4 +1,4 @@
-"""flask statistics rebuild | check | delivery"""
+"""flask statistics rebuild | check | delivery | clean-transport"""
 
 from datetime import timedelta
 
@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from registry.common.time import today_local
+from registry.dashboard.clean_share import count_closed_months, months_back
 from registry.extensions import db
 from registry.gates.delivery import count_closed_days
 from registry.statistics.services import differences, rebuild
@@ -50,3 +51,15 @@ def delivery_command(days, first, last):
     kept = count_closed_days(first_day, last_day)
     db.session.commit()
     click.echo(f"已统计数据上传率 / delivery counted: {first_day} – {min(last_day, yesterday)}, {kept} 行 / rows")
+
+
+@statistics_cli.command("clean-transport")
+@click.option("--months", default=2, show_default=True, help="最近几个已结束的月份 / the last N closed months")
+def clean_transport_command(months):
+    """Count each firm's clean transport in closed months and keep it (run daily: the last closed months
+    are counted again, for the weighbridge tickets matched since)."""
+    closed = months_back(today_local(), months + 1)[1:]
+    kept = count_closed_months(closed)
+    db.session.commit()
+    shown = ", ".join(m.strftime("%Y-%m") for m in sorted(closed))
+    click.echo(f"已统计清洁运输比例 / clean transport counted: {shown}, {kept} 行 / rows")

@@ -1,12 +1,12 @@
 """Passes per day, gate and decision; violations per day, gate, rule and alert level; each gate's
-delivery per closed day.
+delivery per closed day; each firm's clean transport per closed month.
 
 A dashboard, an alert's evaluation or a ledger's totals read these days, not the passes: a month of a
 city is some 40 thousand rows here against 40 million passes. The day is the local date of the pass."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.common.models import UTCDateTime
@@ -54,4 +54,21 @@ class DailyDelivery(db.Model):
     numbered: Mapped[int] = mapped_column(Integer)
     missing: Mapped[int] = mapped_column(Integer)
     last_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MonthlyCleanTransport(db.Model):
+    """A firm's passes and tonnes of trucks in scope in a closed local month, and the clean ones
+    (registry.dashboard.clean_share), counted once by the daily job (`flask statistics clean-transport`)
+    and again while late weighbridge tickets may still change its tonnes. Every firm with gates has a
+    row for a counted month, its zeros too: a month with rows is a counted month."""
+
+    __tablename__ = "monthly_clean_transport"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), primary_key=True)
+    passes: Mapped[int] = mapped_column(Integer)
+    clean_passes: Mapped[int] = mapped_column(Integer)
+    tonnes: Mapped[float] = mapped_column(Float)
+    clean_tonnes: Mapped[float] = mapped_column(Float)
     counted_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,7 +12,7 @@ from registry.cases.services import case_of, review_findings
 from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
 from registry.common.services import not_found
-from registry.events.models import PlateEvent, Violation, ViolationStatus
+from registry.events.models import Violation, ViolationStatus
 from registry.events.months import passes_shown
 from registry.extensions import db
 from registry.labels import label
@@ -39,7 +39,7 @@ def violations_query(actor: User, args: dict):
 def fill_violations(violations: list[Violation]) -> None:
     """Each violation's pass with its gate, verdict and pictures, read once for the page from the months
     it spans (registry.events.months)."""
-    events = passes_shown({(v.plate_event_id, v.captured_at) for v in violations}, joinedload(PlateEvent.gate))
+    events = passes_shown({(v.plate_event_id, v.captured_at) for v in violations})
     for violation in violations:
         set_committed_value(violation, "plate_event", events.get(violation.plate_event_id))
 
