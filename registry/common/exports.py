@@ -31,6 +31,7 @@ import xlsxwriter
 from flask import Response, stream_with_context
 from sqlalchemy import DateTime, String, text, type_coerce
 
+from registry.common.copying import FORMULA_LEADS, Copied
 from registry.common.i18n import t
 from registry.extensions import db
 
@@ -56,9 +57,6 @@ class Column:
 
 def _disposition(filename: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(filename)}"
-
-
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert(text: str) -> str:
@@ -128,6 +126,28 @@ def csv_response(filename: str, columns: list[Column], rows: Iterable[list], *, 
         if complete_line:
             writer.writerow([completion_line(written)])
         yield buffer.getvalue().encode()
+
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": _disposition(filename)},
+    )
+
+
+def copied_csv_response(filename: str, columns: list[Column], query) -> Response:
+    """The rows of `query` (each cell already as the CSV shows it, registry.common.copying) as CSV written
+    by PostgreSQL and streamed, with the same header and completion line as `csv_response`."""
+
+    def line(cells: list[str]) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(cells)
+        return buffer.getvalue().encode()
+
+    def generate():
+        yield "\ufeff".encode() + line([inert(column.title) for column in columns])
+        copied = Copied(query)
+        yield from copied
+        yield line([completion_line(copied.rows)])
 
     return Response(
         stream_with_context(generate()),
