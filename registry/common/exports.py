@@ -164,7 +164,7 @@ class Sheet:
 
     name: str
     columns: list[Column]
-    rows: Iterable[list]
+    rows: Iterable[list] = ()
     preamble: tuple[str, ...] = ()
 
 
@@ -183,57 +183,73 @@ class _Formats:
         return self._layouts[number_format]
 
 
-def _write_cell(worksheet, formats: _Formats, row: int, col: int, value, column: Column) -> None:
-    """A value as its cell: a date-time or date a date cell in the column's layout, a number a number,
-    text always text (a leading = is never taken for a formula), nothing an empty cell."""
-    if value is None:
-        return
-    if isinstance(value, str):
-        worksheet.write_string(row, col, value)
-    elif isinstance(value, bool):
-        worksheet.write_boolean(row, col, value)
-    elif isinstance(value, int | float | Decimal):
-        worksheet.write_number(row, col, float(value))
-    elif isinstance(value, datetime):
-        worksheet.write_datetime(row, col, value, formats.layout(column.layout[1]))
-    elif isinstance(value, date):
-        worksheet.write_datetime(row, col, value, formats.layout(DAY[1]))
-    else:
-        worksheet.write_string(row, col, str(value))
+class _SheetWriter:
+    """A sheet being written: its title lines, its bold frozen header row and column widths first, then
+    each row as it comes (constant memory: in order, never going back)."""
 
+    def __init__(self, workbook: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet):
+        self.worksheet = worksheet = workbook.add_worksheet(sheet.name)
+        self.formats, self.columns = formats, sheet.columns
+        above = len(sheet.preamble) + 1 if sheet.preamble else 0  # the lines and a blank row
+        worksheet.freeze_panes(above + 1, 0)  # everything above the first row of data
+        for number, column in enumerate(sheet.columns):
+            worksheet.set_column(number, number, column.width)
+        for number, line in enumerate(sheet.preamble):
+            worksheet.write_string(number, 0, inert(line), formats.title if number == 0 else None)
+        self.row = above
+        for number, column in enumerate(sheet.columns):
+            worksheet.write_string(self.row, number, inert(column.title), formats.bold)
 
-def _write_sheet(workbook: xlsxwriter.Workbook, formats: _Formats, sheet: Sheet) -> None:
-    worksheet = workbook.add_worksheet(sheet.name)
-    above = len(sheet.preamble) + 1 if sheet.preamble else 0  # the lines and a blank row
-    worksheet.freeze_panes(above + 1, 0)  # everything above the first row of data
-    for number, column in enumerate(sheet.columns):
-        worksheet.set_column(number, number, column.width)
-    row = 0
-    for number, line in enumerate(sheet.preamble):
-        worksheet.write_string(row, 0, inert(line), formats.title if number == 0 else None)
-        row += 1
-    row += 1 if sheet.preamble else 0
-    for number, column in enumerate(sheet.columns):
-        worksheet.write_string(row, number, inert(column.title), formats.bold)
-    for values in sheet.rows:
-        row += 1
-        for number, (value, column) in enumerate(zip(values, sheet.columns, strict=True)):
-            _write_cell(worksheet, formats, row, number, value, column)
+    def write(self, values) -> None:
+        """A row: a date-time or date a date cell in the column's layout, a number a number, text always
+        text (a leading = is never taken for a formula), nothing (None, empty text) no cell at all."""
+        if len(values) != len(self.columns):
+            raise ValueError(f"a row of {len(values)} cells for {len(self.columns)} columns")
+        self.row += 1
+        row, text = self.row, self.worksheet.write_string
+        for number, value in enumerate(values):
+            kind = type(value)  # text first: most cells are (a month's export writes two million)
+            if kind is str:
+                if value:
+                    text(row, number, value)
+            elif value is not None:
+                self._write_other(row, number, value, self.columns[number])
+
+    def _write_other(self, row: int, number: int, value, column: Column) -> None:
+        worksheet = self.worksheet
+        if isinstance(value, bool):
+            worksheet.write_boolean(row, number, value)
+        elif isinstance(value, int | float | Decimal):
+            worksheet.write_number(row, number, float(value))
+        elif isinstance(value, datetime):
+            worksheet.write_datetime(row, number, value, self.formats.layout(column.layout[1]))
+        elif isinstance(value, date):
+            worksheet.write_datetime(row, number, value, self.formats.layout(DAY[1]))
+        elif isinstance(value, str):
+            worksheet.write_string(row, number, value)
+        else:
+            worksheet.write_string(row, number, str(value))
 
 
 def xlsx_response(filename: str, sheet: str, columns: list[Column], rows: Iterable[list]) -> Response:
     return workbook_response(filename, [Sheet(sheet, columns, rows)])
 
 
-def workbook_response(filename: str, sheets: list[Sheet]) -> Response:
+def workbook_response(filename: str, sheets: list[Sheet], routed: Iterable[tuple[int, list]] = ()) -> Response:
     """An XLSX of several sheets, each with its bold frozen header row and column widths. XlsxWriter's
     constant-memory mode writes each row to a temporary file as it comes (flat memory); the archive is
-    then streamed."""
+    then streamed. `routed`: rows for several sheets from one read of the data, each (the sheet's place
+    in `sheets`, the row), written after the sheets' own rows."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the generator once streamed)
     workbook = xlsxwriter.Workbook(spool, {"constant_memory": True, "remove_timezone": True})
     formats = _Formats(workbook)
+    writers = []
     for sheet in sheets:
-        _write_sheet(workbook, formats, sheet)
+        writers.append(_SheetWriter(workbook, formats, sheet))
+        for values in sheet.rows:
+            writers[-1].write(values)
+    for place, values in routed:
+        writers[place].write(values)
     workbook.close()
     spool.seek(0)
 

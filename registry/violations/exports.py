@@ -93,16 +93,13 @@ def _flat(actor, args: dict, by_pass: bool = False):
         .join(PlateEvent, Violation.plate_event_id == PlateEvent.id)
         .join(Verdict, Verdict.plate_event_id == Violation.plate_event_id)
     )
-    flat = apply_filters(flat, actor, args)
-    if by_pass:
-        flat = flat.order_by(Violation.captured_at.desc(), Violation.plate_event_id.desc(), Violation.id)
+    flat = _in_days(apply_filters(flat, actor, args), args)
+    if by_pass:  # in the sort's direction when it is by time, newest first otherwise
+        by_time = [Violation.captured_at, Violation.plate_event_id, Violation.id]
+        ascending = (args.get("sort") or "-captured_at") == "captured_at"
+        flat = flat.order_by(*(c.asc() if ascending else c.desc() for c in by_time))
     else:
         flat = flat.order_by(*ordering(args))
-    for column in (PlateEvent.captured_at, Verdict.pass_at):  # the same days, for each table's months
-        if args.get("from_"):
-            flat = flat.where(column >= local_day_bounds(args["from_"])[0])
-        if args.get("to"):
-            flat = flat.where(column < local_day_bounds(args["to"])[1])
     names = Names()
     for row in streamed(flat):
         yield names.named(row)
@@ -174,13 +171,41 @@ def _copied_table(actor, args: dict):
         .outerjoin(Alert, Alert.id == Violation.alert_id)
         .outerjoin(User, User.id == Violation.reviewed_by_id)
     )
-    table = apply_filters(table, actor, args).order_by(*ordering(args))
+    return _in_days(apply_filters(table, actor, args), args).order_by(*ordering(args))
+
+
+def _in_days(query, args: dict):
+    """The search's days on the passes and the verdicts too, so that each is read in those months only."""
     for column in (PlateEvent.captured_at, Verdict.pass_at):
         if args.get("from_"):
-            table = table.where(column >= local_day_bounds(args["from_"])[0])
+            query = query.where(column >= local_day_bounds(args["from_"])[0])
         if args.get("to"):
-            table = table.where(column < local_day_bounds(args["to"])[1])
-    return table
+            query = query.where(column < local_day_bounds(args["to"])[1])
+    return query
+
+
+def _finding_row(row, label, message: str) -> list:
+    """A row of `_flat` as the export's row of one finding."""
+    (vid, status, rule, severity, plate, colour, at, direction, gate_name, gate_code, firm, stage, level,
+     findings, alert_id, reviewer, reviewed, note, _, _) = row  # fmt: skip
+    return [
+        vid,
+        label("violation_status", status),
+        label("rule", rule),
+        label("severity", severity),
+        plate or t(NO_PLATE_ZH, "no plate"),
+        label("plate_colour", colour),
+        local_cell(at),
+        label("direction", direction),
+        f"{gate_name}（{gate_code}）",
+        firm,
+        label("stage", stage),
+        label("alert_level", level),
+        finding_for(findings, rule, alert_id).get(message, ""),
+        reviewer or "",
+        local_cell(reviewed),
+        note or "",
+    ]
 
 
 def violation_rows(actor, args: dict):
@@ -188,26 +213,7 @@ def violation_rows(actor, args: dict):
     message = "message_en" if current_language() == "en" else "message_zh"
     label = labeller()
     for row in _flat(actor, args):
-        (vid, status, rule, severity, plate, colour, at, direction, gate_name, gate_code, firm, stage, level,
-         findings, alert_id, reviewer, reviewed, note, _, _) = row  # fmt: skip
-        yield [
-            vid,
-            label("violation_status", status),
-            label("rule", rule),
-            label("severity", severity),
-            plate or t(NO_PLATE_ZH, "no plate"),
-            label("plate_colour", colour),
-            local_cell(at),
-            label("direction", direction),
-            f"{gate_name}（{gate_code}）",
-            firm,
-            label("stage", stage),
-            label("alert_level", level),
-            finding_for(findings, rule, alert_id).get(message, ""),
-            reviewer or "",
-            local_cell(reviewed),
-            note or "",
-        ]
+        yield _finding_row(row, label, message)
 
 
 PASS_COLUMNS = [
@@ -227,34 +233,52 @@ PASS_COLUMNS = [
 ]
 
 
+def _pass_row(rows: list, label) -> list:
+    """The rows of `_flat` of one pass as the export's row of the pass: its findings, each with how it
+    was reviewed."""
+    first = rows[0]
+    findings = "；".join(
+        f"{label('rule', row[2])}（{label('violation_status', row[1])}{'：' + row[17] if row[17] else ''}）"
+        for row in rows
+    )
+    reviewers = "、".join(dict.fromkeys(row[15] for row in rows if row[15]))
+    reviewed = max((row[16] for row in rows if row[16]), default=None)
+    level = next((row[12] for row in rows if row[12]), None)
+    return [
+        first[18],
+        local_cell(first[6]),
+        first[4] or t(NO_PLATE_ZH, "no plate"),
+        label("plate_colour", first[5]),
+        label("direction", first[7]),
+        f"{first[8]}（{first[9]}）",
+        first[10],
+        label("stage", first[11]),
+        label("decision", first[19]),
+        findings,
+        label("alert_level", level),
+        reviewers,
+        local_cell(reviewed),
+    ]
+
+
 def pass_rows(actor, args: dict):
     """One row a pass: its findings the search finds, each with how it was reviewed, streamed."""
     label = labeller()
-    for pass_id, group in groupby(_flat(actor, args, by_pass=True), key=lambda row: row[18]):
+    for _, group in groupby(_flat(actor, args, by_pass=True), key=lambda row: row[18]):
+        yield _pass_row(list(group), label)
+
+
+def both_sheets(actor, args: dict):
+    """The passes' rows and the findings' rows from one read, each as (sheet, row): 0 a pass's row after
+    its findings', 1 a finding's. The findings come in the search's order by time, a pass's together
+    (the same rows as the page; findings of different passes at the same instant by pass)."""
+    message = "message_en" if current_language() == "en" else "message_zh"
+    label = labeller()
+    for _, group in groupby(_flat(actor, args, by_pass=True), key=lambda row: row[18]):
         rows = list(group)
-        first = rows[0]
-        findings = "；".join(
-            f"{label('rule', row[2])}（{label('violation_status', row[1])}{'：' + row[17] if row[17] else ''}）"
-            for row in rows
-        )
-        reviewers = "、".join(dict.fromkeys(row[15] for row in rows if row[15]))
-        reviewed = max((row[16] for row in rows if row[16]), default=None)
-        level = next((row[12] for row in rows if row[12]), None)
-        yield [
-            pass_id,
-            local_cell(first[6]),
-            first[4] or t(NO_PLATE_ZH, "no plate"),
-            label("plate_colour", first[5]),
-            label("direction", first[7]),
-            f"{first[8]}（{first[9]}）",
-            first[10],
-            label("stage", first[11]),
-            label("decision", first[19]),
-            findings,
-            label("alert_level", level),
-            reviewers,
-            local_cell(reviewed),
-        ]
+        for row in rows:
+            yield 1, _finding_row(row, label, message)
+        yield 0, _pass_row(rows, label)
 
 
 FILTER_WORDS = {
@@ -300,10 +324,15 @@ def violations_export(actor, args: dict, fmt: str):
     filename = f"violations-{today_local().isoformat()}"
     if fmt == "csv" and in_database():
         return copied_csv_response(f"{filename}.csv", VIOLATION_COLUMNS, _copied_table(actor, args))
-    rows = violation_rows(actor, args)
     if fmt == "csv":
-        return csv_response(f"{filename}.csv", VIOLATION_COLUMNS, rows)
+        return csv_response(f"{filename}.csv", VIOLATION_COLUMNS, violation_rows(actor, args))
     title = preamble(actor, args)
-    passes = Sheet(t("违规记录（按过车）", "violations by pass"), PASS_COLUMNS, pass_rows(actor, args), title)
-    each = Sheet(t("违规判定明细", "each finding"), VIOLATION_COLUMNS, rows, title)
-    return workbook_response(f"{filename}.xlsx", [passes, each])
+    by_pass, each = t("违规记录（按过车）", "violations by pass"), t("违规判定明细", "each finding")
+    if (args.get("sort") or "-captured_at").lstrip("-") == "captured_at":  # both sheets from one read
+        sheets = [Sheet(by_pass, PASS_COLUMNS, preamble=title), Sheet(each, VIOLATION_COLUMNS, preamble=title)]
+        return workbook_response(f"{filename}.xlsx", sheets, both_sheets(actor, args))
+    sheets = [
+        Sheet(by_pass, PASS_COLUMNS, pass_rows(actor, args), title),
+        Sheet(each, VIOLATION_COLUMNS, violation_rows(actor, args), title),
+    ]
+    return workbook_response(f"{filename}.xlsx", sheets)
