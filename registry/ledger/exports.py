@@ -6,18 +6,24 @@ column to its source."""
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, String, case, cast, func, literal, select
 
-from registry.common.exports import Column, Sheet, csv_response, workbook_response
-from registry.common.i18n import t
+from registry.common.copying import in_database, inert, labelled, local_text
+from registry.common.exports import Column, Sheet, copied_csv_response, csv_response, workbook_response
+from registry.common.i18n import current_language, t
 from registry.common.time import LOCAL_TZ, local_day_bounds, local_minute, utcnow
+from registry.documents.models import VehicleDocument
+from registry.events.models import PlateEvent, Verdict
 from registry.extensions import db
 from registry.firms.models import Firm
-from registry.labels import label, labeller
+from registry.gates.models import Gate
+from registry.labels import label, labeller, words
 from registry.ledger.models import LedgerSeal
 from registry.ledger.rows import table3 as ledger_rows_now
 from registry.ledger.rows import table4, table5
+from registry.vehicles.models import Vehicle
 from registry.violations.exports import NO_PLATE_ZH, local_cell
+from registry.weighbridge.models import WeighTicket
 
 # MEE 2020 mobile-source guide, table 3 (DOMAIN.md 4): one row per vehicle pass. Cargo and quantity come
 # from the weighbridge ticket matched to the pass (registry.weighbridge), the fleet from the vehicle's
@@ -73,6 +79,45 @@ def ledger_rows(firm_id: int, start, end, base_url: str):
             label("decision", decision),
             t(TIME_SOURCES_ZH.get(time_source, time_source), label("time_source", time_source)),
         ]
+
+
+def _copied_table3(firm_id: int, start, end, base_url: str):
+    """`ledger_rows` as one SELECT whose cells are what the CSV shows, for the database to write
+    (registry.common.copying): the rows of registry.ledger.rows.table3 and their cells as the chain
+    keeps them (tonnes to one decimal, times to the second), worded as `ledger_rows` words them."""
+    documented = select(VehicleDocument.id).where(VehicleDocument.vehicle_id == PlateEvent.vehicle_id).exists()
+    zh = current_language() != "en"
+    source = {code: (word if zh else words("time_source", code, "en")) for code, word in TIME_SOURCES_ZH.items()}
+    ticket = (WeighTicket.firm_id == firm_id) & (WeighTicket.pass_id == PlateEvent.id)
+    query = (
+        select(
+            func.row_number().over(order_by=(PlateEvent.captured_at, PlateEvent.id)),
+            local_text(PlateEvent.captured_at, "YYYYMMDD HH24MISS"),
+            labelled("direction", PlateEvent.direction),
+            literal(f"{base_url}/passes/") + cast(PlateEvent.id, String),
+            case((PlateEvent.plate == "", literal(t(NO_PLATE_ZH, "no plate"))), else_=inert(PlateEvent.plate)),
+            func.to_char(Vehicle.registration_date, "YYYYMMDD"),
+            inert(Vehicle.vin),
+            inert(Vehicle.engine_no),
+            labelled("stage", Verdict.emission_stage),
+            case((documented, literal(f"{base_url}/vehicles/") + cast(PlateEvent.vehicle_id, String) + "/documents")),
+            inert(WeighTicket.cargo),
+            func.to_char(cast(WeighTicket.net_t, Float), "FM999999990.0"),  # the chain's "%.1f" of the float
+            inert(Vehicle.owner),
+            inert(Gate.name + "（" + Gate.code + "）"),
+            labelled("decision", Verdict.decision),
+            case(source, value=PlateEvent.time_source, else_=labelled("time_source", PlateEvent.time_source)),
+        )
+        .join(Gate, PlateEvent.gate_id == Gate.id)
+        .outerjoin(WeighTicket, ticket)
+        .join(Verdict, Verdict.plate_event_id == PlateEvent.id)  # on the id alone, as table3
+        .outerjoin(Vehicle, PlateEvent.vehicle_id == Vehicle.id)
+        .where(PlateEvent.gate_id.in_(select(Gate.id).where(Gate.firm_id == firm_id)))
+        .where(PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
+        .where(Verdict.pass_at >= start, Verdict.pass_at < end)
+        .order_by(PlateEvent.captured_at, PlateEvent.id)
+    )
+    return query
 
 
 # Table 4: in-plant transport vehicles (厂内运输车辆), registry.inplant.
@@ -212,6 +257,9 @@ def ledger_export(firm: Firm, start_day, end_day, fmt: str, base_url: str, part:
         "seals": sheet(("台账校验", "seals"), ("台账校验（封存摘要链）", "Seals (the digest chain)"), SEAL_COLUMNS,
                        seal_rows(firm.id, start_day, end_day)),
     }  # fmt: skip
+    if fmt == "csv" and part == "3" and in_database():
+        copied = _copied_table3(firm.id, *bounds, base_url)
+        return copied_csv_response(f"{filename}.csv", LEDGER_COLUMNS, copied)
     if fmt == "csv":
         sheet = sheets[part]
         return csv_response(f"{filename}-{part}.csv" if part != "3" else f"{filename}.csv", sheet.columns, sheet.rows)
