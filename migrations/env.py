@@ -20,8 +20,8 @@ config.set_main_option("sqlalchemy.url", db.engine.url.render_as_string(hide_pas
 # describe the tables as SQLite keeps them: the months' partitions are tables of their own; a child's
 # reference to its pass is made month by month, not on the partitioned table; unique keys carry the
 # month. registry.partitions documents the layout and tests/test_partitions.py checks it.
-PARTITIONED = {"plate_events", "verdicts", "plate_reads", "pass_images", "violations", "cases"}
-PARTITION = re.compile(r"^(%s)_(y\d{4}m\d{2}|default)$" % "|".join(sorted(PARTITIONED)))
+PARTITIONED = {"plate_events", "verdicts", "plate_reads", "pass_images", "violations", "cases", "obd_frames"}
+PARTITION = re.compile(r"^(%s)_(y\d{4}m\d{2}|d\d{8}|default)$" % "|".join(sorted(PARTITIONED)))
 
 
 def include_object(obj, name, type_, reflected, compare_to):

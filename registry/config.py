@@ -174,6 +174,27 @@ class Config:
         self.GATEWAY_WORKERS = 1 if sqlite else _int(env, "GATEWAY_WORKERS", cores, 1, 16)
         self.GATEWAY_METRICS_PORT = _int(env, "GATEWAY_METRICS_PORT", 9108, 0, 65535)
         self.MERGE_WINDOW_SECONDS = _int(env, "MERGE_WINDOW_SECONDS", 60, 0, 3600)
+        # Trucks' remote emission terminals (gateway.terminals, docs/obd.md). Where the public sources
+        # disagree, the choice is a setting: the start marks accepted (## always; ~~ by some HJ makers),
+        # the real-time layout (auto tells GB 17691 and HJ 1239 apart by what follows the first time),
+        # and the commands answered with an empty frame of the same command (HJ terminals may want one).
+        self.OBD_HOST = env.get("OBD_HOST") or "0.0.0.0"
+        self.OBD_PORT = _int(env, "OBD_PORT", 7018, 0, 65535)
+        self.OBD_START_MARKS = tuple(m.encode() for m in (env.get("OBD_START_MARKS") or "##,~~").split(",") if m)
+        if not self.OBD_START_MARKS or any(m not in (b"##", b"~~") for m in self.OBD_START_MARKS):
+            raise ConfigError("OBD_START_MARKS", env.get("OBD_START_MARKS"), "must be ##, ~~ or both")
+        self.OBD_DATA_LAYOUT = env.get("OBD_DATA_LAYOUT") or "auto"
+        if self.OBD_DATA_LAYOUT not in ("auto", "gb17691", "hj1239"):
+            raise ConfigError("OBD_DATA_LAYOUT", self.OBD_DATA_LAYOUT, "must be auto, gb17691 or hj1239")
+        acknowledged = (env.get("OBD_ACK_COMMANDS") or "").split(",")
+        try:
+            self.OBD_ACK_COMMANDS = frozenset(int(c, 16) for c in acknowledged if c.strip())
+        except ValueError as exc:
+            raise ConfigError("OBD_ACK_COMMANDS", env.get("OBD_ACK_COMMANDS"), "hex commands, e.g. 01,02") from exc
+        self.OBD_IDLE_TIMEOUT_S = _int(env, "OBD_IDLE_TIMEOUT_S", 180, 5, 86_400)  # terminals send every 10 s
+        self.OBD_FRAME_TIMEOUT_S = _int(env, "OBD_FRAME_TIMEOUT_S", 30, 1, 3600)  # a frame begun and not ended
+        self.OBD_MAX_CONNECTIONS = _int(env, "OBD_MAX_CONNECTIONS", 20_000, 1, 1_000_000)
+        self.OBD_RAW_DAYS = _int(env, "OBD_RAW_DAYS", 30, 1, 3650)  # frames as received are kept this long
         # A camera whose clock is further ahead of the time of receipt, or further behind it, is wrong
         # (a clock reset to 2000-01-01, a year typed as 2199): its pass is judged and stored at the time
         # of receipt instead, and the camera's own time is kept beside it. Behind allows a camera's

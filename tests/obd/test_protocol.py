@@ -13,7 +13,7 @@ from registry.obd.protocol.frames import MAX_LENGTH, Command, Frame, Reader, Rej
 from registry.obd.protocol.units import Info, UnitError, read_unit, write_realtime, write_unit
 from registry.obd.protocol.values import DIESEL_FIELDS, measured, position
 
-VIN = "LZZ1ELSE8PW123456"
+VIN = "LZZ1ELSEXPW123456"
 AT = datetime(2026, 12, 7, 9, 30, 0, tzinfo=LOCAL_TZ)
 
 

@@ -1,0 +1,85 @@
+"""trucks' remote emission terminals (远程排放监控终端) and their frames as received
+
+Revision ID: 0039
+Revises: 0038
+Create Date: 2026-12-07
+
+Each terminal by VIN, with its truck, its activation keys and its current state; every frame with its
+bytes as received, keyed by VIN, kind, collection time and serial (a resend finds its frame kept). On
+PostgreSQL the frames are partitioned by the local day of their collection time, with a DEFAULT
+partition for days not made yet (registry.obd.days makes the days to come and drops old ones).
+"""
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = '0039'
+down_revision = '0038'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'obd_terminals',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('vin', sa.String(length=17), nullable=False),
+        sa.Column('vehicle_id', sa.Integer(), nullable=True),
+        sa.Column('registered', sa.Boolean(), nullable=False),
+        sa.Column('registered_by_id', sa.Integer(), nullable=True),
+        sa.Column('registered_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('chip_id', sa.String(length=16), nullable=True),
+        sa.Column('public_key', sa.LargeBinary(), nullable=True),
+        sa.Column('activated_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('iccid', sa.String(length=20), nullable=True),
+        sa.Column('software_version', sa.SmallInteger(), nullable=True),
+        sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_received_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_collected_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('longitude', sa.Float(), nullable=True),
+        sa.Column('latitude', sa.Float(), nullable=True),
+        sa.Column('position_valid', sa.Boolean(), nullable=True),
+        sa.Column('speed', sa.Float(), nullable=True),
+        sa.Column('mil', sa.Boolean(), nullable=True),
+        sa.Column('fault_codes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+        sa.Column('urea_level', sa.Float(), nullable=True),
+        sa.Column('nox_upstream', sa.Float(), nullable=True),
+        sa.Column('nox_downstream', sa.Float(), nullable=True),
+        sa.Column('scr_inlet_temperature', sa.Float(), nullable=True),
+        sa.Column('scr_outlet_temperature', sa.Float(), nullable=True),
+        sa.Column('dpf_pressure_difference', sa.Float(), nullable=True),
+        sa.Column('odometer', sa.Float(), nullable=True),
+        sa.Column('signature', sa.String(length=10), nullable=True),
+        sa.Column('tamper_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['registered_by_id'], ['users.id'], name=op.f('fk_obd_terminals_registered_by_id_users')),
+        sa.ForeignKeyConstraint(['vehicle_id'], ['vehicles.id'], name=op.f('fk_obd_terminals_vehicle_id_vehicles')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_obd_terminals')),
+        sa.UniqueConstraint('vin', name=op.f('uq_obd_terminals_vin')),
+    )
+    op.create_index(op.f('ix_obd_terminals_vehicle_id'), 'obd_terminals', ['vehicle_id'], unique=False)
+    columns = [
+        sa.Column('vin', sa.String(length=17), nullable=False),
+        sa.Column('kind', sa.String(length=10), nullable=False),
+        sa.Column('collected_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('serial', sa.Integer(), nullable=False),
+        sa.Column('command', sa.SmallInteger(), nullable=False),
+        sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('layout', sa.String(length=8), nullable=True),
+        sa.Column('signature', sa.String(length=10), nullable=True),
+        sa.Column('samples', sa.SmallInteger(), nullable=False),
+        sa.Column('raw', sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint('vin', 'kind', 'collected_at', 'serial', name=op.f('pk_obd_frames')),
+    ]
+    if op.get_bind().dialect.name == 'postgresql':
+        op.create_table('obd_frames', *columns, postgresql_partition_by='RANGE (collected_at)')
+        op.execute('CREATE TABLE obd_frames_default PARTITION OF obd_frames DEFAULT')
+    else:
+        op.create_table('obd_frames', *columns)
+    op.create_index('ix_obd_frames_received_at', 'obd_frames', ['received_at'], unique=False)
+
+
+def downgrade():
+    op.drop_index('ix_obd_frames_received_at', table_name='obd_frames')
+    op.drop_table('obd_frames')
+    op.drop_index(op.f('ix_obd_terminals_vehicle_id'), table_name='obd_terminals')
+    op.drop_table('obd_terminals')

@@ -1,0 +1,78 @@
+"""What is kept of trucks' remote emission terminals: each terminal (by VIN) with its truck, its keys and
+its current state, and every frame as received.
+
+A terminal's VIN finds the registered truck; a terminal nobody registered is kept too, flagged, its data
+stored all the same. The frames are the record: their bytes as received, keyed by what the terminal
+says of them (VIN, kind, collection time, serial), so that a resend or an overlapping offline backlog
+finds its frame already kept and changes nothing. On PostgreSQL the frames are partitioned by the local
+day of their collection time (registry.obd.days), kept for OBD_RAW_DAYS days."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.audit.models import OptionalJSONDocument
+from registry.common.models import UTCDateTime
+from registry.extensions import db
+from registry.vehicles.models import Vehicle
+
+
+class ObdTerminal(db.Model):
+    __tablename__ = "obd_terminals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vin: Mapped[str] = mapped_column(String(17), unique=True)
+    vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id"), index=True)
+    # registered by the bureau or the truck's firm; a terminal first seen on the wire is not
+    registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # activation (HJ 1239, command 0x07): the security chip and its SM2 public key (x || y)
+    chip_id: Mapped[str | None] = mapped_column(String(16))
+    public_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    iccid: Mapped[str | None] = mapped_column(String(20))
+    software_version: Mapped[int | None] = mapped_column(SmallInteger)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the current state: what its newest data said (a late frame never takes it back)
+    last_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    position_valid: Mapped[bool | None] = mapped_column(Boolean)
+    speed: Mapped[float | None] = mapped_column(Float)
+    mil: Mapped[bool | None] = mapped_column(Boolean)
+    fault_codes: Mapped[list | None] = mapped_column(OptionalJSONDocument)
+    urea_level: Mapped[float | None] = mapped_column(Float)
+    nox_upstream: Mapped[float | None] = mapped_column(Float)
+    nox_downstream: Mapped[float | None] = mapped_column(Float)
+    scr_inlet_temperature: Mapped[float | None] = mapped_column(Float)
+    scr_outlet_temperature: Mapped[float | None] = mapped_column(Float)
+    dpf_pressure_difference: Mapped[float | None] = mapped_column(Float)
+    odometer: Mapped[float | None] = mapped_column(Float)
+    signature: Mapped[str | None] = mapped_column(String(10))  # of its newest data (registry.obd.protocol.signing)
+    tamper_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    vehicle: Mapped[Vehicle | None] = relationship()
+
+
+class ObdFrame(db.Model):
+    """A frame as received, with what its header and data unit say of it."""
+
+    __tablename__ = "obd_frames"
+    __partition_time__ = "collected_at"
+    __table_args__ = (Index("ix_obd_frames_received_at", "received_at"),)
+
+    vin: Mapped[str] = mapped_column(String(17), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # data (real-time or resend), login, ...
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)  # the data unit's time
+    serial: Mapped[int] = mapped_column(Integer, primary_key=True)  # HJ: the unit's; GB: its first information's
+    command: Mapped[int] = mapped_column(SmallInteger)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    layout: Mapped[str | None] = mapped_column(String(8))  # gb17691 or hj1239, for data
+    signature: Mapped[str | None] = mapped_column(String(10))  # verified, mismatch, no_key, unsigned
+    samples: Mapped[int] = mapped_column(SmallInteger, default=0)  # diesel data streams in it
+    raw: Mapped[bytes] = mapped_column(LargeBinary)

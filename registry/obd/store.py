@@ -1,0 +1,112 @@
+"""Frames received from terminals, written: resolve the VINs' terminals (their keys), build each frame's
+records (registry.obd.records, pure), write them. Flushes; the caller commits, then answers.
+
+A frame already kept (a resend, an overlapping offline backlog) is not written again and changes no
+state; a frame older than its terminal's newest data is kept but leaves the state as it is. A VIN no one
+registered gets a terminal row, flagged unregistered, its truck found by VIN where one is registered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from registry.common.time import LOCAL_TZ
+from registry.events.models import DeadLetter
+from registry.extensions import db
+from registry.obd.models import ObdFrame, ObdTerminal
+from registry.obd.protocol.frames import Frame, Rejected
+from registry.obd.records import Keys, Outcome, build
+from registry.vehicles.models import Vehicle
+
+KEY = ("vin", "kind", "collected_at", "serial")
+
+
+@dataclass(frozen=True)
+class Received:
+    """What a connection read: a frame or bytes the reader rejected, from whom, and when."""
+
+    item: Frame | Rejected
+    peer: str
+    received_at: datetime
+
+
+def store(batch: list[Received], now: datetime, layout: str = "auto", acknowledged: frozenset[int] = frozenset()):
+    """Write the batch; each item's answer (None: none owed), in the batch's order."""
+    frames = [r for r in batch if isinstance(r.item, Frame)]
+    terminals = _terminals({r.item.vin for r in frames})
+    local = now.astimezone(LOCAL_TZ)
+    outcomes: list[Outcome | None] = []
+    for received in batch:
+        if isinstance(received.item, Rejected):
+            outcomes.append(None)
+            continue
+        known = terminals.get(received.item.vin)
+        keys = Keys(known.public_key, known.chip_id) if known else Keys()
+        outcomes.append(build(received.item, received.received_at, local, keys, layout, acknowledged))
+    _dead_letters(batch, outcomes)
+    kept = _frames([o.row for o in outcomes if o is not None and o.row is not None and o.dead is None])
+    _terminal_states(batch, outcomes, terminals, kept)
+    db.session.flush()
+    return [o.answer if o is not None and o.dead is None else None for o in outcomes]
+
+
+def _terminals(vins: set[str]) -> dict[str, ObdTerminal]:
+    """The VINs' terminals, a new unregistered one for a VIN first seen (its truck found by VIN)."""
+    if not vins:
+        return {}
+    found = {t.vin: t for t in db.session.scalars(select(ObdTerminal).where(ObdTerminal.vin.in_(vins)))}
+    missing = vins - found.keys()
+    if missing:
+        trucks = dict(db.session.execute(select(Vehicle.vin, Vehicle.id).where(Vehicle.vin.in_(missing))).all())
+        for vin in sorted(missing):
+            found[vin] = ObdTerminal(vin=vin, vehicle_id=trucks.get(vin), registered=False)
+            db.session.add(found[vin])
+    return found
+
+
+def _insert(rows: list[dict]):
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(ObdFrame).values(rows).on_conflict_do_nothing()
+
+
+def _frames(rows: list[dict]) -> set[tuple]:
+    """Insert the frames not kept yet; the keys of those inserted now."""
+    unique = list({tuple(row[k] for k in KEY): row for row in rows}.values())
+    if not unique:
+        return set()
+    returned = db.session.execute(_insert(unique).returning(*(getattr(ObdFrame, k) for k in KEY)))
+    return {tuple(row) for row in returned}
+
+
+def _dead_letters(batch: list[Received], outcomes: list[Outcome | None]) -> None:
+    for received, outcome in zip(batch, outcomes, strict=True):
+        item = received.item
+        if isinstance(item, Rejected):
+            vin, reason = item.vin, item.reason
+        elif outcome is not None and outcome.dead is not None:
+            vin, reason = item.vin, outcome.dead
+        else:
+            continue
+        db.session.add(DeadLetter(source="obd", topic=f"obd/{vin or '-'} {received.peer}"[:300],
+                                  payload=item.raw, error=reason, received_at=received.received_at))  # fmt: skip
+
+
+def _terminal_states(batch, outcomes, terminals: dict[str, ObdTerminal], kept: set[tuple]) -> None:
+    """Each terminal's facts (login, activation) and, from frames kept now, its newest state."""
+    for received, outcome in zip(batch, outcomes, strict=True):
+        if outcome is None or outcome.dead is not None:
+            continue
+        terminal = terminals[received.item.vin]
+        for name, value in outcome.terminal.items():
+            setattr(terminal, name, value)
+        terminal.last_received_at = max(filter(None, (terminal.last_received_at, received.received_at)))
+        row = outcome.row
+        if row is None or outcome.state is None or tuple(row[k] for k in KEY) not in kept:
+            continue
+        newest = terminal.last_collected_at
+        if newest is None or outcome.state["last_collected_at"] >= newest:
+            for name, value in outcome.state.items():
+                setattr(terminal, name, value)
