@@ -28,7 +28,7 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin regis
     && mkdir -p /app/instance && chown registry:registry /app/instance
 USER registry
 
-EXPOSE 8000
+EXPOSE 8000 7018
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Container entrypoint: `web` migrates then serves under gunicorn; `gateway` runs the MQTT gateway;
-# `uplink` runs the relay that reports upward (registry.uplink).
+# `terminals` the receiver of trucks' remote emission terminals (TCP, OBD_PORT); `uplink` runs the relay
+# that reports upward (registry.uplink).
 set -eu
 export FLASK_APP=wsgi
 case "${1:-web}" in
@@ -15,6 +16,9 @@ case "${1:-web}" in
         ;;
     gateway)
         exec python -m gateway
+        ;;
+    terminals)
+        exec python -m gateway.terminals
         ;;
     uplink)
         exec flask uplink relay

@@ -151,6 +151,7 @@ def main() -> int:
     children = [
         Supervised("登记平台", "registry", web),
         Supervised("网关", "gateway", [sys.executable, "-m", "gateway"]),
+        Supervised("远程排放终端接收", "terminal receiver", [sys.executable, "-m", "gateway.terminals"]),
         Supervised("上报中继", "uplink relay", [sys.executable, "-m", "flask", "uplink", "relay"]),
     ]
     try:

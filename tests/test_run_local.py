@@ -4,6 +4,7 @@ import json
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -63,13 +64,34 @@ def gateway_status(mqtt_port: int, want: str | None = None) -> str:
         client.disconnect()
 
 
+def terminal_time(port: int, timeout: float = 60) -> bytes:
+    """The platform's time, asked of the terminal receiver as a terminal asks it (command 0x05)."""
+    from registry.obd.protocol.frames import Command, Frame, Reader
+
+    ask = Frame(Command.TIME_CALIBRATION, "LZZ1ELSEXPW123456", b"").encode()
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+                conn.sendall(ask)
+                answer = b""
+                while len(answer) < 31:
+                    answer += conn.recv(64) or b"!" * 31
+                return Reader().feed(answer[:31])[0].data
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def test_make_run_serves_docs_demo_data_and_a_connected_gateway(tmp_path):
-    port, mqtt_port = free_port(), free_port()
+    port, mqtt_port, obd_port = free_port(), free_port(), free_port()
     env = os.environ | {
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
         "MQTT_URL": f"mqtt://127.0.0.1:{mqtt_port}",  # nothing there: the script starts mosquitto
         "PORT": str(port),
+        "OBD_PORT": str(obd_port),
         "WEB_CONCURRENCY": "1",
         "DEMO_HISTORY_HOURS": "2",  # the demo's traffic, as make run seeds it (24 h by default)
     }
@@ -89,9 +111,10 @@ def test_make_run_serves_docs_demo_data_and_a_connected_gateway(tmp_path):
         passes = json.loads(get(f"{base}/api/v1/events", credentials["api_tokens"]["demo-bureau"])[1])
         assert passes["total"] > 0  # the last hours of the district's traffic, recorded at the first start
         assert gateway_status(mqtt_port) == "online"
+        assert terminal_time(obd_port)  # the terminal receiver answers a time calibration
         # A process that dies is started again; the others go on.
         gateway = subprocess.run(
-            ["pgrep", "-P", str(process.pid), "-f", "python.* -m gateway"], capture_output=True, text=True
+            ["pgrep", "-P", str(process.pid), "-f", "python.* -m gateway$"], capture_output=True, text=True
         )
         os.kill(int(gateway.stdout.split()[0]), signal.SIGKILL)
         wait_for_line(tmp_path / "run.log", "the gateway exited (status -9); restarting it in 1 s")

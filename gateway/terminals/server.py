@@ -12,6 +12,7 @@ be stored (a dead letter with its error) never holds back the others."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -114,7 +115,7 @@ class Receiver:
     def __init__(self, app, settings: Settings):
         self.app, self.settings = app, settings
         self.writer = Writer(app, settings)
-        self.connections = 0
+        self.open: dict[asyncio.Task, asyncio.StreamWriter] = {}
         self.port: int | None = None
 
     async def serve(self, stop: asyncio.Event, ready: threading.Event | None = None) -> None:
@@ -126,16 +127,19 @@ class Receiver:
             ready.set()
         async with server:
             await stop.wait()
+        for writer in self.open.values():  # the connections end; what they read is written first
+            writer.close()
+        await asyncio.gather(*self.open, return_exceptions=True)
         self.writer.stopping.set()
         await asyncio.to_thread(self.writer.join)
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host, port = writer.get_extra_info("peername")[:2]
         peer = f"{host}:{port}"
-        if self.connections >= self.settings.max_connections:
+        if len(self.open) >= self.settings.max_connections:
             writer.close()
             return
-        self.connections += 1
+        self.open[asyncio.current_task()] = writer
         frames, begun, loop = Reader(self.settings.starts), None, asyncio.get_running_loop()
         try:
             while True:
@@ -159,8 +163,10 @@ class Receiver:
         except (TimeoutError, ConnectionError):
             pass
         finally:
-            self.connections -= 1
+            self.open.pop(asyncio.current_task(), None)
             if frames.buffer:
                 left = Rejected("连接关闭时帧未完整 / the connection ended inside a frame", bytes(frames.buffer))
                 self.writer.submit(loop, Received(left, peer, utcnow()))
             writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
