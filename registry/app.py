@@ -214,6 +214,7 @@ def register_commands(app: Flask) -> None:
     from registry.demo.cli import demo_cli
     from registry.gates.cli import gates_cli
     from registry.ledger.cli import ledger_cli
+    from registry.obd.cli import obd_cli
     from registry.partitions.cli import partitions_cli
     from registry.pictures.cli import pictures_cli
     from registry.reports.cli import reports_cli
@@ -224,6 +225,7 @@ def register_commands(app: Flask) -> None:
     from registry.weighbridge.cli import weighbridge_cli
 
     for group in (
+        obd_cli,
         users_cli,
         gates_cli,
         vehicles_cli,

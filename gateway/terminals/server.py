@@ -19,9 +19,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-from registry.common.time import utcnow
+from registry.common.time import today_local, utcnow
 from registry.events.models import DeadLetter
 from registry.extensions import db
+from registry.obd.days import around
 from registry.obd.protocol.frames import Reader, Rejected
 from registry.obd.store import Received, store
 
@@ -119,6 +120,7 @@ class Receiver:
         self.port: int | None = None
 
     async def serve(self, stop: asyncio.Event, ready: threading.Event | None = None) -> None:
+        await asyncio.to_thread(self._days)
         self.writer.start()
         server = await asyncio.start_server(self._connection, self.settings.host, self.settings.port, limit=1 << 17)
         self.port = server.sockets[0].getsockname()[1]
@@ -132,6 +134,15 @@ class Receiver:
         await asyncio.gather(*self.open, return_exceptions=True)
         self.writer.stopping.set()
         await asyncio.to_thread(self.writer.join)
+
+    def _days(self) -> None:
+        """The frames' day partitions around today (registry.obd.days): a backlog's days and the week ahead."""
+        with self.app.app_context():
+            made = around(today_local())
+            db.session.commit()
+            db.session.remove()
+        if made.created or made.skipped:
+            log.info("frame days made: %d, skipped: %d", len(made.created), len(made.skipped))
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host, port = writer.get_extra_info("peername")[:2]
