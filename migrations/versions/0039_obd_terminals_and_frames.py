@@ -4,14 +4,37 @@ Revision ID: 0039
 Revises: 0038
 Create Date: 2026-12-07
 
-Each terminal by VIN, with its truck, its activation keys and its current state; every frame with its
-bytes as received, keyed by VIN, kind, collection time and serial (a resend finds its frame kept). On
+Each terminal by VIN, with its truck, its activation keys and its current state; its alarms (open until
+what raised them clears), each naming the frames it rests on; every frame with its bytes as received, keyed by VIN, kind, collection time and serial (a resend finds its frame kept). On
 PostgreSQL the frames are partitioned by the local day of their collection time, with a DEFAULT
 partition for days not made yet (registry.obd.days makes the days to come and drops old ones).
 """
+from datetime import date, datetime, timezone
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
+OBD_MONITORING = {
+    'id': 19,
+    'rule': 'OBD_MONITORING',
+    'params': {
+        'stages': ['6'], 'silent_days': 3, 'require_terminal': False,
+        'gate_alarms': ['mil', 'urea_empty', 'urea_low', 'nox_high', 'scr_low', 'dpf', 'tamper'],
+        'severity': 'review', 'urea_low_percent': 10.0, 'urea_empty_percent': 2.0, 'scr_warm_celsius': 250.0,
+        'nox_high_ppm': 500.0, 'scr_efficiency_low': 0.5, 'dpf_pressure_high_kpa': 50.0,
+        'position_invalid_hours': 24,
+    },
+    'clause': '忻府区空气质量巩固提升2021年行动计划 第（15）（18）条：国六重型柴油车远程排放监控终端离线或报警的，转人工核查'
+    ' / clauses (15), (18): a China VI truck whose remote terminal is silent or alarming is checked by a person',
+}
+policies = sa.table(
+    'policies',
+    sa.column('id', sa.Integer), sa.column('rule', sa.String), sa.column('params', sa.JSON),
+    sa.column('effective_from', sa.Date), sa.column('effective_to', sa.Date), sa.column('clause', sa.String),
+    sa.column('version', sa.Integer), sa.column('created_at', sa.DateTime(timezone=True)),
+    sa.column('updated_at', sa.DateTime(timezone=True)),
+)
 
 revision = '0039'
 down_revision = '0038'
@@ -39,6 +62,7 @@ def upgrade():
         sa.Column('longitude', sa.Float(), nullable=True),
         sa.Column('latitude', sa.Float(), nullable=True),
         sa.Column('position_valid', sa.Boolean(), nullable=True),
+        sa.Column('last_fix_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('speed', sa.Float(), nullable=True),
         sa.Column('mil', sa.Boolean(), nullable=True),
         sa.Column('fault_codes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
@@ -76,9 +100,45 @@ def upgrade():
     else:
         op.create_table('obd_frames', *columns)
     op.create_index('ix_obd_frames_received_at', 'obd_frames', ['received_at'], unique=False)
+    op.create_table(
+        'obd_alarms',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('vin', sa.String(length=17), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('value', sa.Float(), nullable=True),
+        sa.Column('threshold', sa.Float(), nullable=True),
+        sa.Column('detail', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+        sa.Column('evidence', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+        sa.Column('policy_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['policy_id'], ['policies.id'], name=op.f('fk_obd_alarms_policy_id_policies')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_obd_alarms')),
+    )
+    op.create_index('ix_obd_alarms_open', 'obd_alarms', ['vin', 'kind'], unique=True,
+                    postgresql_where=sa.text('closed_at IS NULL'), sqlite_where=sa.text('closed_at IS NULL'))
+    op.create_index('ix_obd_alarms_opened_at', 'obd_alarms', ['opened_at'], unique=False)
+
+
+    bind = op.get_bind()
+    postgres = bind.dialect.name == 'postgresql'
+    now = datetime.now(timezone.utc)
+    if not postgres:
+        now = now.replace(tzinfo=None)  # the app stores naive UTC on SQLite
+    taken = bind.execute(sa.text('SELECT count(*) FROM policies WHERE id = 19')).scalar()
+    row = {'rule': OBD_MONITORING['rule'], 'params': OBD_MONITORING['params'], 'effective_from': date(2000, 1, 1),
+           'effective_to': None, 'clause': OBD_MONITORING['clause'], 'version': 1, 'created_at': now, 'updated_at': now}
+    bind.execute(policies.insert().values(**(row if taken else {'id': OBD_MONITORING['id'], **row})))
+    if postgres:
+        op.execute("SELECT setval(pg_get_serial_sequence('policies', 'id'), (SELECT max(id) FROM policies))")
 
 
 def downgrade():
+    op.drop_index('ix_obd_alarms_opened_at', table_name='obd_alarms')
+    op.drop_index('ix_obd_alarms_open', table_name='obd_alarms')
+    op.drop_table('obd_alarms')
+    op.execute("DELETE FROM policies WHERE rule = 'OBD_MONITORING'")
     op.drop_index('ix_obd_frames_received_at', table_name='obd_frames')
     op.drop_table('obd_frames')
     op.drop_index(op.f('ix_obd_terminals_vehicle_id'), table_name='obd_terminals')

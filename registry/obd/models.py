@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.audit.models import OptionalJSONDocument
+from registry.audit.models import JSONDocument, OptionalJSONDocument
 from registry.common.models import UTCDateTime
 from registry.extensions import db
 from registry.vehicles.models import Vehicle
@@ -43,6 +43,7 @@ class ObdTerminal(db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
     latitude: Mapped[float | None] = mapped_column(Float)
     position_valid: Mapped[bool | None] = mapped_column(Boolean)
+    last_fix_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the newest sample with a valid fix
     speed: Mapped[float | None] = mapped_column(Float)
     mil: Mapped[bool | None] = mapped_column(Boolean)
     fault_codes: Mapped[list | None] = mapped_column(OptionalJSONDocument)
@@ -76,3 +77,34 @@ class ObdFrame(db.Model):
     signature: Mapped[str | None] = mapped_column(String(10))  # verified, mismatch, no_key, unsigned
     samples: Mapped[int] = mapped_column(SmallInteger, default=0)  # diesel data streams in it
     raw: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ObdAlarm(db.Model):
+    """An alarm of a terminal's data (registry.obd.alarms): open from the frame that raised it until one
+    that clears it; `evidence` names the frames it rests on (collection time and serial), the first and
+    the latest few."""
+
+    __tablename__ = "obd_alarms"
+    __table_args__ = (
+        Index(
+            "ix_obd_alarms_open",
+            "vin",
+            "kind",
+            unique=True,
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
+        Index("ix_obd_alarms_opened_at", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vin: Mapped[str] = mapped_column(String(17))
+    kind: Mapped[str] = mapped_column(String(20))  # mil, fault_codes, urea_low, urea_empty, nox_high, ...
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    value: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    detail: Mapped[dict | None] = mapped_column(OptionalJSONDocument)
+    evidence: Mapped[list] = mapped_column(JSONDocument)
+    policy_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"))

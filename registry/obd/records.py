@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from registry.obd.alarms import Reading, reading
 from registry.obd.protocol.frames import Command, Encryption, Frame
 from registry.obd.protocol.signing import Signed, signature_status
 from registry.obd.protocol.units import Info, UnitError, read_unit, write_unit
@@ -42,6 +43,7 @@ class Outcome:
     terminal: dict = field(default_factory=dict)
     dead: str | None = None
     answer: bytes | None = None
+    reading: Reading | None = None  # what its alarms are judged on (registry.obd.alarms)
 
 
 def _answer(frame: Frame, command: int, data: bytes) -> bytes:
@@ -49,8 +51,9 @@ def _answer(frame: Frame, command: int, data: bytes) -> bytes:
 
 
 def build(frame: Frame, received_at: datetime, now_local: datetime, keys: Keys, layout: str = "auto",
-          acknowledged: frozenset[int] = frozenset()) -> Outcome:  # fmt: skip
-    """The records of one frame (registry.obd.store writes them)."""
+          acknowledged: frozenset[int] = frozenset(), params: dict | None = None) -> Outcome:  # fmt: skip
+    """The records of one frame (registry.obd.store writes them); `params`: the OBD_MONITORING policy's,
+    for what the alarms are judged on."""
     if frame.encryption != Encryption.NONE:
         why = {Encryption.RSA: "RSA", Encryption.SM2: "SM2"}.get(frame.encryption, f"0x{frame.encryption:02X}")
         return Outcome(dead=f"数据单元已加密（{why}），无法解读 / the data unit is encrypted ({why})")
@@ -68,7 +71,7 @@ def build(frame: Frame, received_at: datetime, now_local: datetime, keys: Keys, 
                            "signature": None, "serial": 0, "collected_at": unit.time})  # fmt: skip
     outcome.terminal["software_version"] = frame.software_version
     if frame.command in (Command.REALTIME, Command.RESEND):
-        _data(frame, unit, keys, outcome)
+        _data(frame, unit, keys, outcome, params or {})
     elif frame.command == Command.LOGIN:
         outcome.row["serial"] = unit.serial
         outcome.terminal |= {"iccid": unit.iccid.strip("\x00 ") or None, "last_login_at": unit.time}
@@ -76,6 +79,7 @@ def build(frame: Frame, received_at: datetime, now_local: datetime, keys: Keys, 
         outcome.row["serial"] = unit.serial
         if frame.command == Command.TAMPER:
             outcome.terminal["tamper_at"] = unit.time
+            outcome.reading = reading(unit.time, (unit.time.isoformat(), unit.serial), [], tamper=True)
     elif frame.command == Command.ACTIVATION:
         outcome.answer = _activation(frame, unit, keys, outcome)
     if frame.command in acknowledged and outcome.answer is None:
@@ -83,7 +87,7 @@ def build(frame: Frame, received_at: datetime, now_local: datetime, keys: Keys, 
     return outcome
 
 
-def _data(frame: Frame, unit, keys: Keys, outcome: Outcome) -> None:
+def _data(frame: Frame, unit, keys: Keys, outcome: Outcome, params: dict) -> None:
     row = outcome.row
     row["layout"] = unit.layout
     streams, obd = [], None
@@ -100,10 +104,15 @@ def _data(frame: Frame, unit, keys: Keys, outcome: Outcome) -> None:
         row["serial"] = unit.infos[0].serial if unit.infos else 0
     row["samples"] = len(streams)
     state: dict = {"last_collected_at": unit.time, "signature": row["signature"]}
-    if streams:
-        at, body = max(streams, key=lambda stream: stream[0])
-        values = measured(body, DIESEL_FIELDS)
+    samples = []
+    for at, body in sorted(streams, key=lambda stream: stream[0]):
         where = position(body.positioning, body.longitude, body.latitude)
+        samples.append(measured(body, DIESEL_FIELDS) | {"at": at, "position_valid": where.valid, "where": where})
+    newest = samples[-1]["at"] if samples else unit.time
+    codes = (mil(obd.mil), fault_codes(obd)) if obd is not None else None
+    outcome.reading = reading(newest, (unit.time.isoformat(), row["serial"]), samples, codes, params)
+    if samples:
+        values, at, where = samples[-1], samples[-1]["at"], samples[-1]["where"]
         state |= {"last_collected_at": at, "speed": values["speed"], "urea_level": values["urea_level"],
                   "nox_upstream": values["nox_upstream"], "nox_downstream": values["nox_downstream"],
                   "scr_inlet_temperature": values["scr_inlet_temperature"],
@@ -111,7 +120,7 @@ def _data(frame: Frame, unit, keys: Keys, outcome: Outcome) -> None:
                   "dpf_pressure_difference": values["dpf_pressure_difference"], "odometer": values["odometer"],
                   "position_valid": where.valid}  # fmt: skip
         if where.valid:
-            state |= {"longitude": where.longitude, "latitude": where.latitude}
+            state |= {"longitude": where.longitude, "latitude": where.latitude, "last_fix_at": at}
     if obd is not None:
         state |= {"mil": mil(obd.mil), "fault_codes": fault_codes(obd)}
     outcome.state = state

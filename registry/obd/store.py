@@ -16,12 +16,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from registry.common.time import LOCAL_TZ
 from registry.events.models import DeadLetter
 from registry.extensions import db
-from registry.obd.models import ObdFrame, ObdTerminal
+from registry.obd.alarms import changes
+from registry.obd.models import ObdAlarm, ObdFrame, ObdTerminal
 from registry.obd.protocol.frames import Frame, Rejected
 from registry.obd.records import Keys, Outcome, build
+from registry.policies.services import policies_in_force
 from registry.vehicles.models import Vehicle
 
 KEY = ("vin", "kind", "collected_at", "serial")
+RULE = "OBD_MONITORING"
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,11 @@ class Received:
 def store(batch: list[Received], now: datetime, layout: str = "auto", acknowledged: frozenset[int] = frozenset()):
     """Write the batch; each item's answer (None: none owed), in the batch's order."""
     frames = [r for r in batch if isinstance(r.item, Frame)]
-    terminals = _terminals({r.item.vin for r in frames})
+    vins = {r.item.vin for r in frames}
+    terminals = _terminals(vins)
     local = now.astimezone(LOCAL_TZ)
+    policy = next((p for p in policies_in_force(local.date()) if p.rule == RULE), None)
+    params = dict(policy.params) if policy is not None else {}
     outcomes: list[Outcome | None] = []
     for received in batch:
         if isinstance(received.item, Rejected):
@@ -45,10 +51,11 @@ def store(batch: list[Received], now: datetime, layout: str = "auto", acknowledg
             continue
         known = terminals.get(received.item.vin)
         keys = Keys(known.public_key, known.chip_id) if known else Keys()
-        outcomes.append(build(received.item, received.received_at, local, keys, layout, acknowledged))
+        outcomes.append(build(received.item, received.received_at, local, keys, layout, acknowledged, params))
     _dead_letters(batch, outcomes)
     kept = _frames([o.row for o in outcomes if o is not None and o.row is not None and o.dead is None])
-    _terminal_states(batch, outcomes, terminals, kept)
+    alarms = _open_alarms(vins)
+    _terminal_states(batch, outcomes, terminals, kept, alarms, params, policy.id if policy else None)
     db.session.flush()
     return [o.answer if o is not None and o.dead is None else None for o in outcomes]
 
@@ -94,8 +101,19 @@ def _dead_letters(batch: list[Received], outcomes: list[Outcome | None]) -> None
                                   payload=item.raw, error=reason, received_at=received.received_at))  # fmt: skip
 
 
-def _terminal_states(batch, outcomes, terminals: dict[str, ObdTerminal], kept: set[tuple]) -> None:
-    """Each terminal's facts (login, activation) and, from frames kept now, its newest state."""
+def _open_alarms(vins: set[str]) -> dict[str, dict[str, ObdAlarm]]:
+    found: dict[str, dict[str, ObdAlarm]] = {}
+    if vins:
+        query = select(ObdAlarm).where(ObdAlarm.vin.in_(vins), ObdAlarm.closed_at.is_(None))
+        for alarm in db.session.scalars(query):
+            found.setdefault(alarm.vin, {})[alarm.kind] = alarm
+    return found
+
+
+def _terminal_states(batch, outcomes, terminals: dict[str, ObdTerminal], kept: set[tuple],
+                     alarms: dict[str, dict[str, ObdAlarm]], params: dict, policy_id: int | None) -> None:  # fmt: skip
+    """Each terminal's facts (login, activation) and, from frames kept now that are its newest data, its
+    state and its alarms."""
     for received, outcome in zip(batch, outcomes, strict=True):
         if outcome is None or outcome.dead is not None:
             continue
@@ -104,9 +122,47 @@ def _terminal_states(batch, outcomes, terminals: dict[str, ObdTerminal], kept: s
             setattr(terminal, name, value)
         terminal.last_received_at = max(filter(None, (terminal.last_received_at, received.received_at)))
         row = outcome.row
-        if row is None or outcome.state is None or tuple(row[k] for k in KEY) not in kept:
+        if row is None or tuple(row[k] for k in KEY) not in kept:
             continue
         newest = terminal.last_collected_at
-        if newest is None or outcome.state["last_collected_at"] >= newest:
+        latest = outcome.reading is not None and (newest is None or outcome.reading.at >= newest)
+        if outcome.reading is not None and (latest or outcome.reading.tamper):
+            own = alarms.setdefault(terminal.vin, {})
+            previous = tuple(terminal.fault_codes) if terminal.fault_codes is not None else None
+            for change in changes(set(own), outcome.reading, previous, terminal.last_fix_at, params):
+                _apply(own, terminal.vin, change, outcome.reading, policy_id)
+        if outcome.state is not None and (newest is None or outcome.state["last_collected_at"] >= newest):
             for name, value in outcome.state.items():
                 setattr(terminal, name, value)
+
+
+EVIDENCE = 10  # frames an alarm names: the first and the latest nine
+
+
+def _apply(own: dict[str, ObdAlarm], vin: str, change, reading, policy_id: int | None) -> None:
+    evidence = {"collected_at": reading.frame[0], "serial": reading.frame[1]}
+    if change.action == "open":
+        own[change.kind] = alarm = ObdAlarm(
+            vin=vin, kind=change.kind, opened_at=reading.at, last_seen_at=reading.at, value=change.value,
+            threshold=change.threshold, detail=change.detail or None, evidence=[evidence], policy_id=policy_id,
+        )  # fmt: skip
+        db.session.add(alarm)
+        return
+    alarm = own.get(change.kind)
+    if alarm is None:
+        return
+    if change.action == "close":
+        alarm.closed_at = reading.at
+        del own[change.kind]
+        return
+    alarm.last_seen_at = max(alarm.last_seen_at, reading.at)
+    alarm.evidence = [*alarm.evidence[:1], *alarm.evidence[1:][-(EVIDENCE - 2) :], evidence]
+    if change.value is not None and (alarm.value is None or _worse(change.kind, change.value, alarm.value)):
+        alarm.value = change.value
+    if change.detail:
+        alarm.detail = change.detail
+
+
+def _worse(kind: str, value: float, before: float) -> bool:
+    """The alarm keeps its worst value: the lowest urea or efficiency, the highest of the rest."""
+    return value < before if kind in ("urea_low", "urea_empty", "scr_low") else value > before

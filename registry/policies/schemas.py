@@ -148,6 +148,32 @@ class PlateTextParams(StrictSchema):
     severity = Text(load_default="review", validate=ma.validate.OneOf(["review", "info"]))
 
 
+ALARM_KINDS = ["mil", "fault_codes", "urea_low", "urea_empty", "nox_high", "scr_low", "dpf", "tamper", "position"]
+
+
+class ObdMonitoringParams(StrictSchema):
+    """远程排放监控: the thresholds of a terminal's alarms (registry.obd.alarms) and what the gate makes of
+    a truck's terminal (registry.rules.obd). None of the thresholds is confirmed by a standard here
+    (DOMAIN.md 8): each is the bureau's to set. A finding at the gate is a review by default; a deny only
+    where the bureau says so."""
+
+    stages = ma.fields.List(Text(validate=STAGE), load_default=lambda: ["6"])
+    silent_days = ma.fields.Integer(load_default=3, strict=True, validate=at_least(1, 365))
+    require_terminal = ma.fields.Boolean(load_default=False)  # a truck with no terminal heard at all
+    gate_alarms = ma.fields.List(
+        Text(validate=ma.validate.OneOf(ALARM_KINDS)),
+        load_default=lambda: ["mil", "urea_empty", "urea_low", "nox_high", "scr_low", "dpf", "tamper"],
+    )
+    severity = Text(load_default="review", validate=ma.validate.OneOf(["review", "info", "deny"]))
+    urea_low_percent = ma.fields.Float(load_default=10.0, validate=at_least(0, 100))
+    urea_empty_percent = ma.fields.Float(load_default=2.0, validate=at_least(0, 100))
+    scr_warm_celsius = ma.fields.Float(load_default=250.0, validate=at_least(0, 800))
+    nox_high_ppm = ma.fields.Float(load_default=500.0, validate=at_least(1, 3000))
+    scr_efficiency_low = ma.fields.Float(load_default=0.5, validate=at_least(0, 1))
+    dpf_pressure_high_kpa = ma.fields.Float(load_default=50.0, validate=at_least(1, 6000))
+    position_invalid_hours = ma.fields.Integer(load_default=24, strict=True, validate=at_least(1, 24 * 365))
+
+
 PARAMS_BY_RULE = {
     "SCOPE": ScopeParams,
     "STAGE_INFERENCE": StageInferenceParams,
@@ -165,6 +191,7 @@ PARAMS_BY_RULE = {
     "NO_PLATE": NoPlateParams,
     "CLONED_PLATE": ClonedPlateParams,
     "PLATE_TEXT": PlateTextParams,
+    "OBD_MONITORING": ObdMonitoringParams,
 }
 RULES = tuple(PARAMS_BY_RULE)
 

@@ -210,6 +210,30 @@ POLICIES = [
         "clause": "图片测得号牌颜色与摄像机不一致的，转人工核对，闸机按摄像机颜色判定"
         " / a picture's colour that differs from the camera's is checked by a person; the gate goes by the camera",
     },
+    {
+        "id": 19,
+        "rule": "OBD_MONITORING",
+        # 远程排放监控 (clauses 15 and 18): a terminal's alarms and what the gate makes of them. The thresholds
+        # are no standard's (DOMAIN.md 8): the bureau sets them. A review by default, never a deny unless set.
+        "params": {
+            "stages": ["6"],
+            "silent_days": 3,
+            "require_terminal": False,
+            "gate_alarms": ["mil", "urea_empty", "urea_low", "nox_high", "scr_low", "dpf", "tamper"],
+            "severity": "review",
+            "urea_low_percent": 10.0,
+            "urea_empty_percent": 2.0,
+            "scr_warm_celsius": 250.0,
+            "nox_high_ppm": 500.0,
+            "scr_efficiency_low": 0.5,
+            "dpf_pressure_high_kpa": 50.0,
+            "position_invalid_hours": 24,
+        },
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": f"{PLAN} 第（15）（18）条：国六重型柴油车远程排放监控终端离线或报警的，转人工核查"
+        " / clauses (15), (18): a China VI truck whose remote terminal is silent or alarming is checked by a person",
+    },
 ]
 
 
