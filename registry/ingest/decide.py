@@ -48,14 +48,15 @@ def decide(plate_event: PassRow, gate: GateInfo, facts: Facts) -> Decided:
     policies, book = facts.policies_on(day), facts.books[day]
     sightings = _sightings(plate_event, gate, registered, policies, facts) if valid else None
     read = Read(plate_event.plate_raw, plate_event.plate_color, at, None, plate_event.vehicle_type)
-    verdict = evaluate(read, registered, gate.firm, alerts, exempted, book, sightings)
+    terminal = facts.terminal(vehicle)
+    verdict = evaluate(read, registered, gate.firm, alerts, exempted, book, sightings, terminal)
     measured = None
     if plate_event.pictures and (verdict.decision == "deny" or picture_decides(policies)):
         plate_box = plate_event.best.read.get("plate_box") if plate_event.best else None
         measured = measure(plate_event.pictures, plate_box)
         if measured is not None:
             read = Read(plate_event.plate_raw, plate_event.plate_color, at, picture_facts(measured), read.vehicle_type)
-            verdict = evaluate(read, registered, gate.firm, alerts, exempted, book, sightings)
+            verdict = evaluate(read, registered, gate.firm, alerts, exempted, book, sightings, terminal)
     suggestions = facts.registered_lookalikes(plate) if valid and vehicle is None else []
     levels = {a.id: a.level for a in alerts}
     before = facts.before.get(plate_event.id) if plate_event.stored else None

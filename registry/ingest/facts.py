@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from registry.identifiers.plates import lookalike_plates
-from registry.rules import AlertFacts, Policy, PolicyBook, VehicleFacts
+from registry.rules import AlertFacts, Policy, PolicyBook, TerminalFacts, VehicleFacts
 
 CLONED = "CLONED_PLATE"
 
@@ -44,6 +44,11 @@ class Facts:
     colour_contradictions: dict[int, int] = field(default_factory=dict)  # id(pass) -> earlier reads
     type_contradictions: dict[int, int] = field(default_factory=dict)
     before: dict[int, Before] = field(default_factory=dict)  # stored pass id -> what it was
+    terminals: dict[int, TerminalFacts] = field(default_factory=dict)  # vehicle id -> its OBD terminal
+
+    def terminal(self, vehicle: VehicleRow | None) -> TerminalFacts | None:
+        """The vehicle's remote emission terminal (None: none has been heard from)."""
+        return self.terminals.get(vehicle.id) if vehicle is not None else None
 
     def vehicle(self, plate: str) -> VehicleRow | None:
         return self.vehicles.get(plate)

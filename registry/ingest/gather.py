@@ -1,7 +1,8 @@
 """Stage 3, gather facts: everything the rules need for the passes a batch judges, in one round of
 queries for the whole batch, as plain values (registry.ingest.facts, registry.rules' dataclasses):
 
-- the vehicles of their plates (and of the plates one look-alike character away, for suggestions);
+- the vehicles of their plates (and of the plates one look-alike character away, for suggestions), and
+  their remote emission terminals (newest data, open alarms);
 - the alerts in force over the batch's span and the plates' exemptions from them;
 - the policies in force on each local day;
 - for the cloned-plate check (CLONED_PLATE), only where its policy is in force: the plates' passes at
@@ -31,8 +32,9 @@ from registry.gates.models import Gate
 from registry.identifiers.plates import is_valid_plate, lookalike_plates
 from registry.ingest.facts import Before, Facts, VehicleRow, cloned_policy
 from registry.ingest.passes import GateInfo, PassRow
+from registry.obd.models import ObdAlarm, ObdTerminal
 from registry.policies.services import policies_in_force
-from registry.rules import Policy, PolicyBook, VehicleFacts
+from registry.rules import Policy, PolicyBook, TerminalFacts, VehicleFacts
 from registry.rules.cloned import contradicts_class
 from registry.vehicles.models import Vehicle
 
@@ -72,6 +74,7 @@ def gather(judged: list[PassRow], gates: dict[int, GateInfo], cache: InForce | N
     facts.books = {day: PolicyBook(day, policies) for day, policies in facts.policies.items()}
     plates = {p.plate for p in judged if p.plate and is_valid_plate(p.plate)}
     _vehicles(facts, plates | {alike for plate in plates for alike in lookalike_plates(plate)})
+    _terminals(facts, [facts.vehicles[p].id for p in plates if facts.vehicles.get(p) is not None])
     _alerts(facts, cache.alerts(min(moments), max(moments)), plates)
     _cloned_plate_facts(facts, judged, gates)
     _before(facts, [p for p in judged if p.stored])
@@ -105,6 +108,32 @@ def _vehicles(facts: Facts, plates: set[str]) -> None:
         chunk = wanted[start : start + 1000]
         for row in db.session.execute(_vehicles_of(), {"plates": chunk}):
             facts.vehicles[row.plate] = VehicleRow(row.id, row.vin, row.owner, vehicle_facts(row))
+
+
+@prebuilt
+def _terminals_of(dialect: str):
+    """The vehicles' terminals: their newest data, and each open alarm's kind (one row a kind)."""
+    t = ObdTerminal.__table__
+    return (
+        select(t.c.vehicle_id, t.c.last_collected_at, ObdAlarm.kind)
+        .outerjoin(ObdAlarm, (ObdAlarm.vin == t.c.vin) & ObdAlarm.closed_at.is_(None))
+        .where(one_of(t.c.vehicle_id, "vehicles", dialect))
+    )
+
+
+def _terminals(facts: Facts, vehicle_ids: list[int]) -> None:
+    """Each vehicle's remote emission terminal, for OBD_MONITORING (a vehicle none is heard from has none)."""
+    found: dict[int, tuple] = {}
+    for start in range(0, len(vehicle_ids), 1000):
+        for vehicle_id, last, kind in db.session.execute(
+            _terminals_of(), {"vehicles": vehicle_ids[start : start + 1000]}
+        ):
+            newest, kinds = found.get(vehicle_id, (None, ()))
+            newest = max(filter(None, (newest, last)), default=None)
+            found[vehicle_id] = (newest, (*kinds, kind) if kind else kinds)
+    facts.terminals = {
+        vehicle_id: TerminalFacts(last, tuple(sorted(kinds))) for vehicle_id, (last, kinds) in found.items()
+    }
 
 
 @prebuilt

@@ -12,6 +12,7 @@ from registry.rules.facts import (
     Policy,
     PolicyBook,
     Read,
+    TerminalFacts,
     VehicleFacts,
     Verdict,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Policy",
     "PolicyBook",
     "Read",
+    "TerminalFacts",
     "VehicleFacts",
     "Verdict",
     "evaluate",

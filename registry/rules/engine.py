@@ -17,9 +17,11 @@ from registry.rules.facts import (
     PolicyBook,
     Read,
     Sightings,
+    TerminalFacts,
     VehicleFacts,
     Verdict,
 )
+from registry.rules.obd import obd_findings
 from registry.rules.picture_colour import colour_question, overrules_camera
 from registry.rules.stages import NEW_ENERGY, at_least, at_most, infer_stage
 
@@ -29,6 +31,9 @@ DEFAULT_SCOPE = {
     "plate_colors": ["yellow", "yellow_green"],
 }
 ALL_FREIGHT = "all"  # a staggered-transport cell that bans every truck, new energy included
+
+
+UNGATHERED = object()  # a vehicle's terminal not looked up: OBD_MONITORING is not checked
 
 
 class _Evaluation:
@@ -86,9 +91,11 @@ def evaluate(
     exempted_alert_ids: frozenset[int] | set[int] = frozenset(),
     policies: Iterable[Policy] = (),
     sightings: Sightings | None = None,
+    terminal: TerminalFacts | object | None = UNGATHERED,
 ) -> Verdict:
     """The verdict for one read; deterministic, no I/O. `sightings`: the plate's other passes, for the
-    cloned-plate check (none given: not checked)."""
+    cloned-plate check (none given: not checked). `terminal`: the vehicle's remote emission terminal
+    (None: none known), for OBD_MONITORING (not given: not checked)."""
     ev = _Evaluation(policies, read)
     plate = normalise_plate(read.plate)
     if not plate:  # a vehicle without a plate (无牌车): what happens is policy data
@@ -127,6 +134,10 @@ def evaluate(
             _clean_transport(ev, firm, stage)
     if firm is not None:
         _staggered_transport(ev, read, firm, stage, alerts, exempted_alert_ids)
+    if terminal is not UNGATHERED:
+        for policy in ev.policies("OBD_MONITORING"):
+            for text in obd_findings(stage, read.at, terminal, policy.params):
+                ev.add(policy, policy.params.get("severity", "review"), text)
     return ev.verdict(plate, stage, inferred)
 
 

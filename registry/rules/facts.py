@@ -96,6 +96,15 @@ class AlertFacts:
 
 
 @dataclass(frozen=True)
+class TerminalFacts:
+    """A truck's remote emission terminal as the registry knows it when the truck passes (registry.obd):
+    when its newest data was collected, and its open alarms' kinds."""
+
+    last_collected_at: datetime | None
+    open_alarms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Policy:
     """One version of one rule's parameters, in force on local dates [effective_from, effective_to]."""
 

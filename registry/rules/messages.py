@@ -167,3 +167,34 @@ def cloned_colour(count: int, registered: str, read: str | None) -> tuple[str, s
         f"{COLOURS_ZH.get(read, read or '其他颜色')}",
         f"suspected cloned plate: registered {registered}, read {read} {count} times recently",
     )
+
+
+ALARMS = {
+    "mil": ("故障指示灯（MIL）点亮", "the MIL is on"),
+    "fault_codes": ("出现新的故障码", "new fault codes"),
+    "urea_low": ("尿素液位低", "urea level low"),
+    "urea_empty": ("尿素箱已空", "urea tank empty"),
+    "nox_high": ("SCR 下游氮氧化物浓度超过阈值", "NOx after the SCR over the threshold"),
+    "scr_low": ("SCR 转化效率低", "SCR conversion low"),
+    "dpf": ("DPF 压差异常", "DPF pressure difference abnormal"),
+    "tamper": ("终端拆除报警", "terminal removed"),
+    "position": ("长时间无有效定位", "no valid position for long"),
+}
+
+
+def obd_silent(days: int, last: str | None) -> tuple[str, str]:
+    if last is None:
+        return (
+            "国六车辆未收到远程排放监控终端数据，需核查终端是否安装、在线",
+            "no data from the truck's remote emission terminal: check it is fitted and online",
+        )
+    return (
+        f"远程排放监控终端已 {days} 天以上无数据（最后数据 {last}），需核查终端是否离线或被拆除",
+        f"the remote emission terminal has sent nothing for over {days} days (last {last}): check it",
+    )
+
+
+def obd_alarms(kinds: list[str]) -> tuple[str, str]:
+    zh = "、".join(ALARMS.get(k, (k, k))[0] for k in kinds)
+    en = ", ".join(ALARMS.get(k, (k, k))[1] for k in kinds)
+    return f"远程排放监控报警未消除：{zh}", f"open remote emission alarms: {en}"
