@@ -28,7 +28,7 @@ from registry.machinery.models import (  # noqa: F401
     SmokeLimit,
     ZoneRule,
 )
-from registry.obd.models import ObdAlarm, ObdFrame, ObdTerminal  # noqa: F401
+from registry.obd.models import ObdAlarm, ObdDay, ObdFrame, ObdTerminal  # noqa: F401
 from registry.policies.models import Policy  # noqa: F401
 from registry.registrations.models import VehicleRegistration  # noqa: F401
 from registry.reports.models import ReportedRecord, ReportingSource  # noqa: F401

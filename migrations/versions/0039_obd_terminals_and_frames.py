@@ -5,7 +5,8 @@ Revises: 0038
 Create Date: 2026-12-07
 
 Each terminal by VIN, with its truck, its activation keys and its current state; its alarms (open until
-what raised them clears), each naming the frames it rests on; every frame with its bytes as received, keyed by VIN, kind, collection time and serial (a resend finds its frame kept). On
+what raised them clears), each naming the frames it rests on; a summary of each truck's day of data;
+every frame with its bytes as received, keyed by VIN, kind, collection time and serial (a resend finds its frame kept). On
 PostgreSQL the frames are partitioned by the local day of their collection time, with a DEFAULT
 partition for days not made yet (registry.obd.days makes the days to come and drops old ones).
 """
@@ -101,6 +102,27 @@ def upgrade():
         op.create_table('obd_frames', *columns)
     op.create_index('ix_obd_frames_received_at', 'obd_frames', ['received_at'], unique=False)
     op.create_table(
+        'obd_days',
+        sa.Column('vin', sa.String(length=17), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('samples', sa.Integer(), nullable=False),
+        sa.Column('frames', sa.Integer(), nullable=False),
+        sa.Column('frame_bytes', sa.BigInteger(), nullable=False),
+        sa.Column('minutes', sa.LargeBinary(), nullable=False),
+        sa.Column('first_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('odometer_low', sa.Float(), nullable=True),
+        sa.Column('odometer_high', sa.Float(), nullable=True),
+        sa.Column('engine_seconds', sa.Integer(), nullable=False),
+        sa.Column('warm_samples', sa.Integer(), nullable=False),
+        sa.Column('nox_up_warm', sa.Float(), nullable=False),
+        sa.Column('nox_down_warm', sa.Float(), nullable=False),
+        sa.Column('nox_down_histogram', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+        sa.Column('urea_lowest', sa.Float(), nullable=True),
+        sa.Column('mil_seconds', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('vin', 'day', name=op.f('pk_obd_days')),
+    )
+    op.create_table(
         'obd_alarms',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('vin', sa.String(length=17), nullable=False),
@@ -138,6 +160,7 @@ def downgrade():
     op.drop_index('ix_obd_alarms_opened_at', table_name='obd_alarms')
     op.drop_index('ix_obd_alarms_open', table_name='obd_alarms')
     op.drop_table('obd_alarms')
+    op.drop_table('obd_days')
     op.execute("DELETE FROM policies WHERE rule = 'OBD_MONITORING'")
     op.drop_index('ix_obd_frames_received_at', table_name='obd_frames')
     op.drop_table('obd_frames')

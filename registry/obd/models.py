@@ -9,9 +9,21 @@ day of their collection time (registry.obd.days), kept for OBD_RAW_DAYS days."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.audit.models import JSONDocument, OptionalJSONDocument
@@ -108,3 +120,28 @@ class ObdAlarm(db.Model):
     detail: Mapped[dict | None] = mapped_column(OptionalJSONDocument)
     evidence: Mapped[list] = mapped_column(JSONDocument)
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("policies.id"))
+
+
+class ObdDay(db.Model):
+    """A truck's day of data (the local day of its frames), summed as frames are kept
+    (registry.obd.summary): kept as long as the ledger, when the frames themselves are gone."""
+
+    __tablename__ = "obd_days"
+
+    vin: Mapped[str] = mapped_column(String(17), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    samples: Mapped[int] = mapped_column(Integer, default=0)
+    frames: Mapped[int] = mapped_column(Integer, default=0)
+    frame_bytes: Mapped[int] = mapped_column(BigInteger, default=0)  # the frames as received
+    minutes: Mapped[bytes] = mapped_column(LargeBinary)  # 1,440 bits: the minutes with data
+    first_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    odometer_low: Mapped[float | None] = mapped_column(Float)
+    odometer_high: Mapped[float | None] = mapped_column(Float)
+    engine_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    warm_samples: Mapped[int] = mapped_column(Integer, default=0)
+    nox_up_warm: Mapped[float] = mapped_column(Float, default=0.0)
+    nox_down_warm: Mapped[float] = mapped_column(Float, default=0.0)
+    nox_down_histogram: Mapped[list] = mapped_column(JSONDocument)
+    urea_lowest: Mapped[float | None] = mapped_column(Float)
+    mil_seconds: Mapped[int] = mapped_column(Integer, default=0)

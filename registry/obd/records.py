@@ -11,13 +11,14 @@ in HJ 1239 each information carries its own collection time."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from registry.obd.alarms import Reading, reading
 from registry.obd.protocol.frames import Command, Encryption, Frame
 from registry.obd.protocol.signing import Signed, signature_status
 from registry.obd.protocol.units import Info, UnitError, read_unit, write_unit
 from registry.obd.protocol.values import DIESEL_FIELDS, fault_codes, measured, mil, position
+from registry.obd.summary import DayPart, day_of, part_of
 
 KINDS = {Command.REALTIME: "data", Command.RESEND: "data", Command.LOGIN: "login", Command.LOGOUT: "logout",
          Command.TAMPER: "tamper", Command.ACTIVATION: "activation"}  # fmt: skip
@@ -44,6 +45,7 @@ class Outcome:
     dead: str | None = None
     answer: bytes | None = None
     reading: Reading | None = None  # what its alarms are judged on (registry.obd.alarms)
+    day: tuple[date, DayPart] | None = None  # its part of its truck's day (registry.obd.summary)
 
 
 def _answer(frame: Frame, command: int, data: bytes) -> bytes:
@@ -111,6 +113,8 @@ def _data(frame: Frame, unit, keys: Keys, outcome: Outcome, params: dict) -> Non
     newest = samples[-1]["at"] if samples else unit.time
     codes = (mil(obd.mil), fault_codes(obd)) if obd is not None else None
     outcome.reading = reading(newest, (unit.time.isoformat(), row["serial"]), samples, codes, params)
+    warm = params.get("scr_warm_celsius", 250.0)
+    outcome.day = (day_of(unit.time), part_of(samples, codes[0] if codes else None, len(frame.raw), warm))
     if samples:
         values, at, where = samples[-1], samples[-1]["at"], samples[-1]["where"]
         state |= {"last_collected_at": at, "speed": values["speed"], "urea_level": values["urea_level"],

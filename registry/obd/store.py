@@ -8,18 +8,19 @@ registered gets a terminal row, flagged unregistered, its truck found by VIN whe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from registry.common.time import LOCAL_TZ
 from registry.events.models import DeadLetter
 from registry.extensions import db
 from registry.obd.alarms import changes
-from registry.obd.models import ObdAlarm, ObdFrame, ObdTerminal
+from registry.obd.models import ObdAlarm, ObdDay, ObdFrame, ObdTerminal
 from registry.obd.protocol.frames import Frame, Rejected
 from registry.obd.records import Keys, Outcome, build
+from registry.obd.summary import DayPart
 from registry.policies.services import policies_in_force
 from registry.vehicles.models import Vehicle
 
@@ -53,9 +54,11 @@ def store(batch: list[Received], now: datetime, layout: str = "auto", acknowledg
         keys = Keys(known.public_key, known.chip_id) if known else Keys()
         outcomes.append(build(received.item, received.received_at, local, keys, layout, acknowledged, params))
     _dead_letters(batch, outcomes)
-    kept = _frames([o.row for o in outcomes if o is not None and o.row is not None and o.dead is None])
+    inserted = _frames([o.row for o in outcomes if o is not None and o.row is not None and o.dead is None])
+    kept = _first_of_each(outcomes, inserted)
     alarms = _open_alarms(vins)
     _terminal_states(batch, outcomes, terminals, kept, alarms, params, policy.id if policy else None)
+    _days([o for o in outcomes if id(o) in kept and o.day is not None])
     db.session.flush()
     return [o.answer if o is not None and o.dead is None else None for o in outcomes]
 
@@ -88,6 +91,19 @@ def _frames(rows: list[dict]) -> set[tuple]:
     return {tuple(row) for row in returned}
 
 
+def _first_of_each(outcomes: list[Outcome | None], inserted: set[tuple]) -> set[int]:
+    """The outcomes whose frames were kept now (by id): of a frame sent twice in one batch, the first."""
+    kept, seen = set(), set()
+    for outcome in outcomes:
+        if outcome is None or outcome.row is None or outcome.dead is not None:
+            continue
+        key = tuple(outcome.row[k] for k in KEY)
+        if key in inserted and key not in seen:
+            seen.add(key)
+            kept.add(id(outcome))
+    return kept
+
+
 def _dead_letters(batch: list[Received], outcomes: list[Outcome | None]) -> None:
     for received, outcome in zip(batch, outcomes, strict=True):
         item = received.item
@@ -101,6 +117,29 @@ def _dead_letters(batch: list[Received], outcomes: list[Outcome | None]) -> None
                                   payload=item.raw, error=reason, received_at=received.received_at))  # fmt: skip
 
 
+def _days(outcomes: list[Outcome]) -> None:
+    """Each kept frame's part added to its truck's day (read for update: receivers may run side by side)."""
+    parts: dict[tuple[str, date], DayPart] = {}
+    for outcome in outcomes:
+        key = (outcome.row["vin"], outcome.day[0])
+        parts[key] = parts[key].add(outcome.day[1]) if key in parts else outcome.day[1]
+    if not parts:
+        return
+    keys = [and_(ObdDay.vin == vin, ObdDay.day == day) for vin, day in parts]
+    query = select(ObdDay).where(or_(*keys))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    found = {(row.vin, row.day): row for row in db.session.scalars(query)}
+    for (vin, day), part in sorted(parts.items()):
+        row = found.get((vin, day))
+        if row is None:
+            db.session.add(ObdDay(vin=vin, day=day, **part.as_row()))
+            continue
+        summed = DayPart(**{name: getattr(row, name) for name in part.as_row()}).add(part)
+        for name, value in summed.as_row().items():
+            setattr(row, name, value)
+
+
 def _open_alarms(vins: set[str]) -> dict[str, dict[str, ObdAlarm]]:
     found: dict[str, dict[str, ObdAlarm]] = {}
     if vins:
@@ -110,7 +149,7 @@ def _open_alarms(vins: set[str]) -> dict[str, dict[str, ObdAlarm]]:
     return found
 
 
-def _terminal_states(batch, outcomes, terminals: dict[str, ObdTerminal], kept: set[tuple],
+def _terminal_states(batch, outcomes, terminals: dict[str, ObdTerminal], kept: set[int],
                      alarms: dict[str, dict[str, ObdAlarm]], params: dict, policy_id: int | None) -> None:  # fmt: skip
     """Each terminal's facts (login, activation) and, from frames kept now that are its newest data, its
     state and its alarms."""
@@ -121,8 +160,7 @@ def _terminal_states(batch, outcomes, terminals: dict[str, ObdTerminal], kept: s
         for name, value in outcome.terminal.items():
             setattr(terminal, name, value)
         terminal.last_received_at = max(filter(None, (terminal.last_received_at, received.received_at)))
-        row = outcome.row
-        if row is None or tuple(row[k] for k in KEY) not in kept:
+        if id(outcome) not in kept:
             continue
         newest = terminal.last_collected_at
         latest = outcome.reading is not None and (newest is None or outcome.reading.at >= newest)
