@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.machinery.data_api import blp as machinery_data_api
     from registry.machinery.public_views import bp as public_pages
     from registry.machinery.views import bp as machinery_pages
+    from registry.obd.views import bp as obd_pages
     from registry.pages.views import bp as pages
     from registry.pickers.views import bp as pickers
     from registry.policies.api import blp as policies_api
@@ -204,6 +205,7 @@ def register_blueprints(app: Flask) -> None:
         plant_pages,
         ledger_pages,
         pass_pages,
+        obd_pages,
     )
     for blueprint in (health, *page_blueprints):
         app.register_blueprint(blueprint)

@@ -6,6 +6,7 @@ its kind is shown as it is, and the page walk in tests/test_browser_pages.py fai
 of this table it finds on a page."""
 
 from registry.machinery.rules import STAGE_NAMES as MACHINE_STAGES
+from registry.rules.messages import ALARMS as OBD_ALARMS
 from registry.rules.messages import VEHICLE_CLASSES
 from registry.rules.stages import STAGE_NAMES_EN, STAGE_NAMES_ZH
 
@@ -28,6 +29,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "DOCUMENT_REVIEW": ("车辆证件审核", "vehicle document review"),
         "LEDGER_INCOMPLETE": ("台账记录不完整", "ledger record incomplete"),
         "PLATE_TEXT": ("号牌复核不一致", "plate read contradicted by the picture"),
+        "OBD_MONITORING": ("远程排放监控", "remote emission monitoring"),
         "STAGE_MISMATCH": ("排放阶段与证件不符", "emission stage does not match the documents"),
     },
     "violation_status": {
@@ -203,6 +205,14 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "issue_token": ("签发令牌", "token issued"),
         "revoke_token": ("吊销令牌", "token revoked"),
         "import": ("批量导入", "imported"),
+        "register_terminal": ("登记远程排放终端", "terminal registered"),
+    },
+    "obd_alarm": dict(OBD_ALARMS),
+    "signature": {
+        "verified": ("签名已验证", "signature verified"),
+        "mismatch": ("签名不符", "signature does not match"),
+        "no_key": ("未激活，无法验签", "not activated: no key"),
+        "unsigned": ("未签名", "unsigned"),
     },
     "history_action": {
         "registered": ("申报登记", "registered"),

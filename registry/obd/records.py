@@ -11,18 +11,20 @@ in HJ 1239 each information carries its own collection time."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from registry.obd.alarms import Reading, reading
 from registry.obd.protocol.frames import Command, Encryption, Frame
 from registry.obd.protocol.signing import Signed, signature_status
-from registry.obd.protocol.units import Info, UnitError, read_unit, write_unit
-from registry.obd.protocol.values import DIESEL_FIELDS, fault_codes, measured, mil, position
+from registry.obd.protocol.units import UnitError, read_unit, write_unit
+from registry.obd.protocol.values import fault_codes, mil
+from registry.obd.samples import obd_info, unit_samples
 from registry.obd.summary import DayPart, day_of, part_of
 
 KINDS = {Command.REALTIME: "data", Command.RESEND: "data", Command.LOGIN: "login", Command.LOGOUT: "logout",
          Command.TAMPER: "tamper", Command.ACTIVATION: "activation"}  # fmt: skip
-SAMPLE_SPACING = timedelta(seconds=1)
+STATE = ("speed", "urea_level", "nox_upstream", "nox_downstream", "scr_inlet_temperature", "scr_outlet_temperature",
+         "dpf_pressure_difference", "odometer")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -92,41 +94,27 @@ def build(frame: Frame, received_at: datetime, now_local: datetime, keys: Keys, 
 def _data(frame: Frame, unit, keys: Keys, outcome: Outcome, params: dict) -> None:
     row = outcome.row
     row["layout"] = unit.layout
-    streams, obd = [], None
-    for info in unit.infos:
-        if info.type == Info.DIESEL:  # GB: the k-th stream a second after the (k-1)-th
-            at = info.collected_at if unit.layout == "hj1239" else unit.time + len(streams) * SAMPLE_SPACING
-            streams.append((at, info.body))
-        elif info.type == Info.OBD:
-            obd = info.body
     if unit.layout == "hj1239":
         row["serial"] = unit.serial
         row["signature"] = signature_status(frame.data, unit.signature, keys.public_key, keys.chip_id)
     else:
         row["serial"] = unit.infos[0].serial if unit.infos else 0
-    row["samples"] = len(streams)
-    state: dict = {"last_collected_at": unit.time, "signature": row["signature"]}
-    samples = []
-    for at, body in sorted(streams, key=lambda stream: stream[0]):
-        where = position(body.positioning, body.longitude, body.latitude)
-        samples.append(measured(body, DIESEL_FIELDS) | {"at": at, "position_valid": where.valid, "where": where})
-    newest = samples[-1]["at"] if samples else unit.time
+    samples, obd = unit_samples(unit), obd_info(unit)
+    row["samples"] = len(samples)
     codes = (mil(obd.mil), fault_codes(obd)) if obd is not None else None
+    newest = samples[-1]["at"] if samples else unit.time
     outcome.reading = reading(newest, (unit.time.isoformat(), row["serial"]), samples, codes, params)
     warm = params.get("scr_warm_celsius", 250.0)
     outcome.day = (day_of(unit.time), part_of(samples, codes[0] if codes else None, len(frame.raw), warm))
+    state: dict = {"last_collected_at": unit.time, "signature": row["signature"]}
     if samples:
-        values, at, where = samples[-1], samples[-1]["at"], samples[-1]["where"]
-        state |= {"last_collected_at": at, "speed": values["speed"], "urea_level": values["urea_level"],
-                  "nox_upstream": values["nox_upstream"], "nox_downstream": values["nox_downstream"],
-                  "scr_inlet_temperature": values["scr_inlet_temperature"],
-                  "scr_outlet_temperature": values["scr_outlet_temperature"],
-                  "dpf_pressure_difference": values["dpf_pressure_difference"], "odometer": values["odometer"],
-                  "position_valid": where.valid}  # fmt: skip
-        if where.valid:
-            state |= {"longitude": where.longitude, "latitude": where.latitude, "last_fix_at": at}
-    if obd is not None:
-        state |= {"mil": mil(obd.mil), "fault_codes": fault_codes(obd)}
+        last = samples[-1]
+        state |= {name: last[name] for name in STATE}
+        state |= {"last_collected_at": last["at"], "position_valid": last["position_valid"]}
+        if last["position_valid"]:
+            state |= {"longitude": last["longitude"], "latitude": last["latitude"], "last_fix_at": last["at"]}
+    if codes is not None:
+        state |= {"mil": codes[0], "fault_codes": codes[1]}
     outcome.state = state
 
 

@@ -1,0 +1,53 @@
+"""The pages of 远程排放监控 (issue 32): the bureau's alarm list by kind and firm, terminals registered by
+VIN by the bureau or the firm whose truck it is, a truck's day drawn (figures, charts, track); a firm
+sees only its own trucks."""
+
+from datetime import timedelta
+
+from registry.accounts.models import Role
+from registry.extensions import db
+from registry.obd.store import Received, store
+from tests.obd.test_protocol import AT
+from tests.obd.test_store import NOW, VIN, data_frame
+from tests.support.pages import post
+
+OTHER_VIN = "LFV2A21K0E4123453"
+
+
+def test_the_bureau_finds_a_low_urea_alarm_and_opens_the_trucks_day(browser_for, make_vehicle, make_firm):
+    firm = make_firm(name="恒通物流")
+    truck = make_vehicle(plate="晋H60006", vin=VIN, owner="恒通车队")
+    truck.firm_id = firm.id
+    db.session.commit()
+    frames = [data_frame(AT + timedelta(minutes=n), 1 + 11 * n, urea=20) for n in range(30)]
+    store([Received(f, "peer", NOW) for f in frames], NOW)
+    officer, _ = browser_for(Role.BUREAU)
+    page = officer.get("/obd").get_data(as_text=True)
+    assert "尿素液位低" in page and "晋H60006" in page and "恒通物流" in page and "恒通车队" in page
+    assert "urea_low" not in page.replace("kind=urea_low", "").replace('value="urea_low"', "")
+    by_firm = officer.get(f"/obd?firm={firm.id}&kind=urea_low").get_data(as_text=True)
+    assert "晋H60006" in by_firm
+    day = officer.get(f"/obd/trucks/{truck.id}?day={AT.date()}").get_data(as_text=True)
+    assert "SCR 转化效率" in day and "90%" in day  # 400 ppm before, 40 after
+    assert day.count("<polyline") >= 5  # speed, NOx (two), SCR temperature, urea; the track
+    assert "当日轨迹" in day and "尿素液位低" in day
+
+
+def test_a_firm_registers_its_own_trucks_terminal_and_sees_only_its_own(browser_for, make_vehicle, make_firm):
+    mine, theirs = make_firm(name="华电热电"), make_firm(name="别家")
+    own = make_vehicle(plate="晋H60006", vin=VIN)
+    other = make_vehicle(plate="晋H60008", vin=OTHER_VIN)
+    own.firm_id, other.firm_id = mine.id, theirs.id
+    db.session.commit()
+    store([Received(data_frame(AT, 1, urea=5), "peer", NOW)], NOW)
+    client, user = browser_for(Role.FIRM)
+    user.firm_id = mine.id
+    db.session.commit()
+    refused = post(client, "/obd/terminals", {"vin": OTHER_VIN})
+    assert refused.status_code == 422 and "未找到该车辆识别代号的本单位登记车辆" in refused.get_data(as_text=True)
+    bad = post(client, "/obd/terminals", {"vin": "LZZ1ELSE8PW123456"})
+    assert bad.status_code == 422 and "校验位" in bad.get_data(as_text=True)
+    done = post(client, "/obd/terminals", {"vin": VIN}, follow_redirects=True)
+    assert done.status_code == 200 and "已登记远程排放终端" in done.get_data(as_text=True)
+    assert client.get(f"/obd/trucks/{other.id}").status_code == 404
+    assert "晋H60006" in client.get("/obd").get_data(as_text=True)
