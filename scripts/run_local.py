@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(ROOT))
 
 from registry.config import INSTANCE_DIR, Config, ConfigError  # noqa: E402
@@ -152,6 +153,10 @@ def main() -> int:
         Supervised("登记平台", "registry", web),
         Supervised("网关", "gateway", [sys.executable, "-m", "gateway"]),
         Supervised("远程排放终端接收", "terminal receiver", [sys.executable, "-m", "gateway.terminals"]),
+        # the demo's trucks' terminals, live (scripts/simulate_obd.py): OBD data arrives as in the field
+        Supervised(
+            "远程排放终端模拟", "terminal simulator", [sys.executable, str(ROOT / "scripts" / "simulate_obd.py")]
+        ),
         Supervised("上报中继", "uplink relay", [sys.executable, "-m", "flask", "uplink", "relay"]),
     ]
     try:

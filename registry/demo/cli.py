@@ -11,7 +11,10 @@ from flask.cli import AppGroup
 from registry.common.time import utcnow
 from registry.demo.history import record_history
 from registry.demo.seed import already_seeded, seed_demo
+from registry.demo.terminals import record_obd_history
 from registry.extensions import db
+
+OBD_HOURS = 3  # the terminals' last hours of frames (a frame every ten seconds a truck)
 
 demo_cli = AppGroup("demo", help="演示数据 / Demo data.")
 
@@ -43,6 +46,8 @@ def seed_command(credentials_file, history_hours):
         click.echo(
             f"已生成最近 {history_hours} 小时的过车 {stored} 次 / recorded {stored} reads of the last {history_hours} h"
         )
+        frames = record_obd_history(end - timedelta(hours=min(history_hours, OBD_HOURS)), end)
+        click.echo(f"已生成远程排放监控数据帧 {frames} 帧 / recorded {frames} remote emission frames")
     path = credentials_file or os.path.join(current_app.instance_path, "demo-credentials.json")
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as out:
         json.dump(
