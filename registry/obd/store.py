@@ -7,12 +7,13 @@ registered gets a terminal row, flagged unregistered, its truck found by VIN whe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from registry.common.statements import prebuilt, update_rows
 from registry.common.time import LOCAL_TZ
 from registry.events.models import DeadLetter
 from registry.extensions import db
@@ -63,23 +64,52 @@ def store(batch: list[Received], now: datetime, layout: str = "auto", acknowledg
     return [o.answer if o is not None and o.dead is None else None for o in outcomes]
 
 
-def _terminals(vins: set[str]) -> dict[str, ObdTerminal]:
+@dataclass
+class Known:
+    """What the batch needs of a terminal, and what it changes (`changed`: written in one statement)."""
+
+    id: int
+    vin: str
+    public_key: bytes | None
+    chip_id: str | None
+    last_collected_at: datetime | None
+    last_received_at: datetime | None
+    fault_codes: list | None
+    last_fix_at: datetime | None
+    changed: dict = field(default_factory=dict)
+
+    def set(self, name: str, value) -> None:
+        self.changed[name] = value
+        if name in KNOWN:
+            setattr(self, name, value)
+
+
+KNOWN = ("public_key", "chip_id", "last_collected_at", "last_received_at", "fault_codes", "last_fix_at")
+
+
+def _terminals(vins: set[str]) -> dict[str, Known]:
     """The VINs' terminals, a new unregistered one for a VIN first seen (its truck found by VIN)."""
     if not vins:
         return {}
-    found = {t.vin: t for t in db.session.scalars(select(ObdTerminal).where(ObdTerminal.vin.in_(vins)))}
+    t = ObdTerminal.__table__
+    columns = [t.c.id, t.c.vin, *(t.c[name] for name in KNOWN)]
+    found = {row.vin: Known(**row._mapping) for row in db.session.execute(select(*columns).where(t.c.vin.in_(vins)))}
     missing = vins - found.keys()
     if missing:
         trucks = dict(db.session.execute(select(Vehicle.vin, Vehicle.id).where(Vehicle.vin.in_(missing))).all())
-        for vin in sorted(missing):
-            found[vin] = ObdTerminal(vin=vin, vehicle_id=trucks.get(vin), registered=False)
-            db.session.add(found[vin])
+        new = [{"vin": vin, "vehicle_id": trucks.get(vin), "registered": False} for vin in sorted(missing)]
+        for row in db.session.execute(insert(t).values(new).returning(*columns)):
+            found[row.vin] = Known(**row._mapping)
     return found
 
 
-def _insert(rows: list[dict]):
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(ObdFrame).values(rows).on_conflict_do_nothing()
+@prebuilt
+def _insert_frames(dialect: str):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the keys inserted: one statement, run for many rows
+    (SQLAlchemy's insertmanyvalues batches them; a VALUES list of 500 rows cost 0.3 s to compile)."""
+    table = ObdFrame.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing().returning(*(table.c[k] for k in KEY), sort_by_parameter_order=True)
 
 
 def _frames(rows: list[dict]) -> set[tuple]:
@@ -87,8 +117,7 @@ def _frames(rows: list[dict]) -> set[tuple]:
     unique = list({tuple(row[k] for k in KEY): row for row in rows}.values())
     if not unique:
         return set()
-    returned = db.session.execute(_insert(unique).returning(*(getattr(ObdFrame, k) for k in KEY)))
-    return {tuple(row) for row in returned}
+    return {tuple(row) for row in db.session.connection().execute(_insert_frames(), unique)}
 
 
 def _first_of_each(outcomes: list[Outcome | None], inserted: set[tuple]) -> set[int]:
@@ -125,19 +154,22 @@ def _days(outcomes: list[Outcome]) -> None:
         parts[key] = parts[key].add(outcome.day[1]) if key in parts else outcome.day[1]
     if not parts:
         return
-    keys = [and_(ObdDay.vin == vin, ObdDay.day == day) for vin, day in parts]
-    query = select(ObdDay).where(or_(*keys))
+    table = ObdDay.__table__
+    names = tuple(DayPart().as_row())
+    query = select(table.c.vin, table.c.day, *(table.c[name] for name in names))
+    query = query.where(or_(*(and_(table.c.vin == vin, table.c.day == day) for vin, day in parts)))
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
-    found = {(row.vin, row.day): row for row in db.session.scalars(query)}
+    found = {(row.vin, row.day): DayPart(**{n: getattr(row, n) for n in names}) for row in db.session.execute(query)}
+    new, changed = [], []
     for (vin, day), part in sorted(parts.items()):
-        row = found.get((vin, day))
-        if row is None:
-            db.session.add(ObdDay(vin=vin, day=day, **part.as_row()))
-            continue
-        summed = DayPart(**{name: getattr(row, name) for name in part.as_row()}).add(part)
-        for name, value in summed.as_row().items():
-            setattr(row, name, value)
+        if (vin, day) in found:
+            changed.append({"vin": vin, "day": day, **found[(vin, day)].add(part).as_row()})
+        else:
+            new.append({"vin": vin, "day": day, **part.as_row()})
+    if new:
+        db.session.execute(insert(table), new)
+    update_rows(table, ("vin", "day"), changed)
 
 
 def _open_alarms(vins: set[str]) -> dict[str, dict[str, ObdAlarm]]:
@@ -149,17 +181,17 @@ def _open_alarms(vins: set[str]) -> dict[str, dict[str, ObdAlarm]]:
     return found
 
 
-def _terminal_states(batch, outcomes, terminals: dict[str, ObdTerminal], kept: set[int],
+def _terminal_states(batch, outcomes, terminals: dict[str, Known], kept: set[int],
                      alarms: dict[str, dict[str, ObdAlarm]], params: dict, policy_id: int | None) -> None:  # fmt: skip
     """Each terminal's facts (login, activation) and, from frames kept now that are its newest data, its
-    state and its alarms."""
+    state and its alarms; written in one statement for the batch."""
     for received, outcome in zip(batch, outcomes, strict=True):
         if outcome is None or outcome.dead is not None:
             continue
         terminal = terminals[received.item.vin]
         for name, value in outcome.terminal.items():
-            setattr(terminal, name, value)
-        terminal.last_received_at = max(filter(None, (terminal.last_received_at, received.received_at)))
+            terminal.set(name, value)
+        terminal.set("last_received_at", max(filter(None, (terminal.last_received_at, received.received_at))))
         if id(outcome) not in kept:
             continue
         newest = terminal.last_collected_at
@@ -171,7 +203,8 @@ def _terminal_states(batch, outcomes, terminals: dict[str, ObdTerminal], kept: s
                 _apply(own, terminal.vin, change, outcome.reading, policy_id)
         if outcome.state is not None and (newest is None or outcome.state["last_collected_at"] >= newest):
             for name, value in outcome.state.items():
-                setattr(terminal, name, value)
+                terminal.set(name, value)
+    update_rows(ObdTerminal.__table__, ("id",), [{"id": t.id, **t.changed} for t in terminals.values() if t.changed])
 
 
 EVIDENCE = 10  # frames an alarm names: the first and the latest nine
