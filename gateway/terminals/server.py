@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from registry.common.time import today_local, utcnow
 from registry.events.models import DeadLetter
 from registry.extensions import db
+from registry.ingest.gather import InForce
 from registry.obd.days import around
 from registry.obd.protocol.frames import Reader, Rejected
 from registry.obd.store import Received, store
@@ -56,6 +57,7 @@ class Writer(threading.Thread):
         self.waiting: queue.Queue = queue.Queue()
         self.stopping = threading.Event()
         self.stored = 0
+        self.in_force = InForce(seconds=5.0)  # a policy revised takes effect within seconds
 
     def submit(self, loop: asyncio.AbstractEventLoop, received: Received) -> asyncio.Future:
         future = loop.create_future()
@@ -81,7 +83,8 @@ class Writer(threading.Thread):
     def _write(self, items: list) -> list:
         with self.app.app_context():
             try:
-                answers = store([r for r, _, _ in items], utcnow(), self.settings.layout, self.settings.acknowledged)
+                batch = [r for r, _, _ in items]
+                answers = store(batch, utcnow(), self.settings.layout, self.settings.acknowledged, self.in_force)
                 db.session.commit()
                 self.stored += len(items)
                 return answers

@@ -10,19 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from registry.common.statements import prebuilt, update_rows
+from registry.common.statements import one_of, prebuilt, update_rows
 from registry.common.time import LOCAL_TZ
 from registry.events.models import DeadLetter
 from registry.extensions import db
+from registry.ingest.gather import InForce
 from registry.obd.alarms import changes
 from registry.obd.models import ObdAlarm, ObdDay, ObdFrame, ObdTerminal
 from registry.obd.protocol.frames import Frame, Rejected
 from registry.obd.records import Keys, Outcome, build
 from registry.obd.summary import DayPart
-from registry.policies.services import policies_in_force
 from registry.vehicles.models import Vehicle
 
 KEY = ("vin", "kind", "collected_at", "serial")
@@ -38,13 +38,15 @@ class Received:
     received_at: datetime
 
 
-def store(batch: list[Received], now: datetime, layout: str = "auto", acknowledged: frozenset[int] = frozenset()):
-    """Write the batch; each item's answer (None: none owed), in the batch's order."""
+def store(batch: list[Received], now: datetime, layout: str = "auto", acknowledged: frozenset[int] = frozenset(),
+          in_force: InForce | None = None):  # fmt: skip
+    """Write the batch; each item's answer (None: none owed), in the batch's order. `in_force`: the
+    policies kept across batches by a long-running process (the receiver's writer)."""
     frames = [r for r in batch if isinstance(r.item, Frame)]
     vins = {r.item.vin for r in frames}
     terminals = _terminals(vins)
     local = now.astimezone(LOCAL_TZ)
-    policy = next((p for p in policies_in_force(local.date()) if p.rule == RULE), None)
+    policy = next((p for p in (in_force or InForce(0)).policies(local.date()) if p.rule == RULE), None)
     params = dict(policy.params) if policy is not None else {}
     outcomes: list[Outcome | None] = []
     for received in batch:
@@ -87,13 +89,34 @@ class Known:
 KNOWN = ("public_key", "chip_id", "last_collected_at", "last_received_at", "fault_codes", "last_fix_at")
 
 
+@prebuilt
+def _terminals_of(dialect: str):
+    t = ObdTerminal.__table__
+    return select(t.c.id, t.c.vin, *(t.c[name] for name in KNOWN)).where(one_of(t.c.vin, "vins", dialect))
+
+
+@prebuilt
+def _days_of(dialect: str):
+    """The trucks' days (each of the VINs' on each of the days: the caller keeps the pairs it asked for),
+    read for update: receivers may run side by side."""
+    table = ObdDay.__table__
+    query = select(table.c.vin, table.c.day, *(table.c[name] for name in DayPart().as_row()))
+    query = query.where(one_of(table.c.vin, "vins", dialect), one_of(table.c.day, "days", dialect))
+    return query.with_for_update() if dialect == "postgresql" else query
+
+
+@prebuilt
+def _open_alarms_of(dialect: str):
+    return select(ObdAlarm).where(one_of(ObdAlarm.vin, "vins", dialect), ObdAlarm.closed_at.is_(None))
+
+
 def _terminals(vins: set[str]) -> dict[str, Known]:
     """The VINs' terminals, a new unregistered one for a VIN first seen (its truck found by VIN)."""
     if not vins:
         return {}
     t = ObdTerminal.__table__
     columns = [t.c.id, t.c.vin, *(t.c[name] for name in KNOWN)]
-    found = {row.vin: Known(**row._mapping) for row in db.session.execute(select(*columns).where(t.c.vin.in_(vins)))}
+    found = {row.vin: Known(**row._mapping) for row in db.session.execute(_terminals_of(), {"vins": sorted(vins)})}
     missing = vins - found.keys()
     if missing:
         trucks = dict(db.session.execute(select(Vehicle.vin, Vehicle.id).where(Vehicle.vin.in_(missing))).all())
@@ -156,11 +179,12 @@ def _days(outcomes: list[Outcome]) -> None:
         return
     table = ObdDay.__table__
     names = tuple(DayPart().as_row())
-    query = select(table.c.vin, table.c.day, *(table.c[name] for name in names))
-    query = query.where(or_(*(and_(table.c.vin == vin, table.c.day == day) for vin, day in parts)))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    found = {(row.vin, row.day): DayPart(**{n: getattr(row, n) for n in names}) for row in db.session.execute(query)}
+    asked = {"vins": sorted({vin for vin, _ in parts}), "days": sorted({day for _, day in parts})}
+    found = {
+        (row.vin, row.day): DayPart(**{n: getattr(row, n) for n in names})
+        for row in db.session.execute(_days_of(), asked)
+        if (row.vin, row.day) in parts
+    }
     new, changed = [], []
     for (vin, day), part in sorted(parts.items()):
         if (vin, day) in found:
@@ -175,8 +199,7 @@ def _days(outcomes: list[Outcome]) -> None:
 def _open_alarms(vins: set[str]) -> dict[str, dict[str, ObdAlarm]]:
     found: dict[str, dict[str, ObdAlarm]] = {}
     if vins:
-        query = select(ObdAlarm).where(ObdAlarm.vin.in_(vins), ObdAlarm.closed_at.is_(None))
-        for alarm in db.session.scalars(query):
+        for alarm in db.session.scalars(_open_alarms_of(), {"vins": sorted(vins)}):
             found.setdefault(alarm.vin, {})[alarm.kind] = alarm
     return found
 
