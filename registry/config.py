@@ -195,6 +195,8 @@ class Config:
         self.OBD_FRAME_TIMEOUT_S = _int(env, "OBD_FRAME_TIMEOUT_S", 30, 1, 3600)  # a frame begun and not ended
         self.OBD_MAX_CONNECTIONS = _int(env, "OBD_MAX_CONNECTIONS", 20_000, 1, 1_000_000)
         self.OBD_RAW_DAYS = _int(env, "OBD_RAW_DAYS", 30, 1, 3650)  # frames as received are kept this long
+        # Receiver workers on one port (gateway.terminals): one a core by default, one on SQLite.
+        self.OBD_WORKERS = 1 if sqlite else _int(env, "OBD_WORKERS", os.cpu_count() or 1, 1, 64)
         # A camera whose clock is further ahead of the time of receipt, or further behind it, is wrong
         # (a clock reset to 2000-01-01, a year typed as 2199): its pass is judged and stored at the time
         # of receipt instead, and the camera's own time is kept beside it. Behind allows a camera's

@@ -111,8 +111,17 @@ async def run_load(all_frames, port: int, seconds: float) -> tuple[Load, float]:
 
 
 def cpu_seconds(pid: int) -> float:
+    """A process's CPU time and its live children's (the receiver's workers)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
+def machine_cpu_seconds() -> float:
+    """Every core's busy time since boot (/proc/stat: user, nice, system, irq, softirq, steal)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -152,13 +161,23 @@ def main() -> int:
                                         stdout=log, stderr=log, preexec_fn=_raise_limit)  # fmt: skip
         try:
             _wait_listening(port)
-            cpu_before = cpu_seconds(receiver.pid)
+            time.sleep(5)  # the workers are up
+            cpu_before, machine_before, own_before = (
+                cpu_seconds(receiver.pid),
+                machine_cpu_seconds(),
+                time.process_time(),
+            )
             load, began = asyncio.run(run_load(all_frames, port, args.seconds))
             cpu = cpu_seconds(receiver.pid) - cpu_before
+            machine = machine_cpu_seconds() - machine_before
+            own = time.process_time() - own_before
         finally:
             receiver.terminate()
             receiver.wait(60)
         report(args, load, began, cpu, url, wire)
+        frames = max(len(load.answers), 1)
+        print(f"machine CPU per frame          {machine / frames * 1000:.2f} ms, of which the load itself "
+              f"{own / frames * 1000:.2f} ms ({os.cpu_count()} cores; the database is the rest)")  # fmt: skip
     finally:
         drop()
     return 0

@@ -113,19 +113,32 @@ def _settle(future: asyncio.Future, answer) -> None:
         future.set_result(answer)
 
 
+def make_days(app) -> None:
+    """The frames' day partitions around today (registry.obd.days): a backlog's days and the week ahead."""
+    with app.app_context():
+        made = around(today_local())
+        db.session.commit()
+        db.session.remove()
+    if made.created or made.skipped:
+        log.info("frame days made: %d, skipped: %d", len(made.created), len(made.skipped))
+
+
 class Receiver:
     """The TCP server: `serve` until `stop` is set."""
 
-    def __init__(self, app, settings: Settings):
-        self.app, self.settings = app, settings
+    def __init__(self, app, settings: Settings, shared_port: bool = False):
+        self.app, self.settings, self.shared_port = app, settings, shared_port
         self.writer = Writer(app, settings)
         self.open: dict[asyncio.Task, asyncio.StreamWriter] = {}
         self.port: int | None = None
 
     async def serve(self, stop: asyncio.Event, ready: threading.Event | None = None) -> None:
-        await asyncio.to_thread(self._days)
+        if not self.shared_port:  # a worker's parent made them
+            await asyncio.to_thread(make_days, self.app)
         self.writer.start()
-        server = await asyncio.start_server(self._connection, self.settings.host, self.settings.port, limit=1 << 17)
+        server = await asyncio.start_server(
+            self._connection, self.settings.host, self.settings.port, limit=1 << 17, reuse_port=self.shared_port
+        )
         self.port = server.sockets[0].getsockname()[1]
         log.info("terminal receiver listening on %s:%s", self.settings.host, self.port)
         if ready is not None:
@@ -137,15 +150,6 @@ class Receiver:
         await asyncio.gather(*self.open, return_exceptions=True)
         self.writer.stopping.set()
         await asyncio.to_thread(self.writer.join)
-
-    def _days(self) -> None:
-        """The frames' day partitions around today (registry.obd.days): a backlog's days and the week ahead."""
-        with self.app.app_context():
-            made = around(today_local())
-            db.session.commit()
-            db.session.remove()
-        if made.created or made.skipped:
-            log.info("frame days made: %d, skipped: %d", len(made.created), len(made.skipped))
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host, port = writer.get_extra_info("peername")[:2]

@@ -21,6 +21,7 @@ from registry.obd.protocol.frames import Command, Frame, Reader
 from tests.obd.test_protocol import AT
 from tests.obd.test_store import VIN, data_frame
 from tests.support.databases import empty_database
+from tests.support.mosquitto import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -134,7 +135,7 @@ def test_an_idle_connection_and_a_slow_frame_are_closed(receiver):
 def test_the_receiver_runs_as_its_own_process(tmp_path):
     with empty_database(tmp_path) as url:
         env = {**os.environ, "DATABASE_URL": url, "OBD_PORT": "0", "OBD_HOST": "127.0.0.1",
-               "INSTANCE_PATH": str(tmp_path)}  # fmt: skip
+               "INSTANCE_PATH": str(tmp_path), "OBD_WORKERS": "1"}  # fmt: skip
         migrate = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
                                  capture_output=True, text=True, timeout=120)  # fmt: skip
         assert migrate.returncode == 0, migrate.stderr
@@ -160,3 +161,45 @@ def test_the_receiver_runs_as_its_own_process(tmp_path):
                 process.kill()
                 process.wait(10)
             process.stderr.close()
+
+
+def test_workers_share_the_port_and_each_writes(tmp_path):
+    """OBD_WORKERS=2 on PostgreSQL: two processes on one port (SO_REUSEPORT); frames from many
+    connections all stored; stopping the receiver stops its workers."""
+    with empty_database(tmp_path) as url:
+        if not url.startswith("postgresql"):
+            pytest.skip("several workers write to PostgreSQL only")
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": url, "OBD_PORT": str(port), "OBD_HOST": "127.0.0.1",
+               "INSTANCE_PATH": str(tmp_path), "OBD_WORKERS": "2"}  # fmt: skip
+        migrate = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                                 capture_output=True, text=True, timeout=120)  # fmt: skip
+        assert migrate.returncode == 0, migrate.stderr
+        process = subprocess.Popen([sys.executable, "-m", "gateway.terminals"], cwd=ROOT, env=env,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        engine = create_engine(url)
+        try:
+            wait_for(lambda: _listening(port), 60)
+            time.sleep(3)  # both workers
+            for n in range(20):
+                with socket.create_connection(("127.0.0.1", port)) as conn:
+                    conn.sendall(data_frame(AT + timedelta(seconds=10 * n), 1 + 11 * n).raw)
+            wait_for(lambda: count(engine, "SELECT count(*) FROM obd_frames") == 20, 30)
+            children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+            assert len(children) == 2
+            process.terminate()
+            assert process.wait(30) == 0
+            assert all(not os.path.exists(f"/proc/{child}") for child in children)
+        finally:
+            engine.dispose()
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
