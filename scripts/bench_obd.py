@@ -209,6 +209,9 @@ def report(args, load: Load, began: float, cpu: float, url: str, wire_built: int
     engine = create_engine(url)
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT count(*), coalesce(sum(length(raw)), 0) FROM obd_frames")).one()
+        days = connection.execute(
+            text("SELECT coalesce(sum(frame_bytes), 0), coalesce(sum(frames), 0) FROM obd_days")
+        ).one()
         size = connection.execute(
             text("SELECT coalesce(sum(pg_total_relation_size(relid)), 0) FROM pg_partition_tree('obd_frames')")
         ).scalar()
@@ -216,9 +219,9 @@ def report(args, load: Load, began: float, cpu: float, url: str, wire_built: int
             text("SELECT coalesce(sum(pg_relation_size(relid)), 0) FROM pg_partition_tree('obd_frames')")
         ).scalar()
     engine.dispose()
-    frames, raw_bytes = stored
-    size, heap, raw_bytes = float(size), float(heap), float(raw_bytes)
-    per_frame_wire = raw_bytes / frames if frames else 0
+    frames, packed = stored
+    size, heap, packed = float(size), float(heap), float(packed)
+    per_frame_wire = float(days[0]) / float(days[1]) if days[1] else 0  # as received (obd_days counts them)
     print(f"terminals connected            {load.connected:,} of {args.terminals:,} ({load.failed} failed)")
     print(f"frames answered (all)          {len(load.answers):,}; stored {frames:,}")
     print(f"sustained, after 30 s          {len(window) / span if span else 0:,.0f} frames/s over {span:.0f} s")
@@ -226,7 +229,9 @@ def report(args, load: Load, began: float, cpu: float, url: str, wire_built: int
           f"{latencies[int(len(latencies) * 0.99) - 1] * 1000:.0f} ms")  # fmt: skip
     print(f"receiver CPU per frame         {cpu / max(len(load.answers), 1) * 1000:.2f} ms "
           f"({cpu:.0f} s for {len(load.answers):,} frames)")  # fmt: skip
-    print(f"bytes on the wire per frame    {per_frame_wire:,.0f}")
+    print(
+        f"bytes on the wire per frame    {per_frame_wire:,.0f}; the raw column {packed / max(frames, 1):,.0f} (packed)"
+    )
     print(f"database per frame             {size / max(frames, 1):,.0f} (heap {heap / max(frames, 1):,.0f}, "
           f"with the key index and TOAST)")  # fmt: skip
     print(f"bytes per truck-day (10 h)     wire {per_frame_wire * 3600 / 1e6:.2f} MB, "

@@ -100,7 +100,6 @@ def upgrade():
         op.execute('CREATE TABLE obd_frames_default PARTITION OF obd_frames DEFAULT')
     else:
         op.create_table('obd_frames', *columns)
-    op.create_index('ix_obd_frames_received_at', 'obd_frames', ['received_at'], unique=False)
     op.create_table(
         'obd_days',
         sa.Column('vin', sa.String(length=17), nullable=False),
@@ -162,7 +161,6 @@ def downgrade():
     op.drop_table('obd_alarms')
     op.drop_table('obd_days')
     op.execute("DELETE FROM policies WHERE rule = 'OBD_MONITORING'")
-    op.drop_index('ix_obd_frames_received_at', table_name='obd_frames')
     op.drop_table('obd_frames')
     op.drop_index(op.f('ix_obd_terminals_vehicle_id'), table_name='obd_terminals')
     op.drop_table('obd_terminals')

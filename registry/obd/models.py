@@ -77,7 +77,6 @@ class ObdFrame(db.Model):
 
     __tablename__ = "obd_frames"
     __partition_time__ = "collected_at"
-    __table_args__ = (Index("ix_obd_frames_received_at", "received_at"),)
 
     vin: Mapped[str] = mapped_column(String(17), primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # data (real-time or resend), login, ...
@@ -88,7 +87,7 @@ class ObdFrame(db.Model):
     layout: Mapped[str | None] = mapped_column(String(8))  # gb17691 or hj1239, for data
     signature: Mapped[str | None] = mapped_column(String(10))  # verified, mismatch, no_key, unsigned
     samples: Mapped[int] = mapped_column(SmallInteger, default=0)  # diesel data streams in it
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # as received, packed (registry.obd.protocol.packing)
 
 
 class ObdAlarm(db.Model):

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from registry.obd.alarms import Reading, reading
 from registry.obd.protocol.frames import Command, Encryption, Frame
+from registry.obd.protocol.packing import pack
 from registry.obd.protocol.signing import Signed, signature_status
 from registry.obd.protocol.units import UnitError, read_unit, write_unit
 from registry.obd.protocol.values import fault_codes, mil
@@ -71,7 +72,7 @@ def build(frame: Frame, received_at: datetime, now_local: datetime, keys: Keys, 
     if frame.command not in KINDS:  # the platform's own commands, sent to it
         return Outcome(dead=f"平台命令 0x{frame.command:02X} 不应由终端发送 / 0x{frame.command:02X} is the platform's")
     outcome = Outcome(row={"vin": frame.vin, "kind": KINDS[frame.command], "command": frame.command,
-                           "received_at": received_at, "raw": frame.raw, "samples": 0, "layout": None,
+                           "received_at": received_at, "raw": pack(frame.raw), "samples": 0, "layout": None,
                            "signature": None, "serial": 0, "collected_at": unit.time})  # fmt: skip
     outcome.terminal["software_version"] = frame.software_version
     if frame.command in (Command.REALTIME, Command.RESEND):

@@ -19,6 +19,7 @@ from registry.firms.models import Firm
 from registry.identifiers.vin import normalise_vin, vin_problems
 from registry.obd.days import bounds
 from registry.obd.models import ObdAlarm, ObdDay, ObdFrame, ObdTerminal
+from registry.obd.protocol.packing import unpack
 from registry.obd.samples import day_samples
 from registry.obd.summary import DayPart, Figures
 from registry.vehicles.models import Vehicle
@@ -156,4 +157,4 @@ def truck_day(vin: str, day: date, layout: str = "auto") -> TruckDay:
         .order_by(ObdFrame.collected_at, ObdFrame.serial)
     )
     days = list(db.session.scalars(select(ObdDay.day).where(ObdDay.vin == vin).order_by(ObdDay.day.desc()).limit(60)))
-    return TruckDay(day, figures, day_samples(raws, layout), days)
+    return TruckDay(day, figures, day_samples(map(unpack, raws), layout), days)

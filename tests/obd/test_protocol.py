@@ -166,3 +166,11 @@ def test_any_data_unit_is_read_or_refused_with_a_reason(data):
             read_unit(command, data)
         except UnitError as exc:
             assert str(exc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000))
+def test_packing_gives_back_the_bytes_as_received(raw):
+    from registry.obd.protocol.packing import pack, unpack
+
+    assert unpack(pack(raw)) == raw and len(pack(raw)) <= len(raw) + 1

@@ -11,6 +11,7 @@ from registry.events.models import DeadLetter
 from registry.extensions import db
 from registry.obd.models import ObdFrame, ObdTerminal
 from registry.obd.protocol.frames import Command, Frame, Reader, Rejected
+from registry.obd.protocol.packing import unpack
 from registry.obd.protocol.signing import public_key_of, sign
 from registry.obd.protocol.units import Info, write_realtime, write_unit
 from registry.obd.store import Received, store
@@ -57,7 +58,8 @@ def test_a_frame_is_kept_once_and_its_newest_data_is_the_state(make_vehicle):
     assert terminal.last_collected_at == AT + timedelta(seconds=19)  # its last sample, a second apart
     assert terminal.speed == 60 and round(terminal.longitude, 3) == 112.733 and terminal.position_valid
     frame = db.session.scalar(select(ObdFrame).where(ObdFrame.serial == 12))
-    assert frame.raw == later.raw and frame.samples == 10 and frame.layout == "gb17691"
+    assert unpack(frame.raw) == later.raw and len(frame.raw) < len(later.raw)  # as received, packed
+    assert frame.samples == 10 and frame.layout == "gb17691"
 
 
 def test_late_data_is_kept_at_its_own_time_and_does_not_take_the_state_back():
