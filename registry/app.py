@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.machinery.data_api import blp as machinery_data_api
     from registry.machinery.public_views import bp as public_pages
     from registry.machinery.views import bp as machinery_pages
+    from registry.obd.api import blp as obd_api
     from registry.obd.views import bp as obd_pages
     from registry.pages.views import bp as pages
     from registry.pickers.views import bp as pickers
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
         uplink_api,
         reports_api,
         accounts_api,
+        obd_api,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
