@@ -5,7 +5,7 @@ take the actor and never commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
 
@@ -13,7 +13,7 @@ from registry.accounts.auth import own_firm_id
 from registry.audit.services import record_change
 from registry.common.errors import DomainError
 from registry.common.i18n import t
-from registry.common.time import utcnow
+from registry.common.time import today_local, utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.identifiers.vin import normalise_vin, vin_problems
@@ -112,6 +112,26 @@ def trucks_of(vins: set[str]) -> dict[str, tuple[Vehicle, Firm | None]]:
 def may_see(actor, vehicle: Vehicle) -> bool:
     own = own_firm_id(actor)
     return own is None or vehicle.firm_id == own
+
+
+def silent_days() -> int:
+    """The OBD_MONITORING policy's days after which a terminal is silent."""
+    from registry.policies.services import policies_in_force
+
+    policy = next((p for p in policies_in_force(today_local()) if p.rule == "OBD_MONITORING"), None)
+    return int(policy.params.get("silent_days", 3)) if policy else 3
+
+
+def silent_terminals(actor, days: int, limit: int = 100) -> list[tuple[ObdTerminal, Vehicle | None]]:
+    """Terminals whose newest data is older than `days`, the longest silent first."""
+    since = utcnow() - timedelta(days=days)
+    query = _own(
+        select(ObdTerminal, Vehicle)
+        .outerjoin(Vehicle, Vehicle.id == ObdTerminal.vehicle_id)
+        .where(ObdTerminal.last_collected_at < since),
+        actor,
+    )
+    return list(db.session.execute(query.order_by(ObdTerminal.last_collected_at).limit(limit)).tuples())
 
 
 def open_alarm_counts(actor) -> dict[str, int]:

@@ -2,7 +2,7 @@
 bureau or the firm whose truck it is; a truck's day (its figures, a chart of speed, NOx before and after
 the SCR, SCR temperature and urea level, and its track). A firm user sees its own trucks only."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +13,7 @@ from registry.accounts.views import page_roles
 from registry.common.forms import submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
-from registry.common.time import local_date, today_local
+from registry.common.time import local_date, today_local, utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.labels import labels_of
@@ -41,9 +41,11 @@ def alarms():
     listing = paginate(services.alarms_query(current_user, args), 1, 50, request.args.get("cursor") or None)
     trucks = services.trucks_of({alarm.vin for alarm in listing["items"]})
     firms = [] if current_user.role == Role.FIRM else db.session.scalars(db.select(Firm).order_by(Firm.name)).all()
+    days = services.silent_days()
     return render_template(
         "obd/alarms.html", listing=listing, trucks=trucks, form=request.args, firms=firms,
-        counts=services.open_alarm_counts(current_user), kinds=labels_of("obd_alarm"),
+        counts=services.open_alarm_counts(current_user), kinds=labels_of("obd_alarm"), silent_days=days,
+        silent=services.silent_terminals(current_user, days),
     )  # fmt: skip
 
 
@@ -92,7 +94,9 @@ def truck(vehicle_id):
         chart(rows, t("SCR 入口温度（°C）", "SCR inlet temperature (°C)"), ("scr_inlet_temperature",)),
         chart(rows, t("尿素液位（%）", "Urea level (%)"), ("urea_level",)),
     ]  # fmt: skip
+    days = services.silent_days()
+    silent = terminal.last_collected_at is None or terminal.last_collected_at < utcnow() - timedelta(days=days)
     return render_template(
         "obd/truck.html", v=vehicle, terminal=terminal, alarms=services.open_alarms_of(terminal.vin), day=drawn,
-        charts=[c for c in charts if c], path=track(drawn.samples),
+        charts=[c for c in charts if c], path=track(drawn.samples), silent=silent, silent_days=days,
     )  # fmt: skip

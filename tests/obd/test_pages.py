@@ -51,3 +51,14 @@ def test_a_firm_registers_its_own_trucks_terminal_and_sees_only_its_own(browser_
     assert done.status_code == 200 and "已登记远程排放终端" in done.get_data(as_text=True)
     assert client.get(f"/obd/trucks/{other.id}").status_code == 404
     assert "晋H60006" in client.get("/obd").get_data(as_text=True)
+
+
+def test_a_silent_terminal_is_listed_and_marked(browser_for, make_vehicle):
+    truck = make_vehicle(plate="晋H60006", vin=VIN)
+    long_ago = AT - timedelta(days=10)
+    store([Received(data_frame(long_ago, 1), "peer", long_ago)], long_ago)
+    officer, _ = browser_for(Role.BUREAU)
+    listed = officer.get("/obd").get_data(as_text=True)
+    silent = listed[listed.index('id="silent"') :]
+    assert "晋H60006" in silent and "超过 3 天" in silent
+    assert "已超过 3 天无数据" in officer.get(f"/obd/trucks/{truck.id}").get_data(as_text=True)
