@@ -76,7 +76,9 @@ class Copied:
 
     def __iter__(self) -> Iterator[bytes]:
         sql, params = _statement(self.query)
-        connection = db.session.connection().connection.driver_connection
+        # the session's connection for this SELECT: a replica's where the view reads from one
+        routed = db.session.connection(bind_arguments={"clause": self.query})
+        connection = routed.connection.driver_connection
         buffer = bytearray()
         with connection.cursor() as cursor:
             with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
