@@ -7,19 +7,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, case, cast, func, select
 
 from registry.alerts.services import covering
 from registry.cases.models import Case
 from registry.common.pagination import capped_count
-from registry.common.time import LOCAL_TZ, local_date, utcnow
+from registry.common.time import LOCAL_TZ, local_date, local_day_bounds, utcnow
 from registry.dashboard.gate_map import GateMap, MapGate, draw
 from registry.dashboard.liveness import is_silent, parse_hours
-from registry.events.models import DeadLetter, PlateEvent, Severity, Violation, ViolationStatus
+from registry.events.models import DeadLetter, PlateEvent, Severity, Verdict, Violation, ViolationStatus
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.delivery import delivery
 from registry.gates.models import Gate
+from registry.obd.models import ObdTerminal
 from registry.statistics.models import DailyViolations
 from registry.statistics.services import as_day
 from registry.uplink.models import UplinkTarget
@@ -149,6 +150,26 @@ def dead_letters(now, limit: int = 5):
     return count, latest
 
 
+def obd_today(now) -> dict[str, int]:
+    """Today's passes of China VI trucks by what the gate knew of their remote emission terminal: well
+    (heard from, no finding), in question (an OBD_MONITORING finding: silent or alarming), or none heard
+    from (远程监控: clean passes with OBD)."""
+    start, end = local_day_bounds(local_date(now))
+    flagged = cast(Verdict.stored_findings, String).like('%"OBD_MONITORING"%')
+    state = case((flagged, "questioned"), (ObdTerminal.id.is_not(None), "well"), else_="none")
+    query = (
+        select(state, func.count())
+        .select_from(Verdict)
+        .join(PlateEvent, PlateEvent.id == Verdict.plate_event_id)
+        .outerjoin(ObdTerminal, ObdTerminal.vehicle_id == PlateEvent.vehicle_id)
+        .where(Verdict.emission_stage == "6", Verdict.pass_at >= start, Verdict.pass_at < end)
+        .where(PlateEvent.captured_at >= start, PlateEvent.captured_at < end)
+        .group_by(state)
+    )
+    counts = {"well": 0, "questioned": 0, "none": 0} | dict(db.session.execute(query).all())
+    return counts | {"total": sum(counts.values())}
+
+
 def dashboard() -> dict:
     now = utcnow()
     month = MonthOfViolations.of(now)
@@ -167,6 +188,7 @@ def dashboard() -> dict:
         "open_cases": open_cases(),
         "uplink_failing": uplink_failing(),
         "gate_map": gates_on_map(gates),
+        "obd": obd_today(now),
     }
 
 

@@ -70,3 +70,23 @@ def test_a_truck_no_terminal_was_heard_from_passes_unless_the_policy_requires_on
     answer = passes(client, gate, "晋H60007", PASS_AT + timedelta(minutes=10), 2)
     (finding,) = obd_findings(answer)
     assert answer["decision"] == "deny" and "未收到远程排放监控终端数据" in finding["message_zh"]
+
+
+def test_the_dashboard_counts_china_vi_passes_by_their_terminal(client, gate, make_vehicle, browser_for, monkeypatch):
+    from registry.accounts.models import Role
+    from registry.dashboard import services as dashboard
+
+    make_vehicle(plate="晋H60006", vin=VIN, emission_stage="6")
+    make_vehicle(plate="晋H60007", emission_stage="6", vin=None)
+    at = PASS_AT - timedelta(minutes=15)
+    store([Received(data_frame(at, 1, urea=12), "peer", at)], at)  # low urea: in question at the gate
+    passes(client, gate, "晋H60006")
+    passes(client, gate, "晋H60007")
+    store([Received(data_frame(at + timedelta(seconds=10), 12, urea=150), "peer", at)], at)  # refilled
+    passes(client, gate, "晋H60006", PASS_AT + timedelta(minutes=5), 2)
+    counts = dashboard.obd_today(PASS_AT + timedelta(hours=1))
+    assert counts == {"well": 1, "questioned": 1, "none": 1, "total": 3}
+    monkeypatch.setattr(dashboard, "utcnow", lambda: PASS_AT + timedelta(hours=1))
+    officer, _ = browser_for(Role.BUREAU)
+    page = officer.get("/dashboard").get_data(as_text=True)
+    assert "终端正常 1" in page and "离线或报警 1" in page and "未接入 1" in page
