@@ -206,6 +206,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "revoke_token": ("吊销令牌", "token revoked"),
         "import": ("批量导入", "imported"),
         "register_terminal": ("登记远程排放终端", "terminal registered"),
+        "close_alarm": ("消除远程排放报警", "remote emission alarm closed"),
     },
     "obd_alarm": dict(OBD_ALARMS),
     "signature": {

@@ -11,8 +11,9 @@ from sqlalchemy import Select, func, select
 
 from registry.accounts.auth import own_firm_id
 from registry.audit.services import record_change
-from registry.common.errors import DomainError
+from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
+from registry.common.services import not_found
 from registry.common.time import today_local, utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
@@ -94,6 +95,24 @@ def alarms_query(actor, args: dict) -> Select:
     if args.get("plate"):
         query = query.where(Vehicle.plate == args["plate"].strip().upper())
     return query.order_by(ObdAlarm.opened_at.desc(), ObdAlarm.id.desc())
+
+
+def close_alarm(actor, alarm_id: int, note: str) -> ObdAlarm:
+    """A person closes an alarm the data cannot clear (a removal) or that was checked on the truck: with
+    what was checked, audited. The bureau only."""
+    alarm = db.session.get(ObdAlarm, alarm_id)
+    if alarm is None:
+        raise not_found("报警", "alarm")
+    if alarm.closed_at is not None:
+        raise Conflict(t("该报警已消除", "the alarm is already cleared"), "alarm")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(t("请写明核查情况", "say what was checked"), "note")
+    alarm.closed_at = utcnow()
+    alarm.detail = {**(alarm.detail or {}), "closed_by": getattr(actor, "username", None), "note": note[:500]}
+    db.session.flush()
+    record_change(actor, "close_alarm", "obd_alarm", alarm.id, after={"kind": alarm.kind, "note": note[:500]})
+    return alarm
 
 
 def trucks_of(vins: set[str]) -> dict[str, tuple[Vehicle, Firm | None]]:

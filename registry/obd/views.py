@@ -45,7 +45,7 @@ def alarms():
     return render_template(
         "obd/alarms.html", listing=listing, trucks=trucks, form=request.args, firms=firms,
         counts=services.open_alarm_counts(current_user), kinds=labels_of("obd_alarm"), silent_days=days,
-        silent=services.silent_terminals(current_user, days),
+        silent=services.silent_terminals(current_user, days), may_close=current_user.role in EDITORS,
     )  # fmt: skip
 
 
@@ -100,3 +100,15 @@ def truck(vehicle_id):
         "obd/truck.html", v=vehicle, terminal=terminal, alarms=services.open_alarms_of(terminal.vin), day=drawn,
         charts=[c for c in charts if c], path=track(drawn.samples), silent=silent, silent_days=days,
     )  # fmt: skip
+
+
+@bp.post("/alarms/<int:alarm_id>/close")
+@page_roles(*EDITORS)
+def close(alarm_id):
+    """The bureau closes an alarm with what it checked (a removal alarm is closed only so)."""
+    _, errors = submit(lambda: services.close_alarm(current_user, alarm_id, request.form.get("note", "")))
+    if errors:
+        flash("；".join(message for messages in errors.values() for message in messages), "error")
+    else:
+        flash(t("报警已消除，核查情况已记录", "Alarm closed; what was checked is recorded"))
+    return redirect(request.referrer or url_for("obd_pages.alarms"))

@@ -62,3 +62,26 @@ def test_a_silent_terminal_is_listed_and_marked(browser_for, make_vehicle):
     silent = listed[listed.index('id="silent"') :]
     assert "晋H60006" in silent and "超过 3 天" in silent
     assert "已超过 3 天无数据" in officer.get(f"/obd/trucks/{truck.id}").get_data(as_text=True)
+
+
+def test_the_bureau_closes_a_removal_alarm_saying_what_it_checked(browser_for, make_vehicle):
+    from sqlalchemy import select
+
+    from registry.obd.models import ObdAlarm
+    from registry.obd.protocol.frames import Command, Frame, Reader
+    from registry.obd.protocol.units import write_unit
+
+    make_vehicle(plate="晋H60006", vin=VIN)
+    tamper = write_unit(Command.TAMPER, time=AT, serial=3, positioning=0, longitude=112_700_000, latitude=38_400_000)
+    store([Received(Reader().feed(Frame(Command.TAMPER, VIN, tamper).encode())[0], "peer", NOW)], NOW)
+    alarm = db.session.scalar(select(ObdAlarm).where(ObdAlarm.kind == "tamper"))
+    officer, _ = browser_for(Role.BUREAU)
+    assert "终端拆除报警" in officer.get("/obd").get_data(as_text=True)
+    refused = post(officer, f"/obd/alarms/{alarm.id}/close", {"note": " "}, follow_redirects=True)
+    assert "请写明核查情况" in refused.get_data(as_text=True)
+    done = post(officer, f"/obd/alarms/{alarm.id}/close", {"note": "现场核查：终端已重新安装"}, follow_redirects=True)
+    assert "报警已消除" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(ObdAlarm, alarm.id).closed_at is not None
+    police, _ = browser_for(Role.POLICE)
+    assert post(police, f"/obd/alarms/{alarm.id}/close", {"note": "x"}).status_code == 403
