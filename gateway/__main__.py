@@ -7,19 +7,14 @@ import sys
 import threading
 
 from gateway import metrics
+from gateway.process import start
 from gateway.service import Gateway
 from registry.common.heap import freeze_startup_objects
-from registry.config import ConfigError
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s gateway: %(message)s")
-    try:
-        from registry import create_app
-
-        app = create_app()
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
+    app = start("gateway")
+    if app is None:
         return 2
     freeze_startup_objects()
     stop = threading.Event()

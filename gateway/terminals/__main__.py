@@ -14,19 +14,14 @@ import subprocess
 import sys
 import time
 
-from registry.config import ConfigError
+from gateway.process import start
 
 WORKER = "--worker"
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s terminals: %(message)s")
-    try:
-        from registry import create_app
-
-        app = create_app()
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
+    app = start("terminals")
+    if app is None:
         return 2
     workers = app.config["OBD_WORKERS"]
     if workers > 1 and WORKER not in sys.argv:
