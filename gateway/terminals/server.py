@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from registry.common.time import today_local, utcnow
 from registry.events.models import DeadLetter
 from registry.extensions import db
-from registry.ingest.gather import InForce
 from registry.obd.days import around
 from registry.obd.protocol.frames import Reader, Rejected
 from registry.obd.store import Received, store
+from registry.policies.services import PoliciesKept
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Writer(threading.Thread):
         self.waiting: queue.Queue = queue.Queue()
         self.stopping = threading.Event()
         self.stored = 0
-        self.in_force = InForce(seconds=5.0)  # a policy revised takes effect within seconds
+        self.in_force = PoliciesKept(seconds=5.0)  # a policy revised takes effect within seconds
 
     def submit(self, loop: asyncio.AbstractEventLoop, received: Received) -> asyncio.Future:
         future = loop.create_future()

@@ -14,9 +14,8 @@ queries for the whole batch, as plain values (registry.ingest.facts, registry.ru
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import BigInteger, String, and_, bindparam, column, func, select, values
 
@@ -33,28 +32,16 @@ from registry.identifiers.plates import is_valid_plate, lookalike_plates
 from registry.ingest.facts import Before, Facts, VehicleRow, cloned_policy
 from registry.ingest.passes import GateInfo, PassRow
 from registry.obd.models import ObdAlarm, ObdTerminal
-from registry.policies.services import policies_in_force
-from registry.rules import Policy, PolicyBook, TerminalFacts, VehicleFacts
+from registry.policies.services import PoliciesKept
+from registry.rules import PolicyBook, TerminalFacts, VehicleFacts
 from registry.rules.cloned import contradicts_class
 from registry.vehicles.models import Vehicle
 
 
-class InForce:
-    """The policies in force per local day, kept `seconds` across batches by a long-running process (the
-    gateway): a policy revised takes effect within `seconds` (0: every batch looks them up). Alerts are
-    looked up for every batch: one ended early must let the next truck through."""
-
-    def __init__(self, seconds: float = 5.0):
-        self.seconds = seconds
-        self._days: dict[date, tuple[float, list[Policy]]] = {}
-
-    def policies(self, day: date) -> list[Policy]:
-        now = time.monotonic()
-        cached = self._days.get(day)
-        if cached is None or cached[0] < now:
-            cached = (now + self.seconds, policies_in_force(day))
-            self._days[day] = cached
-        return cached[1]
+class InForce(PoliciesKept):
+    """The policies in force per local day, kept `seconds` across batches (registry.policies.services.
+    PoliciesKept); alerts are looked up for every batch: one ended early must let the next truck
+    through."""
 
     @staticmethod
     def alerts(first: datetime, last: datetime) -> list:

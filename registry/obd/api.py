@@ -1,6 +1,7 @@
 """REST: 远程排放监控 — terminals (/api/v1/obd/terminals), alarms (/api/v1/obd/alarms), and a truck's
 state and day (/api/v1/vehicles/{id}/obd). A firm user: its own trucks only."""
 
+from flask import current_app
 from flask.views import MethodView
 
 from registry.accounts.auth import EDITORS, FIRM_READERS, current_actor, require_role
@@ -8,7 +9,6 @@ from registry.accounts.models import Role
 from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
 from registry.common.services import not_found
-from registry.common.time import local_date, today_local
 from registry.extensions import db
 from registry.obd import services
 from registry.obd.samples import per_minute
@@ -77,7 +77,8 @@ def truck(args, vehicle_id):
     if terminal is None:
         return {"vehicle_id": vehicle.id, "terminal": None, "open_alarms": [], "day": None, "figures": None,
                 "minutes": []}  # fmt: skip
-    day = args.get("day") or (local_date(terminal.last_collected_at) if terminal.last_collected_at else today_local())
-    drawn = services.truck_day(terminal.vin, day)
-    return {"vehicle_id": vehicle.id, "terminal": terminal, "open_alarms": services.open_alarms_of(terminal.vin),
-            "day": day, "figures": drawn.figures, "minutes": per_minute(drawn.samples, MINUTE_SERIES)}  # fmt: skip
+    drawn = services.truck_day(terminal, args.get("day"), current_app.config["OBD_DATA_LAYOUT"])
+    alarms = services.open_alarms_of(terminal.vin)
+    minutes = per_minute(drawn.samples, MINUTE_SERIES)
+    return {"vehicle_id": vehicle.id, "terminal": terminal, "open_alarms": alarms, "day": drawn.day,
+            "figures": drawn.figures, "minutes": minutes}  # fmt: skip

@@ -14,7 +14,7 @@ from registry.audit.services import record_change
 from registry.common.errors import Conflict, DomainError
 from registry.common.i18n import t
 from registry.common.services import not_found
-from registry.common.time import today_local, utcnow
+from registry.common.time import local_date, today_local, utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.identifiers.vin import normalise_vin, vin_problems
@@ -183,8 +183,12 @@ class TruckDay:
     days: list[date]  # the truck's days with data, newest first (for a picker)
 
 
-def truck_day(vin: str, day: date, layout: str = "auto") -> TruckDay:
-    """A truck's day: its summary and its samples, decoded from the frames as received."""
+def truck_day(terminal: ObdTerminal, day: date | None, layout: str = "auto") -> TruckDay:
+    """A truck's day (by default its newest data's): its summary and its samples, decoded from the frames
+    as received."""
+    if day is None:
+        day = local_date(terminal.last_collected_at) if terminal.last_collected_at else today_local()
+    vin = terminal.vin
     row = db.session.get(ObdDay, (vin, day))
     figures = Figures.of(DayPart(**{name: getattr(row, name) for name in DayPart().as_row()})) if row else None
     start, end = bounds(day)

@@ -17,12 +17,12 @@ from registry.common.statements import one_of, prebuilt, update_rows
 from registry.common.time import LOCAL_TZ
 from registry.events.models import DeadLetter
 from registry.extensions import db
-from registry.ingest.gather import InForce
 from registry.obd.alarms import changes
 from registry.obd.models import ObdAlarm, ObdDay, ObdFrame, ObdTerminal
 from registry.obd.protocol.frames import Frame, Rejected
 from registry.obd.records import Keys, Outcome, build
 from registry.obd.summary import DayPart
+from registry.policies.services import PoliciesKept
 from registry.vehicles.models import Vehicle
 
 KEY = ("vin", "kind", "collected_at", "serial")
@@ -39,14 +39,14 @@ class Received:
 
 
 def store(batch: list[Received], now: datetime, layout: str = "auto", acknowledged: frozenset[int] = frozenset(),
-          in_force: InForce | None = None):  # fmt: skip
+          in_force: PoliciesKept | None = None):  # fmt: skip
     """Write the batch; each item's answer (None: none owed), in the batch's order. `in_force`: the
     policies kept across batches by a long-running process (the receiver's writer)."""
     frames = [r for r in batch if isinstance(r.item, Frame)]
     vins = {r.item.vin for r in frames}
     terminals = _terminals(vins)
     local = now.astimezone(LOCAL_TZ)
-    policy = next((p for p in (in_force or InForce(0)).policies(local.date()) if p.rule == RULE), None)
+    policy = next((p for p in (in_force or PoliciesKept(0)).policies(local.date()) if p.rule == RULE), None)
     params = dict(policy.params) if policy is not None else {}
     outcomes: list[Outcome | None] = []
     for received in batch:

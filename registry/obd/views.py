@@ -13,7 +13,7 @@ from registry.accounts.views import page_roles
 from registry.common.forms import submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
-from registry.common.time import local_date, today_local, utcnow
+from registry.common.time import utcnow
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.labels import labels_of
@@ -85,8 +85,8 @@ def truck(vehicle_id):
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
-        day = local_date(terminal.last_collected_at) if terminal.last_collected_at else today_local()
-    drawn = services.truck_day(terminal.vin, day, current_app.config["OBD_DATA_LAYOUT"])
+        day = None  # the newest data's
+    drawn = services.truck_day(terminal, day, current_app.config["OBD_DATA_LAYOUT"])
     rows = per_minute(drawn.samples, SERIES)
     charts = [
         chart(rows, t("车速（km/h）", "Speed (km/h)"), ("speed",)),

@@ -1,5 +1,6 @@
 """Listing, adding and revising policies; revisions keep the old row for the verdicts that used it."""
 
+import time
 from datetime import date
 
 import marshmallow as ma
@@ -87,3 +88,21 @@ def policies_in_force(day: date) -> list[PolicyFacts]:
         select(*columns).where(Policy.superseded_at.is_(None), _in_force_on(day)).order_by(Policy.id)
     )
     return [PolicyFacts(*row) for row in rows]
+
+
+class PoliciesKept:
+    """The policies in force per local day, kept `seconds` across batches by a long-running process (the
+    gateway, the terminal receiver): a policy revised takes effect within `seconds` (0: every batch
+    looks them up)."""
+
+    def __init__(self, seconds: float = 5.0):
+        self.seconds = seconds
+        self._days: dict[date, tuple[float, list[PolicyFacts]]] = {}
+
+    def policies(self, day: date) -> list[PolicyFacts]:
+        now = time.monotonic()
+        cached = self._days.get(day)
+        if cached is None or cached[0] < now:
+            cached = (now + self.seconds, policies_in_force(day))
+            self._days[day] = cached
+        return cached[1]
