@@ -5,6 +5,7 @@ from registry.alerts.models import Alert, Exemption  # noqa: F401
 from registry.audit.models import AuditEntry  # noqa: F401
 from registry.cases.models import Case  # noqa: F401
 from registry.documents.models import VehicleDocument  # noqa: F401
+from registry.emitters.models import HighEmitter  # noqa: F401
 from registry.events.models import (  # noqa: F401
     DeadLetter,
     PassImage,
@@ -32,8 +33,12 @@ from registry.obd.models import ObdAlarm, ObdDay, ObdFrame, ObdTerminal  # noqa:
 from registry.policies.models import Policy  # noqa: F401
 from registry.registrations.models import VehicleRegistration  # noqa: F401
 from registry.reports.models import ReportedRecord, ReportingSource  # noqa: F401
+from registry.sensing.models import SensingMapping, SensingResult  # noqa: F401
 from registry.sites.models import ConstructionUnit, Site, SiteDeclaration  # noqa: F401
+from registry.smoke.models import SmokeCapture  # noqa: F401
+from registry.stations.models import RoadsideStation  # noqa: F401
 from registry.statistics.models import DailyPasses, DailyViolations  # noqa: F401
 from registry.uplink.models import UplinkRecord, UplinkTarget  # noqa: F401
 from registry.vehicles.models import Vehicle  # noqa: F401
 from registry.weighbridge.models import WeighTicket  # noqa: F401
+from registry.zones.models import RestrictionZone, ZonePermit, zone_checkpoints  # noqa: F401

@@ -49,7 +49,7 @@ class Case(Timestamps, db.Model):
     # Of the pass, as it was when the case was opened (copied, so that a search reads this table only).
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"))
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"))  # None: a checkpoint's (police) case
     plate: Mapped[str] = mapped_column(String(32))  # empty for a vehicle without a plate
     decision: Mapped[Decision] = mapped_column(enum_type(Decision, "decision"))
     rules: Mapped[str] = mapped_column(String(RULES_LENGTH))  # the findings' rules, comma-separated, in order

@@ -311,7 +311,7 @@ class Violation(Timestamps, db.Model):
     # Of the pass, as it was when the violation was raised (a re-judged pass raises its violations again).
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"))
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"))  # None: at a checkpoint
     plate: Mapped[str] = mapped_column(String(32))  # empty for a vehicle without a plate
     alert_level: Mapped[str | None] = mapped_column(String(10))  # of alert_id: yellow, orange, red
     # The vehicle and firm as they were at the moment of the pass.

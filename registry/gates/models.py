@@ -1,4 +1,6 @@
-"""Video gates (视频门禁) at firms' entrances; each authenticates with its own secret."""
+"""Video gates (视频门禁) at firms' entrances, and road checkpoints (卡口) that belong to the bureau or the
+police rather than a firm; each authenticates with its own secret, and both take the same camera formats
+through the same pipeline (registry.ingest)."""
 
 from datetime import datetime
 
@@ -14,7 +16,9 @@ class Gate(Timestamps, db.Model):
     __tablename__ = "gates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"), index=True)  # None: a checkpoint
+    kind: Mapped[str] = mapped_column(String(12), default="gate", server_default="gate")  # gate, checkpoint
+    operator: Mapped[str | None] = mapped_column(String(8))  # a checkpoint's: bureau, police
     name: Mapped[str] = mapped_column(String(100))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
@@ -35,4 +39,8 @@ class Gate(Timestamps, db.Model):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
 
-    firm: Mapped[Firm] = relationship(back_populates="gates")
+    firm: Mapped[Firm | None] = relationship(back_populates="gates")
+
+    @property
+    def is_checkpoint(self) -> bool:
+        return self.kind == "checkpoint"

@@ -174,6 +174,54 @@ class ObdMonitoringParams(StrictSchema):
     position_invalid_hours = ma.fields.Integer(load_default=24, strict=True, validate=at_least(1, 24 * 365))
 
 
+POLLUTANTS = ("opacity", "ringelmann", "no_ppm", "hc_ppm", "co_percent")
+
+
+def _limit():
+    return ma.fields.Float(allow_none=True, validate=at_least(0, 100000))
+
+
+class RemoteSensingParams(StrictSchema):
+    """遥感监测: when a result is valid, and each pollutant's limit by fuel (None: not checked). HJ 845-2017's
+    values were not available here (DOMAIN.md 9): the bureau sets them."""
+
+    require_station_valid = ma.fields.Boolean(load_default=True)
+    min_speed_kmh = _limit()
+    max_speed_kmh = _limit()
+    min_acceleration = ma.fields.Float(allow_none=True, validate=at_least(-20, 20))
+    max_acceleration = ma.fields.Float(allow_none=True, validate=at_least(-20, 20))
+    max_wind_speed = _limit()
+    min_temperature = ma.fields.Float(allow_none=True, validate=at_least(-60, 60))
+    max_temperature = ma.fields.Float(allow_none=True, validate=at_least(-60, 60))
+    max_humidity = ma.fields.Float(allow_none=True, validate=at_least(0, 100))
+    limits = ma.fields.Dict(
+        keys=Text(validate=ma.validate.OneOf(_values(FuelType))),
+        values=ma.fields.Dict(keys=Text(validate=ma.validate.OneOf(POLLUTANTS)), values=_limit()),
+        load_default=lambda: {"diesel": {"opacity": 30.0, "ringelmann": 1}},
+    )
+
+
+class HighEmitterParams(StrictSchema):
+    """疑似高排放车辆: how many exceedances within how many months list a truck; a confirmed black-smoke
+    capture too, where set. A review at the gate by default."""
+
+    window_months = ma.fields.Integer(load_default=6, strict=True, validate=at_least(1, 60))
+    exceedances = ma.fields.Integer(load_default=2, strict=True, validate=at_least(1, 100))
+    same_pollutant = ma.fields.Boolean(load_default=True)
+    black_smoke = ma.fields.Boolean(load_default=True)
+    severity = Text(load_default="review", validate=ma.validate.OneOf(["review", "info", "deny"]))
+
+
+class RestrictionZoneParams(StrictSchema):
+    """限行区域 at a checkpoint: what a breach is (a police case: deny), and a truck of unknown stage."""
+
+    severity = Text(load_default="deny", validate=ma.validate.OneOf(["deny", "review"]))
+    unknown_stage = Text(load_default="review", validate=ma.validate.OneOf(["review", "ignore"]))
+    unregistered_colours = ma.fields.List(
+        Text(validate=ma.validate.OneOf(_values(PlateColour))), load_default=lambda: ["yellow"]
+    )
+
+
 PARAMS_BY_RULE = {
     "SCOPE": ScopeParams,
     "STAGE_INFERENCE": StageInferenceParams,
@@ -192,6 +240,9 @@ PARAMS_BY_RULE = {
     "CLONED_PLATE": ClonedPlateParams,
     "PLATE_TEXT": PlateTextParams,
     "OBD_MONITORING": ObdMonitoringParams,
+    "REMOTE_SENSING": RemoteSensingParams,
+    "HIGH_EMITTER": HighEmitterParams,
+    "RESTRICTION_ZONE": RestrictionZoneParams,
 }
 RULES = tuple(PARAMS_BY_RULE)
 

@@ -234,6 +234,67 @@ POLICIES = [
         "clause": f"{PLAN} 第（15）（18）条：国六重型柴油车远程排放监控终端离线或报警的，转人工核查"
         " / clauses (15), (18): a China VI truck whose remote terminal is silent or alarming is checked by a person",
     },
+    {
+        "id": 20,
+        "rule": "REMOTE_SENSING",
+        # 遥感监测 (clauses 4(4), 15): when a remote-sensing result is valid, and each pollutant's limit by
+        # fuel. HJ 845-2017's own conditions and limits were not available here (DOMAIN.md 9): a vendor page
+        # cites opacity 30 % and Ringelmann grade 1; no NO limit was found (None: not judged). The bureau
+        # sets them; a value left None is not checked.
+        "params": {
+            "require_station_valid": True,
+            "min_speed_kmh": 5.0,
+            "max_speed_kmh": 120.0,
+            "min_acceleration": None,
+            "max_acceleration": None,
+            "max_wind_speed": 5.0,
+            "min_temperature": -20.0,
+            "max_temperature": 45.0,
+            "max_humidity": 95.0,
+            "limits": {
+                "diesel": {"opacity": 30.0, "ringelmann": 1, "no_ppm": None},
+                "gasoline": {"no_ppm": None, "hc_ppm": None, "co_percent": None},
+            },
+        },
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": f"{PLAN} 第（四）（15）条；HJ 845-2017 遥感检测法：有效性条件与限值由生态环境局设定（标准原文未核实）"
+        " / clauses 4(4), (15); HJ 845-2017: the bureau sets validity conditions and limits"
+        " (the standard's values not confirmed here)",
+    },
+    {
+        "id": 21,
+        "rule": "HIGH_EMITTER",
+        # 疑似高排放车辆 (clause 15): Beijing's practice, said to match the national method (DOMAIN.md 9): the
+        # same pollutant over its limit twice within six months; or a black-smoke capture a person confirmed.
+        # At a gate the truck uses: a review by default.
+        "params": {
+            "window_months": 6,
+            "exceedances": 2,
+            "same_pollutant": True,
+            "black_smoke": True,
+            "severity": "review",
+        },
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": f"{PLAN} 第（15）条：六个月内同一污染物两次以上遥感超标，或黑烟抓拍经确认的，"
+        "列为疑似高排放车辆，转路检及人工核查"
+        " / clause (15): the same pollutant over its limit twice within six months, or a confirmed black-smoke capture,"
+        " makes a suspected high emitter, checked at the roadside and by a person",
+    },
+    {
+        "id": 22,
+        "rule": "RESTRICTION_ZONE",
+        # 限行区域 (clause 18): what a checkpoint makes of a truck inside a zone's rule (each zone's own
+        # window, criteria and clause are the zone's: registry.zones). A breach is a police case (deny);
+        # a truck whose stage is not known is a question (review); a plate not registered here counts as a
+        # goods vehicle by its colour.
+        "params": {"severity": "deny", "unknown_stage": "review", "unregistered_colours": ["yellow"]},
+        "effective_from": "2000-01-01",
+        "effective_to": None,
+        "clause": f"{PLAN} 第（18）条：秋冬季过境重型柴油货车绕行城市建成区"
+        " / clause (18): transit heavy diesel trucks go around the built-up area in autumn and winter",
+    },
 ]
 
 

@@ -20,7 +20,7 @@ class DailyPasses(db.Model):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"), primary_key=True)
     decision: Mapped[str] = mapped_column(String(6), primary_key=True)  # pass, deny, review
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))  # the gate's firm
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"))  # the gate's firm (None: a checkpoint)
     passes: Mapped[int] = mapped_column(Integer)
 
 
@@ -37,7 +37,7 @@ class DailyViolations(db.Model):
     gate_id: Mapped[int] = mapped_column(ForeignKey("gates.id"), primary_key=True)
     rule: Mapped[str] = mapped_column(String(32), primary_key=True)
     alert_level: Mapped[str] = mapped_column(String(10), primary_key=True)  # "" when no alert
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"))
     violations: Mapped[int] = mapped_column(Integer)
 
 
