@@ -3,9 +3,10 @@
 verdict = evaluate(read, vehicle, firm, alerts, exempted_alert_ids, policies)
 """
 
-from registry.rules.engine import evaluate
+from registry.rules.engine import evaluate, evaluate_checkpoint
 from registry.rules.facts import (
     AlertFacts,
+    EmitterFacts,
     Finding,
     FirmFacts,
     Picture,
@@ -19,6 +20,7 @@ from registry.rules.facts import (
 
 __all__ = [
     "AlertFacts",
+    "EmitterFacts",
     "Finding",
     "FirmFacts",
     "Picture",
@@ -29,4 +31,5 @@ __all__ = [
     "VehicleFacts",
     "Verdict",
     "evaluate",
+    "evaluate_checkpoint",
 ]

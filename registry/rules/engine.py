@@ -10,6 +10,7 @@ from registry.rules import messages as msg
 from registry.rules.cloned import cloned_plate
 from registry.rules.facts import (
     AlertFacts,
+    EmitterFacts,
     Finding,
     FirmFacts,
     Picture,
@@ -24,6 +25,7 @@ from registry.rules.facts import (
 from registry.rules.obd import obd_findings
 from registry.rules.picture_colour import colour_question, overrules_camera
 from registry.rules.stages import NEW_ENERGY, at_least, at_most, infer_stage
+from registry.rules.zones import PermitFacts, ZoneFacts, breaches, zone_findings
 
 # Used only when no SCOPE policy is in force: the plan's heavy-vehicle scope.
 DEFAULT_SCOPE = {
@@ -92,10 +94,12 @@ def evaluate(
     policies: Iterable[Policy] = (),
     sightings: Sightings | None = None,
     terminal: TerminalFacts | object | None = UNGATHERED,
+    emitter: EmitterFacts | None = None,
 ) -> Verdict:
     """The verdict for one read; deterministic, no I/O. `sightings`: the plate's other passes, for the
     cloned-plate check (none given: not checked). `terminal`: the vehicle's remote emission terminal
-    (None: none known), for OBD_MONITORING (not given: not checked)."""
+    (None: none known), for OBD_MONITORING (not given: not checked). `emitter`: the truck's listing as a
+    suspected high emitter, for HIGH_EMITTER (None: not listed)."""
     ev = _Evaluation(policies, read)
     plate = normalise_plate(read.plate)
     if not plate:  # a vehicle without a plate (无牌车): what happens is policy data
@@ -138,6 +142,33 @@ def evaluate(
         for policy in ev.policies("OBD_MONITORING"):
             for text in obd_findings(stage, read.at, terminal, policy.params):
                 ev.add(policy, policy.params.get("severity", "review"), text)
+    if emitter is not None:
+        for policy in ev.policies("HIGH_EMITTER"):
+            ev.add(
+                policy, policy.params.get("severity", "review"), msg.high_emitter(emitter.listed_at, emitter.reasons)
+            )
+    return ev.verdict(plate, stage, inferred)
+
+
+def evaluate_checkpoint(
+    read: Read,
+    vehicle: VehicleFacts | None,
+    zones: Sequence[ZoneFacts],
+    permits: Sequence[PermitFacts],
+    alerts: Sequence[AlertFacts] = (),
+    policies: Iterable[Policy] = (),
+) -> Verdict:
+    """The verdict for one read at a road checkpoint (卡口) that enforces `zones`: only the zones' rules
+    (RESTRICTION_ZONE) apply there; a firm's rules are the gates'. A breach is a police case; a permit
+    that covers it a note. Deterministic, no I/O."""
+    ev = _Evaluation(policies, read)
+    plate = normalise_plate(read.plate)
+    if not plate or not is_valid_plate(plate):
+        return ev.verdict(plate, None, False)
+    stage, inferred = _stage(ev, vehicle) if vehicle is not None else (None, False)
+    for policy in ev.policies("RESTRICTION_ZONE"):
+        found = breaches(plate, read.plate_color, vehicle, stage, read.at, zones, permits, alerts, policy.params)
+        ev.findings += zone_findings(found, stage, policy)
     return ev.verdict(plate, stage, inferred)
 
 

@@ -105,6 +105,14 @@ class TerminalFacts:
 
 
 @dataclass(frozen=True)
+class EmitterFacts:
+    """A truck on the suspected high-emitter list (registry.emitters): since when, and why."""
+
+    listed_at: datetime
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Policy:
     """One version of one rule's parameters, in force on local dates [effective_from, effective_to]."""
 

@@ -1,5 +1,6 @@
 """Finding messages, Chinese first, English beside: (zh, en) pairs."""
 
+from registry.common.time import local_minute
 from registry.rules.stages import stage_name_en, stage_name_zh
 
 GRADES_ZH = {"A": "A级", "B": "B级", "C": "C级", "D": "D级", "leading": "引领性", "unrated": "未评级"}
@@ -198,3 +199,23 @@ def obd_alarms(kinds: list[str]) -> tuple[str, str]:
     zh = "、".join(ALARMS.get(k, (k, k))[0] for k in kinds)
     en = ", ".join(ALARMS.get(k, (k, k))[1] for k in kinds)
     return f"远程排放监控报警未消除：{zh}", f"open remote emission alarms: {en}"
+
+
+EMITTER_REASONS = {
+    "smoke": ("黑烟抓拍经确认", "a confirmed black-smoke capture"),
+    "repeat:opacity": ("不透光度多次超标", "opacity over its limit repeatedly"),
+    "repeat:ringelmann": ("林格曼黑度多次超标", "Ringelmann grade over its limit repeatedly"),
+    "repeat:no_ppm": ("一氧化氮多次超标", "NO over its limit repeatedly"),
+    "repeat:hc_ppm": ("碳氢化合物多次超标", "HC over its limit repeatedly"),
+    "repeat:co_percent": ("一氧化碳多次超标", "CO over its limit repeatedly"),
+    "repeat:any": ("遥感多次超标", "remote sensing over a limit repeatedly"),
+}
+
+
+def high_emitter(listed_at, reasons) -> tuple[str, str]:
+    zh = "、".join(EMITTER_REASONS.get(r, (r, r))[0] for r in reasons) or "路侧监测"
+    en = ", ".join(EMITTER_REASONS.get(r, (r, r))[1] for r in reasons) or "roadside evidence"
+    return (
+        f"疑似高排放车辆（{local_minute(listed_at)} 列入：{zh}），需人工核查，建议路检",
+        f"a suspected high emitter (listed {local_minute(listed_at)}: {en}): a person checks it",
+    )
