@@ -49,31 +49,37 @@ def get_gate_for(actor, code: str) -> Gate:
     return gate
 
 
-def _next_code(firm: Firm) -> str:
-    count = db.session.scalar(select(func.count(Gate.id)).where(Gate.firm_id == firm.id))
+def _next_code(firm: Firm | None) -> str:
+    """G0007-03 for a firm's third gate; K0012 for the twelfth road checkpoint (卡口)."""
+    owned = Gate.firm_id == firm.id if firm is not None else Gate.firm_id.is_(None)
+    count = db.session.scalar(select(func.count(Gate.id)).where(owned))
     while True:
         count += 1
-        code = f"G{firm.id:04d}-{count:02d}"
+        code = f"G{firm.id:04d}-{count:02d}" if firm is not None else f"K{count:04d}"
         if not db.session.scalar(select(Gate.id).where(Gate.code == code)):
             return code
 
 
 def create_gate(
     actor,
-    firm: Firm,
+    firm: Firm | None,
     name: str,
     code: str | None = None,
     device_sn: str | None = None,
     latitude: float | None = None,
     longitude: float | None = None,
+    operator: str | None = None,
 ) -> tuple[Gate, str]:
-    """Add a gate to a firm; return it with its secret, which is stored only as hashes."""
+    """Add a gate to a firm, or with no firm a road checkpoint (卡口) of its operator (the bureau or the
+    police); return it with its secret, which is stored only as hashes."""
     ensure_unique(Gate, Gate.code, code, "code", "门禁编码", "gate code")
     ensure_unique(Gate, Gate.device_sn, device_sn, "device_sn", "设备序列号", "device serial number")
     secret = new_secret()
     gate = Gate(
-        firm=firm, name=name, code=code or _next_code(firm), device_sn=device_sn, latitude=latitude, longitude=longitude
-    )
+        firm=firm, name=name, code=code or _next_code(firm), device_sn=device_sn, latitude=latitude,
+        longitude=longitude, kind="gate" if firm is not None else "checkpoint",
+        operator=None if firm is not None else operator or "police",
+    )  # fmt: skip
     _set_secret(gate, secret)
     return add_audited(actor, gate, "gate", _snapshot), secret
 
@@ -87,6 +93,8 @@ def update_gate(actor, gate: Gate, data: dict) -> Gate:
 def _snapshot(gate: Gate) -> dict:
     return {
         "firm_id": gate.firm_id,
+        "kind": gate.kind,
+        "operator": gate.operator,
         "name": gate.name,
         "code": gate.code,
         "active": gate.active,

@@ -12,7 +12,7 @@ from registry.identifiers.plates import is_valid_plate
 from registry.ingest.facts import Before, Facts, VehicleRow, cloned_policy
 from registry.ingest.passes import GateInfo, PassRow
 from registry.ingest.pictures import measure, picture_facts
-from registry.rules import Policy, Read, Verdict, evaluate
+from registry.rules import Policy, Read, Verdict, evaluate, evaluate_checkpoint
 from registry.rules.cloned import contradicts_class, sightings_of
 from registry.rules.facts import Place
 from registry.rules.picture_colour import overrules_camera
@@ -43,23 +43,28 @@ def decide(plate_event: PassRow, gate: GateInfo, facts: Facts) -> Decided:
     vehicle = facts.vehicle(plate) if valid else None
     registered = vehicle.facts if vehicle is not None else None
     alerts = facts.alerts_at(at)
-    exempted = facts.exempted(plate, alerts) if valid else frozenset()
+    levels = {a.id: a.level for a in alerts}
+    before = facts.before.get(plate_event.id) if plate_event.stored else None
     day = local_date(at)
     policies, book = facts.policies_on(day), facts.books[day]
-    sightings = _sightings(plate_event, gate, registered, policies, facts) if valid else None
     read = Read(plate_event.plate_raw, plate_event.plate_color, at, None, plate_event.vehicle_type)
+    if gate.is_checkpoint:  # a road checkpoint: the zones it enforces, and the plate's permits
+        permits = facts.permits.get(plate, []) if valid else []
+        verdict = evaluate_checkpoint(read, registered, facts.zones.get(gate.id, []), permits, alerts, book)
+        return Decided(plate_event, gate, verdict, vehicle, [], levels, before)
+    exempted = facts.exempted(plate, alerts) if valid else frozenset()
+    sightings = _sightings(plate_event, gate, registered, policies, facts) if valid else None
     terminal = facts.terminal(vehicle)
-    verdict = evaluate(read, registered, gate.firm, alerts, exempted, book, sightings, terminal)
+    emitter = facts.emitters.get(plate) if valid else None
+    verdict = evaluate(read, registered, gate.firm, alerts, exempted, book, sightings, terminal, emitter)
     measured = None
     if plate_event.pictures and (verdict.decision == "deny" or picture_decides(policies)):
         plate_box = plate_event.best.read.get("plate_box") if plate_event.best else None
         measured = measure(plate_event.pictures, plate_box)
         if measured is not None:
             read = Read(plate_event.plate_raw, plate_event.plate_color, at, picture_facts(measured), read.vehicle_type)
-            verdict = evaluate(read, registered, gate.firm, alerts, exempted, book, sightings, terminal)
+            verdict = evaluate(read, registered, gate.firm, alerts, exempted, book, sightings, terminal, emitter)
     suggestions = facts.registered_lookalikes(plate) if valid and vehicle is None else []
-    levels = {a.id: a.level for a in alerts}
-    before = facts.before.get(plate_event.id) if plate_event.stored else None
     return Decided(plate_event, gate, verdict, vehicle, suggestions, levels, before, measured)
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from registry.identifiers.plates import lookalike_plates
-from registry.rules import AlertFacts, Policy, PolicyBook, TerminalFacts, VehicleFacts
+from registry.rules import AlertFacts, EmitterFacts, Policy, PolicyBook, TerminalFacts, VehicleFacts
+from registry.rules.zones import PermitFacts, ZoneFacts
 
 CLONED = "CLONED_PLATE"
 
@@ -45,6 +46,9 @@ class Facts:
     type_contradictions: dict[int, int] = field(default_factory=dict)
     before: dict[int, Before] = field(default_factory=dict)  # stored pass id -> what it was
     terminals: dict[int, TerminalFacts] = field(default_factory=dict)  # vehicle id -> its OBD terminal
+    emitters: dict[str, EmitterFacts] = field(default_factory=dict)  # plate -> its high-emitter listing
+    zones: dict[int, list[ZoneFacts]] = field(default_factory=dict)  # checkpoint id -> the zones it enforces
+    permits: dict[str, list[PermitFacts]] = field(default_factory=dict)  # plate -> its permits
 
     def terminal(self, vehicle: VehicleRow | None) -> TerminalFacts | None:
         """The vehicle's remote emission terminal (None: none has been heard from)."""

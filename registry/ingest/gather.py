@@ -2,7 +2,8 @@
 queries for the whole batch, as plain values (registry.ingest.facts, registry.rules' dataclasses):
 
 - the vehicles of their plates (and of the plates one look-alike character away, for suggestions), and
-  their remote emission terminals (newest data, open alarms);
+  their remote emission terminals (newest data, open alarms), and which plates are suspected high emitters;
+- at road checkpoints: the zones each enforces and the plates' permits (registry.ingest.roadside);
 - the alerts in force over the batch's span and the plates' exemptions from them;
 - the policies in force on each local day;
 - for the cloned-plate check (CLONED_PLATE), only where its policy is in force: the plates' passes at
@@ -29,6 +30,7 @@ from registry.events.models import PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
 from registry.gates.models import Gate
 from registry.identifiers.plates import is_valid_plate, lookalike_plates
+from registry.ingest import roadside
 from registry.ingest.facts import Before, Facts, VehicleRow, cloned_policy
 from registry.ingest.passes import GateInfo, PassRow
 from registry.obd.models import ObdAlarm, ObdTerminal
@@ -62,6 +64,12 @@ def gather(judged: list[PassRow], gates: dict[int, GateInfo], cache: InForce | N
     plates = {p.plate for p in judged if p.plate and is_valid_plate(p.plate)}
     _vehicles(facts, plates | {alike for plate in plates for alike in lookalike_plates(plate)})
     _terminals(facts, [facts.vehicles[p].id for p in plates if facts.vehicles.get(p) is not None])
+    facts.emitters = roadside.emitters_of(sorted(plates))
+    checkpoints = sorted({p.gate_id for p in judged if gates[p.gate_id].is_checkpoint})
+    if checkpoints:
+        facts.zones = roadside.zones_at(checkpoints)
+        days = [local_date(m) for m in moments]
+        facts.permits = roadside.permits_of(sorted(plates), min(days), max(days))
     _alerts(facts, cache.alerts(min(moments), max(moments)), plates)
     _cloned_plate_facts(facts, judged, gates)
     _before(facts, [p for p in judged if p.stored])

@@ -12,24 +12,31 @@ from registry.rules import FirmFacts
 
 @dataclass(frozen=True, slots=True)
 class GateInfo:
-    """A gate as the pipeline needs it, with its firm as the rules see it."""
+    """A gate as the pipeline needs it, with its firm as the rules see it; a road checkpoint (卡口) has
+    no firm."""
 
     id: int
     code: str
     name: str
-    firm_id: int
+    firm_id: int | None
     firm_name: str
-    firm: FirmFacts
+    firm: FirmFacts | None
     latitude: float | None = None
     longitude: float | None = None
+    kind: str = "gate"  # gate, checkpoint
 
     @classmethod
     def of(cls, gate) -> GateInfo:
         """From a Gate row (its firm loaded)."""
         firm = gate.firm
         return cls(
-            gate.id, gate.code, gate.name, gate.firm_id, firm.name, firm_facts(firm), gate.latitude, gate.longitude
-        )
+            gate.id, gate.code, gate.name, gate.firm_id, firm.name if firm is not None else "",
+            firm_facts(firm) if firm is not None else None, gate.latitude, gate.longitude, gate.kind or "gate",
+        )  # fmt: skip
+
+    @property
+    def is_checkpoint(self) -> bool:
+        return self.kind == "checkpoint"
 
     @classmethod
     def of_firm(cls, firm) -> GateInfo:

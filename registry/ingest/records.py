@@ -142,7 +142,9 @@ def _context(decided: Decided, seen: dict[int, dict]) -> dict:
             record = seen[id(vehicle)] = {"id": vehicle.id, "vin": vehicle.vin, "owner": vehicle.owner} | facts
     firm = seen.get(id(gate))
     if firm is None:
-        firm = seen[id(gate)] = {"id": gate.firm_id, "name": gate.firm_name} | _fields(gate.firm)
+        firm = seen[id(gate)] = (
+            {"id": gate.firm_id, "name": gate.firm_name} | _fields(gate.firm) if gate.firm is not None else None
+        )
     return {
         "firm": firm,
         "vehicle": record,

@@ -70,6 +70,18 @@ def next_page_url(listing: dict) -> str | None:
 
 
 @bp.app_template_global()
+def gate_owner(gate) -> str:
+    """Whose a gate is, as a reader names it: its firm, or for a road checkpoint (卡口) its operator."""
+    if gate is None:
+        return ""
+    if gate.firm is not None:
+        return gate.firm.name
+    from registry.labels import label
+
+    return label("operator", gate.operator or "police") + t(" · 卡口", " · checkpoint")
+
+
+@bp.app_template_global()
 def found(listing: dict, unit_zh: str = "条", unit_en: str = "found") -> str:
     """共 12 条 / 12 found; past the count's cap: 超过 10000 条 / more than 10000 found."""
     total = listing["total"]

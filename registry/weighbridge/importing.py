@@ -2,16 +2,12 @@
 ticket per row under a header row; the headers in Chinese as the scale software prints them, or the
 API's field names. Times without an offset are local (China Standard Time)."""
 
-import csv
-import io
 from datetime import date, datetime
-from itertools import islice
 
 from registry.common.errors import DomainError
 from registry.common.i18n import t
-from registry.common.text import decode_spreadsheet_text
-from registry.common.time import LOCAL_TZ, spreadsheet_moment
-from registry.common.workbooks import WorkbookRefused, is_workbook, workbook_rows
+from registry.common.sheets import cell_text, sheet_cells
+from registry.common.time import spreadsheet_moment
 
 MAX_ROWS = 5000
 HEADERS = {
@@ -26,33 +22,10 @@ HEADERS = {
 FIELD_OF = {alias.strip().lower(): field for field, aliases in HEADERS.items() for alias in aliases}
 
 
-def _text(data: bytes) -> str:
-    text = decode_spreadsheet_text(data)
-    if text is not None:
-        return text
-    raise DomainError(t("无法识别文件编码，请另存为 UTF-8 CSV", "unknown text encoding: save as UTF-8 CSV"), "file")
-
-
-def _cells(data: bytes, filename: str) -> list[list]:
-    """The first MAX_ROWS + 1 rows, read one at a time (an XLSX bounded before it is parsed)."""
-    if is_workbook(data):  # an XLSX is a zip file
-        try:
-            return [list(row) for row in workbook_rows(data, limit=MAX_ROWS + 1)]
-        except WorkbookRefused as exc:
-            raise DomainError(t(exc.zh, exc.en), "file") from None
-    return list(islice(csv.reader(io.StringIO(_text(data))), MAX_ROWS + 1))
-
-
 def _value(field: str, cell):
-    if cell is None:
-        return None
-    if isinstance(cell, datetime):
-        return (cell if cell.tzinfo else cell.replace(tzinfo=LOCAL_TZ)).isoformat()
-    if isinstance(cell, date):
-        return cell.isoformat()
-    text = str(cell).strip()
-    if not text:
-        return None
+    text = cell_text(cell)
+    if text is None or isinstance(cell, (datetime, date)):
+        return text
     if field == "weighed_at":
         moment = spreadsheet_moment(text)
         return moment.isoformat() if moment else text  # else the schema says what is wrong with it
@@ -68,7 +41,7 @@ def ticket_rows(data: bytes, filename: str = "") -> list[dict]:
 
 def ticket_lines(data: bytes, filename: str = "") -> list[tuple[int, dict]]:
     """The file's rows as (line number, ticket dict), blank lines left out: a page names each bad line."""
-    rows = _cells(data, filename)
+    rows = sheet_cells(data, MAX_ROWS + 1)
     if not rows:
         raise DomainError(t("文件为空", "the file is empty"), "file")
     header = [FIELD_OF.get(str(cell or "").strip().lower()) for cell in rows[0]]
