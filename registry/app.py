@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.dashboard.views import bp as dashboard_pages
     from registry.documents.api import blp as documents_api
     from registry.documents.views import bp as document_pages
+    from registry.emitters.api import blp as emitters_api
     from registry.evaluation.api import blp as evaluation_api
     from registry.evaluation.views import bp as evaluation_pages
     from registry.events.api import blp as events_api
@@ -143,9 +144,11 @@ def register_blueprints(app: Flask) -> None:
     from registry.policies.views import bp as policy_pages
     from registry.registrations.views import bp as registration_pages
     from registry.reports.api import blp as reports_api
+    from registry.sensing.api import blp as sensing_api
     from registry.sites.api import blp as sites_api
     from registry.sites.unit_views import bp as unit_pages
     from registry.sites.views import bp as site_pages
+    from registry.smoke.api import blp as smoke_api
     from registry.uplink.api import blp as uplink_api
     from registry.uplink.views import bp as uplink_pages
     from registry.vehicles.api import blp as vehicles_api
@@ -154,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.violations.views import bp as violation_pages
     from registry.weighbridge.api import blp as weighbridge_api
     from registry.weighbridge.views import bp as weighbridge_pages
+    from registry.zones.api import blp as zones_api
 
     blueprints = (
         firms_api,
@@ -178,6 +182,10 @@ def register_blueprints(app: Flask) -> None:
         reports_api,
         accounts_api,
         obd_api,
+        sensing_api,
+        smoke_api,
+        emitters_api,
+        zones_api,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
