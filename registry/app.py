@@ -113,11 +113,13 @@ def register_blueprints(app: Flask) -> None:
     from registry.cameras.api import blp as vendors_api
     from registry.cases.api import blp as cases_api
     from registry.cases.views import bp as case_pages
+    from registry.checkpoints.views import bp as checkpoint_pages
     from registry.compliance.api import blp as checks_api
     from registry.dashboard.views import bp as dashboard_pages
     from registry.documents.api import blp as documents_api
     from registry.documents.views import bp as document_pages
     from registry.emitters.api import blp as emitters_api
+    from registry.emitters.views import bp as emitter_pages
     from registry.evaluation.api import blp as evaluation_api
     from registry.evaluation.views import bp as evaluation_pages
     from registry.events.api import blp as events_api
@@ -144,11 +146,15 @@ def register_blueprints(app: Flask) -> None:
     from registry.policies.views import bp as policy_pages
     from registry.registrations.views import bp as registration_pages
     from registry.reports.api import blp as reports_api
+    from registry.roadmap.views import bp as roadmap_pages
     from registry.sensing.api import blp as sensing_api
+    from registry.sensing.views import bp as sensing_pages
     from registry.sites.api import blp as sites_api
     from registry.sites.unit_views import bp as unit_pages
     from registry.sites.views import bp as site_pages
     from registry.smoke.api import blp as smoke_api
+    from registry.smoke.views import bp as smoke_pages
+    from registry.stations.views import bp as station_pages
     from registry.uplink.api import blp as uplink_api
     from registry.uplink.views import bp as uplink_pages
     from registry.vehicles.api import blp as vehicles_api
@@ -158,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.weighbridge.api import blp as weighbridge_api
     from registry.weighbridge.views import bp as weighbridge_pages
     from registry.zones.api import blp as zones_api
+    from registry.zones.views import bp as zone_pages
 
     blueprints = (
         firms_api,
@@ -216,6 +223,13 @@ def register_blueprints(app: Flask) -> None:
         ledger_pages,
         pass_pages,
         obd_pages,
+        smoke_pages,
+        sensing_pages,
+        emitter_pages,
+        zone_pages,
+        checkpoint_pages,
+        station_pages,
+        roadmap_pages,
     )
     for blueprint in (health, *page_blueprints):
         app.register_blueprint(blueprint)

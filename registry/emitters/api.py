@@ -5,14 +5,15 @@ import marshmallow as ma
 from registry.accounts.auth import FIRM_READERS, current_actor, require_role
 from registry.common.pagination import PageArgsSchema, page_envelope, page_of
 from registry.common.rest import Blueprint
+from registry.common.schemas import Text, length
 from registry.emitters import services
 
 blp = Blueprint("emitters", __name__, url_prefix="/api/v1", description="疑似高排放车辆 Suspected high emitters")
 
 
 class EmitterArgs(PageArgsSchema):
-    status = ma.fields.String(validate=ma.validate.OneOf(["listed", "cleared", "all"]))
-    plate = ma.fields.String()
+    status = Text(validate=ma.validate.OneOf(["listed", "cleared", "all"]))
+    plate = Text(validate=length(16))
 
 
 class EmitterSchema(ma.Schema):

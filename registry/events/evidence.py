@@ -63,7 +63,7 @@ def evidence_jpeg(plate_event: PlateEvent) -> bytes:
     lines = [
         f"{plate_event.plate or '无牌车'}  {words('decision', decision)}  ·  {stage}",
         *([rules] if rules else []),
-        f"门禁 {gate.code} {gate.name} · {gate.firm.name}",
+        f"卡口 {gate.code} {gate.name}" if gate.firm is None else f"门禁 {gate.code} {gate.name} · {gate.firm.name}",
         f"{when}（北京时间）· 过车记录 #{plate_event.id}",
     ]
     return annotate(image, box, lines, decision, current_app.config.get("PICTURE_FONT"))

@@ -84,7 +84,8 @@ def _raised(plate_event: PlateEvent, rule: str) -> bool:
 
 def _raise(plate_event: PlateEvent, finding: dict, policy_id: int) -> None:
     gate = plate_event.gate
-    context = {"firm": {"name": gate.firm.name, "industry": gate.firm.industry.value}, "policy_ids": [policy_id]}
+    firm = {"name": gate.firm.name, "industry": gate.firm.industry.value} if gate.firm is not None else None
+    context = {"firm": firm, "policy_ids": [policy_id]}
     raise_on_pass(
         plate_event.id,
         plate_event.captured_at,

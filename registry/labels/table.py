@@ -7,7 +7,7 @@ of this table it finds on a page."""
 
 from registry.machinery.rules import STAGE_NAMES as MACHINE_STAGES
 from registry.rules.messages import ALARMS as OBD_ALARMS
-from registry.rules.messages import VEHICLE_CLASSES
+from registry.rules.messages import EMITTER_REASONS, VEHICLE_CLASSES
 from registry.rules.stages import STAGE_NAMES_EN, STAGE_NAMES_ZH
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
@@ -210,9 +210,21 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "import": ("批量导入", "imported"),
         "register_terminal": ("登记远程排放终端", "terminal registered"),
         "close_alarm": ("消除远程排放报警", "remote emission alarm closed"),
+        "issued": ("签发", "issued"),
+        "revoked": ("撤销", "revoked"),
+        "listed": ("列入疑似高排放名单", "listed as a suspected high emitter"),
+        "cleared": ("移出名单", "taken off the list"),
+        "confirmed": ("确认", "confirmed"),
+        "dismissed": ("排除", "dismissed"),
     },
     "obd_alarm": dict(OBD_ALARMS),
     "station_kind": {
+        "remote_sensing": ("遥感监测点", "remote-sensing station"),
+        "black_smoke": ("黑烟抓拍点", "black-smoke camera"),
+    },
+    "map_kind": {
+        "gate": ("企业门禁", "firm gate"),
+        "checkpoint": ("道路卡口", "road checkpoint"),
         "remote_sensing": ("遥感监测点", "remote-sensing station"),
         "black_smoke": ("黑烟抓拍点", "black-smoke camera"),
     },
@@ -244,6 +256,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "no_plate": ("未识别号牌", "no plate read"),
         "no_policy": ("无在用遥感判定政策", "no remote-sensing policy in force"),
     },
+    "emitter_reason": dict(EMITTER_REASONS),
     "sensing_source": {"push": ("站点推送", "station push"), "import": ("文件导入", "file import")},
     "zone_origin": {
         "transit": ("外地（过境）车辆", "transit (non-local plates)"),

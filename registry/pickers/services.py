@@ -35,14 +35,15 @@ def firm_choices(actor: User, typed: str) -> list[dict]:
 
 
 def gate_choices(actor: User, typed: str) -> list[dict]:
-    """Gates whose name, code or firm holds what was typed; the value is the gate's code."""
-    query = select(Gate, Firm.name).join(Firm, Gate.firm_id == Firm.id).order_by(Firm.name, Gate.name, Gate.id)
+    """Gates (and road checkpoints) whose name, code or firm holds what was typed; the value is the code."""
+    query = select(Gate, Firm.name).outerjoin(Firm, Gate.firm_id == Firm.id).order_by(Firm.name, Gate.name, Gate.id)
     own = own_firm_id(actor)
     if own is not None:
         query = query.where(Gate.firm_id == own)
     if typed.strip():
         query = query.where(_holding(typed, Gate.name, Gate.code, Firm.name))
-    return [{"value": g.code, "label": f"{g.name} · {firm}"} for g, firm in db.session.execute(query.limit(LIMIT))]
+    return [{"value": g.code, "label": f"{g.name} · {firm or t('道路卡口', 'road checkpoint')}"}
+            for g, firm in db.session.execute(query.limit(LIMIT))]  # fmt: skip
 
 
 def unit_choices(typed: str) -> list[dict]:

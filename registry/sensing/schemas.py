@@ -134,6 +134,6 @@ class SensingResultSchema(ma.Schema):
 
 
 class SensingQueryArgsSchema(ma.Schema):
-    plate = ma.fields.String()
-    station = ma.fields.String()
+    plate = Text(validate=length(16))
+    station = Text(validate=length(32))
     over = ma.fields.Boolean()

@@ -59,5 +59,5 @@ class SmokeReviewSchema(StrictSchema):
 
 
 class SmokeQueryArgsSchema(ma.Schema):
-    status = ma.fields.String(validate=ma.validate.OneOf(["pending", "confirmed", "dismissed", "all"]))
-    plate = ma.fields.String()
+    status = Text(validate=ma.validate.OneOf(["pending", "confirmed", "dismissed", "all"]))
+    plate = Text(validate=length(16))

@@ -5,10 +5,8 @@ from sqlalchemy import or_, select
 from registry.cases.models import Case
 from registry.common.errors import DomainError
 from registry.common.services import add_audited, change_audited, ensure_unique, get_or_404
-from registry.events.models import PlateEvent, Verdict
 from registry.extensions import db
 from registry.firms.models import Firm
-from registry.gates.models import Gate
 from registry.identifiers.plates import normalise_plate
 from registry.vehicles.models import StageSource, Vehicle
 from registry.vehicles.schemas import VehicleSchema, stage_fuel_problem
@@ -74,21 +72,6 @@ def _found_by(text: str):
         Vehicle.vin.startswith(typed.upper(), autoescape=True),
         Vehicle.owner.contains(typed, autoescape=True),
     )
-
-
-def recent_passes(vehicle: Vehicle, limit: int = 10) -> list:
-    """The truck's last passes at any gate, newest first, with each one's verdict (the plate's time index;
-    the verdict found in its pass's month)."""
-    query = (
-        select(PlateEvent.id, PlateEvent.captured_at, PlateEvent.direction, Gate.name, Firm.name, Verdict.decision)
-        .join(Gate, Gate.id == PlateEvent.gate_id)
-        .join(Firm, Firm.id == Gate.firm_id)
-        .outerjoin(Verdict, (Verdict.plate_event_id == PlateEvent.id) & (Verdict.pass_at == PlateEvent.captured_at))
-        .where(PlateEvent.plate == vehicle.plate)
-        .order_by(PlateEvent.captured_at.desc(), PlateEvent.id.desc())
-        .limit(limit)
-    )
-    return db.session.execute(query).all()
 
 
 def recent_cases(vehicle: Vehicle, limit: int = 10) -> list:

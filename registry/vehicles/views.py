@@ -3,6 +3,7 @@ history, last passes and cases; register or change one; import a spreadsheet wit
 
 import csv
 import io
+from collections import Counter
 
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -20,6 +21,7 @@ from registry.documents.services import current, documents_of
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.firms.services import firm_named
+from registry.timeline.services import story
 from registry.vehicles import services
 from registry.vehicles.importing import CHINESE_HEADERS, header_problem, import_vehicles
 from registry.vehicles.schemas import VehicleInputSchema, VehicleQueryArgsSchema, VehicleUpdateSchema
@@ -120,12 +122,14 @@ def edit(vehicle_id):
 def show(vehicle_id):
     vehicle = services.get_vehicle(vehicle_id)
     documents = documents_of(vehicle)
+    entries = story(vehicle)
     return render_template(
         "vehicles/show.html",
         v=vehicle,
         firm=db.session.get(Firm, vehicle.firm_id) if vehicle.firm_id else None,
         documents=current(documents),
-        passes=services.recent_passes(vehicle),
+        story=entries,
+        story_counts=Counter(e.kind for e in entries),
         cases=services.recent_cases(vehicle),
         history=history_of("vehicle", vehicle.id),
         history_fields=[(name, t(*title), kind) for name, title, kind in HISTORY_FIELDS],

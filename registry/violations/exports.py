@@ -156,7 +156,7 @@ def _copied_table(actor, args: dict):
             local_text(PlateEvent.captured_at),
             labelled("direction", PlateEvent.direction),
             inert(Gate.name + "（" + Gate.code + "）"),
-            inert(Firm.name),
+            inert(func.coalesce(Firm.name, "")),  # a road checkpoint's violation has no firm
             labelled("stage", Verdict.emission_stage),
             labelled("alert_level", Alert.level),
             inert(func.coalesce(finding.op("->>")(message), "")),
@@ -167,7 +167,7 @@ def _copied_table(actor, args: dict):
         .join(PlateEvent, Violation.plate_event_id == PlateEvent.id)  # on the id alone, as `_flat`
         .join(Verdict, Verdict.plate_event_id == Violation.plate_event_id)
         .join(Gate, Gate.id == Violation.gate_id)
-        .join(Firm, Firm.id == Violation.firm_id)
+        .outerjoin(Firm, Firm.id == Violation.firm_id)
         .outerjoin(Alert, Alert.id == Violation.alert_id)
         .outerjoin(User, User.id == Violation.reviewed_by_id)
     )

@@ -66,8 +66,8 @@ class PermitSchema(ma.Schema):
 
 
 class PermitArgs(PageArgsSchema):
-    plate = ma.fields.String()
-    status = ma.fields.String(validate=ma.validate.OneOf(["current", "revoked", "all"]))
+    plate = Text(validate=length(16))
+    status = Text(validate=ma.validate.OneOf(["current", "revoked", "all"]))
 
 
 class RevokeSchema(StrictSchema):
