@@ -214,6 +214,9 @@ class Config:
         # is a setting; {district}, {year} and {serial} are filled in, serials count per district and year.
         self.DISTRICT_CODE = env.get("DISTRICT_CODE") or "140902"
         self.MACHINERY_CODE_FORMAT = env.get("MACHINERY_CODE_FORMAT") or "{district}{year}{serial:06d}"
+        # The district's plate prefixes (Xinzhou: 晋H): a new restriction zone's "local" plates by default,
+        # each zone keeping its own list (registry.zones); comma-separated.
+        self.LOCAL_PLATE_PREFIXES = env.get("LOCAL_PLATE_PREFIXES") or "晋H"
         _check_code_format(self.MACHINERY_CODE_FORMAT, self.DISTRICT_CODE)
         self.MACHINERY_REGISTRATION_DAYS = _int(env, "MACHINERY_REGISTRATION_DAYS", 30, 1, 3650)
         # Failed page logins, counted in the database (every worker and host alike): per client address

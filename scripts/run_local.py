@@ -157,6 +157,12 @@ def main() -> int:
         Supervised(
             "远程排放终端模拟", "terminal simulator", [sys.executable, str(ROOT / "scripts" / "simulate_obd.py")]
         ),
+        # the demo's remote-sensing station, black-smoke camera and checkpoints, live (scripts/simulate_roadside.py)
+        Supervised(
+            "路侧监测模拟",
+            "roadside simulator",
+            [sys.executable, str(ROOT / "scripts" / "simulate_roadside.py"), "--base", f"http://{bind}"],
+        ),
         Supervised("上报中继", "uplink relay", [sys.executable, "-m", "flask", "uplink", "relay"]),
     ]
     try:

@@ -22,8 +22,11 @@ from registry.gates.services import create_gate
 from registry.inspections.models import InspectionPhoto
 from registry.inspections.services import open_inspection
 from registry.pictures.uploads import checked_photo
+from registry.smoke.services import record_captures
+from registry.stations.services import register_station
 from registry.uplink.models import UplinkTarget
 from registry.weighbridge.models import WeighTicket
+from registry.zones.services import issue_permit
 from tests.support.photos import picture
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
@@ -142,8 +145,21 @@ def world(client, make_user, make_firm, make_vehicle, approved, register):
         "photo_id": photo.id,
         "violation_id": violation_id,
         "case_id": event["id"],  # a case is its pass
+        "capture_id": _capture().id,
+        "permit_id": issue_permit(
+            None,
+            {"plate": "冀A40004", "reason": "配送", "valid_from": date(2026, 12, 1), "valid_to": date(2026, 12, 31)},
+        ).id,
     }
+    db.session.commit()
     return {"headers": headers, "secret": secret, "values": values, "spare_ids": spare_ids}
+
+
+def _capture():
+    """A black-smoke capture pending review, of the firm's truck."""
+    station, _ = register_station(None, {"kind": "black_smoke", "name": "长征街黑烟抓拍点"})
+    at = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    return record_captures(station, [{"captured_at": at, "plate": "晋H50001", "grade": 3, "threshold": 1}])[0][0]
 
 
 def concrete(path: str, values: dict, role: str, spare_ids: dict) -> str:

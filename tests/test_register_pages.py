@@ -92,7 +92,7 @@ def test_trucks_are_found_by_plate_vin_or_fleet_registered_and_changed(browser_f
     db.session.refresh(truck)
     assert (truck.emission_stage.value, truck.firm_id) == ("6", None)
     page = officer.get(f"/vehicles/{truck.id}").get_data(as_text=True)
-    assert "国五 → <strong>国六</strong>" in page and "暂无过车记录" in page
+    assert "国五 → <strong>国六</strong>" in page and "近 90 天无记录" in page  # its timeline: nothing yet
     assert "晋H20002" not in officer.get(f"/firms/{firm.id}").get_data(as_text=True)  # no longer the firm's
 
 

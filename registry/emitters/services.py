@@ -114,3 +114,14 @@ def listings_query(args: dict, actor=None):
     if own is not None:
         query = query.join(Vehicle, Vehicle.id == HighEmitter.vehicle_id).where(Vehicle.firm_id == own)
     return query
+
+
+def listed_trucks_of(firm_id: int) -> list[HighEmitter]:
+    """The open listings of the trucks a firm registered (what its portal tells it)."""
+    query = (
+        select(HighEmitter)
+        .join(Vehicle, Vehicle.id == HighEmitter.vehicle_id)
+        .where(Vehicle.firm_id == firm_id, HighEmitter.cleared_at.is_(None))
+        .order_by(HighEmitter.plate)
+    )
+    return list(db.session.scalars(query))

@@ -13,6 +13,7 @@ from registry.audit.services import history_of
 from registry.common.forms import flatten, form_value, submit
 from registry.common.i18n import t
 from registry.common.pagination import EMPTY_PAGE, paginate
+from registry.emitters.services import listed_trucks_of
 from registry.extensions import db
 from registry.firms import services
 from registry.firms.schemas import FirmInputSchema, FirmQueryArgsSchema, FirmSchema, FirmUpdateSchema
@@ -133,6 +134,7 @@ def show(firm_id, gate_errors=None, gate_form=None, status=200):
         trucks=trucks,
         inspections=inspections,
         warnings=FirmSchema().dump(firm)["warnings"],
+        emitters=listed_trucks_of(firm.id),
         history=history_of("firm", firm.id) if current_user.role in READERS else [],
         history_fields=history_fields(),
         may_edit=current_user.role in EDITORS,

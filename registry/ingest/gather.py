@@ -2,7 +2,7 @@
 queries for the whole batch, as plain values (registry.ingest.facts, registry.rules' dataclasses):
 
 - the vehicles of their plates (and of the plates one look-alike character away, for suggestions), and
-  their remote emission terminals (newest data, open alarms), and which plates are suspected high emitters;
+  their remote emission terminals (newest data, open alarms), and their listing as suspected high emitters;
 - at road checkpoints: the zones each enforces and the plates' permits (registry.ingest.roadside);
 - the alerts in force over the batch's span and the plates' exemptions from them;
 - the policies in force on each local day;
@@ -26,6 +26,7 @@ from registry.cases.models import Case
 from registry.common.models import UTCDateTime
 from registry.common.statements import one_of, prebuilt
 from registry.common.time import local_date
+from registry.emitters.models import HighEmitter
 from registry.events.models import PlateEvent, Violation, ViolationStatus
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -35,7 +36,7 @@ from registry.ingest.facts import Before, Facts, VehicleRow, cloned_policy
 from registry.ingest.passes import GateInfo, PassRow
 from registry.obd.models import ObdAlarm, ObdTerminal
 from registry.policies.services import PoliciesKept
-from registry.rules import PolicyBook, TerminalFacts, VehicleFacts
+from registry.rules import EmitterFacts, PolicyBook, TerminalFacts, VehicleFacts
 from registry.rules.cloned import contradicts_class
 from registry.vehicles.models import Vehicle
 
@@ -64,7 +65,6 @@ def gather(judged: list[PassRow], gates: dict[int, GateInfo], cache: InForce | N
     plates = {p.plate for p in judged if p.plate and is_valid_plate(p.plate)}
     _vehicles(facts, plates | {alike for plate in plates for alike in lookalike_plates(plate)})
     _terminals(facts, [facts.vehicles[p].id for p in plates if facts.vehicles.get(p) is not None])
-    facts.emitters = roadside.emitters_of(sorted(plates))
     checkpoints = sorted({p.gate_id for p in judged if gates[p.gate_id].is_checkpoint})
     if checkpoints:
         facts.zones = roadside.zones_at(checkpoints)
@@ -90,11 +90,17 @@ def vehicle_facts(vehicle) -> VehicleFacts:
 
 @prebuilt
 def _vehicles_of(dialect: str):
-    v = Vehicle.__table__
-    return select(
-        v.c.id, v.c.plate, v.c.vin, v.c.owner, v.c.plate_color, v.c.emission_stage, v.c.fuel_type, v.c.vehicle_class,
-        v.c.registration_date,
-    ).where(one_of(v.c.plate, "plates", dialect))  # fmt: skip
+    """The registered vehicles, each with its listing as a suspected high emitter if it has one open (the
+    rules ask about registered trucks only: one statement, no round trip of its own)."""
+    v, listed = Vehicle.__table__, HighEmitter.__table__
+    return (
+        select(
+            v.c.id, v.c.plate, v.c.vin, v.c.owner, v.c.plate_color, v.c.emission_stage, v.c.fuel_type,
+            v.c.vehicle_class, v.c.registration_date, listed.c.listed_at, listed.c.reasons,
+        )
+        .outerjoin(listed, (listed.c.plate == v.c.plate) & listed.c.cleared_at.is_(None))
+        .where(one_of(v.c.plate, "plates", dialect))
+    )  # fmt: skip
 
 
 def _vehicles(facts: Facts, plates: set[str]) -> None:
@@ -103,6 +109,8 @@ def _vehicles(facts: Facts, plates: set[str]) -> None:
         chunk = wanted[start : start + 1000]
         for row in db.session.execute(_vehicles_of(), {"plates": chunk}):
             facts.vehicles[row.plate] = VehicleRow(row.id, row.vin, row.owner, vehicle_facts(row))
+            if row.listed_at is not None:
+                facts.emitters[row.plate] = EmitterFacts(row.listed_at, tuple(row.reasons or ()))
 
 
 @prebuilt

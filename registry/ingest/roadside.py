@@ -1,6 +1,6 @@
-"""Stage 3's roadside facts (registry.ingest.gather calls these in its one round of queries): the zones
-each road checkpoint of the batch enforces, the plates' permits over the batch's days, and which plates
-are listed as suspected high emitters. Plain values out (registry.rules' dataclasses)."""
+"""Stage 3's roadside facts at road checkpoints (registry.ingest.gather calls these in its one round of
+queries, only for a batch with a checkpoint's reads): the zones each checkpoint enforces and the plates'
+permits over the batch's days. Plain values out (registry.rules' dataclasses)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from registry.emitters.models import HighEmitter
 from registry.extensions import db
-from registry.rules.facts import EmitterFacts
 from registry.rules.zones import PermitFacts, ZoneFacts
 from registry.zones.models import RestrictionZone, ZonePermit, zone_checkpoints
 
@@ -63,13 +61,3 @@ def permits_of(plates: list[str], first: date, last: date) -> dict[str, list[Per
     for permit in db.session.scalars(query.order_by(ZonePermit.id)):
         found[permit.plate].append(permit_facts(permit))
     return dict(found)
-
-
-def emitters_of(plates: list[str]) -> dict[str, EmitterFacts]:
-    """The plates listed now as suspected high emitters."""
-    if not plates:
-        return {}
-    query = select(HighEmitter.plate, HighEmitter.listed_at, HighEmitter.reasons).where(
-        HighEmitter.plate.in_(plates), HighEmitter.cleared_at.is_(None)
-    )
-    return {plate: EmitterFacts(at, tuple(reasons or ())) for plate, at, reasons in db.session.execute(query)}

@@ -223,12 +223,12 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "black_smoke": ("黑烟抓拍点", "black-smoke camera"),
     },
     "map_kind": {
-        "gate": ("企业门禁", "firm gate"),
+        "firm_gate": ("企业门禁", "firm gate"),
         "checkpoint": ("道路卡口", "road checkpoint"),
         "remote_sensing": ("遥感监测点", "remote-sensing station"),
         "black_smoke": ("黑烟抓拍点", "black-smoke camera"),
     },
-    "gate_kind": {"gate": ("企业门禁", "firm gate"), "checkpoint": ("道路卡口", "road checkpoint")},
+    "road_direction": {"in": ("驶入", "inbound"), "out": ("驶出", "outbound")},
     "operator": {"bureau": ("生态环境局", "environment bureau"), "police": ("公安交警", "traffic police")},
     "smoke_status": {
         "pending": ("待审核", "to review"),
@@ -265,7 +265,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "permit_kind": {"pass": ("电子通行证", "electronic pass"), "exemption": ("豁免", "exemption")},
     "timeline": {
-        "gate": ("门禁通行", "gate pass"),
+        "firm_gate": ("门禁通行", "gate pass"),
         "checkpoint": ("卡口通行", "checkpoint pass"),
         "sensing": ("遥感监测", "remote sensing"),
         "smoke": ("黑烟抓拍", "black-smoke capture"),

@@ -34,6 +34,8 @@ def record_value(value, kind: str | None = None) -> str:
         return "—"
     if isinstance(value, bool):
         return t("是", "yes") if value else t("否", "no")
+    if kind and isinstance(value, list):
+        return t("、", ", ").join(label(kind, item) for item in value) or "—"
     if kind:
         return label(kind, value)
     if isinstance(value, dict | list):

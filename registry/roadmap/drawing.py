@@ -34,7 +34,7 @@ class Projection:
 
 @dataclass(frozen=True)
 class Place:
-    kind: str  # gate, checkpoint, remote_sensing, black_smoke
+    kind: str  # firm_gate, checkpoint, remote_sensing, black_smoke
     code: str
     name: str
     longitude: float

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from registry.extensions import db
 from registry.gates.models import Gate
@@ -15,8 +16,10 @@ from registry.zones.models import RestrictionZone
 def places() -> list[Place]:
     found = []
     gates = select(Gate).where(Gate.latitude.is_not(None), Gate.longitude.is_not(None)).order_by(Gate.kind, Gate.code)
-    for gate in db.session.scalars(gates):
-        found.append(Place(gate.kind, gate.code, gate.name, gate.longitude, gate.latitude,
+    for gate in db.session.scalars(gates.options(joinedload(Gate.firm))):
+        name = f"{gate.firm.name} · {gate.name}" if gate.firm is not None else gate.name
+        kind = "checkpoint" if gate.kind == "checkpoint" else "firm_gate"
+        found.append(Place(kind, gate.code, name, gate.longitude, gate.latitude,
                            "" if gate.active else "disabled"))  # fmt: skip
     placed = RoadsideStation.latitude.is_not(None), RoadsideStation.longitude.is_not(None)
     stations = select(RoadsideStation).where(*placed)

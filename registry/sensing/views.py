@@ -65,15 +65,16 @@ def import_file():
     return page, 422 if errors else 200
 
 
-def _columns(text: str) -> dict:
+def _columns(form) -> dict:
+    """Each field's headers as the vendor's file writes them (several separated by | or 、)."""
     columns = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        field, sep, header = line.partition("=")
-        if not sep or not field.strip() or not header.strip():
-            raise DomainError(t(f"第 {number} 行应为“字段=表头”", f"line {number}: field=header"), "columns")
-        columns[field.strip()] = [h.strip() for h in header.split("|") if h.strip()]
+    for field in HEADERS:
+        text = form.get(f"col_{field}", "").replace("、", "|")
+        headers = [h.strip()[:60] for h in text.split("|") if h.strip()]
+        if headers:
+            columns[field] = headers
+    if not columns:
+        raise DomainError(t("请至少填写一个字段的表头", "give at least one field's header"), "columns")
     return columns
 
 
@@ -92,7 +93,7 @@ def mappings():
             if not name:
                 raise DomainError(t("请填写映射名称", "give the mapping a name"), "name")
             data = {"name": name, "vendor": request.form.get("vendor", "").strip()[:100] or name,
-                    "columns": _columns(request.form.get("columns", "")),
+                    "columns": _columns(request.form),
                     "time_format": request.form.get("time_format", "").strip()[:40] or None}  # fmt: skip
             return services.save_mapping(current_user, data, mapping)
 

@@ -26,7 +26,7 @@ EACH = 50  # the newest of each kind
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # gate, checkpoint, sensing, smoke, obd, emitter
+    kind: str  # firm_gate, checkpoint, sensing, smoke, obd, emitter
     at: datetime
     record: object  # the row (or a tuple of columns) the page shows
 
@@ -44,7 +44,10 @@ def story(vehicle: Vehicle, since: datetime | None = None, each: int = EACH) -> 
         .order_by(PlateEvent.captured_at.desc(), PlateEvent.id.desc())
         .limit(each)
     )
-    entries += [Entry(row.kind or "gate", row.captured_at, row) for row in db.session.execute(passes)]
+    entries += [
+        Entry("checkpoint" if row.kind == "checkpoint" else "firm_gate", row.captured_at, row)
+        for row in db.session.execute(passes)
+    ]
     results = (
         select(SensingResult)
         .where(SensingResult.plate == plate, SensingResult.measured_at >= since)

@@ -3,7 +3,7 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from registry.accounts.auth import EDITORS, READERS
@@ -23,15 +23,18 @@ from registry.zones.geometry import parse_polygon
 
 bp = Blueprint("zone_pages", __name__, url_prefix="/zones")
 LEVELS = ("yellow", "orange", "red")
-HISTORY_FIELDS = (
-    ("name", ("区域名称", "Name")), ("clause", ("限行依据", "Notice")), ("polygon", ("区域顶点", "Corners")),
-    ("season_from", ("季节起", "Season from")), ("season_to", ("季节止", "Season to")),
-    ("hours_from", ("每日起", "Daily from")), ("hours_to", ("每日止", "Daily to")),
-    ("alert_levels", ("预警级别", "Alert levels")), ("vehicle_classes", ("车辆类型", "Vehicle classes")),
-    ("max_stage", ("限行阶段及以下", "Banned at and below")), ("fuel_types", ("燃料", "Fuels")),
-    ("origin", ("号牌归属", "Plate origin")), ("local_prefixes", ("本地号牌前缀", "Local prefixes")),
-    ("effective_from", ("生效日期", "Effective from")), ("effective_to", ("失效日期", "Effective to")),
-    ("active", ("启用", "Active")), ("checkpoints", ("执行卡口", "Checkpoints")),
+HISTORY_FIELDS = (  # (field, title, the label kind of its codes)
+    ("name", ("区域名称", "Name"), None), ("clause", ("限行依据", "Notice"), None),
+    ("polygon", ("区域顶点", "Corners"), None), ("roads", ("涉及道路", "Roads"), None),
+    ("season_from", ("季节起", "Season from"), None), ("season_to", ("季节止", "Season to"), None),
+    ("hours_from", ("每日起", "Daily from"), None), ("hours_to", ("每日止", "Daily to"), None),
+    ("alert_levels", ("预警级别", "Alert levels"), "alert_level"),
+    ("vehicle_classes", ("车辆类型", "Vehicle classes"), "vehicle_class"),
+    ("max_stage", ("限行阶段及以下", "Banned at and below"), "stage"), ("fuel_types", ("燃料", "Fuels"), "fuel"),
+    ("origin", ("号牌归属", "Plate origin"), "zone_origin"),
+    ("local_prefixes", ("本地号牌前缀", "Local prefixes"), None),
+    ("effective_from", ("生效日期", "Effective from"), None), ("effective_to", ("失效日期", "Effective to"), None),
+    ("active", ("启用", "Active"), None), ("checkpoints", ("执行卡口", "Checkpoints"), None),
 )  # fmt: skip
 
 
@@ -96,13 +99,13 @@ def _editor(zone, errors=None, status=200):
     else:
         form = {"effective_from": today_local().isoformat(), "origin": "transit", "active": "1", "max_stage": "4",
                 "season_from": "10-01", "season_to": "03-31", "hours_from": "20:00", "hours_to": "08:00",
-                "checkpoints_auto": "1"}  # fmt: skip
+                "checkpoints_auto": "1", "local_prefixes": current_app.config["LOCAL_PLATE_PREFIXES"]}  # fmt: skip
         chosen = set()
     page = render_template(
         "zones/edit.html", zone=zone, form=form, errors=errors, drawn=roadside_map(), checkpoints=checkpoints,
         chosen=chosen, classes=labels_of("vehicle_class"), fuels=labels_of("fuel"), stages=labels_of("stage"),
         history=history_of("restriction_zone", zone.id) if zone else [], getlist=_getlist(form, zone),
-        history_fields=[(name, t(*title), None) for name, title in HISTORY_FIELDS],
+        history_fields=[(name, t(*title), kind) for name, title, kind in HISTORY_FIELDS],
     )  # fmt: skip
     return page, status
 

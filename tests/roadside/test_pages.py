@@ -6,12 +6,15 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 from registry.accounts.models import Role
+from registry.accounts.services import set_password
 from registry.extensions import db
+from registry.sensing.models import SensingMapping
 from registry.smoke.models import SmokeCapture
+from registry.smoke.services import review_capture
 from registry.zones.models import RestrictionZone, ZonePermit
 from tests.roadside.conftest import RING_ROAD
 from tests.roadside.test_smoke_and_checkpoints import NIGHT, capture, read_at
-from tests.support.pages import post
+from tests.support.pages import PASSWORD, PageClient, csrf_token, post
 
 
 def test_the_police_confirm_a_capture_on_its_page(client, smoke_station, browser_for):
@@ -116,3 +119,36 @@ def test_a_checkpoint_case_opens_for_the_police_with_its_zone_and_clause(client,
     assert police.get("/violations?rule=RESTRICTION_ZONE").status_code == 200
     assert police.get("/dashboard").status_code == 200
     assert police.get("/gates").status_code == 200
+
+
+def test_a_firm_is_told_which_of_its_trucks_are_suspected_high_emitters(
+    client, smoke_station, make_firm, make_vehicle, make_user, app
+):
+    firm = make_firm(name="晋北物流")
+    make_vehicle(plate="晋H30003", emission_stage="5", firm_id=firm.id)
+    made = capture(client, smoke_station, "晋H30003", datetime.now(UTC) - timedelta(hours=1))
+    police, _ = make_user(Role.POLICE)
+    review_capture(police, db.session.get(SmokeCapture, made["id"]), "confirmed")
+    db.session.commit()
+    user, _ = make_user(Role.FIRM, firm_id=firm.id)
+    set_password(None, user, PASSWORD)
+    db.session.commit()
+    browser = PageClient(app, app.response_class, use_cookies=True)
+    token = csrf_token(browser.get("/login").get_data(as_text=True))
+    browser.post("/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token})
+    portal = browser.get(f"/firms/{firm.id}").get_data(as_text=True)
+    assert 'id="firm-emitters"' in portal and "晋H30003" in portal
+    listed = browser.get("/roadside/emitters").get_data(as_text=True)
+    assert "晋H30003" in listed and "移出名单" not in listed  # told, not the one to clear it
+
+
+def test_the_bureau_keeps_a_vendor_mapping_by_the_items_names(sensing_station, browser_for):
+    bureau, _ = browser_for(Role.BUREAU)
+    page = bureau.get("/roadside/sensing/mappings").get_data(as_text=True)
+    assert "不透光度" in page and "检测时间" in page
+    form = {"name": "某厂商 v3", "vendor": "某厂商", "col_plate": "PlateNo", "col_opacity": "K(%) | 烟度K",
+            "col_measured_at": "Time"}  # fmt: skip
+    answer = post(bureau, "/roadside/sensing/mappings", form)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    mapping = db.session.scalar(db.select(SensingMapping).where(SensingMapping.name == "某厂商 v3"))
+    assert mapping.columns == {"measured_at": ["Time"], "plate": ["PlateNo"], "opacity": ["K(%)", "烟度K"]}

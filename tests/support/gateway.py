@@ -30,6 +30,7 @@ class LiveDistrict:
             assert result.returncode == 0, result.stderr
         saved = json.loads(credentials.read_text(encoding="utf-8"))
         self.gate_secrets = saved["gate_secrets"]
+        self.roadside_secrets = saved.get("roadside_secrets", {})
         self.passwords = saved["page_passwords"]
         self.gate = sorted(self.gate_secrets)[0]
         self.engine = create_engine(url)
