@@ -1,8 +1,6 @@
 """Pages: 道路卡口 — the checkpoints with their last pass, the zones each enforces and its police cases;
 adding one issues its secret (shown once, as a gate's)."""
 
-from contextlib import suppress
-
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -11,7 +9,7 @@ from registry.accounts.auth import EDITORS, READERS
 from registry.accounts.views import page_roles
 from registry.cases.models import Case
 from registry.common.errors import DomainError
-from registry.common.forms import shown_once, submit
+from registry.common.forms import coordinates, shown_once, submit
 from registry.common.i18n import t
 from registry.events.models import ViolationStatus
 from registry.extensions import db
@@ -30,14 +28,7 @@ def _form() -> dict:
     data = {"name": name, "code": form.get("code", "").strip().upper()[:32] or None,
             "device_sn": form.get("device_sn", "").strip()[:64] or None,
             "operator": form.get("operator") if form.get("operator") in ("bureau", "police") else "police"}  # fmt: skip
-    for key in ("latitude", "longitude"):
-        value, data[key] = form.get(key, "").strip(), None
-        if value:
-            with suppress(ValueError):
-                data[key] = float(value)
-            if data[key] is None:
-                raise DomainError(t("经纬度应为数字", "a coordinate is a number"), key)
-    return data
+    return data | coordinates(form)
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -91,3 +91,19 @@ def form_value(value) -> str:
     if value is None:
         return ""
     return getattr(value, "value", None) or (value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+
+def coordinates(form) -> dict:
+    """A page form's `longitude` and `latitude` as degrees (empty: None); a DomainError naming the field
+    that is not a number in range."""
+    found = {}
+    for key, most in (("longitude", 180), ("latitude", 90)):
+        text = (form.get(key) or "").strip()
+        try:
+            found[key] = float(text) if text else None
+        except ValueError:
+            found[key] = float("nan")
+        value = found[key]
+        if value is not None and not -most <= value <= most:  # NaN fails too
+            raise DomainError(in_reader_language("经纬度应为度数 / a coordinate is a number of degrees"), key)
+    return found

@@ -160,3 +160,16 @@ class ThumbnailArgsSchema(ma.Schema):
 
     thumbnail = ma.fields.Boolean(load_default=False)
     original = ma.fields.Boolean(load_default=False, metadata={"description": "the file as uploaded (bureau, admin)"})
+
+
+def one_or_many(key: str):
+    """A schema's pre-load hook: a device that sends one object sends a list of one under `key` (a station
+    posting what it kept while offline sends the list itself)."""
+
+    @ma.pre_load
+    def wrapped(self, data, **_kwargs):
+        if isinstance(data, dict) and key not in data:
+            return {key: [data]}
+        return data
+
+    return wrapped

@@ -3,7 +3,7 @@ answers them. Words the station software writes (柴油, 有效, 黄) are read i
 
 import marshmallow as ma
 
-from registry.common.schemas import Moment, StrictSchema, Text, at_least, length
+from registry.common.schemas import Moment, StrictSchema, Text, at_least, length, one_or_many
 from registry.identifiers.colours import vendor_colour
 from registry.identifiers.plates import normalise_plate
 
@@ -106,12 +106,7 @@ class SensingPushSchema(StrictSchema):
     """A push: one result, or `results`, a list of them (a station sending what it kept while offline)."""
 
     results = ma.fields.List(ma.fields.Nested(SensingResultInputSchema), required=True, validate=length(500, 1))
-
-    @ma.pre_load
-    def _one_or_many(self, data, **_kwargs):
-        if isinstance(data, dict) and "results" not in data:
-            return {"results": [data]}
-        return data
+    _one_or_many = one_or_many("results")
 
 
 class SensingResultSchema(ma.Schema):

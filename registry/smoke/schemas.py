@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from registry.common.schemas import Moment, StrictSchema, Text, at_least, length
+from registry.common.schemas import Moment, StrictSchema, Text, at_least, length, one_or_many
 from registry.identifiers.plates import normalise_plate
 from registry.sensing.schemas import ColourWord
 
@@ -29,12 +29,7 @@ class SmokeCaptureInputSchema(StrictSchema):
 
 class SmokePushSchema(StrictSchema):
     captures = ma.fields.List(ma.fields.Nested(SmokeCaptureInputSchema), required=True, validate=length(100, 1))
-
-    @ma.pre_load
-    def _one_or_many(self, data, **_kwargs):
-        if isinstance(data, dict) and "captures" not in data:
-            return {"captures": [data]}
-        return data
+    _one_or_many = one_or_many("captures")
 
 
 class SmokeCaptureSchema(ma.Schema):

@@ -1,7 +1,6 @@
 """Pages: 监测站点 — remote-sensing stations and black-smoke cameras, registered by the bureau with a push
 secret shown once; and the stations' stored pictures."""
 
-from contextlib import suppress
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
@@ -10,7 +9,7 @@ from flask_login import current_user
 from registry.accounts.auth import EDITORS, FIRM_READERS, READERS
 from registry.accounts.views import page_roles
 from registry.common.errors import DomainError
-from registry.common.forms import shown_once, submit
+from registry.common.forms import coordinates, shown_once, submit
 from registry.common.i18n import t
 from registry.extensions import db
 from registry.pictures.store import image_path
@@ -32,15 +31,7 @@ def _form() -> dict:
     data = {"kind": kind, "name": name, "road": form.get("road", "").strip()[:100] or None,
             "code": form.get("code", "").strip().upper()[:32] or None,
             "mapping_id": form.get("mapping_id", type=int)}  # fmt: skip
-    for key in ("latitude", "longitude"):
-        value = form.get(key, "").strip()
-        data[key] = None
-        if value:
-            with suppress(ValueError):
-                data[key] = float(value)
-            if data[key] is None or not (-180 <= data[key] <= 180):
-                raise DomainError(t("经纬度应为数字", "a coordinate is a number"), key)
-    return data
+    return data | coordinates(form)
 
 
 @bp.route("", methods=["GET", "POST"])
