@@ -1,6 +1,7 @@
 """The home page and the offline API docs assets."""
 
 import json
+from datetime import datetime
 
 import swagger_ui_bundle
 from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
@@ -51,7 +52,10 @@ def one_language(message) -> str:
 
 @bp.app_template_filter("localtime")
 def localtime(moment) -> str:
-    """An aware moment as local wall-clock time, e.g. 2026-11-28 09:30."""
+    """An aware moment (or its ISO 8601 text, as a JSON record keeps it) as local wall-clock time, e.g.
+    2026-11-28 09:30."""
+    if isinstance(moment, str) and moment:
+        moment = datetime.fromisoformat(moment)
     return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
