@@ -55,6 +55,10 @@ def save_zone(actor, data: dict, zone: RestrictionZone | None = None) -> Restric
     if data.get("effective_to") and data["effective_to"] < data.get("effective_from", date.min):
         raise DomainError(t("失效日期早于生效日期", "the end is before the start"), "effective_to")
     checkpoint_ids = data.pop("checkpoint_ids", None)
+    if not data.get("polygon") and not checkpoint_ids:
+        raise DomainError(
+            t("按道路划定的区域须选择执行卡口", "a zone named by its roads needs its checkpoints picked"), "polygon"
+        )
     before = _snapshot(zone) if zone is not None else None
     if zone is None:
         zone = RestrictionZone(created_by_id=getattr(actor, "id", None))

@@ -58,8 +58,9 @@ def _day(name: str, required: bool = True):
 
 def _zone_form() -> dict:
     form = request.form
+    roads_only = not form.get("polygon", "").strip() and form.get("roads", "").strip()
     try:
-        polygon = parse_polygon(form.get("polygon", ""))
+        polygon = [] if roads_only else parse_polygon(form.get("polygon", ""))
     except ValueError as exc:
         raise DomainError(t(*str(exc).split(" / ", 1)), "polygon") from None
     name = form.get("name", "").strip()[:100]

@@ -45,6 +45,10 @@ def test_the_bureau_draws_a_zone_and_the_police_issue_and_revoke_a_pass(checkpoi
     assert [g.code for g in zone.checkpoints] == [gate.code] and zone.polygon[0] == RING_ROAD[0]
     bad = post(bureau, "/zones/new", data | {"polygon": "112.7,38.4"})
     assert bad.status_code == 422 and "至少需要三个顶点" in bad.get_data(as_text=True)
+    by_roads = data | {"name": "建设路沿线", "polygon": "", "checkpoints_auto": ""}
+    assert "须选择执行卡口" in post(bureau, "/zones/new", by_roads).get_data(as_text=True)
+    named = post(bureau, "/zones/new", by_roads | {"checkpoints": str(gate.id)})
+    assert named.status_code == 302, named.get_data(as_text=True)
     shown = bureau.get(f"/zones/{zone.id}").get_data(as_text=True)
     assert "城区限行区" in shown and "变更记录" in shown
 
