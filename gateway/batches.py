@@ -73,8 +73,15 @@ def _gates(prepared: list[Prepared]) -> tuple[dict[str, GateInfo], dict[str, Gat
 
 
 def _gate(row) -> GateInfo:
-    firm = FirmFacts(row.firm_id, row.industry, row.annual_freight_tonnes, row.in_planning_area, row.grade, row.region)
-    return GateInfo(row.id, row.code, row.name, row.firm_id, row.firm_name, firm, row.latitude, row.longitude)
+    """A gate as the pipeline needs it; a road checkpoint (卡口) has no firm."""
+    firm = None
+    if row.firm_id is not None:
+        firm = FirmFacts(
+            row.firm_id, row.industry, row.annual_freight_tonnes, row.in_planning_area, row.grade, row.region
+        )
+    return GateInfo(
+        row.id, row.code, row.name, row.firm_id, row.firm_name or "", firm, row.latitude, row.longitude, row.kind
+    )
 
 
 @prebuilt
@@ -90,8 +97,8 @@ def _gates_by_device(dialect: str):
 def _enabled_gates(condition):
     text_of = type_coerce
     columns = (
-        Gate.id, Gate.code, Gate.name, Gate.device_sn, Gate.firm_id, Gate.latitude, Gate.longitude,
+        Gate.id, Gate.code, Gate.name, Gate.device_sn, Gate.firm_id, Gate.latitude, Gate.longitude, Gate.kind,
         Firm.name.label("firm_name"), text_of(Firm.industry, String).label("industry"), Firm.annual_freight_tonnes,
         Firm.in_planning_area, text_of(Firm.performance_grade, String).label("grade"), Firm.region,
     )  # fmt: skip
-    return lock_gates(select(*columns).join(Firm, Firm.id == Gate.firm_id).where(condition, Gate.active))
+    return lock_gates(select(*columns).outerjoin(Firm, Firm.id == Gate.firm_id).where(condition, Gate.active))
