@@ -65,7 +65,8 @@ class MonthOfViolations:
         return [(day, self.by_day.get(day, 0)) for day in self.days]
 
     def top_firms(self, limit: int = 5) -> list[tuple[str, int]]:
-        counted = {firm_id: n for firm_id, n in self.by_firm.items() if n > 0}
+        # a road checkpoint's violations (no firm) count by day and rule, not among the firms
+        counted = {firm_id: n for firm_id, n in self.by_firm.items() if n > 0 and firm_id is not None}
         names = dict(db.session.execute(select(Firm.id, Firm.name).where(Firm.id.in_(counted))).all())
         return _top([(names.get(firm_id, ""), n) for firm_id, n in counted.items()], limit)
 
