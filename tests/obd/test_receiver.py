@@ -184,7 +184,8 @@ def test_workers_share_the_port_and_each_writes(tmp_path):
             for n in range(20):
                 with socket.create_connection(("127.0.0.1", port)) as conn:
                     conn.sendall(data_frame(AT + timedelta(seconds=10 * n), 1 + 11 * n).raw)
-            wait_for(lambda: count(engine, "SELECT count(*) FROM obd_frames") == 20, 30)
+            # a frame waits while its worker starts its app and database pool: slow on a loaded machine
+            wait_for(lambda: count(engine, "SELECT count(*) FROM obd_frames") == 20, 120)
             children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
             assert len(children) == 2
             process.terminate()
