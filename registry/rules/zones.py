@@ -9,7 +9,7 @@ information note naming it. Pure."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from registry.common.time import LOCAL_TZ
@@ -59,7 +59,6 @@ class Breach:
     zone: ZoneFacts
     permit: PermitFacts | None = None
     unknown_stage: bool = False
-    reasons: tuple[str, ...] = field(default=())
 
 
 def _clock(text: str) -> time:

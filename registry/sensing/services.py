@@ -7,7 +7,6 @@ commits."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import marshmallow as ma
@@ -15,12 +14,13 @@ from sqlalchemy import select
 
 from registry.common.errors import DomainError
 from registry.common.i18n import t
+from registry.common.services import add_audited, change_audited, ensure_unique
 from registry.common.time import local_date, utcnow
 from registry.emitters import services as emitters
 from registry.extensions import db
 from registry.policies.services import policies_in_force
 from registry.rules.sensing import Measurement, judge
-from registry.sensing.mapping import result_lines
+from registry.sensing.mapping import HEADERS, result_lines
 from registry.sensing.models import SensingMapping, SensingResult
 from registry.sensing.schemas import SensingResultInputSchema
 from registry.stations.models import RoadsideStation
@@ -60,24 +60,14 @@ def record_results(station: RoadsideStation, items: list[dict], source: str, sou
     """Store checked result items of one station, each judged; (row, created) for each, in order."""
     if not items:
         return []
-    moments = [item["measured_at"] for item in items]
-    kept = {
-        (r.measured_at, r.lane, r.plate): r
-        for r in db.session.scalars(
-            select(SensingResult).where(
-                SensingResult.station_id == station.id,
-                SensingResult.measured_at >= min(moments),
-                SensingResult.measured_at <= max(moments),
-            )
-        )
-    }
+    kept = _kept(station, items)
     plates = sorted({item["plate"] for item in items if item["plate"]})
     vehicles = {v.plate: v for v in db.session.scalars(select(Vehicle).where(Vehicle.plate.in_(plates)))}
     policies, answered, over_plates, now = PolicyDays(), [], set(), utcnow()
     for index, item in enumerate(items):
         key = (item["measured_at"], item.get("lane") or "", item["plate"])
         if key in kept:
-            answered.append((kept[key], False))
+            answered.append((kept[key], False))  # the kept row's id, its row read below
             continue
         vehicle = vehicles.get(item["plate"])
         fuel = item.get("fuel") or (vehicle.fuel_type.value if vehicle is not None else None)
@@ -95,14 +85,36 @@ def record_results(station: RoadsideStation, items: list[dict], source: str, sou
         row.lane, row.fuel = row.lane or "", fuel
         row.pictures = keep_pictures(item.get("pictures") or [])
         db.session.add(row)
-        kept[key] = row
+        kept[key] = row  # the same result twice in one push is kept once
         answered.append((row, True))
         if judgement.exceeded and row.plate:
             over_plates.add(row.plate)
     db.session.flush()
     if over_plates:
         emitters.reassess(sorted(over_plates), now)
-    return answered
+    return _with_rows(answered)
+
+
+def _kept(station: RoadsideStation, items: list[dict]) -> dict[tuple, int]:
+    """The results of these items already kept, by key (time, lane, plate) -> id: keys only, so that a
+    month's file imported again reads no rows."""
+    moments = [item["measured_at"] for item in items]
+    query = select(SensingResult.id, SensingResult.measured_at, SensingResult.lane, SensingResult.plate).where(
+        SensingResult.station_id == station.id,
+        SensingResult.measured_at >= min(moments),
+        SensingResult.measured_at <= max(moments),
+    )
+    return {(at, lane, plate): result_id for result_id, at, lane, plate in db.session.execute(query)}
+
+
+def _with_rows(answered: list[tuple]) -> list[tuple[SensingResult, bool]]:
+    """Each answer with its row: the kept ones' read in one statement a thousand."""
+    ids = sorted({row for row, created in answered if not created and isinstance(row, int)})
+    rows = {}
+    for start in range(0, len(ids), 1000):
+        query = select(SensingResult).where(SensingResult.id.in_(ids[start : start + 1000]))
+        rows |= {row.id: row for row in db.session.scalars(query)}
+    return [(rows.get(row, row) if isinstance(row, int) else row, created) for row, created in answered]
 
 
 def import_results(station: RoadsideStation, data: bytes, filename: str, mapping: SensingMapping | None) -> Imported:
@@ -156,9 +168,7 @@ def results_query(args: dict, own_firm: int | None = None):
 
 def save_mapping(actor, data: dict, mapping: SensingMapping | None = None) -> SensingMapping:
     """A vendor's column mapping, created or changed (audited)."""
-    from registry.common.services import add_audited, change_audited, ensure_unique
-
-    known = set(_fields())
+    known = set(HEADERS)
     unknown = [name for name in data.get("columns", {}) if name not in known]
     if unknown:
         raise DomainError(t(f"未知字段：{'、'.join(unknown)}", f"unknown fields: {', '.join(unknown)}"), "columns")
@@ -169,19 +179,6 @@ def save_mapping(actor, data: dict, mapping: SensingMapping | None = None) -> Se
     return change_audited(actor, mapping, data, "sensing_mapping", _mapping_snapshot)
 
 
-def _fields() -> list[str]:
-    from registry.sensing.mapping import HEADERS
-
-    return list(HEADERS)
-
-
 def _mapping_snapshot(mapping: SensingMapping) -> dict:
     return {"name": mapping.name, "vendor": mapping.vendor, "columns": mapping.columns,
             "time_format": mapping.time_format}  # fmt: skip
-
-
-def counts_by_plate(plates: list[str]) -> dict[str, int]:
-    found = defaultdict(int)
-    for (plate,) in db.session.execute(select(SensingResult.plate).where(SensingResult.plate.in_(plates))):
-        found[plate] += 1
-    return dict(found)

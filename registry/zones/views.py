@@ -105,13 +105,15 @@ def _editor(zone, errors=None, status=200):
     page = render_template(
         "zones/edit.html", zone=zone, form=form, errors=errors, drawn=roadside_map(), checkpoints=checkpoints,
         chosen=chosen, classes=labels_of("vehicle_class"), fuels=labels_of("fuel"), stages=labels_of("stage"),
-        history=history_of("restriction_zone", zone.id) if zone else [], getlist=_getlist(form, zone),
+        history=history_of("restriction_zone", zone.id) if zone else [], getlist=_getlist(form),
         history_fields=[(name, t(*title), kind) for name, title, kind in HISTORY_FIELDS],
     )  # fmt: skip
     return page, status
 
 
-def _getlist(form, _zone):
+def _getlist(form):
+    """A form's list of values by name: a submitted form's, or a zone's lists as the editor shows them."""
+
     def values(name):
         if hasattr(form, "getlist"):
             return form.getlist(name)
