@@ -38,8 +38,10 @@ HEADERS = {
     "picture_far": ("远景图片", "远景照片", "picture_far"),
     "station_valid": ("有效性", "数据有效性", "是否有效", "station_valid"),
     "station_result": ("检测结果", "判定结果", "结果", "station_result"),
+    "ignored": ("忽略的字段", "ignored"),  # a vendor's columns or keys the product does not use
 }
 REQUIRED = ("measured_at", "plate")
+IGNORED = "ignored"  # a mapping's headers (or push keys) the product does not use: dropped, not refused
 
 
 def _key(text) -> str:
@@ -53,6 +55,24 @@ def header_fields(columns: dict | None) -> dict[str, str]:
         for header in [headers] if isinstance(headers, str) else headers or []:
             found[_key(header)] = field
     return found
+
+
+def pushed_item(body, columns: dict | None, time_format: str | None):
+    """A station's pushed object with its keys read by the station's mapping (its vendor's names, or
+    the common Chinese headers, become the product's fields; keys the mapping ignores are dropped) and
+    a local time without an offset given one, as its files are. Anything else is left for the schema to
+    refuse, naming the key."""
+    if not isinstance(body, dict):
+        return body
+    fields = header_fields(columns)
+    item = {}
+    for key, value in body.items():
+        field = key if key in HEADERS else fields.get(_key(key), key)
+        if field != IGNORED:
+            item[field] = value
+    if isinstance(item.get("measured_at"), str):
+        item["measured_at"] = _value("measured_at", item["measured_at"], time_format)
+    return item
 
 
 def _value(field: str, cell, time_format: str | None):
@@ -78,6 +98,7 @@ def result_lines(data: bytes, columns: dict | None = None, time_format: str | No
         raise DomainError(t(f"一次最多导入 {MAX_ROWS - 1} 行", f"at most {MAX_ROWS - 1} rows at a time"), "file")
     fields = header_fields(columns)
     header = [fields.get(_key(cell)) for cell in rows[0]]
+    header = [None if field == IGNORED else field for field in header]
     missing = [field for field in REQUIRED if field not in header]
     if missing:
         names = "、".join(HEADERS[field][0] for field in missing)

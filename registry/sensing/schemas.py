@@ -2,10 +2,14 @@
 answers them. Words the station software writes (柴油, 有效, 黄) are read into the product's codes."""
 
 import marshmallow as ma
+from flask import g
 
 from registry.common.schemas import Moment, StrictSchema, Text, at_least, length, one_or_many
+from registry.extensions import db
 from registry.identifiers.colours import vendor_colour
 from registry.identifiers.plates import normalise_plate
+from registry.sensing.mapping import pushed_item
+from registry.sensing.models import SensingMapping
 
 FUELS = {
     "柴油": "diesel", "diesel": "diesel", "汽油": "gasoline", "gasoline": "gasoline", "petrol": "gasoline",
@@ -103,10 +107,25 @@ class SensingResultInputSchema(StrictSchema):
 
 
 class SensingPushSchema(StrictSchema):
-    """A push: one result, or `results`, a list of them (a station sending what it kept while offline)."""
+    """A push: one result, or `results`, a list of them (a station sending what it kept while offline).
+    Each object's keys are read by the pushing station's vendor mapping first (`g.station`, set by its
+    authentication): a vendor's own names and the common Chinese headers are taken as the fields."""
 
     results = ma.fields.List(ma.fields.Nested(SensingResultInputSchema), required=True, validate=length(500, 1))
     _one_or_many = one_or_many("results")
+
+    @ma.pre_load
+    def _vendor_names(self, data, **_kwargs):
+        """Whether or not the object is wrapped in `results` yet (hooks run in no promised order)."""
+        if not isinstance(data, dict):
+            return data
+        mapping = station_mapping()
+        columns, time_format = (mapping.columns, mapping.time_format) if mapping is not None else (None, None)
+        if "results" not in data:
+            return pushed_item(data, columns, time_format)
+        if isinstance(data["results"], list):
+            return data | {"results": [pushed_item(item, columns, time_format) for item in data["results"]]}
+        return data
 
 
 class SensingResultSchema(ma.Schema):
@@ -132,3 +151,11 @@ class SensingQueryArgsSchema(ma.Schema):
     plate = Text(validate=length(16))
     station = Text(validate=length(32))
     over = ma.fields.Boolean()
+
+
+def station_mapping() -> SensingMapping | None:
+    """The vendor mapping of the station whose push is being read (none outside a push)."""
+    station = g.get("station")
+    if station is None or station.mapping_id is None:
+        return None
+    return db.session.get(SensingMapping, station.mapping_id)

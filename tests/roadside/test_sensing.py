@@ -136,3 +136,23 @@ def test_a_second_exceedance_within_six_months_lists_the_truck_and_its_gate_find
     _, token = make_user("firm", firm_id=firm.id)
     mine = client.get("/api/v1/emitters", headers={"Authorization": f"Bearer {token}"}).get_json()["items"]
     assert [m["plate"] for m in mine] == ["晋H30003"]
+
+
+def test_a_push_in_a_vendors_own_names_is_read_by_its_stations_mapping(client, sensing_station):
+    station, _ = sensing_station
+    mapping = SensingMapping(name="某厂商推送", vendor="某厂商",
+                             columns={"measured_at": ["jcsj"], "plate": ["hphm"], "opacity": ["btgd"],
+                                      "ignored": ["pd", "jd"]})  # fmt: skip
+    db.session.add(mapping)
+    db.session.flush()
+    station.mapping_id = mapping.id
+    db.session.commit()
+    body = {"jcsj": "2026-12-01 09:30:05", "hphm": "冀A12345", "btgd": "33.1", "pd": 2.5, "jd": 112.7,
+            "有效性": "有效", "车道": "2"}  # fmt: skip
+    answer = push(client, sensing_station, body)
+    assert answer.status_code == 200, answer.get_json()
+    (row,) = answer.get_json()
+    assert row["exceeded"] == ["opacity"] and row["measured_at"].startswith("2026-12-01T01:30:05")
+    assert row["lane"] == "2" and row["plate"] == "冀A12345"
+    unknown = push(client, sensing_station, body | {"jcsj": "2026-12-01 09:31:00", "qx": "晴"})
+    assert unknown.status_code == 422 and "qx" in str(unknown.get_json())  # a key nobody mapped is named
