@@ -7,7 +7,7 @@ part fails (the transaction is rolled back).
 from collections.abc import Callable
 
 import marshmallow as ma
-from flask import make_response
+from flask import flash, make_response
 from markupsafe import Markup
 
 from registry.common.errors import DomainError, TooMany
@@ -107,3 +107,8 @@ def coordinates(form) -> dict:
         if value is not None and not -most <= value <= most:  # NaN fails too
             raise DomainError(in_reader_language("经纬度应为度数 / a coordinate is a number of degrees"), key)
     return found
+
+
+def flash_errors(errors: dict[str, list[str]]) -> None:
+    """A form's errors as one message on the page the reader is sent back to (a form inside a list)."""
+    flash("；".join(message for messages in errors.values() for message in messages), "error")

@@ -14,7 +14,7 @@ from registry.common.time import today_local, utcnow
 from registry.documents.models import DocumentKind, DocumentStatus, VehicleDocument
 from registry.extensions import db
 from registry.pictures.uploads import CheckedPhoto, check_photo, store_photo
-from registry.policies.services import policies_in_force
+from registry.policies.services import policy_in_force
 from registry.vehicles.models import StageSource, Vehicle
 from registry.vehicles.schemas import VehicleSchema
 from registry.vehicles.services import update_vehicle  # the vehicle's own rules (identifiers, fuel)
@@ -38,7 +38,7 @@ def may_upload(actor, vehicle: Vehicle) -> bool:
 
 
 def firms_review_own() -> bool:
-    policy = next((p for p in policies_in_force(today_local()) if p.rule == "DOCUMENT_REVIEW"), None)
+    policy = policy_in_force("DOCUMENT_REVIEW", today_local())
     return bool(policy and policy.params.get("firms_review_own"))
 
 

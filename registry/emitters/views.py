@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from registry.accounts.auth import FIRM_READERS, READERS
 from registry.accounts.views import page_roles
-from registry.common.forms import submit
+from registry.common.forms import flash_errors, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.emitters import services
@@ -37,7 +37,7 @@ def clear(listing_id):
         abort(404)
     _, errors = submit(lambda: services.clear(current_user, listing, request.form.get("note", "")))
     if errors:
-        flash("；".join(m for messages in errors.values() for m in messages), "error")
+        flash_errors(errors)
     else:
         flash(t(f"{listing.plate} 已移出疑似高排放名单", f"{listing.plate} taken off the list"))
     return redirect(request.referrer or url_for(".index"))

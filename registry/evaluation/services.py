@@ -28,7 +28,7 @@ from registry.events.models import PlateEvent, Verdict
 from registry.extensions import db
 from registry.firms.models import Firm
 from registry.gates.models import Gate
-from registry.policies.services import policies_in_force
+from registry.policies.services import policy_in_force
 from registry.rules.engine import ALL_FREIGHT, DEFAULT_SCOPE
 from registry.vehicles.models import EmissionStage, PlateColour, Vehicle, VehicleClass
 
@@ -87,7 +87,7 @@ class Evaluation:
 
 
 def _in_force(alert: Alert, rule: str):
-    return next((p for p in policies_in_force(local_date(alert.starts_at)) if p.rule == rule), None)
+    return policy_in_force(rule, local_date(alert.starts_at))
 
 
 def _bans(alert: Alert) -> dict[str, str]:

@@ -19,19 +19,25 @@ def gate_secret() -> str | None:
     return bearer_token() or request.args.get("key")
 
 
-def require_gate(view):
-    """The view runs only for the active gate named by `code` in the URL; sets `g.gate`."""
+def device_required(authenticate, name: str, refused: tuple[str, str]):
+    """A decorator: the view runs only for the device (a gate, a roadside station) that `authenticate`
+    finds by the `code` in the URL and its own secret; it is set as `g.<name>`. Else 401 saying `refused`."""
 
-    @wraps(view)
-    def wrapper(*args, code, **kwargs):
-        gate = authenticate_gate(code, gate_secret())
-        if gate is None:
-            abort(
-                401,
-                message=t("门禁编码或密钥无效，或门禁已停用", "Unknown or disabled gate, or wrong secret"),
-                headers={"WWW-Authenticate": 'Bearer, Basic realm="gate"'},
-            )
-        g.gate = gate
-        return view(*args, code=code, **kwargs)
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, code, **kwargs):
+            device = authenticate(code, gate_secret())
+            if device is None:
+                abort(401, message=t(*refused), headers={"WWW-Authenticate": f'Bearer, Basic realm="{name}"'})
+            setattr(g, name, device)
+            return view(*args, code=code, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+# The view runs only for the active gate named by `code` in the URL; sets `g.gate`.
+require_gate = device_required(
+    authenticate_gate, "gate", ("门禁编码或密钥无效，或门禁已停用", "Unknown or disabled gate, or wrong secret")
+)

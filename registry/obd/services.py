@@ -135,9 +135,9 @@ def may_see(actor, vehicle: Vehicle) -> bool:
 
 def silent_days() -> int:
     """The OBD_MONITORING policy's days after which a terminal is silent."""
-    from registry.policies.services import policies_in_force
+    from registry.policies.services import policy_in_force
 
-    policy = next((p for p in policies_in_force(today_local()) if p.rule == "OBD_MONITORING"), None)
+    policy = policy_in_force("OBD_MONITORING", today_local())
     return int(policy.params.get("silent_days", 3)) if policy else 3
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from registry.accounts.auth import EDITORS, FIRM_READERS
 from registry.accounts.models import Role
 from registry.accounts.views import page_roles
-from registry.common.forms import submit
+from registry.common.forms import flash_errors, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.common.time import utcnow
@@ -108,7 +108,7 @@ def close(alarm_id):
     """The bureau closes an alarm with what it checked (a removal alarm is closed only so)."""
     _, errors = submit(lambda: services.close_alarm(current_user, alarm_id, request.form.get("note", "")))
     if errors:
-        flash("；".join(message for messages in errors.values() for message in messages), "error")
+        flash_errors(errors)
     else:
         flash(t("报警已消除，核查情况已记录", "Alarm closed; what was checked is recorded"))
     return redirect(request.referrer or url_for("obd_pages.alarms"))

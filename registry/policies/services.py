@@ -90,6 +90,11 @@ def policies_in_force(day: date) -> list[PolicyFacts]:
     return [PolicyFacts(*row) for row in rows]
 
 
+def policy_in_force(rule: str, day: date) -> PolicyFacts | None:
+    """The current version of `rule` in force on a local date (the first, where several are), or None."""
+    return next((p for p in policies_in_force(day) if p.rule == rule), None)
+
+
 class PoliciesKept:
     """The policies in force per local day, kept `seconds` across batches by a long-running process (the
     gateway, the terminal receiver): a policy revised takes effect within `seconds` (0: every batch

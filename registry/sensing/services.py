@@ -18,7 +18,7 @@ from registry.common.services import add_audited, change_audited, ensure_unique
 from registry.common.time import local_date, utcnow
 from registry.emitters import services as emitters
 from registry.extensions import db
-from registry.policies.services import policies_in_force
+from registry.policies.services import policy_in_force
 from registry.rules.sensing import Measurement, judge
 from registry.sensing.mapping import HEADERS, result_lines
 from registry.sensing.models import SensingMapping, SensingResult
@@ -50,7 +50,7 @@ class PolicyDays(dict):
     """The REMOTE_SENSING policy in force on each local day asked about (None: none)."""
 
     def __missing__(self, day):
-        policy = next((p for p in policies_in_force(day) if p.rule == RULE), None)
+        policy = policy_in_force(RULE, day)
         self[day] = policy
         return policy
 

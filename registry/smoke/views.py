@@ -7,7 +7,7 @@ from flask_login import current_user
 from registry.accounts.auth import FIRM_READERS, READERS
 from registry.accounts.models import Role
 from registry.accounts.views import page_roles
-from registry.common.forms import submit
+from registry.common.forms import flash_errors, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.extensions import db
@@ -38,7 +38,7 @@ def review(capture_id):
     decision = request.form.get("decision", "")
     _, errors = submit(lambda: services.review_capture(current_user, capture, decision, request.form.get("note", "")))
     if errors:
-        flash("；".join(m for messages in errors.values() for m in messages), "error")
+        flash_errors(errors)
     elif decision == "confirmed":
         flash(t(f"已确认 {capture.plate} 的黑烟抓拍", f"Capture of {capture.plate} confirmed"))
     else:

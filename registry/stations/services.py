@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import hmac
-from functools import wraps
 
-from flask import g
-from flask_smorest import abort
 from sqlalchemy import func, select
 
 from registry.accounts.services import hash_secret, new_secret
 from registry.audit.services import record_change
-from registry.common.i18n import t
 from registry.common.services import add_audited, ensure_unique
 from registry.common.time import utcnow
-from registry.events.auth import gate_secret
+from registry.events.auth import device_required
 from registry.extensions import db
 from registry.stations.models import RoadsideStation
 
@@ -54,33 +50,24 @@ def rotate_station_secret(actor, station: RoadsideStation) -> str:
 
 
 def authenticate_station(code: str, secret: str | None, kind: str) -> RoadsideStation | None:
+    """The active station `code` of `kind` if `secret` is its secret; its last push noted."""
     station = db.session.scalar(select(RoadsideStation).where(RoadsideStation.code == code))
     if station is None or not station.active or not secret or station.kind != kind:
         return None
-    return station if hmac.compare_digest(station.secret_hash, hash_secret(secret)) else None
+    if not hmac.compare_digest(station.secret_hash, hash_secret(secret)):
+        return None
+    station.last_seen_at = utcnow()
+    return station
 
 
 def require_station(kind: str):
     """The view runs only for the active station of `kind` named by `code` in the URL, authenticated by
     its own secret as a gate is (Bearer, Basic or ?key=); sets `g.station`."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(*args, code, **kwargs):
-            station = authenticate_station(code, gate_secret(), kind)
-            if station is None:
-                abort(
-                    401,
-                    message=t("站点编号或密钥无效，或站点已停用", "Unknown or disabled station, or wrong secret"),
-                    headers={"WWW-Authenticate": 'Bearer, Basic realm="station"'},
-                )
-            station.last_seen_at = utcnow()
-            g.station = station
-            return view(*args, code=code, **kwargs)
-
-        return wrapper
-
-    return decorate
+    return device_required(
+        lambda code, secret: authenticate_station(code, secret, kind),
+        "station",
+        ("站点编号或密钥无效，或站点已停用", "Unknown or disabled station, or wrong secret"),
+    )
 
 
 def stations(kind: str | None = None) -> list[RoadsideStation]:

@@ -10,7 +10,7 @@ from registry.accounts.auth import EDITORS, READERS
 from registry.accounts.views import page_roles
 from registry.audit.services import history_of
 from registry.common.errors import DomainError
-from registry.common.forms import submit
+from registry.common.forms import flash_errors, submit
 from registry.common.i18n import t
 from registry.common.pagination import paginate
 from registry.common.time import today_local
@@ -208,7 +208,7 @@ def revoke(permit_id):
     permit = services.get_permit(permit_id)
     _, errors = submit(lambda: services.revoke_permit(current_user, permit, request.form.get("reason", "")))
     if errors:
-        flash("；".join(m for messages in errors.values() for m in messages), "error")
+        flash_errors(errors)
     else:
         flash(t(f"{permit.number} 已撤销", f"{permit.number} revoked"))
     return redirect(url_for(".permits"))
