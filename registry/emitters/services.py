@@ -17,7 +17,7 @@ from registry.common.text import text_problem
 from registry.common.time import local_date, utcnow
 from registry.emitters.models import HighEmitter
 from registry.extensions import db
-from registry.policies.services import policies_in_force
+from registry.policies.services import policy_in_force
 from registry.rules.emitters import Exceedance, months_before, suspected
 from registry.vehicles.models import Vehicle
 
@@ -47,7 +47,7 @@ def reassess(plates: list[str], now: datetime | None = None) -> list[HighEmitter
     """List the plates the evidence now makes suspected high emitters (or add to their listing); the
     listings made or changed."""
     now = now or utcnow()
-    policy = next((p for p in policies_in_force(local_date(now)) if p.rule == RULE), None)
+    policy = policy_in_force(RULE, local_date(now))
     if policy is None or not plates:
         return []
     evidence = evidence_of(plates, months_before(now, policy.params.get("window_months", 6)))
@@ -72,15 +72,13 @@ def reassess(plates: list[str], now: datetime | None = None) -> list[HighEmitter
                 None, "listed", "high_emitter", listing.id, after={"plate": plate, "reasons": listing.reasons}
             )
             changed.append(listing)
-        elif {i["id"] for i in items} - {i["id"] for i in listing.evidence} or set(suspicion.reasons) - set(
-            listing.reasons
-        ):
+        else:  # evidence gathered since is added to the listing (a result's id and a capture's may be equal)
             known = {(i["kind"], i["id"], i["pollutant"]) for i in listing.evidence}
-            listing.evidence = listing.evidence + [
-                i for i in items if (i["kind"], i["id"], i["pollutant"]) not in known
-            ]
-            listing.reasons = list(dict.fromkeys([*listing.reasons, *suspicion.reasons]))
-            changed.append(listing)
+            added = [i for i in items if (i["kind"], i["id"], i["pollutant"]) not in known]
+            reasons = list(dict.fromkeys([*listing.reasons, *suspicion.reasons]))
+            if added or reasons != listing.reasons:
+                listing.evidence, listing.reasons = listing.evidence + added, reasons
+                changed.append(listing)
     db.session.flush()
     return changed
 

@@ -5,17 +5,22 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_login import current_user
+from sqlalchemy import String, cast, exists, select
 
 from registry.accounts.auth import EDITORS, FIRM_READERS, READERS
+from registry.accounts.models import Role
 from registry.accounts.views import page_roles
 from registry.common.errors import DomainError
 from registry.common.forms import coordinates, shown_once, submit
 from registry.common.i18n import t
 from registry.extensions import db
 from registry.pictures.store import image_path
-from registry.sensing.models import SensingMapping
+from registry.sensing.models import SensingMapping, SensingResult
+from registry.smoke.models import SmokeCapture
 from registry.stations import services
 from registry.stations.models import KINDS
+from registry.stations.pictures import STORED
+from registry.vehicles.models import Vehicle
 
 bp = Blueprint("station_pages", __name__, url_prefix="/roadside/stations")
 
@@ -54,8 +59,11 @@ def index():
 @bp.get("/pictures/<digest>")
 @page_roles(*FIRM_READERS)
 def picture(digest):
-    """A picture a station sent, stored by its content (its digest names it)."""
+    """A picture a station sent, stored by its content (its digest names it). A firm user sees only the
+    pictures of its own trucks' confirmed captures and results (another's answers 404, as if none)."""
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        abort(404)
+    if current_user.role == Role.FIRM and not _own_picture(current_user.firm_id, digest):
         abort(404)
     path = image_path(Path(current_app.config["IMAGE_DIR"]), digest)
     if not path.exists():
@@ -63,3 +71,18 @@ def picture(digest):
     with path.open("rb") as file:
         png = file.read(8) == b"\x89PNG\r\n\x1a\n"
     return send_file(path, mimetype="image/png" if png else "image/jpeg", max_age=86400)
+
+
+def _own_picture(firm_id: int | None, digest: str) -> bool:
+    """Whether a confirmed capture or a result of one of the firm's trucks names the picture."""
+    reference = f"%{STORED}{digest}%"
+    own = select(Vehicle.id).where(Vehicle.firm_id == firm_id)
+    captured = select(SmokeCapture.id).where(
+        SmokeCapture.vehicle_id.in_(own),
+        SmokeCapture.status == "confirmed",
+        cast(SmokeCapture.pictures, String).like(reference),
+    )
+    sensed = select(SensingResult.id).where(
+        SensingResult.vehicle_id.in_(own), cast(SensingResult.pictures, String).like(reference)
+    )
+    return bool(db.session.scalar(select(exists(captured) | exists(sensed))))

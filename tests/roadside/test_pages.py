@@ -2,8 +2,12 @@
 issue a pass, the bureau draws a zone, imports a station's file and registers a checkpoint, a truck's page
 tells its story, and a firm sees which of its trucks are suspected high emitters."""
 
+import base64
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
+
+import cv2
+import numpy as np
 
 from registry.accounts.models import Role
 from registry.accounts.services import set_password
@@ -156,3 +160,36 @@ def test_the_bureau_keeps_a_vendor_mapping_by_the_items_names(sensing_station, b
     assert answer.status_code == 302, answer.get_data(as_text=True)
     mapping = db.session.scalar(db.select(SensingMapping).where(SensingMapping.name == "某厂商 v3"))
     assert mapping.columns == {"measured_at": ["Time"], "plate": ["PlateNo"], "opacity": ["K(%)", "烟度K"]}
+
+
+def test_a_stations_picture_is_shown_to_readers_and_to_the_trucks_firm_once_confirmed(
+    client, smoke_station, make_firm, make_vehicle, make_user, browser_for, app
+):
+    firm = make_firm(name="晋北物流")
+    make_vehicle(plate="晋H30003", emission_stage="5", firm_id=firm.id)
+    jpeg = base64.b64encode(cv2.imencode(".jpg", np.full((60, 160, 3), 90, np.uint8))[1].tobytes()).decode()
+    station, headers = smoke_station
+    body = {"captured_at": datetime.now(UTC).isoformat(), "plate": "晋H30003", "grade": 3, "pictures": {"smoke": jpeg}}
+    made = client.post(f"/api/v1/stations/{station.code}/captures", json=body, headers=headers).get_json()[0]
+    digest = db.session.get(SmokeCapture, made["id"]).pictures["smoke"].removeprefix("sha256:")
+    url = f"/roadside/stations/pictures/{digest}"
+    police, _ = browser_for(Role.POLICE)
+    with police.get(url) as answer:
+        assert answer.status_code == 200 and answer.mimetype == "image/jpeg"
+    other, _ = browser_for(Role.FIRM)
+    assert status(other, url) == 404
+    user, _ = make_user(Role.FIRM, firm_id=firm.id)
+    set_password(None, user, PASSWORD)
+    db.session.commit()
+    own = PageClient(app, app.response_class, use_cookies=True)
+    token = csrf_token(own.get("/login").get_data(as_text=True))
+    own.post("/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token})
+    assert status(own, url) == 404  # pending: not yet evidence
+    review_capture(None, db.session.get(SmokeCapture, made["id"]), "confirmed")
+    db.session.commit()
+    assert status(own, url) == 200
+
+
+def status(browser, url: str) -> int:
+    with browser.get(url) as answer:  # a file sent is closed with its answer
+        return answer.status_code
