@@ -82,6 +82,13 @@ def projection_for(coordinates: list[tuple[float, float]], middle: tuple[float, 
     return Projection(mid_lon, mid_lat, px_per_km, east)
 
 
+def scale_bar(px_per_km: float) -> tuple[float, float]:
+    """The scale bar: the longest round length (km) that fits a quarter of the map, and its pixels."""
+    fits = [step for step in SCALE_STEPS_KM if step * px_per_km <= WIDTH / 4]
+    scale_km = fits[-1] if fits else SCALE_STEPS_KM[0]
+    return scale_km, scale_km * px_per_km
+
+
 def draw(places: list[Place], zones: list[tuple[int, str, list, bool]], middle: tuple[float, float]) -> Map:
     """The map of these places and zones (id, name, polygon, active)."""
     coordinates = [(p.longitude, p.latitude) for p in places]
@@ -91,6 +98,4 @@ def draw(places: list[Place], zones: list[tuple[int, str, list, bool]], middle: 
     areas = [
         Area(zone_id, name, projection.points(polygon), active) for zone_id, name, polygon, active in zones if polygon
     ]
-    fits = [step for step in SCALE_STEPS_KM if step * projection.px_per_km <= WIDTH / 4]
-    scale_km = fits[-1] if fits else SCALE_STEPS_KM[0]
-    return Map(projection, drawn, areas, WIDTH, HEIGHT, scale_km, scale_km * projection.px_per_km)
+    return Map(projection, drawn, areas, WIDTH, HEIGHT, *scale_bar(projection.px_per_km))
